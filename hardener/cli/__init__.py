@@ -1,0 +1,1 @@
+"""The ``hardener`` command line (L3 edge): one module per verb, one error catch point in ``main``."""

@@ -1,0 +1,44 @@
+"""``hardener policy show``: the effective policy and where each setting came from (L3 edge)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from hardener.cli.common import add_output_flags
+from hardener.cli.context import CliContext
+from hardener.policy import load_policy
+
+HELP = "show the effective policy and the source of every setting"
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser("policy", help=HELP, description=HELP)
+    actions = parser.add_subparsers(dest="policy_action", metavar="ACTION", required=True)
+    show = actions.add_parser("show", help=HELP)
+    add_output_flags(show)
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    effective = load_policy(ctx.platform)
+    if ctx.json:
+        ctx.emit_json(
+            "policy-show.schema.json",
+            {
+                "sources": [source.describe() for source in effective.sources],
+                "settings": {
+                    key: {"value": setting.value, "source": setting.source}
+                    for key, setting in sorted(effective.settings.items())
+                },
+            },
+        )
+        return 0
+    for source in effective.sources:
+        ctx.info(f"policy source: {source.describe()['label']}")
+    width = max(len(key) for key in effective.settings)
+    for key, setting in sorted(effective.settings.items()):
+        ctx.out(f"{key:<{width}}  {json.dumps(setting.value)}  ({setting.source})")
+    return 0

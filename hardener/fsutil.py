@@ -1,0 +1,203 @@
+"""Safe filesystem primitives: atomic and compare-and-swap writes, private dirs (L0 foundation).
+
+Every write to a file that a user or a client owns goes through :func:`atomic_write` (after a
+backup, see ``hardener.backup``): temp file in the same directory, fsync, ``os.replace``, original
+permission bits kept, directory fsynced. A config that is a symlink is written at its target, so the
+link stays a link. With ``expected=`` the write is a compare-and-swap: it refuses (with
+:class:`~hardener.errors.WriteConflictError`) when the file changed since it was read.
+
+hardener's own directories are created 0700 and refused when they are symlinks or belong to
+another user (:func:`ensure_private_dir`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hardener.errors import FileWriteError, StateDirError, WriteConflictError
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+TEMP_MARKER = ".hardener-tmp-"
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class FileSnapshot:
+    """The content of a file at the moment it was read (``data`` is None when it did not exist)."""
+
+    path: Path
+    data: bytes | None
+    mode: int | None
+
+    @property
+    def exists(self) -> bool:
+        return self.data is not None
+
+    @property
+    def sha256(self) -> str | None:
+        return None if self.data is None else sha256_hex(self.data)
+
+
+def read_snapshot(path: Path) -> FileSnapshot:
+    """Read a whole file (following symlinks) with its permission bits."""
+    try:
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            data = handle.read()
+    except FileNotFoundError:
+        return FileSnapshot(path, None, None)
+    except IsADirectoryError as exc:
+        raise FileWriteError(f"{path} is a directory, expected a file") from exc
+    except PermissionError as exc:
+        raise FileWriteError(
+            f"cannot read {path}: permission denied",
+            remedy="Check the file's owner and permissions; nothing was changed.",
+        ) from exc
+    return FileSnapshot(path, data, stat.S_IMODE(st.st_mode))
+
+
+def resolve_write_target(path: Path) -> Path:
+    """The real file to replace: a symlinked config is written at its target."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _fsync_dir(directory: Path) -> None:
+    if os.name == "nt":  # directories cannot be opened for fsync on Windows
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_error(path: Path, exc: OSError) -> FileWriteError:
+    reasons = {
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+        errno.EROFS: "read-only file system",
+        errno.ENOSPC: "no space left on device",
+        errno.EDQUOT: "disk quota exceeded",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return FileWriteError(f"cannot write {path}: {reason}; the original file is unchanged")
+
+
+def atomic_write(
+    path: Path,
+    data: bytes,
+    *,
+    mode: int | None = None,
+    expected: FileSnapshot | None = None,
+    _before_replace: Callable[[Path], None] | None = None,
+) -> Path:
+    """Replace ``path`` with ``data`` atomically; returns the path actually written.
+
+    ``mode``: permission bits for a new file (default 0600); an existing file keeps its own.
+    ``expected``: compare-and-swap; refuse if the file's bytes differ from this snapshot.
+    ``_before_replace``: test seam, called with the temp path just before the rename.
+    """
+    target = resolve_write_target(path)
+    directory = target.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARKER}", dir=directory)
+    except OSError as exc:
+        raise _write_error(target, exc) from exc
+    tmp = Path(tmp_name)
+    try:
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            current = read_snapshot(target)
+            if expected is not None and current.data != expected.data:
+                raise WriteConflictError(
+                    f"{path} changed since it was read; nothing was written",
+                )
+            keep = (
+                current.mode if current.mode is not None else (FILE_MODE if mode is None else mode)
+            )
+            os.chmod(tmp, keep)
+            if current.exists and os.name != "nt":
+                with contextlib.suppress(PermissionError):
+                    st = os.stat(target)
+                    os.chown(tmp, st.st_uid, st.st_gid)
+            if _before_replace is not None:
+                _before_replace(tmp)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise _write_error(target, exc) from exc
+        _fsync_dir(directory)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return target
+
+
+def ensure_private_dir(path: Path, *, mode: int = DIR_MODE) -> Path:
+    """Create ``path`` (and parents) as a directory only this user can use.
+
+    Refuses a symlink (we never follow links out of the directories we own) or a directory owned by
+    someone else; tightens looser permission bits.
+    """
+    try:
+        path.mkdir(mode=mode, parents=True, exist_ok=True)
+        st = os.lstat(path)
+    except OSError as exc:
+        raise StateDirError(f"cannot create or read {path}: {exc.strerror or exc}") from exc
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        raise StateDirError(
+            f"{path} is not a real directory (symlink or file)",
+            remedy=f"Remove {path} so hardener can create it as a private directory.",
+        )
+    if os.name != "nt":
+        if st.st_uid != os.getuid():
+            raise StateDirError(
+                f"{path} belongs to uid {st.st_uid}, not to you (uid {os.getuid()})",
+                remedy=f"Remove {path} or give it back to your user.",
+            )
+        if stat.S_IMODE(st.st_mode) != mode:
+            try:
+                os.chmod(path, mode)
+            except OSError as exc:
+                raise StateDirError(f"cannot set mode {mode:o} on {path}") from exc
+    if not os.access(path, os.R_OK | os.W_OK | os.X_OK):
+        raise StateDirError(f"{path} is not readable and writable by you")
+    return path
+
+
+def write_private(path: Path, data: bytes) -> Path:
+    """Atomically write a file in one of hardener's own directories with mode 0600."""
+    if path.is_symlink():
+        raise StateDirError(
+            f"{path} is a symlink; hardener never follows links in its own directories",
+            remedy=f"Remove {path} and run again.",
+        )
+    ensure_private_dir(path.parent)
+    target = atomic_write(path, data, mode=FILE_MODE)
+    if os.name != "nt":
+        os.chmod(target, FILE_MODE)
+    return target
+
+
+def open_private_append(path: Path) -> int:
+    """Open ``path`` for appending (created 0600, never through a symlink); returns an fd."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0)
+    try:
+        return os.open(path, flags, FILE_MODE)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
