@@ -1,0 +1,53 @@
+"""The codec contract every config format implements (L1 pure core).
+
+A codec never re-serialises a file it does not own. It reads values out of the text, and edits by
+replacing the exact span of one value (or inserting/removing one key) so that every byte outside
+the edited span stays identical: comments, trailing commas, indentation, key order, line endings,
+BOM, escapes, unknown keys.
+
+Paths address values from the document root: a tuple of object keys (``str``) and list indexes
+(``int``), for example ``("mcpServers", "github", "args")`` or ``("mcpServers", 0, "command")``
+(Continue's list form) or ``("projects", "/Users/alice/src/app", "mcpServers", "db")``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+Path = tuple[str | int, ...]
+
+
+class Missing:
+    """Sentinel type: no value at that path."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = Missing()
+
+
+class Codec(ABC):
+    """Read and splice one format. All methods are pure; errors are ``ConfigParseError``."""
+
+    #: "json", "jsonc", "toml", "yaml"
+    name: str
+
+    @abstractmethod
+    def parse(self, text: str) -> Any:
+        """The whole document as plain Python values (dict/list/str/int/float/bool/None)."""
+
+    @abstractmethod
+    def get(self, text: str, path: Path) -> Any:
+        """The plain value at ``path``, or :data:`MISSING`."""
+
+    @abstractmethod
+    def set(self, text: str, path: Path, value: Any) -> str:
+        """Replace the value at ``path``; if only its last key is missing, insert that key into the
+        existing parent object (after its last member, in the file's own style). Any other missing
+        ancestor is created as nested objects. Returns the new text."""
+
+    @abstractmethod
+    def delete(self, text: str, path: Path) -> str:
+        """Remove the key (or list item) at ``path`` together with its separator. Returns new text."""
