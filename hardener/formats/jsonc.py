@@ -46,7 +46,7 @@ class _JsonFamily(Codec):
         for depth, key in enumerate(path):
             entry = find(node, key)
             if entry is None:
-                return self._insert(text, node, path, depth, value)
+                return self._insert(text, node, path, depth, value, multiline=parent_multiline)
             parent_multiline = starts_line(text, entry.start)
             node = entry.node
         if same(to_plain(node), value):
@@ -100,7 +100,9 @@ class _JsonFamily(Codec):
             if isinstance(path[-1], int):  # a duplicated key goes entirely; an index once
                 return text
 
-    def _insert(self, text: str, node: Node, path: Path, depth: int, value: Any) -> str:
+    def _insert(
+        self, text: str, node: Node, path: Path, depth: int, value: Any, *, multiline: bool
+    ) -> str:
         key, rest = path[depth], path[depth + 1 :]
         where = "/".join(str(k) for k in path[:depth]) or "the document root"
         if isinstance(key, int):
@@ -112,7 +114,8 @@ class _JsonFamily(Codec):
             if not isinstance(missing, str):
                 raise PathConflictError(f"cannot create list item {missing} under {where}")
             value = {missing: value}
-        return _append(text, node, key if isinstance(key, str) else None, value, self.strict)
+        name = key if isinstance(key, str) else None
+        return _append(text, node, name, value, strict=self.strict, multiline=multiline)
 
 
 class JsonCodec(_JsonFamily):
@@ -163,15 +166,18 @@ def _ends_line(text: str, pos: int) -> int:
     return -1
 
 
-def _append(text: str, node: Node, key: str | None, value: Any, strict: bool) -> str:
-    """Insert one member (or list item) after the last entry of ``node``."""
+def _append(
+    text: str, node: Node, key: str | None, value: Any, *, strict: bool, multiline: bool = True
+) -> str:
+    """Insert one member (or list item) after the last entry of ``node``. ``multiline``: whether
+    the member holding ``node`` sits on its own line (an empty ``{}`` there is expanded)."""
     style = detect_style(text, strict)
     renderer = Renderer(text, style)
     nl = style.newline
     prefix = "" if key is None else scalar(key, style) + style.colon
     if not node.entries:
         inner = text[node.start + 1 : node.end - 1]
-        multiline = "\n" in inner or starts_line(text, node.start) or node.start <= 1
+        multiline = multiline or "\n" in inner
         if not multiline:
             return (
                 text[: node.start + 1]
