@@ -30,8 +30,10 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from hardener.formats import newlines
 from hardener.formats.interface import MISSING, Codec, Path, PathConflictError, SyntaxErrorAt
 from hardener.formats.merge3 import carry_edit
+from hardener.formats.values import find_run, same
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ def _represent_null(representer: Any, _data: None) -> Any:
 def load(text: str) -> Any:
     """The round-trip document; errors become :class:`SyntaxErrorAt` (ruamel's marks are 0-based)."""
     try:
-        return _yaml(text).load(text)
+        return _yaml(text).load(text.removeprefix(newlines.BOM))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
@@ -156,7 +158,7 @@ class YamlCodec(Codec):
             old = _child(old, key)
             if old is MISSING:
                 break
-        if old is not MISSING and _same(plain(old), value):
+        if old is not MISSING and same(plain(old), value):
             return text
         return self._edit(text, doc, lambda d: _assign(d, path, value))
 
@@ -174,30 +176,19 @@ class YamlCodec(Codec):
         return self._edit(text, doc, lambda d: _remove(d, path))
 
     def _edit(self, text: str, doc: Any, change: Callable[[Any], None]) -> str:
-        yaml = _yaml(text)
-        base = _dump(yaml, doc) if text.strip() else ""
+        body, layout = newlines.split(text)
+        yaml = _yaml(body)
+        base = _dump(yaml, doc) if body.strip() else ""
         change(doc)
         edited = _dump(yaml, doc)
-        carried = carry_edit(text, base, edited)
+        carried = carry_edit(body, base, edited)
         try:
             if plain(load(carried)) == plain(doc):
-                return carried
+                return newlines.join(carried, layout)
         except SyntaxErrorAt:
             pass
-        log.debug(
-            "YAML edit could not be carried onto the original lines; using ruamel's rendering"
-        )
-        return edited
-
-
-def _same(a: Any, b: Any) -> bool:
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
+        log.debug("YAML edit could not be carried onto the original lines; using ruamel's output")
+        return newlines.join(edited, layout)
 
 
 def _assign(doc: Any, path: Path, value: Any) -> None:
@@ -213,7 +204,36 @@ def _assign(doc: Any, path: Path, value: Any) -> None:
             return
         node = child
     key = path[-1]
-    _put(node, key, _styled(value, _child(node, key)))
+    old = _child(node, key)
+    if isinstance(old, CommentedSeq) and isinstance(value, list) and _edit_seq(old, value):
+        return
+    _put(node, key, _styled(value, old))
+
+
+def _edit_seq(seq: CommentedSeq, value: list[Any]) -> bool:
+    """Add or remove items around an unchanged run of the old items, in place, so the comments
+    hung on the kept items stay (how args are wrapped and unwrapped). False: not such an edit."""
+    old = [plain(item) for item in seq]
+    if not old or not value or len(old) == len(value):
+        return False
+    if len(value) > len(old):
+        run = find_run(value, old)
+        if run is None:
+            return False
+        styled = _styled(value, seq)
+        for index in range(run):
+            seq.insert(index, styled[index])
+        for index in range(run + len(old), len(value)):
+            seq.append(styled[index])
+        return True
+    run = find_run(old, value)
+    if run is None:
+        return False
+    for index in reversed(range(run + len(value), len(old))):
+        del seq[index]
+    for _ in range(run):
+        del seq[0]
+    return True
 
 
 def _put(node: Any, key: str | int, item: Any) -> None:
