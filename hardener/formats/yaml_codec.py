@@ -12,6 +12,7 @@ is an empty document (``None``); ``set`` on it creates a mapping.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import logging
@@ -26,6 +27,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
+    PlainScalarString,
     ScalarString,
     SingleQuotedScalarString,
 )
@@ -274,8 +276,24 @@ def _keep_trailing_comment(old: Any, new: Any) -> None:
         new.ca.items[new_last] = old.ca.items[old_last]
 
 
+@functools.lru_cache(maxsize=256)
+def _needs_quotes(value: str) -> bool:
+    """Whether YAML must quote ``value`` (``''``, ``true``, ``@x``…): then quotes are no style."""
+    yaml = YAML(typ="rt")
+    yaml.width = 1 << 30
+    out = io.StringIO()
+    yaml.dump({"k": value}, out)
+    return not out.getvalue().startswith("k: " + value.split("\n", 1)[0]) or value == ""
+
+
+def _chosen_quotes(item: Any) -> type[str] | None:
+    """The quoting class of a string the author chose to quote, or None."""
+    quoted = isinstance(item, DoubleQuotedScalarString | SingleQuotedScalarString)
+    return type(item) if quoted and not _needs_quotes(str(item)) else None
+
+
 def _quote_class(items: list[Any]) -> type[str] | None:
-    """The one quoting style all string items share, if any."""
+    """The quoting class every string item of a list shares (a list style), if any."""
     kinds = {type(item) for item in items if isinstance(item, str)}
     if len(kinds) == 1:
         kind = kinds.pop()
@@ -289,9 +307,9 @@ def _styled(value: Any, old: Any) -> Any:
     if isinstance(value, str):
         if isinstance(old, ScalarString) and str(old) == value:
             return old
-        if isinstance(old, DoubleQuotedScalarString | SingleQuotedScalarString):
-            return type(old)(value)
-        return value
+        quote = _chosen_quotes(old)
+        # PlainScalarString: plain unless YAML needs quotes (a bare str would inherit old quotes).
+        return quote(value) if quote is not None else PlainScalarString(value)
     if isinstance(value, dict):
         mapping = CommentedMap()
         for key, item in value.items():
