@@ -14,26 +14,11 @@ import itertools
 import json
 import re
 from collections import Counter, deque
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from hardener.formats.json_tree import BOM, Node, parse_tree, to_plain
 from hardener.formats.values import same
-
-
-@dataclass(frozen=True, slots=True)
-class Style:
-    """The formatting conventions of one document."""
-
-    newline: str = "\n"
-    unit: str = "  "
-    colon: str = ": "
-    comma: str = " "
-    obj_pad: str = " "
-    arr_pad: str = ""
-    ensure_ascii: bool = False
-    escape_slash: bool = False
 
 
 def line_start(text: str, pos: int) -> int:
@@ -61,63 +46,92 @@ def _most_common(counter: Counter[str], default: str) -> str:
 
 _ESCAPED_NON_ASCII = re.compile(r"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])")
 _RAW_SLASH = re.compile(r"(?<![\\/*])/(?![/*])")  # not escaped, not part of a comment marker
-SAMPLE = 64  # containers read for layout conventions (enough for any real config)
+SAMPLE = 200  # members read for layout conventions: a few containers' worth is plenty
+
+
+class Style:
+    """The formatting conventions of one document: newline and escapes at once, the layout (read
+    from the first containers, breadth first) only when a new container or member needs it."""
+
+    def __init__(self, text: str, strict: bool) -> None:
+        self._text = text
+        self._strict = strict
+        newline = text.find("\n")
+        self.newline = "\r\n" if newline > 0 and text[newline - 1] == "\r" else "\n"
+        body = text.removeprefix(BOM)
+        self.ensure_ascii = _ESCAPED_NON_ASCII.search(body) is not None and body.isascii()
+        self.escape_slash = "\\/" in body and _RAW_SLASH.search(body) is None
+
+    @property
+    def unit(self) -> str:
+        return self._layout[0]
+
+    @property
+    def colon(self) -> str:
+        return self._layout[1]
+
+    @property
+    def comma(self) -> str:
+        return self._layout[2]
+
+    @property
+    def obj_pad(self) -> str:
+        return self._layout[3]
+
+    @property
+    def arr_pad(self) -> str:
+        return self._layout[4]
+
+    @cached_property
+    def _layout(self) -> tuple[str, str, str, str, str]:
+        text = self._text
+        units: Counter[str] = Counter()
+        colons: Counter[str] = Counter()
+        commas: Counter[str] = Counter()
+        obj_pads: Counter[str] = Counter()
+        arr_pads: Counter[str] = Counter()
+        queue, seen = deque([parse_tree(text, self._strict)]), 0
+        while queue and seen < SAMPLE:
+            node = queue.popleft()
+            if not node.is_container or not node.entries:
+                continue
+            seen += len(node.entries)
+            first = node.entries[0]
+            opening = text[node.start + 1 : first.start]
+            if "\n" in opening:
+                if starts_line(text, first.start):
+                    outer, inner = line_indent(text, node.start), line_indent(text, first.start)
+                    if inner.startswith(outer) and len(inner) > len(outer):
+                        units[inner[len(outer) :]] += 1
+            elif opening.strip(" \t") == "":
+                (obj_pads if node.kind == "object" else arr_pads)[opening] += 1
+            for prev, entry in itertools.pairwise(node.entries):
+                gap = text[prev.comma + 1 : entry.start]
+                if gap.strip(" \t") == "":
+                    commas[gap] += 1
+            for entry in node.entries:
+                if entry.key is not None:
+                    gap = text[entry.key_end : entry.node.start]
+                    if gap.strip(" \t:") == "" and gap.count(":") == 1:
+                        colons[gap] += 1
+                if entry.node.is_container:
+                    queue.append(entry.node)
+        tabs = any(line.startswith("\t") for line in text.splitlines()[:50])
+        colon = _most_common(colons, ": ")
+        blank = "" if colon == ":" else " "  # written without blanks after ':' = compact everywhere
+        return (
+            _most_common(units, "\t" if tabs else "  "),
+            colon,
+            _most_common(commas, blank),
+            _most_common(obj_pads, blank),
+            _most_common(arr_pads, ""),
+        )
 
 
 @lru_cache(maxsize=8)
 def detect_style(text: str, strict: bool) -> Style:
-    """Read the conventions of ``text`` (which must parse) from its first containers, breadth
-    first, and from the escapes used anywhere in it."""
-    root = parse_tree(text, strict)
-    units: Counter[str] = Counter()
-    colons: Counter[str] = Counter()
-    commas: Counter[str] = Counter()
-    obj_pads: Counter[str] = Counter()
-    arr_pads: Counter[str] = Counter()
-    queue, seen = deque([root]), 0
-    while queue and seen < SAMPLE:
-        node = queue.popleft()
-        if not node.is_container or not node.entries:
-            continue
-        seen += 1
-        first = node.entries[0]
-        opening = text[node.start + 1 : first.start]
-        if "\n" in opening:
-            if starts_line(text, first.start):
-                outer, inner = line_indent(text, node.start), line_indent(text, first.start)
-                if inner.startswith(outer) and len(inner) > len(outer):
-                    units[inner[len(outer) :]] += 1
-        elif opening.strip(" \t") == "":
-            (obj_pads if node.kind == "object" else arr_pads)[opening] += 1
-        for prev, entry in itertools.pairwise(node.entries):
-            gap = text[prev.comma + 1 : entry.start]
-            if gap.strip(" \t") == "":
-                commas[gap] += 1
-        for entry in node.entries:
-            if entry.key is not None:
-                gap = text[entry.key_end : entry.node.start]
-                if gap.strip(" \t:") == "" and gap.count(":") == 1:
-                    colons[gap] += 1
-            if entry.node.is_container:
-                queue.append(entry.node)
-    body = text.removeprefix(BOM)
-    escaped_non_ascii = _ESCAPED_NON_ASCII.search(body) is not None
-    escape_slash = "\\/" in body and _RAW_SLASH.search(body) is None
-    crlf = text.find("\n")
-    default_unit = "\t" if any(line.startswith("\t") for line in text.splitlines()[:50]) else "  "
-    colon = _most_common(colons, ": ")
-    # A file written without blanks after ':' was written compactly everywhere.
-    blank = "" if colon == ":" else " "
-    return Style(
-        newline="\r\n" if crlf > 0 and text[crlf - 1] == "\r" else "\n",
-        unit=_most_common(units, default_unit),
-        colon=colon,
-        comma=_most_common(commas, blank),
-        obj_pad=_most_common(obj_pads, blank),
-        arr_pad=_most_common(arr_pads, ""),
-        ensure_ascii=escaped_non_ascii and body.isascii(),
-        escape_slash=escape_slash,
-    )
+    """The conventions of ``text`` (which must parse)."""
+    return Style(text, strict)
 
 
 def scalar(value: Any, style: Style) -> str:

@@ -34,9 +34,8 @@ def _no_constants(name: str) -> Any:
 
 
 #: CPython's C scanner: ``scan_once(text, pos) -> (value, end)``; validates a whole value at C speed.
-_scan_once: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder(
-    parse_constant=_no_constants
-).scan_once  # type: ignore[attr-defined]
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+_scan_once: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 
 
 class Node:
@@ -252,6 +251,15 @@ def _show(ch: str) -> str:
 def parse_tree(text: str, strict: bool) -> Node:
     """The span tree of ``text`` (memoised: codecs re-parse the same text for get/set)."""
     return _Scanner(text, strict).document()
+
+
+def parse_plain(text: str, strict: bool) -> Any:
+    """The whole document as plain values: one C-speed pass for valid JSON; the span tree (and
+    its exact error messages) for anything else."""
+    try:
+        return _DECODER.decode(text.removeprefix(BOM))
+    except (ValueError, RecursionError):
+        return to_plain(parse_tree(text, strict))
 
 
 def to_plain(node: Node) -> Any:

@@ -21,7 +21,7 @@ from hardener.formats.json_render import (
     scalar,
     starts_line,
 )
-from hardener.formats.json_tree import Entry, Node, find, parse_tree, to_plain
+from hardener.formats.json_tree import Entry, Node, find, parse_plain, parse_tree, to_plain
 from hardener.formats.values import find_run, same
 
 
@@ -29,7 +29,7 @@ class _JsonFamily(Codec):
     strict: bool
 
     def parse(self, text: str) -> Any:
-        return to_plain(parse_tree(text, self.strict))
+        return parse_plain(text, self.strict)
 
     def get(self, text: str, path: Path) -> Any:
         node = parse_tree(text, self.strict)
