@@ -11,7 +11,6 @@ Run: ``.venv/bin/python bench/bench_formats.py [--size-kb 100] [--repeat 50]``.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import random
 import statistics
@@ -48,10 +47,10 @@ def claude_json(size_kb: int, seed: int = 7) -> str:
         "projects": {},
         "cachedStatsigGates": {f"gate_{i}": rng.random() < 0.5 for i in range(60)},
     }
-    index = 0
-    while len(json.dumps(config, indent=2)) < size_kb * 1024:
+    index, size = 0, len(json.dumps(config, indent=2))
+    while size < size_kb * 1024:
         path = f"/Users/alice/src/project-{index:03d}"
-        config["projects"][path] = {
+        project = config["projects"][path] = {
             "allowedTools": ["Bash(npm test:*)", "Edit"],
             "history": [
                 {
@@ -74,6 +73,7 @@ def claude_json(size_kb: int, seed: int = 7) -> str:
             "lastCost": round(rng.random() * 3, 4),
             "lastDuration": rng.randint(1000, 900000),
         }
+        size += len(json.dumps({path: project}, indent=2)) + 2 * len(project) * 4
         index += 1
     return json.dumps(config, indent=2, ensure_ascii=False) + "\n"
 
@@ -131,8 +131,12 @@ def main() -> None:
     t_splice = median_seconds(splice, args.repeat)
     t_parse = median_seconds(parse_only, args.repeat)
     t_naive = median_seconds(naive, args.repeat)
-    matcher = difflib.SequenceMatcher(None, text.splitlines(), spliced.splitlines(), autojunk=False)
-    changed = sum(i2 - i1 for tag, i1, i2, _, _ in matcher.get_opcodes() if tag != "equal")
+    before, after = text.splitlines(), spliced.splitlines()
+    head = next(i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b)
+    tail = next(
+        i for i, (a, b) in enumerate(zip(reversed(before), reversed(after), strict=False)) if a != b
+    )
+    changed = len(before) - head - tail
     t_loads = median_seconds(lambda: json.loads(text), args.repeat)
     print(f"file: {len(text) / 1024:.1f} KB, {text.count(chr(10))} lines, {len(projects)} projects")
     print(f"splice codec  (set args + set command): {t_splice * 1000:8.2f} ms")
@@ -141,7 +145,7 @@ def main() -> None:
     print(f"naive json.loads + json.dumps:          {t_naive * 1000:8.2f} ms")
     print(f"ratio splice / naive:                   {t_splice / t_naive:8.2f}x")
     print(f"same bytes as the naive rewrite on this canonical file: {spliced == baseline}")
-    print(f"lines of the original changed by the splice: {changed}")
+    print(f"original lines between the first and last changed line: {changed}")
 
 
 if __name__ == "__main__":

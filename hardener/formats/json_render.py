@@ -128,7 +128,7 @@ class Style:
         )
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def detect_style(text: str, strict: bool) -> Style:
     """The conventions of ``text`` (which must parse)."""
     return Style(text, strict)

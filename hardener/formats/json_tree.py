@@ -247,7 +247,7 @@ def _show(ch: str) -> str:
     return repr(ch) if ch.isprintable() else f"U+{ord(ch):04X}"
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def parse_tree(text: str, strict: bool) -> Node:
     """The span tree of ``text`` (memoised: codecs re-parse the same text for get/set)."""
     return _Scanner(text, strict).document()
