@@ -48,25 +48,36 @@ class PathConflictError(ConfigParseError):
 
 
 class Codec(ABC):
-    """Read and splice one format. All methods are pure; errors are ``ConfigParseError``."""
+    """Read and splice one format. All methods are pure (text in, text out) and never return text
+    that does not parse. Errors are ``ConfigParseError`` subclasses: :class:`SyntaxErrorAt` for text
+    that is not valid in the format, :class:`PathConflictError` for an edit the structure does not
+    allow. Get one with :func:`hardener.formats.registry.codec_for`."""
 
     #: "json", "jsonc", "toml", "yaml"
     name: str
 
     @abstractmethod
     def parse(self, text: str) -> Any:
-        """The whole document as plain Python values (dict/list/str/int/float/bool/None)."""
+        """The whole document as plain Python values (dict/list/str/int/float/bool/None; TOML
+        dates stay ``datetime``). An empty JSON text is a :class:`SyntaxErrorAt`; an empty TOML
+        text is ``{}`` and an empty YAML text is ``None``."""
 
     @abstractmethod
     def get(self, text: str, path: Path) -> Any:
-        """The plain value at ``path``, or :data:`MISSING`."""
+        """The plain value at ``path`` (a fresh copy), or :data:`MISSING`. For a duplicated key the
+        last occurrence wins, as in ``JSON.parse``."""
 
     @abstractmethod
     def set(self, text: str, path: Path, value: Any) -> str:
         """Replace the value at ``path``; if only its last key is missing, insert that key into the
         existing parent object (after its last member, in the file's own style). Any other missing
-        ancestor is created as nested objects. Returns the new text."""
+        ancestor is created as nested objects. An index equal to a list's length appends. Setting
+        the value already there returns ``text`` itself (idempotent). A list that keeps the old items
+        as one run (``[*added, *old]`` or ``old[k:]``) is edited by adding/removing only the other
+        items, so comments between the old items survive. Returns the new text."""
 
     @abstractmethod
     def delete(self, text: str, path: Path) -> str:
-        """Remove the key (or list item) at ``path`` together with its separator. Returns new text."""
+        """Remove the key (or list item) at ``path`` together with its separator (and, in JSON, a
+        comment on the same line); every occurrence of a duplicated key goes. A missing path returns
+        ``text`` unchanged. Returns the new text."""
