@@ -253,7 +253,7 @@ def _round_trip(format_name: str, text_: str, table: str) -> None:
     assert text_ == original
     # by value (no fragments): every value comes back, including a missing args key
     by_value = hardened if not original.startswith("\ufeff") else "\ufeff" + hardened
-    for path, _, had_args, entry in reversed(edits):
+    for path, _, had_args, _entry in reversed(edits):
         info = classify(SHAPE, codec.get(by_value, path))
         assert info.launch is not None
         by_value, exact = unwrap_entry(

@@ -218,7 +218,9 @@ def test_every_spec_is_complete():
     assert len(registry.ids()) == len(set(registry.ids()))
     for spec in registry.CLIENTS:
         assert isinstance(spec, ClientSpec)
-        assert spec.id and spec.name and spec.files
+        assert spec.id
+        assert spec.name
+        assert spec.files
         for file in spec.files:
             assert isinstance(file, ConfigFile)
             assert file.locate is not None or file.project, f"{spec.id}/{file.key} has no location"
