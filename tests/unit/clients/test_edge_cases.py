@@ -52,7 +52,7 @@ def test_bom_and_crlf_survive(tmp_path):
 
 
 def test_duplicate_keys_edit_the_last_occurrence_only(tmp_path):
-    _, original, hardened = round_trip(tmp_path, "duplicate_keys.json")
+    _, _, hardened = round_trip(tmp_path, "duplicate_keys.json")
     assert b'"a": { "command": "first", "args": [] }' in hardened
     assert hardened.count(b"hardener-shim") == 1
     assert b'"second"' in hardened
@@ -120,7 +120,7 @@ def test_already_wrapped_entries_are_never_wrapped_twice(tmp_path):
 
 
 def test_escaped_unicode_and_windows_paths(tmp_path):
-    outcome, original, hardened = round_trip(tmp_path, "escaped_unicode.json")
+    _, _, hardened = round_trip(tmp_path, "escaped_unicode.json")
     document = json.loads(hardened)
     entry = document["mcpServers"]["文件"]
     assert entry["args"][:5] == ["--client", "cursor", "--server", "文件", "--"]
@@ -133,7 +133,7 @@ def test_a_five_megabyte_file(tmp_path):
     install(tmp_path, ["claude-code"])
     target = tmp_path / ".claude.json"
     document_text = target.read_text()
-    filler = json.dumps({"k%05d" % i: "x" * 90 for i in range(52_000)})
+    filler = json.dumps({f"k{i:05d}": "x" * 90 for i in range(52_000)})
     big = document_text.replace(
         '"numStartups": 41,', f'"cachedStatsig": {filler},\n  "numStartups": 41,'
     )

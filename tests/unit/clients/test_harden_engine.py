@@ -128,7 +128,8 @@ def test_harden_records_backups_desired_state_and_events(tmp_path):
     assert [e["kind"] for e in events] == ["config.harden"] * 5
     assert {e["body"]["servers"][0] for e in events} >= {"filesystem", "local-db"}
     body = events[0]["body"]
-    assert body["backup_id"] and body["before_sha256"] != body["after_sha256"]
+    assert body["backup_id"]
+    assert body["before_sha256"] != body["after_sha256"]
     assert "ghp_EXAMPLE" not in json.dumps(events)
 
     restore_all(ctx)
