@@ -20,7 +20,9 @@ def test_scan_of_an_empty_home_is_clean(run_cli, sandbox_home):
     assert result.code == 0
     document = result.json()
     assert document["summary"]["files"] == 0
-    assert all(not c["found"] and c["absent"] for c in document["clients"] if c["id"] != "jetbrains")
+    assert all(
+        not c["found"] and c["absent"] for c in document["clients"] if c["id"] != "jetbrains"
+    )
 
 
 def test_scan_reports_every_client_and_exits_1(run_cli, home):
@@ -28,10 +30,25 @@ def test_scan_reports_every_client_and_exits_1(run_cli, home):
     assert result.code == 1
     document = result.json()
     found = {c["id"] for c in document["clients"] if c["found"]}
-    assert found >= {"claude-desktop", "claude-code", "cursor", "vscode", "windsurf", "codex", "zed", "gemini"}
+    assert found >= {
+        "claude-desktop",
+        "claude-code",
+        "cursor",
+        "vscode",
+        "windsurf",
+        "codex",
+        "zed",
+        "gemini",
+    }
     assert str(home / "src" / "webapp") in document["projects"]
     kinds = {f["kind"] for f in document["findings"]}
-    assert {"unwrapped", "remote_not_audited", "literal_secret", "read_only", "report_only"} <= kinds
+    assert {
+        "unwrapped",
+        "remote_not_audited",
+        "literal_secret",
+        "read_only",
+        "report_only",
+    } <= kinds
     for secret in ("ghp_EXAMPLE", "ctx7-EXAMPLE", "BSA-EXAMPLE", "hf_EXAMPLE"):
         assert secret not in result.stdout
     human = run_cli("scan")
@@ -149,3 +166,29 @@ def test_bridge_policy_through_the_cli(run_cli, home):
     assert actions == {"wrap", "bridge"}
     assert run_cli("restore", "--yes").code == 0
     assert snapshot(home) == before
+
+
+class _Terminal:
+    """stdin of a person at a terminal who answers ``answer``."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.answer
+
+
+@pytest.mark.parametrize(("answer", "changes"), [("n\n", False), ("\n", False), ("y\n", True)])
+def test_harden_asks_on_a_terminal(run_cli, home, monkeypatch, answer, changes):
+    before = snapshot(home)
+    monkeypatch.setattr("sys.stdin", _Terminal(answer))
+    result = run_cli("harden")
+    assert result.code == 0
+    assert "wrap" in result.stderr
+    assert "entries? [y/N]" in result.stderr
+    assert (snapshot(home) != before) is changes
+    if not changes:
+        assert "nothing was changed" in result.stderr

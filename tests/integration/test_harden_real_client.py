@@ -36,7 +36,9 @@ def hardener(home: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def call_time_tool(command: str, args: list[str], env: dict[str, str]) -> tuple[list[str], str]:
+async def call_time_tool(
+    command: str, args: list[str], env: dict[str, str]
+) -> tuple[list[str], str]:
     params = StdioServerParameters(command=command, args=args, env=env)
     with anyio.fail_after(60):
         async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
@@ -77,7 +79,12 @@ def test_a_real_client_calls_a_tool_through_the_wrapped_entry(sandbox_home):
 
     env = {**os.environ, "HOME": str(sandbox_home)}
     probe = subprocess.run(
-        [command, *args], env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=False
+        [command, *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     if probe.returncode == SHIM_NOT_IMPLEMENTED and b"not implemented" in probe.stderr:
         pytest.xfail("shim not landed")
