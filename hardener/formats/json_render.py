@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from hardener.formats.json_tree import BOM, Node, parse_tree, to_plain
+from hardener.formats.values import same
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,17 +115,6 @@ def detect_style(text: str, strict: bool) -> Style:
         ensure_ascii=escaped_non_ascii > 0 and raw_non_ascii == 0,
         escape_slash=escaped_slash > 0 and raw_slash == 0,
     )
-
-
-def same(a: Any, b: Any) -> bool:
-    """Deep equality that also compares types (so ``1 != True != 1.0``)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
 
 
 def scalar(value: Any, style: Style) -> str:

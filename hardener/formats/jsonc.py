@@ -18,11 +18,11 @@ from hardener.formats.json_render import (
     detect_style,
     line_indent,
     line_start,
-    same,
     scalar,
     starts_line,
 )
 from hardener.formats.json_tree import Entry, Node, find, parse_tree, to_plain
+from hardener.formats.values import find_run, same
 
 
 class _JsonFamily(Codec):
@@ -66,7 +66,7 @@ class _JsonFamily(Codec):
         if not old or not value or len(old) == len(value):
             return None
         if len(value) > len(old):
-            run = _find_run(value, old)
+            run = find_run(value, old)
             if run is None:
                 return None
             if run:
@@ -74,7 +74,7 @@ class _JsonFamily(Codec):
             for index in range(run + len(old), len(value)):
                 text = self.set(text, (*path, index), value[index])
             return text
-        run = _find_run(old, value)
+        run = find_run(old, value)
         if run is None:
             return None
         for index in reversed(range(run + len(value), len(old))):
@@ -213,14 +213,6 @@ def _append(
         return text[:pos] + gap + member + "," + text[pos:]
     end = last.node.end
     return text[:end] + "," + gap + member + text[end:]
-
-
-def _find_run(longer: list[Any], shorter: list[Any]) -> int | None:
-    """Where ``shorter`` occurs as a contiguous run in ``longer`` (the last such place), or None."""
-    for start in range(len(longer) - len(shorter), -1, -1):
-        if same(longer[start : start + len(shorter)], shorter):
-            return start
-    return None
 
 
 def _prepend(text: str, node: Node, items: list[Any], strict: bool) -> str:

@@ -12,6 +12,7 @@ is an empty document (``None``); ``set`` on it creates a mapping.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import logging
@@ -26,12 +27,15 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
+    PlainScalarString,
     ScalarString,
     SingleQuotedScalarString,
 )
 
+from hardener.formats import newlines
 from hardener.formats.interface import MISSING, Codec, Path, PathConflictError, SyntaxErrorAt
 from hardener.formats.merge3 import carry_edit
+from hardener.formats.values import find_run, same
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +90,7 @@ def _represent_null(representer: Any, _data: None) -> Any:
 def load(text: str) -> Any:
     """The round-trip document; errors become :class:`SyntaxErrorAt` (ruamel's marks are 0-based)."""
     try:
-        return _yaml(text).load(text)
+        return _yaml(text).load(text.removeprefix(newlines.BOM))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
@@ -156,7 +160,7 @@ class YamlCodec(Codec):
             old = _child(old, key)
             if old is MISSING:
                 break
-        if old is not MISSING and _same(plain(old), value):
+        if old is not MISSING and same(plain(old), value):
             return text
         return self._edit(text, doc, lambda d: _assign(d, path, value))
 
@@ -174,30 +178,19 @@ class YamlCodec(Codec):
         return self._edit(text, doc, lambda d: _remove(d, path))
 
     def _edit(self, text: str, doc: Any, change: Callable[[Any], None]) -> str:
-        yaml = _yaml(text)
-        base = _dump(yaml, doc) if text.strip() else ""
+        body, layout = newlines.split(text)
+        yaml = _yaml(body)
+        base = _dump(yaml, doc) if body.strip() else ""
         change(doc)
         edited = _dump(yaml, doc)
-        carried = carry_edit(text, base, edited)
+        carried = carry_edit(body, base, edited)
         try:
             if plain(load(carried)) == plain(doc):
-                return carried
+                return newlines.join(carried, layout)
         except SyntaxErrorAt:
             pass
-        log.debug(
-            "YAML edit could not be carried onto the original lines; using ruamel's rendering"
-        )
-        return edited
-
-
-def _same(a: Any, b: Any) -> bool:
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
+        log.debug("YAML edit could not be carried onto the original lines; using ruamel's output")
+        return newlines.join(edited, layout)
 
 
 def _assign(doc: Any, path: Path, value: Any) -> None:
@@ -213,7 +206,36 @@ def _assign(doc: Any, path: Path, value: Any) -> None:
             return
         node = child
     key = path[-1]
-    _put(node, key, _styled(value, _child(node, key)))
+    old = _child(node, key)
+    if isinstance(old, CommentedSeq) and isinstance(value, list) and _edit_seq(old, value):
+        return
+    _put(node, key, _styled(value, old))
+
+
+def _edit_seq(seq: CommentedSeq, value: list[Any]) -> bool:
+    """Add or remove items around an unchanged run of the old items, in place, so the comments
+    hung on the kept items stay (how args are wrapped and unwrapped). False: not such an edit."""
+    old = [plain(item) for item in seq]
+    if not old or not value or len(old) == len(value):
+        return False
+    if len(value) > len(old):
+        run = find_run(value, old)
+        if run is None:
+            return False
+        styled = _styled(value, seq)
+        for index in range(run):
+            seq.insert(index, styled[index])
+        for index in range(run + len(old), len(value)):
+            seq.append(styled[index])
+        return True
+    run = find_run(old, value)
+    if run is None:
+        return False
+    for index in reversed(range(run + len(value), len(old))):
+        del seq[index]
+    for _ in range(run):
+        del seq[0]
+    return True
 
 
 def _put(node: Any, key: str | int, item: Any) -> None:
@@ -254,8 +276,24 @@ def _keep_trailing_comment(old: Any, new: Any) -> None:
         new.ca.items[new_last] = old.ca.items[old_last]
 
 
+@functools.lru_cache(maxsize=256)
+def _needs_quotes(value: str) -> bool:
+    """Whether YAML must quote ``value`` (``''``, ``true``, ``@x``…): then quotes are no style."""
+    yaml = YAML(typ="rt")
+    yaml.width = 1 << 30
+    out = io.StringIO()
+    yaml.dump({"k": value}, out)
+    return not out.getvalue().startswith("k: " + value.split("\n", 1)[0]) or value == ""
+
+
+def _chosen_quotes(item: Any) -> type[str] | None:
+    """The quoting class of a string the author chose to quote, or None."""
+    quoted = isinstance(item, DoubleQuotedScalarString | SingleQuotedScalarString)
+    return type(item) if quoted and not _needs_quotes(str(item)) else None
+
+
 def _quote_class(items: list[Any]) -> type[str] | None:
-    """The one quoting style all string items share, if any."""
+    """The quoting class every string item of a list shares (a list style), if any."""
     kinds = {type(item) for item in items if isinstance(item, str)}
     if len(kinds) == 1:
         kind = kinds.pop()
@@ -269,9 +307,9 @@ def _styled(value: Any, old: Any) -> Any:
     if isinstance(value, str):
         if isinstance(old, ScalarString) and str(old) == value:
             return old
-        if isinstance(old, DoubleQuotedScalarString | SingleQuotedScalarString):
-            return type(old)(value)
-        return value
+        quote = _chosen_quotes(old)
+        # PlainScalarString: plain unless YAML needs quotes (a bare str would inherit old quotes).
+        return quote(value) if quote is not None else PlainScalarString(value)
     if isinstance(value, dict):
         mapping = CommentedMap()
         for key, item in value.items():
