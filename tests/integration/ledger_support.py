@@ -25,8 +25,8 @@ def require_keychain() -> None:
     pytest.skip("no session D-Bus; run the suite through scripts/test")
 
 
-@pytest.fixture
-def keystore(sandbox_home: Path) -> Iterator[KeyStore]:
+@pytest.fixture(name="keystore")
+def keystore_fixture(sandbox_home: Path) -> Iterator[KeyStore]:
     """The real OS keychain (Secret Service); the ledger's items are removed afterwards."""
     require_keychain()
     store = open_keystore()
@@ -38,8 +38,8 @@ def keystore(sandbox_home: Path) -> Iterator[KeyStore]:
     store.close()
 
 
-@pytest.fixture
-def paths(sandbox_home: Path) -> HardenerPaths:
+@pytest.fixture(name="paths")
+def paths_fixture(sandbox_home: Path) -> HardenerPaths:
     return hardener_paths(Platform.current())
 
 

@@ -19,8 +19,8 @@ from hardener.ledger.store import ACTIVE, list_segments, read_public
 
 from .ledger_support import (  # noqa: F401 - fixtures
     Clock,
-    keystore,
-    paths,
+    keystore_fixture,
+    paths_fixture,
     policy,
     sealed_events,
     write_session,
@@ -180,6 +180,8 @@ def test_retention_prunes_whole_segments_and_says_so(paths, keystore):
 
 
 def test_a_second_sealer_is_refused(paths, keystore):
-    with Sealer(paths, policy(), keystore):
-        with pytest.raises(StateDirError, match="another hardener process"):
-            Sealer(paths, policy(), keystore)
+    with (
+        Sealer(paths, policy(), keystore),
+        pytest.raises(StateDirError, match="another hardener process"),
+    ):
+        Sealer(paths, policy(), keystore)
