@@ -105,7 +105,12 @@ class Sealer:
         sealed = 0
         for spool_file in list_spool(self.paths.spool_dir):
             sealed += self._ingest(spool_file, now)
-        self.writer.flush()
+        if any(cursor.ended for cursor in self.cursors.values()):
+            # a session ended: make it durable now (fsync only) so its spool file can go
+            self.writer.commit()
+            self._remove_finished()
+        else:
+            self.writer.flush()
         self._maybe_rotate()
         return sealed
 
