@@ -44,6 +44,9 @@ from hardener.ledger.chain.record import (
     parse,
 )
 
+#: how far ahead of the chain's epoch a record's claimed epoch may be for its key to be derived
+MAX_EPOCH_JUMP = 100_000
+
 
 @dataclass(frozen=True)
 class Position:
@@ -76,6 +79,7 @@ class _Pending:
     after: list[tuple[int | None, str | None]] = field(default_factory=list)
     found_at: int | None = None  # index (in lines after) where the expected seq turned up
     boundary: bool = False  # the anomaly is the first line of a segment after a file_close
+    got_again: bool = False  # the out-of-place record's seq turns up again later (a copy)
     blame_prev: Position | None = None  # "prev": the previous line, if its MAC was unverifiable
     genuine: bool = False  # "prev": this line's own MAC verified
 
@@ -164,8 +168,11 @@ class Verifier:
             )
             return
         mac_ok = False
-        # the key of the epoch the chain is in: a tampered epoch field then fails the MAC too
-        key = self.keys.key(state.epoch) if self.keys is not None else None
+        # the key of the epoch the record claims (a tampered epoch field then fails the MAC);
+        # a genuine record out of place (after a gap) still verifies, and the gap is named
+        key = None
+        if self.keys is not None and record.epoch - state.epoch <= MAX_EPOCH_JUMP:
+            key = self.keys.key(record.epoch)
         if key is not None:
             try:
                 check_mac(record, key)
@@ -356,6 +363,8 @@ class Verifier:
             pending.after.append((seq, record.prev if record else None))
         if pending.found_at is None and seq == pending.seq:
             pending.found_at = len(pending.after) - 1
+        if pending.record is not None and seq == pending.record.seq:
+            pending.got_again = True
 
     def _resolve(self) -> Finding:
         pending = self._pending
@@ -408,8 +417,7 @@ class Verifier:
                 str(seq),
                 str(got),
             )
-        second = pending.after[1][0] if len(pending.after) > 1 else None
-        if fits_next and second in (None, seq + 1):
+        if pending.found_at is not None and pending.got_again:
             return made(
                 Reason.INSERTED,
                 f"a copy of seq {got} was inserted before seq {seq}",
