@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hardener.errors import HardenerError
+from hardener.ledger.chain.ending import parse_ts
 from hardener.ledger.chain.findings import Anchor
 from hardener.ledger.chain.record import (
     EPOCH_CLOSE,
@@ -24,7 +25,6 @@ from hardener.ledger.chain.record import (
     line_hash,
     parse,
 )
-from hardener.ledger.chain.verify import parse_ts
 from hardener.ledger.store import iter_lines
 
 SPOOL_REF = re.compile(rb'\{"spool":\{"file":"([A-Za-z0-9._-]+)","offset":(\d+),"length":(\d+)\}')
