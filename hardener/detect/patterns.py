@@ -56,14 +56,14 @@ _DATA = (
     r"|tokens?|passwords?|everything|output|results?|information|details|prompt|instructions"
     r"|it|its\s+\w+|them|their\s+\w+)"
 )
-_SECRET_WORDS = (
+_SENSITIVE_NOUNS = (
     r"\b(?:passwords?|passphrases?|api[\s_-]?keys?|access[\s_-]?tokens?|secret[\s_-]?keys?"
     r"|credentials?|private[\s_-]?keys?|auth(?:entication)?[\s_-]?tokens?|session[\s_-]?cookies?"
     r"|bearer\s+tokens?|ssh\s+keys?|conversation\s+history|chat\s+history|system\s+prompt"
     r"|environment\s+variables|env\s+vars?)\b"
 )
 _HIGH_VALUE = (
-    r"(?:" + _SECRET_WORDS + r"|" + SENSITIVE_PATH + r"|\b(?:conversation|chat|history|messages"
+    r"(?:" + _SENSITIVE_NOUNS + r"|" + SENSITIVE_PATH + r"|\b(?:conversation|chat|history|messages"
     r"|everything|all\s+(?:the\s+)?(?:files?|data|messages)|(?:entire|whole|full)\s+(?:conversation"
     r"|chat|history|context|home\s+directory|disk|file\s*system))\b)"
 )
@@ -198,7 +198,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
         (3, _c(_ACCESS + near(60) + r"(?:" + SENSITIVE_PATH + r")")),
         (2, SENSITIVE_PATH_RE),
     ],
-    "secret-words": [(1, _c(_SECRET_WORDS))],
+    "secret-words": [(1, _c(_SENSITIVE_NOUNS))],
     "exfil": [
         (3, _c(r"\bexfiltrat\w*")),
         (3, _c(_SEND + near(50) + _HIGH_VALUE + near(80) + r"\bto\s+" + _DEST)),

@@ -1,9 +1,9 @@
 """Invisible, deceptive and terminal-control characters in text (L1 pure core).
 
 Finds what a person reviewing a tool description cannot see but a model reads: Unicode tag
-characters (U+E0000–E007F, which spell hidden ASCII), variation-selector runs used to smuggle
+characters (U+E0000 to U+E007F, which spell hidden ASCII), variation-selector runs used to smuggle
 bytes, zero-width characters, bidi overrides, mixed-script words (homoglyphs such as a Cyrillic
-``а`` inside a Latin word) and ANSI/terminal control sequences. Also builds the *visible skeleton*
+'a' inside a Latin word) and ANSI/terminal control sequences. Also builds the *visible skeleton*
 of a text (hidden characters dropped, compatibility forms and common confusables folded to ASCII)
 with a map back to the original offsets, so keyword detectors see through the disguise and still
 report exact spans of the original text.
@@ -25,8 +25,8 @@ TAG_FIRST: Final = 0xE0000
 TAG_LAST: Final = 0xE007F
 BIDI: Final = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 ZERO_WIDTH: Final = frozenset(
-    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF]
-    + [0x180E, 0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x17B4, 0x17B5, 0x00AD]
+    {0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF}
+    | {0x180E, 0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x17B4, 0x17B5, 0x00AD}
 )
 JOINERS: Final = frozenset([0x200C, 0x200D])
 VS_BASIC: Final = range(0xFE00, 0xFE10)
@@ -43,20 +43,17 @@ ANSI_RE: Final = re.compile(
     r"|\r(?!\n)"  # bare carriage return
 )
 
-#: Letters of other scripts that look like Latin letters, folded for the skeleton.
-CONFUSABLES: Final = str.maketrans(
-    {
-        # Cyrillic
-        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
-        "ј": "j", "ѕ": "s", "ԁ": "d", "ӏ": "l", "һ": "h", "ԛ": "q", "ԝ": "w", "ɡ": "g",
-        "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
-        "С": "C", "Т": "T", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
-        # Greek
-        "α": "a", "ο": "o", "ρ": "p", "ν": "v", "ι": "i", "κ": "k", "τ": "t", "υ": "u",
-        "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
-        "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-    }
-)  # fmt: skip
+#: Letters of other scripts (Cyrillic, Greek) that look like Latin letters, folded for the
+#: skeleton: ``_LOOKALIKES[i]`` reads as ``_LATIN[i]``.
+_LOOKALIKES: Final = (
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u04cf"
+    "\u04bb\u051b\u051d\u0261\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420"
+    "\u0421\u0422\u0425\u0406\u0408\u0405\u03b1\u03bf\u03c1\u03bd\u03b9\u03ba"
+    "\u03c4\u03c5\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f"
+    "\u03a1\u03a4\u03a5\u03a7"
+)
+_LATIN: Final = "aeopcyxijsdlhqwgABEKMHOPCTXIJSaopviktuABEZHIKMNOPTYX"
+CONFUSABLES: Final = str.maketrans(_LOOKALIKES, _LATIN)
 
 CONFUSABLE_SCRIPTS: Final = frozenset({"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
 STYLED_PREFIXES: Final = ("MATHEMATICAL", "FULLWIDTH")
