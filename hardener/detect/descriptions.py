@@ -32,8 +32,8 @@ from hardener.detect.patterns import (
     DIRECTIVE_RE,
     FAMILIES,
     PROTECTIVE_RE,
-    SENTENCE_END_RE,
     SENSITIVE_PATH_RE,
+    SENTENCE_END_RE,
     SUSPICIOUS_PARAM_RE,
 )
 from hardener.detect.text import hidden_characters, homoglyph_words, skeleton, terminal_escapes
