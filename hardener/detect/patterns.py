@@ -36,7 +36,7 @@ SENSITIVE_PATH: Final = (
     r"|\.aws[/\\](?:credentials|config)\b|\baws_secret_access_key\b|\.azure[/\\]"
     r"|\.config[/\\]gcloud\b|\bapplication_default_credentials\b|\.docker[/\\]config\.json"
     r"|\.npmrc\b|\.pypirc\b|\.netrc\b|\.git-credentials\b|\.gnupg\b|\.password-store\b"
-    r"|/etc/(?:passwd|shadow|sudoers|master\.passwd)\b|(?<![\w/.-])\.env(?:\.[a-z]+)?\b"
+    r"|/etc/(?:passwd|shadow|sudoers|master\.passwd)\b|(?<![\w.-])\.env(?:\.[a-z]+)?\b"
     r"|\bmcp\.json\b|\bclaude_desktop_config\.json\b|\.cursor[/\\]|\.claude(?:\.json|[/\\])"
     r"|\.codeium[/\\]|\bLogin\s+Data\b|\bLocal\s+State\b|\bcookies\.sqlite\b|\blogins\.json\b"
     r"|\bkey[34]\.db\b|\bkeychains?\b|\bfind-(?:generic|internet)-password\b"
