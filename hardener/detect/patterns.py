@@ -99,39 +99,13 @@ _PARAM_DEST = (
 _NOT_THIS = r"(?!this\b|that\b|the\b|a\b|an\b|any\b|each\b|every\b|other\b|these\b)"
 
 _SEND_ANCHORS = (
-    "send",
-    "forward",
-    "upload",
-    "post",
-    "transmit",
-    "leak",
-    "exfiltrate",
-    "copy",
-    "report",
-    "submit",
-    "beacon",
-    "mail",
-    "deliver",
-    "relay",
-    "mirror",
-    "sync",
-)
+    "send", "forward", "upload", "post", "transmit", "leak", "exfiltrate", "copy", "report",
+    "submit", "beacon", "mail", "deliver", "relay", "mirror", "sync",
+)  # fmt: skip
 _PUT_ANCHORS = (
-    "include",
-    "put",
-    "pass",
-    "insert",
-    "embed",
-    "add",
-    "attach",
-    "append",
-    "provide",
-    "paste",
-    "place",
-    "fill",
-    "set",
-    "store",
-)
+    "include", "put", "pass", "insert", "embed", "add", "attach", "append", "provide", "paste",
+    "place", "fill", "set", "store",
+)  # fmt: skip
 
 FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] = {
     "conceal": [
