@@ -26,7 +26,9 @@ Bodies by kind (fields are optional unless stated; redaction has happened before
 - ``tool.result``: id, tool, status ("ok"|"error"|"denied"|"cancelled"|"no-response"),
   error_code, is_error, duration_ms, size_bytes, content_types, result_excerpt (redacted)
 - ``tools.list``: tools [{name, title, description, inputSchema, outputSchema, annotations,
-  hash}], instructions, instructions_hash, server_hash
+  hash}], instructions, instructions_hash, server_hash, partial (true when the list is one page
+  of a paginated answer; the detectors then infer no removals). ``hash`` is
+  ``hardener.detect.pins.tool_hash`` of the definition.
 - ``server.request``: method ("sampling/createMessage"|"elicitation/create"|"roots/list"),
   via ("request"|"input_required"), id, summary (redacted), decision ("forwarded"|"denied")
 - ``policy.deny``: what ("tool"|"server"|"sampling"|"elicitation"|"roots"), name, rule, id
@@ -34,7 +36,11 @@ Bodies by kind (fields are optional unless stated; redaction has happened before
 - ``config.harden`` / ``config.restore`` / ``config.drift`` / ``config.reset_by_client``: file,
   client, servers, before_sha256, after_sha256, backup_id, detail
 - ``alert``: rule, severity ("low"|"medium"|"high"|"critical"), summary, evidence
-  [ledger seqs or {session, n}], remedy, detail
+  [{seq, session, n, pointer, span, excerpt}, all optional], remedy, detail, client, server,
+  tool (``schemas/alert.schema.json``; raised by ``hardener.detect``)
+- ``pin.approve``: server, client (null: every client), tool (null: every pending change of the
+  server, instructions included), approved [{client, tool ("" for the instructions), hash}]
+  (written by ``hardener approve``; the detector engine accepts exactly these hashes)
 """
 
 from __future__ import annotations
@@ -61,6 +67,7 @@ KINDS: Final = frozenset(
         "config.drift",
         "config.reset_by_client",
         "alert",
+        "pin.approve",
     }
 )
 

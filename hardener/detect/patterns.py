@@ -1,0 +1,472 @@
+"""The signal patterns of the description detector, with their weights (L1 pure core).
+
+Each family is a list of ``(weight, regex)``. A text's score for a family is the highest weight of
+any match; a tool's score is the sum over families (see ``hardener.detect.descriptions``). Weights
+were calibrated on the corpus under ``tests/fixtures/tools/``: real servers' descriptions are full
+of "IMPORTANT", "never", "you must", "do not use …", so those alone weigh little, while
+concealment from the person, overriding instructions, reading secret files and sending data away
+weigh enough to cross the threshold on their own or in pairs.
+
+All patterns run on the visible skeleton of the text (``hardener.detect.text.skeleton``), case
+insensitively.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+_F = re.IGNORECASE
+_USER = r"(?:the\s+|your\s+)?(?:users?|human|person|operator|customer|developer)s?"
+#: Up to ``n`` characters within the same sentence (a dot only ends it when a space follows, so
+#: paths such as ``~/.ssh/id_rsa`` stay inside).
+_NEAR = r"(?:(?!\.\s)[^\n]){{0,{n}}}?"
+
+
+def near(n: int) -> str:
+    return _NEAR.format(n=n)
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _F)
+
+
+SENSITIVE_PATH: Final = (
+    r"\.ssh\b|\bid[_\s-](?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)|\bauthorized_keys\b"
+    r"|\.aws[/\\](?:credentials|config)\b|\baws_secret_access_key\b|\.azure[/\\]"
+    r"|\.config[/\\]gcloud\b|\bapplication_default_credentials\b|\.docker[/\\]config\.json"
+    r"|\.npmrc\b|\.pypirc\b|\.netrc\b|\.git-credentials\b|\.gnupg\b|\.password-store\b"
+    r"|/etc/(?:passwd|shadow|sudoers|master\.passwd)\b|(?<![\w.-])\.env(?:\.[a-z]+)?\b"
+    r"|\bmcp\.json\b|\bclaude_desktop_config\.json\b|\.cursor[/\\]|\.claude(?:\.json|[/\\])"
+    r"|\.codeium[/\\]|\bLogin\s+Data\b|\bLocal\s+State\b|\bcookies\.sqlite\b|\blogins\.json\b"
+    r"|\bkey[34]\.db\b|\bkeychains?\b|\bfind-(?:generic|internet)-password\b"
+    r"|\.(?:bash|zsh)_history\b|\bwallet\.dat\b|\bseed\s+phrase\b|\bmnemonic\s+phrase\b"
+    r"|Google[/\\]Chrome[/\\](?:User\s+Data|Default)|\.mozilla[/\\]firefox|\bfirefox[/\\]profiles"
+    r"|\.config[/\\]gh[/\\]hosts|\.terraform\.d[/\\]credentials|\.vault-token\b|\.kube[/\\]config\b"
+)
+SENSITIVE_PATH_RE: Final = _c(SENSITIVE_PATH)
+#: Lowercase substrings one of which every match of SENSITIVE_PATH contains (a cheap prefilter).
+SENSITIVE_ANCHORS: Final = (
+    "ssh", "rsa", "dsa", "ed25519", "authorized_keys", "aws", "azure", "gcloud", "application_default",
+    "docker", "npmrc", "pypirc", "netrc", "git-credentials", "gnupg", "password-store", "/etc/",
+    ".env", "mcp.json", "claude", ".cursor", "codeium", "login", "local", "cookies", "key3",
+    "key4", "keychain", "find-", "_history", "wallet", "seed", "mnemonic", "chrome", "mozilla",
+    "firefox", "hosts", "terraform", "vault", "kube",
+)  # fmt: skip
+
+
+def might_match(anchors: tuple[str, ...] | frozenset[str], lowered: str) -> bool:
+    """False when no anchor occurs in the lowercased text, so the guarded regex cannot match."""
+    return any(anchor in lowered for anchor in anchors)
+
+
+_ACCESS = (
+    r"\b(?:read|reads|reading|open|cat|load|fetch|retrieve|include|print|send|upload|copy|collect"
+    r"|dump|access|extract|grab|exfiltrate|attach|paste|provide|pass|output|parse|contents?\s+(?:of"
+    r"|from)|look\s+(?:in|at|up)|text\s+of)\b"
+)
+_DATA = (
+    r"(?:contents?|data|files?|history|conversation|chats?|messages|keys?|credentials|secrets?"
+    r"|tokens?|passwords?|everything|output|results?|information|details|prompt|instructions"
+    r"|it|its\s+\w+|them|their\s+\w+)"
+)
+_SENSITIVE_NOUNS = (
+    r"\b(?:passwords?|passphrases?|api[\s_-]?keys?|access[\s_-]?tokens?|secret[\s_-]?keys?"
+    r"|credentials?|private[\s_-]?keys?|auth(?:entication)?[\s_-]?tokens?|session[\s_-]?cookies?"
+    r"|bearer\s+tokens?|ssh\s+keys?|conversation\s+history|chat\s+history|system\s+prompt)\b"
+)
+_HIGH_VALUE = (
+    r"(?:" + _SENSITIVE_NOUNS + r"|" + SENSITIVE_PATH + r"|\b(?:conversation|chat|history|messages"
+    r"|everything|all\s+(?:the\s+)?(?:files?|data|messages)|(?:entire|whole|full)\s+(?:conversation"
+    r"|chat|history|context|home\s+directory|disk|file\s*system))\b)"
+)
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_DEST = (
+    r"(?:https?://|" + _EMAIL + r"|\+?\d[\d\s().-]{7,}\d"
+    r"|(?:the\s+)?(?:following|my|our|attacker'?s?|collection)\s+(?:url|address|server|endpoint"
+    r"|e-?mail|webhook|number|phone|account))"
+)
+_SEND = (
+    r"\b(?:send|sends|sending|forward|upload|post|transmit|leak|exfiltrate|copy|report|submit"
+    r"|beacon|e-?mail|deliver|relay|mirror|sync)\b"
+)
+_PUT = r"\b(?:include|put|pass|insert|embed|add|attach|append|provide|paste|place|fill|set|store)\b"
+_PARAM_DEST = (
+    r"\b(?:in|into|as|inside|within|to|via)\s+(?:the\s+|a\s+)?(?:[`'\"][\w-]+[`'\"]"
+    r"(?:\s+(?:parameter|param|argument|arg|field|property))?|[\w-]+\s+(?:parameter|param"
+    r"|argument|arg|field|property))"
+)
+_NOT_THIS = r"(?!this\b|that\b|the\b|a\b|an\b|any\b|each\b|every\b|other\b|these\b)"
+
+_SEND_ANCHORS = (
+    "send", "forward", "upload", "post", "transmit", "leak", "exfiltrate", "copy", "report",
+    "submit", "beacon", "mail", "deliver", "relay", "mirror", "sync",
+)  # fmt: skip
+_PUT_ANCHORS = (
+    "include", "put", "pass", "insert", "embed", "add", "attach", "append", "provide", "paste",
+    "place", "fill", "set", "store",
+)  # fmt: skip
+
+FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] = {
+    "conceal": [
+        (
+            3,
+            _c(
+                r"\b(?:do\s*not|don't|never|without)\s+(?:ever\s+)?(?:tell(?:ing)?|inform(?:ing)?"
+                r"|notify(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|show(?:ing)?"
+                r"|let(?:ting)?|disclos(?:e|ing)|warn(?:ing)?)\b" + near(30) + r"\b" + _USER
+            ),
+            ("not", "n't", "never", "without"),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:do\s*not|don't|never)\s+(?:mention|reveal|disclose|acknowledge|talk\s+about"
+                r"|explain|expose|repeat|surface)\s+(?:this|these|that|any\s+of|the\s+(?:above"
+                r"|following|instructions?|steps?|notes?|fact|file|reading))"
+            ),
+            ("not", "n't", "never"),
+        ),
+        (
+            3,
+            _c(r"\b(?:hide|conceal|keep|withhold)\b" + near(40) + r"\bfrom\s+" + _USER),
+            ("hide", "conceal", "keep", "withhold"),
+        ),
+        (
+            3,
+            _c(
+                r"\b" + _USER + r"\s+(?:must|should|will|need|needs|does|do|may)\s*(?:not|n't"
+                r"|never)\s+(?:to\s+)?(?:know|see|notice|be\s+(?:told|informed|aware|notified"
+                r"|shown)|find\s+out|learn)"
+            ),
+            ("not", "n't", "never"),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:silently|secretly|covertly|quietly|discreetly|stealthily|invisibly)\s+"
+                r"(?:\w+\s+){0,2}?(?:send|read|include|call|copy|forward|upload|add|execute|run"
+                r"|pass|append|attach|access|collect|transmit|bcc|cc)"
+            ),
+            (
+                "silently",
+                "secretly",
+                "covertly",
+                "quietly",
+                "discreetly",
+                "stealthily",
+                "invisibly",
+            ),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:could|would|might|will|may)\s+(?:\w+\s+)?(?:upset|scare|alarm|worry"
+                r"|frighten|confuse|annoy)\s+" + _USER
+            ),
+            ("upset", "scare", "alarm", "worry", "frighten", "confuse", "annoy"),
+        ),
+    ],
+    "override": [
+        (
+            3,
+            _c(
+                r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+"
+                r"|of\s+)*(?:previous|prior|above|earlier|preceding|original|system|safety"
+                r"|security|existing|other|all|any|your)\s+(?:\w+\s+)?(?:instructions?|prompts?"
+                r"|rules|directives?|guidelines|guardrails|constraints|policies|restrictions"
+                r"|warnings)"
+            ),
+            ("ignore", "disregard", "forget", "override", "bypass"),
+        ),
+        (
+            3,
+            _c(r"\b(?:new|updated|real|actual|true|revised)\s+(?:system\s+)?instructions?\s*:"),
+            ("instruction",),
+        ),
+        (2, _c(r"\byou\s+are\s+now\s+(?:in\s+|an?\s+|the\s+)?\w+"), ("now",)),
+        (
+            3,
+            _c(
+                r"\b(?:decode|deobfuscate|unescape)\b" + near(50) + r"\b(?:follow|execute|run|obey)"
+            ),
+            ("decode", "deobfuscate", "unescape"),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:even\s+if|even\s+when|regardless\s+of\s+(?:what|whether))\s+"
+                + _USER
+                + r"\s+(?:asks?|requests?|says?|wants?|tells?|prefers?|instructs?|objects?)"
+            ),
+            ("even", "regardless"),
+        ),
+    ],
+    "tag": [
+        (
+            2,
+            _c(
+                r"<\s*/?\s*(?:important|system|instructions?|critical|secret|hidden|admin|priority"
+                r"|assistant|ai|model|llm|internal|override|prompt|note[\s_-]to[\s_-](?:ai"
+                r"|assistant|model|llm))\s*>"
+            ),
+            ("<",),
+        ),
+        (
+            2,
+            _c(r"\[(?:SYSTEM|INST|ADMIN|ASSISTANT)\]|<\|im_start\|>|<\|system\|>|<!--"),
+            ("[", "<"),
+        ),
+        (2, re.compile(r"(?m)^\s*#{1,6}\s*(?:SYSTEM|INSTRUCTIONS?)\b"), ("#",)),
+    ],
+    "model": [
+        (
+            1,
+            _c(r"\bbefore\s+(?:using|calling|invoking|executing|running)\s+(?:this|the|any)\b"),
+            ("before",),
+        ),
+        (
+            1,
+            _c(
+                r"\b(?:note|message|attention|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|llm"
+                r"|model|assistant|agent|claude|gpt)\b"
+            ),
+            ("note", "message", "attention", "instruction"),
+        ),
+        (
+            1,
+            _c(
+                r"\b(?:you|the\s+(?:ai|assistant|model|llm|agent))\s+(?:must|should|need\s+to"
+                r"|have\s+to|are\s+required\s+to)\s+(?:first|always|also|now)\b"
+            ),
+            ("must", "should", "need", "have", "required"),
+        ),
+        (1, _c(r"\b(?:very\s+){1,}important\b|\bextremely\s+important\b"), ("important",)),
+        (
+            1,
+            _c(
+                r"\botherwise\b" + near(40) + r"\b(?:will|would|won't|cannot|can't)\s+(?:not\s+)?"
+                r"(?:work|function|fail|crash|break)"
+            ),
+            ("otherwise",),
+        ),
+        (1, _c(r"\bas\s+an?\s+(?:ai|language\s+model|assistant)\b"), ("ai", "assistant", "model")),
+    ],
+    "secret-words": [
+        (
+            1,
+            _c(_SENSITIVE_NOUNS),
+            (
+                "pass",
+                "api",
+                "token",
+                "secret",
+                "credential",
+                "private",
+                "auth",
+                "session",
+                "bearer",
+                "ssh",
+                "history",
+                "system",
+            ),
+        )
+    ],
+    "exfil": [
+        (3, _c(r"\bexfiltrat\w*"), ("exfiltrat",)),
+        (3, _c(_SEND + near(50) + _HIGH_VALUE + near(80) + r"\bto\s+" + _DEST), _SEND_ANCHORS),
+        (2, _c(_SEND + near(80) + r"\bto\s+" + _DEST), _SEND_ANCHORS),
+        (3, _c(_PUT + near(60) + _HIGH_VALUE + near(60) + _PARAM_DEST), _PUT_ANCHORS),
+        (1, _c(_PUT + near(30) + r"\b" + _DATA + r"\b" + near(30) + _PARAM_DEST), _PUT_ANCHORS),
+        (
+            3,
+            _c(
+                r"(?:\b(?:base-?64|hex|rot13)[\s-]?encod\w*|\bencod\w*"
+                + near(60)
+                + r"\b(?:base-?64"
+                r"|hex|rot13)\b)" + near(60) + r"\b(?:include|send|append"
+                r"|add|pass|put|embed|attach|insert)\b"
+            ),
+            ("encod",),
+        ),
+        (
+            3,
+            _c(
+                r"https?://\S+[?&][\w-]+=\s*(?:\{|<|\$\{|\[)\s*(?:data|content|contents|secret"
+                r"|token|key|password|file|history|conversation|env|credentials)\w*"
+            ),
+            ("http",),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:curl|wget|nc|netcat|Invoke-WebRequest|iwr)\b" + near(80) + r"(?:\s-d\b"
+                r"|--data|\s-F\b|--upload-file|\s-T\b|--post|\|\s*(?:sh|bash)\b)"
+            ),
+            ("curl", "wget", "nc", "netcat", "invoke-webrequest", "iwr"),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:reveal|print|output|include|repeat|send|pass|provide|leak|copy|share|return"
+                r"|append|attach)\b" + near(40) + r"\b(?:system\s+prompt|(?:your|the)\s+(?:system"
+                r"\s+)?instructions|conversation\s+history|chat\s+history|previous\s+messages"
+                r"|full\s+conversation|entire\s+conversation|whole\s+conversation)"
+            ),
+            ("prompt", "instruction", "history", "conversation", "messages"),
+        ),
+    ],
+    "shadowing": [
+        (
+            2,
+            _c(
+                r"\b(?:when(?:ever)?|each\s+time|every\s+time|any\s*time|if)\s+(?:the\s+)?"
+                + _NOT_THIS
+                + r"[`'\"]?[\w./-]+[`'\"]?\s+(?:tool|function|server|mcp)\s+(?:is|are|gets)\s+"
+                r"(?:used|called|invoked|executed|run|available|present|loaded|enabled)"
+            ),
+            ("tool", "function", "server", "mcp"),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:side[\s-]effects?|also\s+applies|applies\s+to|affects?)\b" + near(40) + r"\b"
+                r"(?:other|all|every|any|the\s+(?:also\s+)?(?:present\s+)?[\w-]+)\s+(?:tools?"
+                r"|servers?|functions?)"
+            ),
+            ("side", "applies", "affect"),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:do\s+not|don't|never)\s+use\s+(?:any\s+)?(?:other|another|the\s+other"
+                r"|alternative|different)\s+(?:\w+\s+)?(?:tools?|servers?|functions?|mcp)"
+            ),
+            ("tool", "server", "function", "mcp"),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:always|only)\s+(?:use|call)\s+this\s+(?:tool|server|one)\s+(?:instead|rather|over)\b"
+            ),
+            ("instead", "rather", "over"),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:deprecated|insecure|broken|compromised|malicious|unsafe)\b"
+                + near(60)
+                + r"\b"
+                r"(?:use|call)\s+this\s+(?:tool|one|server|function)"
+            ),
+            ("deprecated", "insecure", "broken", "compromised", "malicious", "unsafe"),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:when(?:ever)?|each\s+time|every\s+time|any\s*time)\b"
+                + near(60)
+                + r"\b(?:with"
+                r"|using|via|through|by)\s+(?:any|another|other|the\s+[\w-]+)\s+(?:tool|server|function)"
+            ),
+            ("tool", "server", "function"),
+        ),
+        (
+            1,
+            _c(
+                r"\binstead\s+of\s+(?:using\s+)?(?:the\s+)?[`'\"]?[\w./-]+[`'\"]?\s+(?:tool|server)"
+            ),
+            ("instead",),
+        ),
+    ],
+    "redirect": [
+        (
+            3,
+            _c(
+                r"\b(?:must|should|always|shall)\s+(?:be\s+|also\s+)?(?:send|sent|forward(?:ed)?"
+                r"|redirect(?:ed)?|bcc'?d?|cc'?d?|copied|routed|addressed)\b"
+                + near(40)
+                + r"\bto\s+"
+                r"(?:" + _EMAIL + r"|https?://|\+?\d{7,})"
+            ),
+            ("must", "should", "always", "shall"),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:change|replace|set|override|swap)\b" + near(20) + r"\b(?:recipients?"
+                r"|destination|receiver|to[\s_-]address|email\s+address|bcc|cc|webhook"
+                r"|account\s+number|iban)\b"
+            ),
+            (
+                "recipient",
+                "destination",
+                "receiver",
+                "address",
+                "bcc",
+                "cc",
+                "webhook",
+                "account",
+                "iban",
+            ),
+        ),
+        (2, _c(r"\b(?:also\s+)?(?:bcc|cc)\b" + near(30) + _EMAIL), ("cc",)),
+    ],
+    "padding": [
+        (2, re.compile(r"[ \t\u00a0]{80,}\S|(?:\s*\n){10,}\s*\S"), ("\n", "        ", "\t", "\xa0"))
+    ],
+}
+
+#: Sensitive-path handling (see ``hardener.detect.descriptions``): a path weighs 3 when it is
+#: accessed (a verb shortly before it) in a sentence that directs the model (or routes data into a
+#: parameter), 1 when the sentence only documents a parameter's default or example, else 2.
+ACCESS_BEFORE_RE: Final = _c(_ACCESS + near(60) + r"$")
+CONTENT_OF_RE: Final = _c(
+    r"\b(?:contents?|text|data|bytes)\s+(?:of|from|in)\s+(?:the\s+|your\s+|(?:the\s+)?user'?s\s+)?"
+    r"(?:file\s+)?[`'\"]?(?:~|\$HOME|%\w+%)?[/\\]?(?:[\w.-]+[/\\])*$"
+)
+DIRECTIVE_RE: Final = _c(
+    r"\b(?:first|before|also|then|must|should|please|make\s+sure|always|additionally"
+    r"|too|as\s+well|afterwards|prior\s+to|required|need\s+to|assistant|model)\b|" + _PARAM_DEST
+)
+DESCRIPTIVE_RE: Final = _c(
+    r"\b(?:path\s+to|location\s+of|defaults?\s+(?:to|is)|default:|e\.g\.|for\s+example|such\s+as"
+    r"|example:)|\(default"
+)
+
+#: Where a sentence ends: a dot and a space (not after "e.g." and the like) or a newline.
+SENTENCE_END_RE: Final = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s|\n", re.IGNORECASE
+)
+
+#: Every anchor of every pattern: :func:`present_anchors` looks for each once per text.
+ALL_ANCHORS: Final = tuple(
+    sorted(
+        {a for patterns in FAMILIES.values() for _w, _r, anchors in patterns for a in anchors}
+        | set(SENSITIVE_ANCHORS)
+    )
+)
+
+
+def present_anchors(lowered: str) -> frozenset[str]:
+    """The anchors that occur in a lowercased text (one pass of fast substring searches)."""
+    return frozenset(anchor for anchor in ALL_ANCHORS if anchor in lowered)
+
+
+#: A sentence that names a sensitive path only to say it is refused or protected.
+PROTECTIVE_RE: Final = _c(
+    r"\b(?:rejected|denied|blocked|refused|forbidden|disallowed|excluded|protected|prohibited"
+    r"|not\s+(?:allowed|permitted|accessible)|(?:never|do\s+not|don't|must\s+not|cannot|can't)"
+    r"\s+(?:be\s+)?(?:read|access|include|send|upload|expose|share|log|commit|open|print))"
+)
+
+#: Input-schema property names that exist to smuggle data out (parameter abuse).
+SUSPICIOUS_PARAM_RE: Final = _c(
+    r"^(?:side[_-]?note|system[_-]?prompt|conversation(?:[_-]?history)?|chat[_-]?history"
+    r"|full[_-]?context|previous[_-]?messages|prior[_-]?messages|message[_-]?history"
+    r"|model[_-]?instructions|tools?[_-]?list|available[_-]?tools|internal[_-]?notes?"
+    r"|hidden[_-]?\w+|debug[_-]?context|user[_-]?secrets)$"
+)
+
+#: Base64-looking runs long enough to carry a sentence.
+BASE64_RE: Final = re.compile(r"(?<![\w+/=])[A-Za-z0-9+/]{32,}={0,2}(?![\w+/=])")
