@@ -1,0 +1,302 @@
+"""The per-user agent's main loop: seal, detect, repair drift, watch processes, beat (L2 service).
+
+One thread runs everything; watchdog's observer threads only post notices to the
+:class:`~hardener.daemon.inbox.Inbox`. The loop blocks until a notice, a signal or the next
+deadline (debounced config repair, sealer tick, periodic sweep, heartbeat), so an idle agent
+sleeps. SIGTERM/SIGINT end the loop cleanly: watchers stop, the spool is sealed, the sealer writes
+its final checkpoint, a last heartbeat says "stopped", the lock is released. A crash loses
+nothing: shims keep spooling and the next start seals it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import logging
+import os
+import signal
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+
+import psutil
+
+from hardener._version import __version__
+from hardener.daemon.heartbeat import HEARTBEAT_SCHEMA, HeartbeatWriter
+from hardener.daemon.inbox import Inbox
+from hardener.daemon.lock import InstanceLock
+from hardener.daemon.sealing import SealingService
+from hardener.daemon.watch import Debouncer, DirectoryWatcher
+from hardener.events import utc_timestamp
+from hardener.fsutil import ensure_private_dir
+from hardener.paths import HardenerPaths, Platform, hardener_paths
+from hardener.policy import EffectivePolicy
+
+log = logging.getLogger(__name__)
+
+#: Quiet period after the last event on a config before it is reconciled, and the cap on waiting.
+DEBOUNCE_SECONDS = 0.15
+DEBOUNCE_MAX_SECONDS = 1.0
+#: How often the sealer's time-based duties (checkpoint, epoch close) run.
+TICK_SECONDS = 1.0
+
+
+@dataclass
+class Deadlines:
+    tick: float = 0.0
+    sweep: float = 0.0
+    beat: float = 0.0
+
+
+@dataclass
+class AgentState:
+    started_unix: float = field(default_factory=time.time)
+    state: str = "starting"
+    stopping: bool = False
+    signal: str | None = None
+
+
+class Agent:
+    """Wire the components together and run the loop."""
+
+    def __init__(
+        self,
+        platform: Platform,
+        policy: EffectivePolicy,
+        *,
+        sealing: SealingService | None = None,
+        drift: Any = None,
+        detection: Any = None,
+        processes: Any = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.platform = platform
+        self.paths: HardenerPaths = hardener_paths(platform)
+        self.policy = policy
+        self.clock = clock
+        self.inbox = Inbox()
+        self.lock = InstanceLock(self.paths.runtime_dir)
+        self.sealing = sealing or SealingService(self.paths, policy)
+        self.drift = drift
+        self.detection = detection
+        self.processes = processes
+        self.watcher = DirectoryWatcher(self.inbox, spool_dir=self.paths.spool_dir)
+        self.debouncer = Debouncer(DEBOUNCE_SECONDS, DEBOUNCE_MAX_SECONDS)
+        self.heartbeat = HeartbeatWriter(self.paths)
+        self.state = AgentState()
+        self.deadlines = Deadlines()
+        self._interval = float(policy.value("daemon.heartbeat_seconds"))
+        self._old_handlers: dict[int, Any] = {}
+        self._old_wakeup: int | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def run(self, *, once: bool = False) -> int:
+        self.lock.acquire()
+        try:
+            self._install_signals()
+            self._start()
+            if not once:
+                self._loop()
+        finally:
+            self._shutdown()
+        return 0
+
+    def request_stop(self, reason: str = "request") -> None:
+        self.state.stopping = True
+        self.state.signal = reason
+
+    def stop_requested(self) -> bool:
+        return self.state.stopping
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.request_stop(signal.Signals(signum).name)
+
+    def _install_signals(self) -> None:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self._old_handlers[sig] = signal.signal(sig, self._on_signal)
+        with contextlib.suppress(ValueError, OSError):
+            self._old_wakeup = signal.set_wakeup_fd(
+                self.inbox.wakeup_fd(), warn_on_full_buffer=False
+            )
+
+    def _restore_signals(self) -> None:
+        for sig, handler in self._old_handlers.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(sig, handler)
+        self._old_handlers.clear()
+        if self._old_wakeup is not None:
+            with contextlib.suppress(ValueError, OSError):
+                signal.set_wakeup_fd(self._old_wakeup)
+            self._old_wakeup = None
+
+    def _start(self) -> None:
+        ensure_private_dir(self.paths.state_dir)
+        ensure_private_dir(self.paths.spool_dir)
+        log.info("agent %s starting (pid %d)", __version__, os.getpid())
+        self.sealing.start()
+        self._seal()
+        if self.drift is not None:
+            self.drift.start()
+            self.watcher.set_targets(self.drift.targets())
+        else:
+            self.watcher.set_targets([])
+        self.watcher.start()
+        if self.drift is not None:
+            self.drift.reconcile_all()
+        self._check_processes()
+        self._seal()
+        self.state.state = "running"
+        now = self.clock()
+        self.deadlines = Deadlines(tick=now + TICK_SECONDS, sweep=now + self._interval, beat=now)
+        self._beat(now, force=True)
+        log.info("agent ready (pid %d)", os.getpid())
+
+    def _shutdown(self) -> None:
+        reason = self.state.signal or "exit"
+        log.info("agent stopping (%s)", reason)
+        try:
+            self.watcher.stop()
+            if self.state.state != "starting":
+                self._seal()
+            self.sealing.close()
+            self.state.state = "stopped"
+            if self.lock.held:
+                self._beat(self.clock(), force=True)
+        finally:
+            self._restore_signals()
+            self.lock.release()
+            self.inbox.close()
+            log.info("agent stopped")
+
+    # -- the loop -----------------------------------------------------------------------------
+    def _next_deadline(self) -> float:
+        candidates = [self.deadlines.tick, self.deadlines.sweep, self.deadlines.beat]
+        pending = self.debouncer.next_deadline()
+        if pending is not None:
+            candidates.append(pending)
+        return min(candidates)
+
+    def _loop(self) -> None:
+        while not self.state.stopping:
+            self.inbox.wait(max(0.0, self._next_deadline() - self.clock()))
+            if self.stop_requested():
+                break
+            self.step()
+
+    def step(self) -> None:
+        """Handle whatever is pending and every deadline that passed (one loop iteration)."""
+        changed = False
+        spool_dirty = False
+        for notice in self.inbox.drain():
+            if notice.kind == "spool":
+                spool_dirty = True
+            elif notice.kind == "config" and notice.path is not None:
+                self.debouncer.touch(notice.path, self.clock())
+            elif notice.kind == "rewatch":
+                self.watcher.refresh()
+                for target in self.watcher.targets:
+                    if notice.path is not None and notice.path in (target, *target.parents):
+                        self.debouncer.touch(target, self.clock())
+        if spool_dirty:
+            changed |= self._seal() > 0
+        now = self.clock()
+        due = self.debouncer.pop_due(now)
+        if due and self.drift is not None:
+            for path in due:
+                changed |= bool(self.drift.reconcile(path))
+            self._seal()
+        if now >= self.deadlines.tick:
+            self.sealing.tick()
+            self.deadlines.tick = now + TICK_SECONDS
+        if now >= self.deadlines.sweep:
+            self._sweep()
+            changed = True
+            self.deadlines.sweep = now + self._interval
+        self._beat(self.clock(), force=changed)
+
+    def _sweep(self) -> None:
+        """Periodic safety net: anything a watch missed is caught here."""
+        if not self.sealing.ok:
+            self.sealing.start()
+        self._seal()
+        if self.drift is not None:
+            self.drift.refresh()
+            self.watcher.set_targets(self.drift.targets())
+            self.drift.reconcile_all()
+        else:
+            self.watcher.refresh()
+        self._check_processes()
+        self._seal()
+
+    def _seal(self) -> int:
+        count = self.sealing.seal()
+        if count and self.detection is not None:
+            for kind, body in self.detection.run():
+                self.sealing.append(kind, body)
+        return count
+
+    def _check_processes(self) -> None:
+        if self.processes is None:
+            return
+        for kind, body in self.processes.check():
+            self.sealing.append(kind, body)
+
+    # -- heartbeat ----------------------------------------------------------------------------
+    def heartbeat_document(self) -> dict[str, Any]:
+        try:
+            created = psutil.Process().create_time()
+        except psutil.Error:
+            created = None
+        now = time.time()
+        document: dict[str, Any] = {
+            "schema": HEARTBEAT_SCHEMA,
+            "version": __version__,
+            "state": self.state.state,
+            "pid": os.getpid(),
+            "process_create_time": created,
+            "started_at": utc_timestamp(datetime.fromtimestamp(self.state.started_unix, UTC)),
+            "updated_at": utc_timestamp(datetime.fromtimestamp(now, UTC)),
+            "updated_unix": now,
+            "heartbeat_seconds": self._interval,
+            "host": socket.gethostname(),
+            "user": _username(),
+            "mode": str(self.policy.value("mode")),
+            "sealing": {
+                "ok": self.sealing.ok,
+                "problem": self.sealing.problem,
+                "backend": self.sealing.backend,
+                "backend_real": self.sealing.backend_real,
+                "sealed_total": self.sealing.sealed_total,
+                "last_seal_unix": self.sealing.last_seal_unix,
+                "spool": self.sealing.backlog(),
+            },
+        }
+        if self.drift is not None:
+            document["drift"] = self.drift.summary()
+        if self.processes is not None:
+            document["processes"] = self.processes.summary()
+        if self.detection is not None:
+            document["alerts"] = self.detection.summary()
+        return document
+
+    def _beat(self, now: float, *, force: bool) -> None:
+        if not force and now < self.deadlines.beat:
+            return
+        document = self.heartbeat_document()
+        if force or self.heartbeat.due(document, now, self._interval):
+            try:
+                self.heartbeat.write(document, now)
+            except Exception as exc:  # a full disk must not stop sealing
+                log.error("cannot write the status cache: %s", exc)
+            self.deadlines.beat = now + self._interval
+
+
+def _username() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
