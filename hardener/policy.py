@@ -62,6 +62,7 @@ DEFAULTS: dict[str, Any] = {
     "ledger.segment_bytes": 16 * 1024 * 1024,
     "ledger.retention_days": 365,
     "scan.project_roots": [],
+    "harden.wrap_disabled": True,
     "shim.extra_path": [],
     "keychain.allow_insecure_backend": False,
     "daemon.heartbeat_seconds": 30,

@@ -1,14 +1,28 @@
-"""``hardener harden``: wrap every server entry the policy says to wrap (L3 edge)."""
+"""``hardener harden``: wrap every server entry the policy says to wrap (L3 edge).
+
+Plans every file first (nothing is written while planning), shows what will change, asks on a
+terminal unless ``--yes``, then applies file by file. ``--dry-run`` prints a unified diff per file.
+Exit codes: 0 done or nothing to do, 3 error with nothing changed, 4 error after some files changed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from hardener.cli.common import add_output_flags, not_available
+from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
+from hardener.engine.context import EngineContext
+from hardener.engine.harden import apply_all, plan_harden
+from hardener.engine.plan import FileOutcome, FilePlan
+from hardener.errors import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
+from hardener.policy import load_policy
 
 HELP = "route every MCP server through hardener-shim (0 done, 3 error, 4 partial)"
+SCHEMA = "harden-report.schema.json"
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -30,5 +44,110 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def exit_code(outcomes: Sequence[FileOutcome]) -> int:
+    failed = any(o.error is not None for o in outcomes)
+    changed = any(o.status == "changed" for o in outcomes)
+    if failed:
+        return EXIT_PARTIAL if changed else EXIT_FAILED
+    return EXIT_OK
+
+
+def _outcome_json(outcome: FileOutcome, dry_run: bool) -> dict[str, Any]:
+    plan = outcome.plan
+    error = outcome.error
+    return {
+        "path": str(plan.location.path),
+        "client": plan.location.client.id,
+        "status": outcome.status,
+        "backup_id": outcome.backup_id,
+        "before_sha256": outcome.before_sha256,
+        "after_sha256": outcome.after_sha256,
+        "diff": plan.diff() if dry_run and plan.changed else None,
+        "entries": [
+            {"name": c.name, "path": list(c.path), "action": c.action, "exact": c.exact}
+            for c in plan.changes
+        ],
+        "findings": [f.to_json() for f in plan.findings],
+        "error": None
+        if error is None
+        else {"kind": error.kind, "message": error.message, "remedy": error.remedy},
+    }
+
+
+def report(
+    verb: str, outcomes: Sequence[FileOutcome], ctx: CliContext, *, dry_run: bool, shim: str | None
+) -> None:
+    entries = sum(len(o.plan.changes) for o in outcomes if o.status in ("changed", "would_change"))
+    nothing = entries == 0 and not any(o.error for o in outcomes)
+    if ctx.json:
+        ctx.emit_json(
+            SCHEMA,
+            {
+                "verb": verb,
+                "dry_run": dry_run,
+                "shim": shim,
+                "nothing_to_do": nothing,
+                "summary": {
+                    "files": len(outcomes),
+                    "changed": sum(1 for o in outcomes if o.status in ("changed", "would_change")),
+                    "entries": entries,
+                    "errors": sum(1 for o in outcomes if o.error is not None),
+                },
+                "files": [_outcome_json(o, dry_run) for o in outcomes],
+            },
+        )
+        return
+    done = "wrapped" if verb == "harden" else "restored"
+    for outcome in outcomes:
+        plan = outcome.plan
+        if dry_run and plan.changed:
+            ctx.stdout.write(plan.diff())
+        names = ", ".join(c.name for c in plan.changes)
+        if outcome.status == "changed":
+            ctx.info(f"{plan.location.path}: {done} {names} (backup {outcome.backup_id})")
+        elif outcome.status == "would_change":
+            ctx.info(f"{plan.location.path}: would have {done} {names}")
+        inexact = [c.name for c in plan.changes if not c.exact]
+        if inexact and outcome.status in ("changed", "would_change"):
+            ctx.warn(
+                f"{plan.location.path}: {', '.join(inexact)} restored by value (the entry was "
+                "edited since hardening, so its original formatting could not be put back)"
+            )
+        for finding in plan.findings:
+            ctx.warn(finding.message)
+        if outcome.error is not None:
+            ctx.stderr.write(
+                f"hardener: error: {outcome.error.message}\n  {outcome.error.remedy}\n"
+            )
+    if nothing:
+        ctx.info("nothing to do")
+    elif dry_run:
+        ctx.info(f"dry run: {entries} entries would change; nothing was written")
+
+
+def confirm(
+    plans: Sequence[FilePlan], verb: str, ctx: CliContext, *, yes: bool, dry_run: bool
+) -> bool:
+    """Ask on a terminal before writing (never with --yes, --dry-run, or without a TTY)."""
+    pending = [p for p in plans if p.changed]
+    if yes or dry_run or not pending or not sys.stdin.isatty():
+        return True
+    for plan in pending:
+        ctx.stderr.write(f"  {plan.location.path}: {', '.join(c.name for c in plan.changes)}\n")
+    ctx.stderr.write(f"{verb} {sum(len(p.changes) for p in pending)} entries? [y/N] ")
+    ctx.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes")
+
+
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    raise not_available("harden")
+    engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform))
+    shim = str(engine.require_shim())
+    locations = engine.locations(args.client, [Path(p) for p in args.project])
+    plans = [plan_harden(engine, loc) for loc in locations if loc.exists and loc.writable]
+    if not confirm(plans, "wrap", ctx, yes=args.yes, dry_run=args.dry_run):
+        ctx.info("nothing was changed")
+        return EXIT_OK
+    outcomes = apply_all(engine, plans, dry_run=args.dry_run)
+    report("harden", outcomes, ctx, dry_run=args.dry_run, shim=shim)
+    return exit_code(outcomes)

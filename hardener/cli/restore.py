@@ -1,12 +1,23 @@
-"""``hardener restore``: unwrap entries back to exactly what they were (L3 edge)."""
+"""``hardener restore``: unwrap entries back to exactly what they were (L3 edge).
+
+Entry by entry, never a whole old file; the original bytes when the wrapped entry is as hardener
+left it, the original values otherwise. Exit codes as ``harden``.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from hardener.cli.common import add_output_flags, not_available
+from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
+from hardener.cli.harden import confirm, exit_code, report
+from hardener.engine.context import EngineContext
+from hardener.engine.harden import apply_all
+from hardener.engine.restore import plan_restore
+from hardener.errors import EXIT_OK
+from hardener.policy import load_policy
 
 HELP = "unwrap server entries back to their originals (0 done, 3 error, 4 partial)"
 
@@ -38,4 +49,16 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    raise not_available("restore")
+    engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform))
+    locations = engine.locations(args.client, [Path(p) for p in args.project])
+    plans = [
+        plan_restore(engine, loc, set(args.server))
+        for loc in locations
+        if loc.exists and loc.writable
+    ]
+    if not confirm(plans, "restore", ctx, yes=args.yes, dry_run=args.dry_run):
+        ctx.info("nothing was changed")
+        return EXIT_OK
+    outcomes = apply_all(engine, plans, dry_run=args.dry_run)
+    report("restore", outcomes, ctx, dry_run=args.dry_run, shim=None)
+    return exit_code(outcomes)

@@ -1,14 +1,25 @@
-"""``hardener scan``: inventory of every client, config file and server (L3 edge)."""
+"""``hardener scan``: inventory of every client, config file and server (L3 edge).
+
+Prints the inventory (stdout) and exits 0 when every server is covered, 1 when there are findings
+(unwrapped or remote servers, broken files, literal secrets…), 3 on an error.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from hardener.cli.common import add_output_flags, not_available
+from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
+from hardener.engine.context import EngineContext
+from hardener.engine.report import ScanReport
+from hardener.engine.scan import scan
+from hardener.errors import EXIT_FINDINGS, EXIT_OK
+from hardener.policy import load_policy
 
 HELP = "inventory every MCP client config and server (0 all covered, 1 findings, 3 error)"
+SCHEMA = "scan-report.schema.json"
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -28,5 +39,49 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def home_relative(path: str, home: str) -> str:
+    return "~" + path[len(home) :] if path.startswith(home.rstrip("/\\") + "/") else path
+
+
+def print_report(report: ScanReport, ctx: CliContext) -> None:
+    home = str(ctx.platform.home)
+    for client in report.clients:
+        if not client.found:
+            continue
+        running = "  (running)" if client.running else ""
+        ctx.out(f"{client.name} [{client.id}]{running}")
+        for file in client.files:
+            flags = file.format + ("" if file.writable else ", not rewritten")
+            ctx.out(f"  {home_relative(file.path, home)}  ({file.scope}, {flags})")
+            width = max((len(s.name) for s in file.servers), default=0)
+            for server in file.servers:
+                extra = " (disabled)" if server.disabled else ""
+                what = server.command or server.url or ""
+                ctx.out(f"    {server.name:<{width}}  {server.state}{extra}  {what}".rstrip())
+        if ctx.verbose and client.absent:
+            for path in client.absent:
+                ctx.out(f"  probed, absent: {home_relative(path, home)}")
+    findings = report.findings()
+    if findings:
+        ctx.out("")
+        ctx.out(f"findings ({len(findings)}):")
+        for finding in findings:
+            ctx.out(f"  {finding.severity}: {finding.message}")
+            if finding.remedy:
+                ctx.out(f"    -> {finding.remedy}")
+    summary = report.summary()
+    ctx.info(
+        f"{summary['clients']} clients, {summary['files']} files, {summary['servers']} servers: "
+        f"{summary['wrapped']} wrapped, {summary['unwrapped']} unwrapped, "
+        f"{summary['remote']} remote; {summary['errors']} errors, {summary['warnings']} warnings"
+    )
+
+
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    raise not_available("scan")
+    engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform))
+    report = scan(engine, args.client, [Path(p) for p in args.project])
+    if ctx.json:
+        ctx.emit_json(SCHEMA, report.to_json())
+    else:
+        print_report(report, ctx)
+    return EXIT_FINDINGS if report.problems() else EXIT_OK

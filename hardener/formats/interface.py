@@ -15,6 +15,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
+from hardener.errors import ConfigParseError
+
 Path = tuple[str | int, ...]
 
 
@@ -26,6 +28,23 @@ class Missing:
 
 
 MISSING = Missing()
+
+
+class SyntaxErrorAt(ConfigParseError):
+    """The text is not valid in the codec's format. The message is file-independent,
+    ``"line L, column C: problem"``; the caller adds the file's path."""
+
+    def __init__(self, line: int, column: int, problem: str) -> None:
+        super().__init__(f"line {line}, column {column}: {problem}")
+        self.line = line
+        self.column = column
+        self.problem = problem
+
+
+class PathConflictError(ConfigParseError):
+    """A path cannot be edited: an ancestor is not an object (or list), or an index is out of range."""
+
+    default_remedy = "The file was left untouched; its structure is not what hardener expects."
 
 
 class Codec(ABC):

@@ -1,0 +1,87 @@
+"""Everything a scan/harden/restore run depends on, gathered once (L2 service).
+
+The CLI builds an :class:`EngineContext` from the real machine; tests and the daemon build one with
+their own pieces (a fixed shim path, no managed policy, a fake process list, a fixed clock), which
+is how the use cases stay testable without patching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hardener.clients import registry
+from hardener.clients.discovery import ConfigLocation, discover, project_dirs
+from hardener.clients.managed import ManagedRules
+from hardener.clients.spec import ClientSpec, FsView
+from hardener.engine.fs import RealFs
+from hardener.engine.managed import load_managed_rules
+from hardener.engine.processes import is_running, running_process_names
+from hardener.engine.shimpath import locate_shim
+from hardener.errors import HardenerError
+from hardener.paths import HardenerPaths, Platform, hardener_paths
+from hardener.policy import EffectivePolicy
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class EngineContext:
+    platform: Platform
+    paths: HardenerPaths
+    policy: EffectivePolicy
+    fs: FsView = field(default_factory=RealFs)
+    managed: ManagedRules = field(default_factory=ManagedRules)
+    running: frozenset[str] = frozenset()
+    #: the shim to write into entries; None when it could not be found (``shim_error`` says why)
+    shim: Path | None = None
+    shim_error: str = ""
+    clock: Callable[[], datetime] = _now
+
+    @classmethod
+    def for_machine(cls, platform: Platform, policy: EffectivePolicy) -> EngineContext:
+        """The real machine: managed policies, running processes, the installed shim."""
+        shim: Path | None = None
+        error = ""
+        try:
+            shim = locate_shim()
+        except HardenerError as exc:
+            error = exc.message
+        return cls(
+            platform=platform,
+            paths=hardener_paths(platform),
+            policy=policy,
+            managed=load_managed_rules(platform),
+            running=running_process_names(),
+            shim=shim,
+            shim_error=error,
+        )
+
+    def require_shim(self) -> Path:
+        if self.shim is None:
+            raise HardenerError(
+                self.shim_error or "hardener-shim is not installed",
+                remedy="Reinstall hardener so that its hardener-shim command exists.",
+            )
+        return self.shim
+
+    def client_running(self, spec: ClientSpec) -> bool:
+        return is_running(spec, self.running, self.platform.os)
+
+    def locations(
+        self, client_ids: Sequence[str] = (), projects: Sequence[Path] = ()
+    ) -> list[ConfigLocation]:
+        """Discovery for this context: the chosen clients' files, user and project scope."""
+        specs = registry.select(client_ids)
+        roots = self.policy.value("scan.project_roots")
+        dirs = project_dirs(
+            self.platform,
+            self.fs,
+            explicit=[p.absolute() for p in projects],
+            roots=[str(r) for r in roots],
+        )
+        return discover(self.platform, self.fs, specs, dirs)

@@ -1,0 +1,219 @@
+"""Render new JSON values in the style of the file they go into (L1 pure core).
+
+:func:`detect_style` reads a document's conventions from its span tree: newline (LF or CRLF), the
+indentation unit (a tab or N spaces), spacing after ``:`` and ``,``, padding inside one-line braces,
+and whether non-ASCII text and ``/`` are escaped. :func:`render` writes a value in that style, using
+the node it replaces (or a sibling) as a template: a one-line array stays on one line, a multi-line
+object keeps one member per line at the template's indentation, a trailing comma stays, and a child
+whose value is unchanged keeps its exact original text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from hardener.formats.json_tree import BOM, Node, parse_tree, to_plain
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """The formatting conventions of one document."""
+
+    newline: str = "\n"
+    unit: str = "  "
+    colon: str = ": "
+    comma: str = " "
+    obj_pad: str = " "
+    arr_pad: str = ""
+    ensure_ascii: bool = False
+    escape_slash: bool = False
+
+
+def line_start(text: str, pos: int) -> int:
+    start = text.rfind("\n", 0, pos) + 1
+    return 1 if start == 0 and text.startswith(BOM) else start
+
+
+def line_indent(text: str, pos: int) -> str:
+    """The leading blanks of the line that contains ``pos``."""
+    start = line_start(text, pos)
+    end = start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return text[start:end]
+
+
+def starts_line(text: str, pos: int) -> bool:
+    """True when only blanks precede ``pos`` on its line."""
+    return text[line_start(text, pos) : pos].strip(" \t") == ""
+
+
+def _most_common(counter: Counter[str], default: str) -> str:
+    return counter.most_common(1)[0][0] if counter else default
+
+
+@lru_cache(maxsize=8)
+def detect_style(text: str, strict: bool) -> Style:
+    """Read the conventions of ``text`` (which must parse)."""
+    root = parse_tree(text, strict)
+    units: Counter[str] = Counter()
+    colons: Counter[str] = Counter()
+    commas: Counter[str] = Counter()
+    obj_pads: Counter[str] = Counter()
+    arr_pads: Counter[str] = Counter()
+    escaped_non_ascii = raw_non_ascii = escaped_slash = raw_slash = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.kind == "string":
+            raw = text[node.start : node.end]
+            if "\\u" in raw and any(ord(c) > 0x7F for c in node.value):
+                escaped_non_ascii += 1
+            if not raw.isascii():
+                raw_non_ascii += 1
+            escaped_slash += raw.count("\\/")
+            raw_slash += raw.count("/") - raw.count("\\/")
+            continue
+        if not node.is_container or not node.entries:
+            continue
+        first = node.entries[0]
+        opening = text[node.start + 1 : first.start]
+        if "\n" in opening:
+            if starts_line(text, first.start):
+                outer, inner = line_indent(text, node.start), line_indent(text, first.start)
+                if inner.startswith(outer) and len(inner) > len(outer):
+                    units[inner[len(outer) :]] += 1
+        elif opening.strip(" \t") == "":
+            (obj_pads if node.kind == "object" else arr_pads)[opening] += 1
+        for prev, entry in zip(node.entries, node.entries[1:], strict=False):
+            gap = text[prev.comma + 1 : entry.start]
+            if gap.strip(" \t") == "":
+                commas[gap] += 1
+        for entry in node.entries:
+            if entry.key is not None:
+                gap = text[entry.key_end : entry.node.start]
+                if gap.strip(" \t:") == "" and gap.count(":") == 1:
+                    colons[gap] += 1
+            stack.append(entry.node)
+    crlf = text.find("\n")
+    default_unit = "\t" if any(line.startswith("\t") for line in text.splitlines()[:50]) else "  "
+    return Style(
+        newline="\r\n" if crlf > 0 and text[crlf - 1] == "\r" else "\n",
+        unit=_most_common(units, default_unit),
+        colon=_most_common(colons, ": "),
+        comma=_most_common(commas, " "),
+        obj_pad=_most_common(obj_pads, " "),
+        arr_pad=_most_common(arr_pads, ""),
+        ensure_ascii=escaped_non_ascii > 0 and raw_non_ascii == 0,
+        escape_slash=escaped_slash > 0 and raw_slash == 0,
+    )
+
+
+def same(a: Any, b: Any) -> bool:
+    """Deep equality that also compares types (so ``1 != True != 1.0``)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def scalar(value: Any, style: Style) -> str:
+    """A JSON scalar in the file's escaping style."""
+    if isinstance(value, str):
+        out = json.dumps(value, ensure_ascii=style.ensure_ascii)
+        return out.replace("/", "\\/") if style.escape_slash else out
+    if value is None or isinstance(value, bool | int | float):
+        return json.dumps(value, allow_nan=False)
+    raise TypeError(f"cannot write a {type(value).__name__} into JSON")
+
+
+class Renderer:
+    """Writes values into one document, following its :class:`Style` and template nodes."""
+
+    def __init__(self, text: str, style: Style) -> None:
+        self.text = text
+        self.style = style
+
+    def render(self, value: Any, indent: str, template: Node | None, multiline: bool) -> str:
+        """``value`` as JSON text whose first line continues a line indented by ``indent``."""
+        if template is not None and _plain_equal(template, value):
+            return self.text[template.start : template.end]
+        if isinstance(value, dict):
+            return self._container(value, indent, template, multiline, "object")
+        if isinstance(value, list | tuple):
+            return self._container(list(value), indent, template, multiline, "array")
+        return scalar(value, self.style)
+
+    def _container(
+        self, value: Any, indent: str, template: Node | None, multiline: bool, kind: str
+    ) -> str:
+        if template is not None and template.kind != kind:
+            template = None
+        open_, close = ("{", "}") if kind == "object" else ("[", "]")
+        items = list(value.items()) if kind == "object" else list(enumerate(value))
+        if not items:
+            return open_ + close
+        style, text = self.style, self.text
+        child_indent, close_indent = indent + style.unit, indent
+        pad = style.obj_pad if kind == "object" else style.arr_pad
+        sep, trailing = style.comma, False
+        if template is not None and template.entries:
+            first, last = template.entries[0], template.entries[-1]
+            opening = text[template.start + 1 : first.start]
+            multiline = "\n" in opening
+            if multiline and starts_line(text, first.start):
+                child_indent = line_indent(text, first.start)
+            if not multiline and opening.strip(" \t") == "":
+                pad = opening
+            if len(template.entries) > 1:
+                gap = text[first.comma + 1 : template.entries[1].start]
+                if gap.strip(" \t") == "":
+                    sep = gap
+            trailing = last.comma >= 0
+            if multiline and starts_line(text, template.end - 1):
+                close_indent = line_indent(text, template.end - 1)
+        parts = []
+        for key, item in items:
+            child = _child_template(template, key, item)
+            body = self.render(item, child_indent, child, multiline)
+            if kind == "object":
+                if not isinstance(key, str):
+                    raise TypeError(f"JSON object keys must be strings, not {key!r}")
+                body = scalar(key, style) + style.colon + body
+            parts.append(body)
+        if not multiline:
+            return open_ + pad + ("," + sep).join(parts) + ("," if trailing else "") + pad + close
+        nl = style.newline
+        lines = ("," + nl + child_indent).join(parts) + ("," if trailing else "")
+        return open_ + nl + child_indent + lines + nl + close_indent + close
+
+
+def _child_template(template: Node | None, key: Any, item: Any) -> Node | None:
+    """The template of one child: the member with the same key, or for a list item the old item
+    with the same string value (so it keeps its exact text), else the item at the same index."""
+    if template is None or not template.entries:
+        return None
+    if isinstance(key, str):
+        for entry in reversed(template.entries):
+            if entry.key == key:
+                return entry.node
+        return None
+    if isinstance(item, str):
+        for entry in template.entries:
+            if entry.node.kind == "string" and entry.node.value == item:
+                return entry.node
+    index: int = min(key, len(template.entries) - 1)
+    return template.entries[index].node
+
+
+def _plain_equal(node: Node, value: Any) -> bool:
+    if node.is_container != isinstance(value, dict | list):
+        return False
+    return same(to_plain(node), value)
