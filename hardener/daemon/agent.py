@@ -208,6 +208,8 @@ class Agent:
         if due and self.drift is not None:
             for path in due:
                 changed |= bool(self.drift.reconcile(path))
+            for path in self.drift.take_retries():
+                self.debouncer.touch(path, self.clock())
             self._seal()
         if now >= self.deadlines.tick:
             self.sealing.tick()

@@ -6,11 +6,26 @@ build an :class:`~hardener.daemon.agent.Agent` with their own parts instead.
 
 from __future__ import annotations
 
+import getpass
+
 from hardener.daemon.agent import Agent
-from hardener.paths import Platform
+from hardener.daemon.drift import DriftGuard
+from hardener.daemon.procwatch import ProcessWatch
+from hardener.daemon.sealing import SealingService
+from hardener.paths import Platform, hardener_paths
 from hardener.policy import load_policy
+
+
+def _username() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
 
 
 def build_agent(platform: Platform) -> Agent:
     policy = load_policy(platform)
-    return Agent(platform, policy)
+    sealing = SealingService(hardener_paths(platform), policy)
+    drift = DriftGuard(platform, policy, sealing.append)
+    processes = ProcessWatch(drift, _username())
+    return Agent(platform, policy, sealing=sealing, drift=drift, processes=processes)
