@@ -26,7 +26,8 @@ from typing import Any
 import psutil
 
 from hardener._version import __version__
-from hardener.daemon.heartbeat import HEARTBEAT_SCHEMA, HeartbeatWriter
+from hardener.daemon.alertlog import AlertLog
+from hardener.daemon.heartbeat import HEARTBEAT_SCHEMA, HeartbeatWriter, read_heartbeat
 from hardener.daemon.inbox import Inbox
 from hardener.daemon.lock import InstanceLock
 from hardener.daemon.sealing import SealingService
@@ -88,8 +89,11 @@ class Agent:
         self.debouncer = Debouncer(DEBOUNCE_SECONDS, DEBOUNCE_MAX_SECONDS)
         self.heartbeat = HeartbeatWriter(self.paths)
         self.state = AgentState()
+        self._alerted = False
         self.deadlines = Deadlines()
         self._interval = float(policy.value("daemon.heartbeat_seconds"))
+        previous = read_heartbeat(self.paths) or {}
+        self.alerts = AlertLog(previous.get("alerts"), now=time.time())
         self._old_handlers: dict[int, Any] = {}
         self._old_wakeup: int | None = None
 
@@ -218,6 +222,8 @@ class Agent:
             self._sweep()
             changed = True
             self.deadlines.sweep = now + self._interval
+        changed |= self._alerted
+        self._alerted = False
         self._beat(self.clock(), force=changed)
 
     def _sweep(self) -> None:
@@ -234,18 +240,26 @@ class Agent:
         self._check_processes()
         self._seal()
 
+    def record(self, kind: str, body: dict[str, Any]) -> int | None:
+        """Seal a record the agent produced (alerts are also noted for the status cache)."""
+        seq = self.sealing.append(kind, body)
+        if kind == "alert":
+            self.alerts.note(body, now=time.time(), seq=seq)
+            self._alerted = True
+        return seq
+
     def _seal(self) -> int:
         count = self.sealing.seal()
         if count and self.detection is not None:
             for kind, body in self.detection.run():
-                self.sealing.append(kind, body)
+                self.record(kind, body)
         return count
 
     def _check_processes(self) -> None:
         if self.processes is None:
             return
         for kind, body in self.processes.check():
-            self.sealing.append(kind, body)
+            self.record(kind, body)
 
     # -- heartbeat ----------------------------------------------------------------------------
     def heartbeat_document(self) -> dict[str, Any]:
@@ -281,8 +295,7 @@ class Agent:
             document["drift"] = self.drift.summary()
         if self.processes is not None:
             document["processes"] = self.processes.summary()
-        if self.detection is not None:
-            document["alerts"] = self.detection.summary()
+        document["alerts"] = self.alerts.summary(now)
         return document
 
     def _beat(self, now: float, *, force: bool) -> None:

@@ -26,6 +26,7 @@ def _username() -> str | None:
 def build_agent(platform: Platform) -> Agent:
     policy = load_policy(platform)
     sealing = SealingService(hardener_paths(platform), policy)
-    drift = DriftGuard(platform, policy, sealing.append)
-    processes = ProcessWatch(drift, _username())
-    return Agent(platform, policy, sealing=sealing, drift=drift, processes=processes)
+    agent = Agent(platform, policy, sealing=sealing)
+    agent.drift = DriftGuard(platform, policy, agent.record)
+    agent.processes = ProcessWatch(agent.drift, _username())
+    return agent
