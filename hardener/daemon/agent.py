@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ import psutil
 from hardener._version import __version__
 from hardener.daemon.alertlog import AlertLog
 from hardener.daemon.heartbeat import HEARTBEAT_SCHEMA, HeartbeatWriter, read_heartbeat
-from hardener.daemon.inbox import Inbox
+from hardener.daemon.inbox import Inbox, Notice
 from hardener.daemon.lock import InstanceLock
 from hardener.daemon.sealing import SealingService
 from hardener.daemon.watch import Debouncer, DirectoryWatcher
@@ -110,16 +111,22 @@ class Agent:
         return 0
 
     def request_stop(self, reason: str = "request") -> None:
+        """Stop the loop from another thread (tests, embedding)."""
         self.state.stopping = True
         self.state.signal = reason
+        self.inbox.post(Notice("wake"))
 
     def stop_requested(self) -> bool:
         return self.state.stopping
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        self.request_stop(signal.Signals(signum).name)
+        # Only set flags here: the wake-up fd (set_wakeup_fd) interrupts the wait.
+        self.state.stopping = True
+        self.state.signal = signal.Signals(signum).name
 
     def _install_signals(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return  # embedded in a thread (tests): the owner stops us with request_stop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             self._old_handlers[sig] = signal.signal(sig, self._on_signal)
         with contextlib.suppress(ValueError, OSError):

@@ -57,10 +57,12 @@ class SealingService:
         self.sealed_total = 0
         self.last_seal_unix: float | None = None
         self._fallback: SpoolWriter | None = None
+        self._closed_cleanly = False
 
     @property
     def ok(self) -> bool:
-        return self.sealer is not None
+        """Sealing works: the ledger is open (or was, until a clean close)."""
+        return self.sealer is not None or (self._closed_cleanly and self.problem is None)
 
     def start(self) -> bool:
         """Open the keychain and the ledger; False (with :attr:`problem` set) when impossible."""
@@ -136,6 +138,7 @@ class SealingService:
     def close(self) -> None:
         """Seal what is left, write the final checkpoint, release the ledger."""
         self.seal()
+        self._closed_cleanly = self.sealer is not None
         self._close_sealer()
         if self._fallback is not None:
             self._fallback.close()
