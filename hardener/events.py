@@ -34,7 +34,11 @@ Bodies by kind (fields are optional unless stated; redaction has happened before
 - ``config.harden`` / ``config.restore`` / ``config.drift`` / ``config.reset_by_client``: file,
   client, servers, before_sha256, after_sha256, backup_id, detail
 - ``alert``: rule, severity ("low"|"medium"|"high"|"critical"), summary, evidence
-  [ledger seqs or {session, n}], remedy, detail
+  [{seq, session, n, pointer, span, excerpt}, all optional], remedy, detail, client, server,
+  tool (``schemas/alert.schema.json``; raised by ``hardener.detect``)
+- ``pin.approve``: server, client (null: every client), tool (null: every pending change of the
+  server, instructions included), approved [{client, tool ("" for the instructions), hash}]
+  (written by ``hardener approve``; the detector engine accepts exactly these hashes)
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ KINDS: Final = frozenset(
         "config.drift",
         "config.reset_by_client",
         "alert",
+        "pin.approve",
     }
 )
 

@@ -1,0 +1,369 @@
+"""Tool poisoning in descriptions: score what a server tells the model (L1 pure core).
+
+Scans every text a server shows the model — tool names, titles and descriptions, every string
+and property name inside ``inputSchema``/``outputSchema``, annotation titles, the server's
+``instructions``, prompt and resource descriptions — for the signal families of
+``hardener.detect.patterns`` plus hidden characters and terminal escapes
+(``hardener.detect.text``). Text hidden in Unicode tags or in base64 blobs is decoded and scanned
+too. An item's score is the sum over families of the strongest signal of that family across all
+of the item's texts; an item is poisoned when the score reaches the threshold
+(``detectors.description_score_threshold``). Hidden characters and terminal escapes are findings
+of their own whatever the score: nobody needs them in a description.
+
+Entry points: :func:`analyze_listing` (a tools/list result, optionally with instructions, prompts
+and resources) and :func:`score_text` (any text, e.g. a tool result).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from hardener.detect.model import excerpt, raise_severity
+from hardener.detect.patterns import BASE64_RE, FAMILIES, PROTECTIVE_RE, SUSPICIOUS_PARAM_RE
+from hardener.detect.text import hidden_characters, homoglyph_words, skeleton, terminal_escapes
+
+#: Longest single text scanned (a description larger than this is itself odd; the rest is cut).
+MAX_TEXT: Final = 64 * 1024
+#: Schema keys whose string values are machine syntax, not prose.
+_SYNTAX_KEYS: Final = frozenset(
+    {"type", "format", "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "pattern"}
+    | {"contentEncoding", "contentMediaType", "required"}
+)
+_CAMEL: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NAME_TOKEN: Final = re.compile(r"^(?=.*[_\-.]|.*[a-z][A-Z])[A-Za-z][\w.\-]{4,}$")
+#: Families with their patterns strongest first: the first match is the family's weight.
+_ORDERED: Final = {
+    family: sorted(patterns, key=lambda entry: -entry[0]) for family, patterns in FAMILIES.items()
+}
+
+
+@dataclass(frozen=True)
+class Signal:
+    family: str
+    weight: int
+    pointer: str  # JSON pointer of the text within the listing
+    span: tuple[int, int]  # offsets in that text
+    excerpt: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem with one item (tool, prompt, resource or the server's instructions)."""
+
+    rule: str  # description.poisoning | description.hidden-text | description.terminal-escape
+    severity: str
+    kind: str  # "tool" | "prompt" | "resource" | "instructions"
+    name: str
+    score: int
+    signals: tuple[Signal, ...]
+
+    @property
+    def summary(self) -> str:
+        what = self.name if self.kind == "instructions" else f"{self.kind} '{self.name}'"
+        families = ", ".join(sorted({s.family for s in self.signals}))
+        if self.rule == "description.poisoning":
+            return f"{what} looks poisoned (score {self.score}: {families})"
+        if self.rule == "description.hidden-text":
+            return f"{what} contains hidden characters ({families})"
+        return f"{what} contains terminal escape sequences"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "kind": self.kind,
+            "name": self.name,
+            "score": self.score,
+            "summary": self.summary,
+            "signals": [
+                {
+                    "family": s.family,
+                    "weight": s.weight,
+                    "pointer": s.pointer,
+                    "span": list(s.span),
+                    "excerpt": s.excerpt,
+                    **({"note": s.note} if s.note else {}),
+                }
+                for s in self.signals
+            ],
+        }
+
+
+# --- one text ---------------------------------------------------------------------------------
+
+
+def _hidden_signals(text: str, pointer: str) -> Iterator[Signal]:
+    for hit in hidden_characters(text):
+        note = f"decodes to {hit.decoded[:80]!r}" if hit.decoded else ""
+        yield Signal(
+            f"hidden:{hit.kind}",
+            3,
+            pointer,
+            (hit.start, hit.end),
+            repr(text[hit.start : hit.end])[:80],
+            note,
+        )
+    words = homoglyph_words(text)
+    for hit in words:
+        weight = 3 if len(words) >= 2 else 2
+        yield Signal(
+            "hidden:homoglyph", weight, pointer, (hit.start, hit.end), text[hit.start : hit.end]
+        )
+    for hit in terminal_escapes(text):
+        yield Signal(
+            "ansi",
+            3,
+            pointer,
+            (hit.start, hit.end),
+            repr(excerpt(text, hit.start, hit.end, context=20)),
+        )
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    hits = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return text[lo : min(hits) if hits else len(text)]
+
+
+def _first_match(family: str, regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    if family != "sensitive":
+        return regex.search(text)
+    for match in regex.finditer(text):
+        # "~/.ssh is rejected" describes a safeguard, not a request.
+        if not PROTECTIVE_RE.search(_sentence(text, match.start(), match.end())):
+            return match
+    return None
+
+
+def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal]:
+    skel = skeleton(text)
+    for family, patterns in _ORDERED.items():
+        for weight, regex in patterns:
+            match = _first_match(family, regex, skel.text)
+            if match is None:
+                continue
+            start, end = skel.span(match.start(), match.end())
+            yield Signal(family, weight, pointer, (start, end), excerpt(text, start, end), note)
+            break
+
+
+def _decoded_blobs(text: str) -> Iterator[tuple[tuple[int, int], str]]:
+    for match in BASE64_RE.finditer(text):
+        blob = match.group()
+        try:
+            raw = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=True)
+            decoded = raw.decode("utf-8")
+        except (binascii.Error, ValueError):
+            continue
+        if (
+            sum(ch.isalpha() or ch == " " for ch in decoded) >= 0.8 * len(decoded)
+            and " " in decoded
+        ):
+            yield (match.start(), match.end()), decoded
+
+
+def scan_text(text: str, pointer: str = "") -> list[Signal]:
+    """Every signal in one text, including text hidden in tags or base64."""
+    text = text[:MAX_TEXT]
+    signals = list(_hidden_signals(text, pointer))
+    signals += _pattern_signals(text, pointer)
+    for hit in hidden_characters(text):
+        if hit.decoded:
+            for signal in _pattern_signals(hit.decoded, pointer, "hidden in Unicode tags"):
+                signals.append(_relocate(signal, (hit.start, hit.end), hit.decoded))
+    for span, decoded in _decoded_blobs(text):
+        for signal in _pattern_signals(decoded, pointer, "hidden in base64"):
+            signals.append(_relocate(signal, span, decoded))
+    return signals
+
+
+def _relocate(signal: Signal, span: tuple[int, int], decoded: str) -> Signal:
+    """A signal found in decoded hidden text points at the hidden run in the original."""
+    return Signal(
+        signal.family,
+        signal.weight,
+        signal.pointer,
+        span,
+        excerpt(decoded, *signal.span),
+        signal.note,
+    )
+
+
+def score(signals: Iterable[Signal]) -> int:
+    best: dict[str, int] = {}
+    for signal in signals:
+        best[signal.family] = max(best.get(signal.family, 0), signal.weight)
+    return sum(best.values())
+
+
+def score_text(text: str) -> tuple[int, list[Signal]]:
+    """Score of one free text (a tool result, a sampling request), with its signals."""
+    signals = scan_text(text)
+    return score(signals), signals
+
+
+# --- items ------------------------------------------------------------------------------------
+
+
+def _spaced(name: str) -> str:
+    """A property or tool name as words, so ``read_ssh_id_rsa`` matches like prose."""
+    return _CAMEL.sub(" ", name).replace("_", " ").replace("-", " ")
+
+
+def _schema_texts(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(schema, str):
+        yield pointer, schema
+    elif isinstance(schema, list):
+        for index, value in enumerate(schema):
+            yield from _schema_texts(value, f"{pointer}/{index}")
+    elif isinstance(schema, Mapping):
+        for key, value in schema.items():
+            child = f"{pointer}/{_escape(str(key))}"
+            if key in _SYNTAX_KEYS:
+                continue
+            if key in ("properties", "patternProperties", "$defs", "definitions") and isinstance(
+                value, Mapping
+            ):
+                for name, sub in value.items():
+                    sub_pointer = f"{child}/{_escape(str(name))}"
+                    yield f"{sub_pointer}#name", _spaced(str(name))
+                    yield from _schema_texts(sub, sub_pointer)
+            else:
+                yield from _schema_texts(value, child)
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def item_texts(item: Mapping[str, Any], pointer: str) -> list[tuple[str, str]]:
+    """(pointer, text) of every text of a tool/prompt/resource definition."""
+    texts: list[tuple[str, str]] = []
+    name = item.get("name")
+    if isinstance(name, str):
+        texts.append((f"{pointer}/name", name))
+    for key in ("title", "description", "uri", "uriTemplate"):
+        value = item.get(key)
+        if isinstance(value, str):
+            texts.append((f"{pointer}/{key}", value))
+    for key in ("inputSchema", "outputSchema", "arguments"):
+        if key in item:
+            texts += _schema_texts(item[key], f"{pointer}/{key}")
+    annotations = item.get("annotations")
+    if isinstance(annotations, Mapping) and isinstance(annotations.get("title"), str):
+        texts.append((f"{pointer}/annotations/title", annotations["title"]))
+    return texts
+
+
+def _param_signals(item: Mapping[str, Any], pointer: str) -> Iterator[Signal]:
+    schema = item.get("inputSchema")
+    props = schema.get("properties") if isinstance(schema, Mapping) else None
+    if not isinstance(props, Mapping):
+        return
+    for name in props:
+        if SUSPICIOUS_PARAM_RE.match(str(name)):
+            where = f"{pointer}/inputSchema/properties/{_escape(str(name))}#name"
+            yield Signal("param", 2, where, (0, len(str(name))), str(name), "parameter abuse")
+
+
+def _other_tool_signals(
+    texts: Sequence[tuple[str, str]], other_tools: frozenset[str]
+) -> Iterator[Signal]:
+    """Names of tools of *other* servers mentioned in this item's prose."""
+    if not other_tools:
+        return
+    for pointer, text in texts:
+        if pointer.endswith("#name") or pointer.endswith("/name"):
+            continue
+        for token in set(re.findall(r"[A-Za-z][\w.\-]{4,}", text)):
+            if token in other_tools and _NAME_TOKEN.match(token):
+                start = text.index(token)
+                yield Signal(
+                    "other-tool",
+                    1,
+                    pointer,
+                    (start, start + len(token)),
+                    excerpt(text, start, start + len(token)),
+                    "names a tool of another server",
+                )
+                return
+
+
+def analyze_item(
+    kind: str,
+    name: str,
+    texts: Sequence[tuple[str, str]],
+    threshold: int,
+    *,
+    extra: Iterable[Signal] = (),
+    other_tools: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    signals: list[Signal] = list(extra)
+    for pointer, text in texts:
+        signals += scan_text(text, pointer)
+    signals += _other_tool_signals(texts, other_tools)
+    findings: list[Finding] = []
+    hidden = tuple(s for s in signals if s.family.startswith("hidden:"))
+    ansi = tuple(s for s in signals if s.family == "ansi")
+    prose = [s for s in signals if not s.family.startswith("hidden:") and s.family != "ansi"]
+    total = score(signals)
+    if hidden and (len(hidden) > 1 or hidden[0].weight >= 3):
+        findings.append(Finding("description.hidden-text", "high", kind, name, total, hidden))
+    if ansi:
+        findings.append(Finding("description.terminal-escape", "high", kind, name, total, ansi))
+    if total >= threshold and prose:
+        families = {s.family for s in prose}
+        severity = "high"
+        if total >= 2 * threshold or ({"sensitive", "exfil"} <= families):
+            severity = raise_severity(severity)
+        strongest = sorted(signals, key=lambda s: (-s.weight, s.pointer, s.span))
+        findings.append(
+            Finding("description.poisoning", severity, kind, name, total, tuple(strongest))
+        )
+    return findings
+
+
+def analyze_listing(
+    listing: Mapping[str, Any],
+    threshold: int,
+    *,
+    other_tools: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """Findings for a tools/list result plus the optional ``instructions``, ``prompts`` and
+    ``resources`` of the same server. ``other_tools``: tool names of the client's other servers
+    (mentioning them is a shadowing hint)."""
+    findings: list[Finding] = []
+    instructions = listing.get("instructions")
+    if isinstance(instructions, str) and instructions:
+        findings += analyze_item(
+            "instructions",
+            "server instructions",
+            [("/instructions", instructions)],
+            threshold,
+            other_tools=other_tools,
+        )
+    for key, kind in (("tools", "tool"), ("prompts", "prompt"), ("resources", "resource")):
+        items = listing.get(key)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                continue
+            pointer = f"/{key}/{index}"
+            name = str(item.get("name", index))
+            extra = list(_param_signals(item, pointer)) if kind == "tool" else []
+            findings += analyze_item(
+                kind,
+                name,
+                item_texts(item, pointer),
+                threshold,
+                extra=extra,
+                other_tools=other_tools,
+            )
+    return findings

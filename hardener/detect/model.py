@@ -1,0 +1,282 @@
+"""Alerts, evidence and the rule catalogue shared by every detector (L1 pure core).
+
+An :class:`Alert` is what a detector returns: a stable rule id, a severity, a one-line summary,
+the evidence (ledger sequence numbers and the session/event numbers of the events involved, with
+the exact offending text span or argument path), a remedy, and free-form ``detail``. Its
+:meth:`Alert.to_body` is the body of an ``alert`` event / ledger record
+(``schemas/alert.schema.json``).
+
+:data:`RULES` is the catalogue: every rule id a detector can raise, with its default severity,
+its one-line explanation and its remedy. Rule ids never change meaning; new rules get new ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+SEVERITIES: Final = ("low", "medium", "high", "critical")
+
+#: Longest excerpt of offending text kept in evidence (descriptions and results are redacted
+#: upstream; the cap keeps alerts small).
+EXCERPT_CHARS: Final = 240
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+def raise_severity(severity: str, steps: int = 1) -> str:
+    """``severity`` moved up (or down, for negative ``steps``) within the scale."""
+    rank = min(max(severity_rank(severity) + steps, 0), len(SEVERITIES) - 1)
+    return SEVERITIES[rank]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    explanation: str
+    remedy: str
+
+
+def _rules(*rules: Rule) -> dict[str, Rule]:
+    return {rule.id: rule for rule in rules}
+
+
+RULES: Final = _rules(
+    Rule(
+        "description.poisoning",
+        "high",
+        "A tool, prompt or server description contains instructions aimed at the model "
+        "(hidden directives, secret-file access, exfiltration or instructions about other tools).",
+        "Do not use this server until the description is explained; remove it from the client "
+        "config or deny the tool in policy (tools.deny), and report it to the server's author.",
+    ),
+    Rule(
+        "description.hidden-text",
+        "high",
+        "A description contains invisible or deceptive characters (Unicode tags, zero-width, "
+        "bidi overrides, mixed-script homoglyphs) that a person reviewing it cannot see.",
+        "Inspect the raw definition (hardener analyze-tools); treat the server as untrusted "
+        "until the hidden text is explained.",
+    ),
+    Rule(
+        "description.terminal-escape",
+        "high",
+        "A description contains ANSI/terminal control sequences that can hide or rewrite what a "
+        "person sees in a terminal.",
+        "Inspect the raw definition; treat the server as untrusted until explained.",
+    ),
+    Rule(
+        "definition.changed",
+        "high",
+        "A tool definition or the server's instructions changed after they were first seen "
+        "(possible rug pull).",
+        "Review the diff; if the change is expected run 'hardener approve --server NAME "
+        "[--tool NAME]', otherwise remove the server.",
+    ),
+    Rule(
+        "definition.renamed",
+        "high",
+        "A tool disappeared and a near-identical tool appeared under another name.",
+        "Review the new tool; approve it with 'hardener approve --server NAME --tool NEW' if "
+        "expected.",
+    ),
+    Rule(
+        "definition.added",
+        "low",
+        "A server announced a new tool after its tool list was first pinned.",
+        "Check that the new tool is expected; it was pinned on first sight.",
+    ),
+    Rule(
+        "arguments.schema-invalid",
+        "medium",
+        "A tool call's arguments do not validate against the tool's inputSchema.",
+        "Check what the model was asked to do; a prompt injection often produces malformed calls.",
+    ),
+    Rule(
+        "arguments.undeclared",
+        "medium",
+        "A tool call carries properties that the tool's inputSchema does not declare.",
+        "Check where the extra argument came from; poisoned descriptions ask for hidden "
+        "parameters to smuggle data.",
+    ),
+    Rule(
+        "arguments.sensitive-path",
+        "high",
+        "A tool call references a sensitive file (SSH keys, cloud credentials, .env, browser "
+        "profiles, keychains, MCP client configs).",
+        "Check whether the person asked for this file; if not, treat the session as compromised "
+        "and rotate the credentials involved.",
+    ),
+    Rule(
+        "arguments.novel-path",
+        "medium",
+        "A tool was called with a path outside every directory it was used with before.",
+        "Check that the path was intended.",
+    ),
+    Rule(
+        "arguments.novel-host",
+        "low",
+        "A tool was called with a URL host it was never used with before.",
+        "Check that the destination was intended.",
+    ),
+    Rule(
+        "frequency.burst",
+        "medium",
+        "A tool was called many times within a few seconds.",
+        "Check for a runaway agent loop or automated abuse; raise detectors.burst_calls if this "
+        "tool is meant to be called in bursts.",
+    ),
+    Rule(
+        "frequency.rate",
+        "medium",
+        "A server or client sustained a call rate above detectors.rate_per_minute.",
+        "Check for a runaway agent loop; raise the threshold if the load is expected.",
+    ),
+    Rule(
+        "frequency.baseline",
+        "low",
+        "Calls per minute are far above this server's learned baseline.",
+        "Check what the agent is doing right now.",
+    ),
+    Rule(
+        "frequency.repeated-failure",
+        "medium",
+        "The same call failed repeatedly with identical arguments.",
+        "Check for a stuck agent or probing (e.g. guessing paths or credentials).",
+    ),
+    Rule(
+        "result.injection",
+        "medium",
+        "A tool result contains instructions aimed at the model (possible indirect prompt "
+        "injection).",
+        "Check the data source the tool read; treat later actions in this session with suspicion.",
+    ),
+    Rule(
+        "exfil.after-suspicion",
+        "high",
+        "An exfiltration-capable tool (network, messaging, file write, shell) was called soon "
+        "after a suspicious description, definition change or tool result in the same client.",
+        "Review the call's arguments and destination now; if data left the machine, rotate the "
+        "secrets involved and remove the suspicious server.",
+    ),
+    Rule(
+        "server-request.sampling",
+        "medium",
+        "A server asked the client's model to generate text (sampling).",
+        "Check the request; deny sampling in policy (server_requests.sampling) if unneeded.",
+    ),
+    Rule(
+        "server-request.elicitation",
+        "medium",
+        "A server asked the person for input (elicitation).",
+        "Never enter secrets into an elicitation; deny it in policy if unneeded.",
+    ),
+    Rule(
+        "server-request.roots",
+        "low",
+        "A server asked for the client's workspace roots.",
+        "Expected for filesystem-like servers; deny in policy (server_requests.roots) otherwise.",
+    ),
+    Rule(
+        "secrets.in-arguments",
+        "medium",
+        "A tool call carried a value that looks like a secret (redacted in the log).",
+        "Check that the secret was meant for this tool; rotate it if not.",
+    ),
+    Rule(
+        "secrets.in-result",
+        "medium",
+        "A tool result carried a value that looks like a secret (redacted in the log).",
+        "Check why the tool returned a secret to the model; rotate it if it may have leaked.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence: which record/event, and where in it (pointer + span + excerpt)."""
+
+    seq: int | None = None
+    session: str | None = None
+    n: int | None = None
+    pointer: str | None = None
+    span: tuple[int, int] | None = None
+    excerpt: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in ("seq", "session", "n", "pointer", "excerpt"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.span is not None:
+            out["span"] = list(self.span)
+        return out
+
+
+def excerpt(text: str, start: int, end: int, *, context: int = 40) -> str:
+    """The offending text with a little context, capped at :data:`EXCERPT_CHARS`."""
+    lo = max(0, start - context)
+    hi = min(len(text), max(end, start) + context)
+    piece = text[lo:hi]
+    if len(piece) > EXCERPT_CHARS:
+        piece = piece[:EXCERPT_CHARS] + "…"
+    return piece
+
+
+@dataclass(frozen=True)
+class Alert:
+    rule: str
+    severity: str
+    summary: str
+    evidence: tuple[Evidence, ...] = ()
+    remedy: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+    client: str | None = None
+    server: str | None = None
+    tool: str | None = None
+
+    def to_body(self) -> dict[str, Any]:
+        """The ``alert`` event body (``schemas/alert.schema.json``)."""
+        body: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "summary": self.summary,
+            "evidence": [item.to_json() for item in self.evidence],
+            "remedy": self.remedy or RULES[self.rule].remedy,
+            "detail": self.detail,
+        }
+        for key in ("client", "server", "tool"):
+            value = getattr(self, key)
+            if value is not None:
+                body[key] = value
+        return body
+
+
+def make_alert(
+    rule: str,
+    summary: str,
+    *,
+    evidence: tuple[Evidence, ...] | list[Evidence] = (),
+    severity: str | None = None,
+    detail: dict[str, Any] | None = None,
+    client: str | None = None,
+    server: str | None = None,
+    tool: str | None = None,
+) -> Alert:
+    """An alert for a catalogued ``rule`` (default severity and remedy from :data:`RULES`)."""
+    entry = RULES[rule]
+    return Alert(
+        rule=rule,
+        severity=severity or entry.severity,
+        summary=summary,
+        evidence=tuple(evidence),
+        remedy=entry.remedy,
+        detail=detail or {},
+        client=client,
+        server=server,
+        tool=tool,
+    )

@@ -1,0 +1,338 @@
+"""The signal patterns of the description detector, with their weights (L1 pure core).
+
+Each family is a list of ``(weight, regex)``. A text's score for a family is the highest weight of
+any match; a tool's score is the sum over families (see ``hardener.detect.descriptions``). Weights
+were calibrated on the corpus under ``tests/fixtures/tools/``: real servers' descriptions are full
+of "IMPORTANT", "never", "you must", "do not use …", so those alone weigh little, while
+concealment from the person, overriding instructions, reading secret files and sending data away
+weigh enough to cross the threshold on their own or in pairs.
+
+All patterns run on the visible skeleton of the text (``hardener.detect.text.skeleton``), case
+insensitively.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+_F = re.IGNORECASE
+_USER = r"(?:the\s+|your\s+)?(?:users?|human|person|operator|customer|developer)s?"
+#: Up to ``n`` characters within the same sentence (a dot only ends it when a space follows, so
+#: paths such as ``~/.ssh/id_rsa`` stay inside).
+_NEAR = r"(?:(?!\.\s)[^\n]){{0,{n}}}?"
+
+
+def near(n: int) -> str:
+    return _NEAR.format(n=n)
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _F)
+
+
+SENSITIVE_PATH: Final = (
+    r"(?:~|\$HOME|%USERPROFILE%)?[/\\]?\.ssh\b|\bid[_\s-](?:rsa|dsa|ecdsa|ed25519)\b|\bauthorized_keys\b"
+    r"|\.aws[/\\](?:credentials|config)\b|\baws_secret_access_key\b|\.azure[/\\]"
+    r"|\.config[/\\]gcloud\b|\bapplication_default_credentials\b|\.docker[/\\]config\.json"
+    r"|\.npmrc\b|\.pypirc\b|\.netrc\b|\.git-credentials\b|\.gnupg\b|\.password-store\b"
+    r"|/etc/(?:passwd|shadow|sudoers|master\.passwd)\b|(?<![\w/.-])\.env(?:\.[a-z]+)?\b"
+    r"|\bmcp\.json\b|\bclaude_desktop_config\.json\b|\.cursor[/\\]|\.claude(?:\.json|[/\\])"
+    r"|\.codeium[/\\]|\bLogin\s+Data\b|\bLocal\s+State\b|\bcookies\.sqlite\b|\blogins\.json\b"
+    r"|\bkey[34]\.db\b|\bkeychains?\b|\bfind-(?:generic|internet)-password\b"
+    r"|\.(?:bash|zsh)_history\b|\bwallet\.dat\b|\bseed\s+phrase\b|\bmnemonic\s+phrase\b"
+    r"|Google[/\\]Chrome[/\\](?:User\s+Data|Default)|\.mozilla[/\\]firefox|\bfirefox[/\\]profiles"
+    r"|\.config[/\\]gh[/\\]hosts|\.terraform\.d[/\\]credentials|\.vault-token\b|\.kube[/\\]config\b"
+)
+SENSITIVE_PATH_RE: Final = _c(SENSITIVE_PATH)
+
+_ACCESS = (
+    r"\b(?:read|reads|reading|open|cat|load|fetch|retrieve|include|print|send|upload|copy|collect"
+    r"|dump|access|extract|grab|exfiltrate|attach|paste|provide|pass|output|parse|contents?\s+of"
+    r"|look\s+(?:in|at|up))\b"
+)
+_DATA = (
+    r"(?:contents?|data|files?|history|conversation|chats?|messages|keys?|credentials|secrets?"
+    r"|tokens?|passwords?|everything|output|results?|information|details|prompt|instructions"
+    r"|it|its\s+\w+|them|their\s+\w+)"
+)
+_SENSITIVE_NOUNS = (
+    r"\b(?:passwords?|passphrases?|api[\s_-]?keys?|access[\s_-]?tokens?|secret[\s_-]?keys?"
+    r"|credentials?|private[\s_-]?keys?|auth(?:entication)?[\s_-]?tokens?|session[\s_-]?cookies?"
+    r"|bearer\s+tokens?|ssh\s+keys?|conversation\s+history|chat\s+history|system\s+prompt"
+    r"|environment\s+variables|env\s+vars?)\b"
+)
+_HIGH_VALUE = (
+    r"(?:" + _SENSITIVE_NOUNS + r"|" + SENSITIVE_PATH + r"|\b(?:conversation|chat|history|messages"
+    r"|everything|all\s+(?:the\s+)?(?:files?|data|messages)|(?:entire|whole|full)\s+(?:conversation"
+    r"|chat|history|context|home\s+directory|disk|file\s*system))\b)"
+)
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_DEST = (
+    r"(?:https?://|" + _EMAIL + r"|\+?\d[\d\s().-]{7,}\d"
+    r"|(?:the\s+)?(?:following|my|our|attacker'?s?|collection)\s+(?:url|address|server|endpoint"
+    r"|e-?mail|webhook|number|phone|account))"
+)
+_SEND = (
+    r"\b(?:send|sends|sending|forward|upload|post|transmit|leak|exfiltrate|copy|report|submit"
+    r"|beacon|e-?mail|deliver|relay|mirror|sync)\b"
+)
+_PUT = r"\b(?:include|put|pass|insert|embed|add|attach|append|provide|paste|place|fill|set|store)\b"
+_PARAM_DEST = (
+    r"\b(?:in|into|as|inside|within|to|via)\s+(?:the\s+|a\s+)?(?:[`'\"][\w-]+[`'\"]"
+    r"(?:\s+(?:parameter|param|argument|arg|field|property))?|[\w-]+\s+(?:parameter|param"
+    r"|argument|arg|field|property))"
+)
+_NOT_THIS = r"(?!this\b|that\b|the\b|a\b|an\b|any\b|each\b|every\b|other\b|these\b)"
+
+FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
+    "conceal": [
+        (
+            3,
+            _c(
+                r"\b(?:do\s*not|don't|never|without)\s+(?:ever\s+)?(?:tell(?:ing)?|inform(?:ing)?"
+                r"|notify(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|show(?:ing)?"
+                r"|let(?:ting)?|disclos(?:e|ing)|warn(?:ing)?)\b" + near(30) + r"\b" + _USER
+            ),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:do\s*not|don't|never)\s+(?:mention|reveal|disclose|acknowledge|talk\s+about"
+                r"|explain|expose|repeat|surface)\s+(?:this|these|that|any\s+of|the\s+(?:above"
+                r"|following|instructions?|steps?|notes?|fact|file|reading))"
+            ),
+        ),
+        (3, _c(r"\b(?:hide|conceal|keep|withhold)\b" + near(40) + r"\bfrom\s+" + _USER)),
+        (
+            3,
+            _c(
+                r"\b" + _USER + r"\s+(?:must|should|will|need|needs|does|do|may)\s*(?:not|n't"
+                r"|never)\s+(?:to\s+)?(?:know|see|notice|be\s+(?:told|informed|aware|notified"
+                r"|shown)|find\s+out|learn)"
+            ),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:silently|secretly|covertly|quietly|discreetly|stealthily|invisibly)\s+"
+                r"(?:\w+\s+){0,2}?(?:send|read|include|call|copy|forward|upload|add|execute|run"
+                r"|pass|append|attach|access|collect|transmit|bcc|cc)"
+            ),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:could|would|might|will|may)\s+(?:\w+\s+)?(?:upset|scare|alarm|worry"
+                r"|frighten|confuse|annoy)\s+" + _USER
+            ),
+        ),
+    ],
+    "override": [
+        (
+            3,
+            _c(
+                r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+"
+                r"|of\s+)*(?:previous|prior|above|earlier|preceding|original|system|safety"
+                r"|security|existing|other|all|any|your)\s+(?:\w+\s+)?(?:instructions?|prompts?"
+                r"|rules|directives?|guidelines|guardrails|constraints|policies|restrictions"
+                r"|warnings)"
+            ),
+        ),
+        (3, _c(r"\b(?:new|updated|real|actual|true|revised)\s+(?:system\s+)?instructions?\s*:")),
+        (2, _c(r"\byou\s+are\s+now\s+(?:in\s+|an?\s+|the\s+)?\w+")),
+        (
+            3,
+            _c(
+                r"\b(?:decode|deobfuscate|unescape)\b" + near(50) + r"\b(?:follow|execute|run|obey)"
+            ),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:even\s+if|even\s+when|regardless\s+of\s+(?:what|whether))\s+"
+                + _USER
+                + r"\s+(?:asks?|requests?|says?|wants?|tells?|prefers?|instructs?|objects?)"
+            ),
+        ),
+    ],
+    "tag": [
+        (
+            2,
+            _c(
+                r"<\s*/?\s*(?:important|system|instructions?|critical|secret|hidden|admin|priority"
+                r"|assistant|ai|model|llm|internal|override|prompt|note[\s_-]to[\s_-](?:ai"
+                r"|assistant|model|llm))\s*>"
+            ),
+        ),
+        (2, _c(r"\[(?:SYSTEM|INST|ADMIN|ASSISTANT)\]|<\|im_start\|>|<\|system\|>|<!--")),
+        (2, re.compile(r"(?m)^\s*#{1,6}\s*(?:SYSTEM|INSTRUCTIONS?)\b")),
+    ],
+    "model": [
+        (1, _c(r"\bbefore\s+(?:using|calling|invoking|executing|running)\s+(?:this|the|any)\b")),
+        (
+            1,
+            _c(
+                r"\b(?:note|message|attention|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|llm"
+                r"|model|assistant|agent|claude|gpt)\b"
+            ),
+        ),
+        (
+            1,
+            _c(
+                r"\b(?:you|the\s+(?:ai|assistant|model|llm|agent))\s+(?:must|should|need\s+to"
+                r"|have\s+to|are\s+required\s+to)\s+(?:first|always|also|now)\b"
+            ),
+        ),
+        (1, _c(r"\b(?:very\s+){1,}important\b|\bextremely\s+important\b")),
+        (
+            1,
+            _c(
+                r"\botherwise\b" + near(40) + r"\b(?:will|would|won't|cannot|can't)\s+(?:not\s+)?"
+                r"(?:work|function|fail|crash|break)"
+            ),
+        ),
+        (1, _c(r"\bas\s+an?\s+(?:ai|language\s+model|assistant)\b")),
+    ],
+    "sensitive": [
+        (3, _c(_ACCESS + near(60) + r"(?:" + SENSITIVE_PATH + r")")),
+        (2, SENSITIVE_PATH_RE),
+    ],
+    "secret-words": [(1, _c(_SENSITIVE_NOUNS))],
+    "exfil": [
+        (3, _c(r"\bexfiltrat\w*")),
+        (3, _c(_SEND + near(50) + _HIGH_VALUE + near(80) + r"\bto\s+" + _DEST)),
+        (2, _c(_SEND + near(80) + r"\bto\s+" + _DEST)),
+        (3, _c(_PUT + near(60) + _HIGH_VALUE + near(60) + _PARAM_DEST)),
+        (1, _c(_PUT + near(30) + r"\b" + _DATA + r"\b" + near(30) + _PARAM_DEST)),
+        (
+            3,
+            _c(
+                r"(?:\b(?:base-?64|hex|rot13)[\s-]?encod\w*|\bencod\w*"
+                + near(60)
+                + r"\b(?:base-?64"
+                r"|hex|rot13)\b)" + near(60) + r"\b(?:include|send|append"
+                r"|add|pass|put|embed|attach|insert)\b"
+            ),
+        ),
+        (
+            3,
+            _c(
+                r"https?://\S+[?&][\w-]+=\s*(?:\{|<|\$\{|\[)\s*(?:data|content|contents|secret"
+                r"|token|key|password|file|history|conversation|env|credentials)\w*"
+            ),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:curl|wget|nc|netcat|Invoke-WebRequest|iwr)\b" + near(80) + r"(?:\s-d\b"
+                r"|--data|\s-F\b|--upload-file|\s-T\b|--post|\|\s*(?:sh|bash)\b)"
+            ),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:reveal|print|output|include|repeat|send|pass|provide|leak|copy|share|return"
+                r"|append|attach)\b" + near(40) + r"\b(?:system\s+prompt|(?:your|the)\s+(?:system"
+                r"\s+)?instructions|conversation\s+history|chat\s+history|previous\s+messages"
+                r"|full\s+conversation|entire\s+conversation|whole\s+conversation)"
+            ),
+        ),
+    ],
+    "shadowing": [
+        (
+            2,
+            _c(
+                r"\b(?:when(?:ever)?|each\s+time|every\s+time|any\s*time|if)\s+(?:the\s+)?"
+                + _NOT_THIS
+                + r"[`'\"]?[\w./-]+[`'\"]?\s+(?:tool|function|server|mcp)\s+(?:is|are|gets)\s+"
+                r"(?:used|called|invoked|executed|run|available|present|loaded|enabled)"
+            ),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:side[\s-]effects?|also\s+applies|applies\s+to|affects?)\b" + near(40) + r"\b"
+                r"(?:other|all|every|any|the\s+(?:also\s+)?(?:present\s+)?[\w-]+)\s+(?:tools?"
+                r"|servers?|functions?)"
+            ),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:do\s+not|don't|never)\s+use\s+(?:any\s+)?(?:other|another|the\s+other"
+                r"|alternative|different)\s+(?:\w+\s+)?(?:tools?|servers?|functions?|mcp)"
+            ),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:always|only)\s+(?:use|call)\s+this\s+(?:tool|server|one)\s+(?:instead|rather|over)\b"
+            ),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:deprecated|insecure|broken|compromised|malicious|unsafe)\b"
+                + near(60)
+                + r"\b"
+                r"(?:use|call)\s+this\s+(?:tool|one|server|function)"
+            ),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:when(?:ever)?|each\s+time|every\s+time|any\s*time)\b"
+                + near(60)
+                + r"\b(?:with"
+                r"|using|via|through|by)\s+(?:any|another|other|the\s+[\w-]+)\s+(?:tool|server|function)"
+            ),
+        ),
+        (
+            1,
+            _c(
+                r"\binstead\s+of\s+(?:using\s+)?(?:the\s+)?[`'\"]?[\w./-]+[`'\"]?\s+(?:tool|server)"
+            ),
+        ),
+    ],
+    "redirect": [
+        (
+            3,
+            _c(
+                r"\b(?:must|should|always|shall)\s+(?:be\s+|also\s+)?(?:send|sent|forward(?:ed)?"
+                r"|redirect(?:ed)?|bcc'?d?|cc'?d?|copied|routed|addressed)\b"
+                + near(40)
+                + r"\bto\s+"
+                r"(?:" + _EMAIL + r"|https?://|\+?\d{7,})"
+            ),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:change|replace|set|override|swap)\b" + near(20) + r"\b(?:recipients?"
+                r"|destination|receiver|to[\s_-]address|email\s+address|bcc|cc|webhook"
+                r"|account\s+number|iban)\b"
+            ),
+        ),
+        (2, _c(r"\b(?:also\s+)?(?:bcc|cc)\b" + near(30) + _EMAIL)),
+    ],
+    "padding": [(2, re.compile(r"[ \t\u00a0]{80,}\S|(?:\s*\n){10,}\s*\S"))],
+}
+
+#: A sentence that names a sensitive path only to say it is refused or protected.
+PROTECTIVE_RE: Final = _c(
+    r"\b(?:rejected|denied|blocked|refused|forbidden|disallowed|excluded|protected|prohibited"
+    r"|not\s+(?:allowed|permitted|accessible)|(?:never|do\s+not|don't|must\s+not|cannot|can't)"
+    r"\s+(?:be\s+)?(?:read|access|include|send|upload|expose|share|log|commit|open|print))"
+)
+
+#: Input-schema property names that exist to smuggle data out (parameter abuse).
+SUSPICIOUS_PARAM_RE: Final = _c(
+    r"^(?:side[_-]?note|system[_-]?prompt|conversation(?:[_-]?history)?|chat[_-]?history"
+    r"|full[_-]?context|previous[_-]?messages|prior[_-]?messages|message[_-]?history"
+    r"|model[_-]?instructions|tools?[_-]?list|available[_-]?tools|internal[_-]?notes?"
+    r"|hidden[_-]?\w+|debug[_-]?context|user[_-]?secrets)$"
+)
+
+#: Base64-looking runs long enough to carry a sentence.
+BASE64_RE: Final = re.compile(r"(?<![\w+/=])[A-Za-z0-9+/]{32,}={0,2}(?![\w+/=])")

@@ -1,0 +1,342 @@
+"""Rug-pull detection: trust-on-first-use pins of tool definitions (L1 pure core).
+
+The first time a (client, server) pair lists its tools, every definition is pinned: a SHA-256 of
+the canonical JSON of its name, title, description, input and output schema and annotations
+(:func:`tool_hash`), plus the server's ``instructions`` (:func:`instructions_hash`). Later lists
+are compared with the pins (:func:`observe`):
+
+- a pinned tool whose hash differs is *changed* and goes to ``pending`` (the pin is kept) with a
+  per-field text diff;
+- a new tool that is nearly identical to a pinned tool missing from the list is a *rename* and
+  goes to ``pending`` too;
+- any other new tool is *added* and pinned on first sight;
+- changed server instructions go to ``pending_instructions``.
+
+:func:`approve` accepts pending definitions. :func:`should_refuse_call` is the enforce-mode
+decision the shim makes before forwarding ``tools/call``: a call to a tool with a pending change
+(or to any tool of a server whose instructions changed) is refused until approved. The shim must
+only consult it when policy ``mode`` is ``"enforce"``. Storage lives in ``hardener.pins`` (L2).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+PIN_FIELDS: Final = ("name", "title", "description", "inputSchema", "outputSchema", "annotations")
+RENAME_SIMILARITY: Final = 0.9
+MAX_DIFF_CHARS: Final = 4000
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def pinned_view(tool: Mapping[str, Any]) -> dict[str, Any]:
+    """The parts of a tool definition that are pinned."""
+    return {key: tool[key] for key in PIN_FIELDS if key in tool}
+
+
+def tool_hash(tool: Mapping[str, Any]) -> str:
+    return hashlib.sha256(canonical(pinned_view(tool))).hexdigest()
+
+
+def instructions_hash(instructions: str | None) -> str:
+    return hashlib.sha256(canonical(instructions or "")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Pin:
+    hash: str
+    definition: dict[str, Any]
+    reason: str = ""  # for pending entries: "changed" | "renamed"
+    renamed_from: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"hash": self.hash, "definition": self.definition}
+        if self.reason:
+            out["reason"] = self.reason
+        if self.renamed_from is not None:
+            out["renamed_from"] = self.renamed_from
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Pin:
+        return cls(
+            hash=str(data["hash"]),
+            definition=dict(data.get("definition") or {}),
+            reason=str(data.get("reason", "")),
+            renamed_from=data.get("renamed_from"),
+        )
+
+
+@dataclass(frozen=True)
+class ServerPins:
+    """Pins of one (client, server): accepted definitions and pending changes."""
+
+    client: str
+    server: str
+    tools: dict[str, Pin] = field(default_factory=dict)
+    pending: dict[str, Pin] = field(default_factory=dict)
+    instructions: Pin | None = None
+    pending_instructions: Pin | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": 1,
+            "client": self.client,
+            "server": self.server,
+            "tools": {name: pin.to_json() for name, pin in sorted(self.tools.items())},
+            "pending": {name: pin.to_json() for name, pin in sorted(self.pending.items())},
+            "instructions": self.instructions.to_json() if self.instructions else None,
+            "pending_instructions": (
+                self.pending_instructions.to_json() if self.pending_instructions else None
+            ),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ServerPins:
+        def pins(key: str) -> dict[str, Pin]:
+            return {str(k): Pin.from_json(v) for k, v in (data.get(key) or {}).items()}
+
+        def one(key: str) -> Pin | None:
+            value = data.get(key)
+            return Pin.from_json(value) if isinstance(value, Mapping) else None
+
+        return cls(
+            client=str(data["client"]),
+            server=str(data["server"]),
+            tools=pins("tools"),
+            pending=pins("pending"),
+            instructions=one("instructions"),
+            pending_instructions=one("pending_instructions"),
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed tool (or the server's instructions when ``name`` is None)."""
+
+    name: str | None
+    fields: tuple[str, ...]
+    diff: str
+    old_hash: str
+    new_hash: str
+    new: bool  # first time this particular new definition is seen (alert once)
+
+
+@dataclass(frozen=True)
+class Rename:
+    old: str
+    new: str
+    similarity: float
+    first: bool
+
+
+@dataclass(frozen=True)
+class Changes:
+    first_seen: bool = False
+    changed: tuple[Change, ...] = ()
+    renamed: tuple[Rename, ...] = ()
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    instructions: Change | None = None
+
+
+def _text(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.splitlines()
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
+
+
+def field_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
+    """Which pinned fields differ, and a unified diff of each (capped)."""
+    fields = tuple(key for key in PIN_FIELDS if old.get(key) != new.get(key))
+    chunks: list[str] = []
+    for key in fields:
+        lines = difflib.unified_diff(
+            _text(old.get(key, "")),
+            _text(new.get(key, "")),
+            fromfile=f"pinned/{key}",
+            tofile=f"current/{key}",
+            lineterm="",
+        )
+        chunks.append("\n".join(lines))
+    diff = "\n".join(chunks)
+    if len(diff) > MAX_DIFF_CHARS:
+        diff = diff[:MAX_DIFF_CHARS] + "\n… (diff truncated)"
+    return fields, diff
+
+
+def similarity(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
+    """How alike two definitions are, ignoring their names and titles (0..1)."""
+    strip = ("name", "title")
+    left = canonical({k: v for k, v in pinned_view(a).items() if k not in strip}).decode()
+    right = canonical({k: v for k, v in pinned_view(b).items() if k not in strip}).decode()
+    matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
+    if matcher.real_quick_ratio() < RENAME_SIMILARITY or matcher.quick_ratio() < RENAME_SIMILARITY:
+        return matcher.quick_ratio()
+    return matcher.ratio()
+
+
+def observe(
+    pins: ServerPins | None,
+    client: str,
+    server: str,
+    tools: Sequence[Mapping[str, Any]],
+    instructions: str | None,
+    *,
+    complete: bool = True,
+) -> tuple[ServerPins, Changes]:
+    """Compare a tool list with the pins; returns the updated pins and what changed.
+
+    ``complete``: False for one page of a paginated list (then missing tools are not "removed"
+    and renames are not inferred).
+    """
+    current = {str(t.get("name")): dict(t) for t in tools if isinstance(t.get("name"), str)}
+    if pins is None:
+        first = ServerPins(
+            client,
+            server,
+            tools={name: Pin(tool_hash(d), pinned_view(d)) for name, d in current.items()},
+            instructions=Pin(instructions_hash(instructions), {"instructions": instructions}),
+        )
+        return first, Changes(first_seen=True, added=tuple(sorted(current)))
+
+    accepted = dict(pins.tools)
+    pending = dict(pins.pending)
+    changed: list[Change] = []
+    renamed: list[Rename] = []
+    added: list[str] = []
+    missing = [name for name in accepted if name not in current] if complete else []
+    for name, definition in sorted(current.items()):
+        digest = tool_hash(definition)
+        if name in accepted:
+            if digest == accepted[name].hash:
+                pending.pop(name, None)  # changed back: nothing left to approve
+                continue
+            seen_before = name in pending and pending[name].hash == digest
+            fields, diff = field_diff(accepted[name].definition, pinned_view(definition))
+            changed.append(Change(name, fields, diff, accepted[name].hash, digest, not seen_before))
+            pending[name] = Pin(digest, pinned_view(definition), "changed")
+            continue
+        if name in pending and pending[name].hash == digest:
+            previous = pending[name]
+            if previous.reason == "renamed" and previous.renamed_from is not None:
+                renamed.append(Rename(previous.renamed_from, name, 1.0, False))
+            continue
+        best = max(
+            ((similarity(accepted[old].definition, definition), old) for old in missing),
+            default=(0.0, ""),
+        )
+        if best[0] >= RENAME_SIMILARITY:
+            renamed.append(Rename(best[1], name, round(best[0], 3), True))
+            pending[name] = Pin(digest, pinned_view(definition), "renamed", best[1])
+        else:
+            added.append(name)
+            accepted[name] = Pin(digest, pinned_view(definition))
+    instructions_change = None
+    pending_instructions = pins.pending_instructions
+    digest = instructions_hash(instructions)
+    if pins.instructions is None:
+        accepted_instructions: Pin | None = Pin(digest, {"instructions": instructions})
+    else:
+        accepted_instructions = pins.instructions
+        if digest == pins.instructions.hash:
+            pending_instructions = None
+        else:
+            seen_before = pending_instructions is not None and pending_instructions.hash == digest
+            old_text = pins.instructions.definition.get("instructions") or ""
+            _, diff = field_diff({"description": old_text}, {"description": instructions or ""})
+            diff = diff.replace("pinned/description", "pinned/instructions").replace(
+                "current/description", "current/instructions"
+            )
+            instructions_change = Change(
+                None, ("instructions",), diff, pins.instructions.hash, digest, not seen_before
+            )
+            pending_instructions = Pin(digest, {"instructions": instructions}, "changed")
+    updated = replace(
+        pins,
+        tools=accepted,
+        pending=pending,
+        instructions=accepted_instructions,
+        pending_instructions=pending_instructions,
+    )
+    return updated, Changes(
+        changed=tuple(changed),
+        renamed=tuple(renamed),
+        added=tuple(added),
+        removed=tuple(sorted(name for name in missing if name not in {r.old for r in renamed})),
+        instructions=instructions_change,
+    )
+
+
+def approve(
+    pins: ServerPins, tool: str | None = None, *, hashes: Mapping[str, str] | None = None
+) -> tuple[ServerPins, list[dict[str, str]]]:
+    """Accept pending definitions (all, or one ``tool``); returns the new pins and what was
+    approved as ``[{"tool": name or "", "hash": …}]`` (``""`` stands for the instructions).
+
+    ``hashes``: approve only pending entries whose hash matches (replaying a recorded approval).
+    """
+    accepted = dict(pins.tools)
+    pending = dict(pins.pending)
+    approved: list[dict[str, str]] = []
+    for name, pin in sorted(pins.pending.items()):
+        if tool is not None and name != tool:
+            continue
+        if hashes is not None and hashes.get(name) != pin.hash:
+            continue
+        accepted[name] = Pin(pin.hash, pin.definition)
+        del pending[name]
+        approved.append({"tool": name, "hash": pin.hash})
+    instructions = pins.instructions
+    pending_instructions = pins.pending_instructions
+    if (
+        tool is None
+        and pending_instructions is not None
+        and (hashes is None or hashes.get("") == pending_instructions.hash)
+    ):
+        instructions = Pin(pending_instructions.hash, pending_instructions.definition)
+        approved.append({"tool": "", "hash": pending_instructions.hash})
+        pending_instructions = None
+    updated = replace(
+        pins,
+        tools=accepted,
+        pending=pending,
+        instructions=instructions,
+        pending_instructions=pending_instructions,
+    )
+    return updated, approved
+
+
+def should_refuse_call(
+    pins_view: Mapping[tuple[str, str], ServerPins], client: str, server: str, tool: str
+) -> str | None:
+    """Enforce mode: why a ``tools/call`` of ``tool`` must be refused, or None to forward it.
+
+    ``pins_view`` maps (client, server) to that pair's pins (``hardener.pins.PinStore.view``).
+    Pure and cheap (two dict lookups), so the shim can call it for every call.
+    """
+    pins = pins_view.get((client, server))
+    if pins is None:
+        return None
+    if pins.pending_instructions is not None:
+        return (
+            f"the instructions of server '{server}' changed since they were first seen; "
+            f"run 'hardener approve --server {server}' after reviewing the change"
+        )
+    pin = pins.pending.get(tool)
+    if pin is None:
+        return None
+    what = (
+        "was renamed from '" + str(pin.renamed_from) + "'" if pin.reason == "renamed" else "changed"
+    )
+    return (
+        f"tool '{tool}' of server '{server}' {what} since it was first seen; "
+        f"run 'hardener approve --server {server} --tool {tool}' after reviewing the change"
+    )
