@@ -150,6 +150,7 @@ class Agent:
         log.info("agent %s starting (pid %d)", __version__, os.getpid())
         self.sealing.start()
         self._seal()
+        self._detect()
         if self.drift is not None:
             self.drift.start()
             self.watcher.set_targets(self.drift.targets())
@@ -174,6 +175,8 @@ class Agent:
             if self.state.state != "starting":
                 self._seal()
             self.sealing.close()
+            if self.detection is not None:
+                self.detection.save()
             self.state.state = "stopped"
             if self.lock.held:
                 self._beat(self.clock(), force=True)
@@ -246,6 +249,9 @@ class Agent:
             self.watcher.refresh()
         self._check_processes()
         self._seal()
+        self._detect()
+        if self.detection is not None:
+            self.detection.save()
 
     def record(self, kind: str, body: dict[str, Any]) -> int | None:
         """Seal a record the agent produced (alerts are also noted for the status cache)."""
@@ -257,10 +263,21 @@ class Agent:
 
     def _seal(self) -> int:
         count = self.sealing.seal()
-        if count and self.detection is not None:
-            for kind, body in self.detection.run():
-                self.record(kind, body)
+        if count:
+            self._detect()
         return count
+
+    def _detect(self) -> None:
+        """Run the detectors over what was sealed since they last looked; seal their alerts."""
+        if self.detection is None or not self.sealing.ok:
+            return
+        try:
+            found = self.detection.run()
+        except Exception:  # a detector bug must not stop sealing; the cursor stays put
+            log.exception("the detectors failed; sealing continues")
+            return
+        for kind, body in found:
+            self.record(kind, body)
 
     def _check_processes(self) -> None:
         if self.processes is None:
@@ -303,6 +320,8 @@ class Agent:
         if self.processes is not None:
             document["processes"] = self.processes.summary()
         document["alerts"] = self.alerts.summary(now)
+        if self.detection is not None:
+            document["detection"] = self.detection.summary()
         return document
 
     def _beat(self, now: float, *, force: bool) -> None:
