@@ -49,11 +49,29 @@ class BackendInfo:
 
 
 class KeyStore:
-    """Get/set/delete named secrets for hardener in one explicit keyring backend."""
+    """Get/set/delete named secrets for hardener in one explicit keyring backend.
+
+    With the Secret Service backend, reads and writes go through one cached D-Bus connection
+    (``secretstorage``, the library ``keyring`` itself uses, with the same item attributes so
+    ``keyring`` and ``secret-tool`` see the same items): about 4 ms per write instead of ~20 ms,
+    which matters because the sealer writes its key state at every checkpoint. A locked
+    collection is an error, never a prompt: the daemon runs unattended.
+    """
 
     def __init__(self, backend: Any, *, namespace: str = SERVICE) -> None:
         self._backend = backend
         self.namespace = namespace
+        self._session: _SecretServiceSession | None = None
+        if _qualname(backend) == REAL_BACKENDS[OS.LINUX][0]:
+            self._session = _SecretServiceSession(namespace)
+
+    @property
+    def usable_without_policy(self) -> bool:
+        """A real OS keychain (not fail/null/plaintext)."""
+        return self.info.real
+
+    def is_plaintext(self) -> bool:
+        return self.info.name in PLAINTEXT_BACKENDS
 
     @property
     def info(self) -> BackendInfo:
@@ -62,6 +80,8 @@ class KeyStore:
 
     def get(self, name: str) -> str | None:
         try:
+            if self._session is not None:
+                return self._session.get(name)
             value: str | None = self._backend.get_password(self.namespace, name)
         except Exception as exc:
             raise _keyring_error("read", name, exc) from exc
@@ -69,23 +89,102 @@ class KeyStore:
 
     def set(self, name: str, value: str) -> None:
         try:
+            if self._session is not None:
+                self._session.set(name, value)
+                return
             self._backend.set_password(self.namespace, name, value)
         except Exception as exc:
             raise _keyring_error("write", name, exc) from exc
 
     def delete(self, name: str) -> None:
         try:
+            if self._session is not None:
+                self._session.delete(name)
+                return
             self._backend.delete_password(self.namespace, name)
         except Exception as exc:
             if type(exc).__name__ == "PasswordDeleteError":
                 return
             raise _keyring_error("delete", name, exc) from exc
 
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+
+class _LockedError(Exception):
+    """The Secret Service collection is locked (we never prompt to unlock it)."""
+
+
+class _SecretServiceSession:
+    """One cached D-Bus connection to the default Secret Service collection."""
+
+    APPID = "Python keyring library"  # what keyring writes, so both see the same items
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self._conn: Any = None
+        self._collection: Any = None
+
+    def _open(self) -> Any:
+        import secretstorage
+
+        if self._collection is None:
+            self._conn = secretstorage.dbus_init()
+            self._collection = secretstorage.get_default_collection(self._conn)
+        if self._collection.is_locked():
+            raise _LockedError("the Secret Service collection is locked")
+        return self._collection
+
+    def _retry(self, action: Any) -> Any:
+        try:
+            return action(self._open())
+        except _LockedError:
+            raise
+        except Exception:  # a dropped connection: reconnect once
+            self.close()
+            return action(self._open())
+
+    def _query(self, name: str) -> dict[str, str]:
+        return {"service": self.namespace, "username": name}
+
+    def get(self, name: str) -> str | None:
+        def read(collection: Any) -> str | None:
+            for item in collection.search_items(self._query(name)):
+                secret: bytes = item.get_secret()
+                return secret.decode("utf-8")
+            return None
+
+        result: str | None = self._retry(read)
+        return result
+
+    def set(self, name: str, value: str) -> None:
+        attributes = {**self._query(name), "application": self.APPID}
+        label = f"Password for '{name}' on '{self.namespace}'"
+        self._retry(lambda c: c.create_item(label, attributes, value.encode("utf-8"), replace=True))
+
+    def delete(self, name: str) -> None:
+        def remove(collection: Any) -> None:
+            for item in list(collection.search_items(self._query(name))):
+                item.delete()
+
+        self._retry(remove)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # already gone
+                log.debug("closing the Secret Service connection failed", exc_info=True)
+        self._conn = None
+        self._collection = None
+
 
 def _keyring_error(action: str, name: str, exc: Exception) -> KeychainError:
     # Never include secret values; the item name and the error class are enough.
     reason = type(exc).__name__
-    detail = "the keychain is locked" if "Locked" in reason else f"{reason}: {str(exc)[:200]}"
+    locked = "Locked" in reason or "is locked" in str(exc)
+    detail = "the keychain is locked" if locked else f"{reason}: {str(exc)[:200]}"
     return KeychainError(f"cannot {action} keychain item '{name}': {detail}")
 
 

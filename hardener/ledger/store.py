@@ -1,0 +1,279 @@
+"""Ledger files on disk: segments, appending, fsync, torn-tail repair, locks, public data (L2).
+
+Layout under ``<state>/ledger/`` (0700, files 0600)::
+
+    ledger.jsonl                 the active segment (the only file ever appended to)
+    ledger-<first seq>.jsonl     archived segments, renamed from ledger.jsonl when it grew past
+                                 ``ledger.segment_bytes`` (never copy-truncated)
+    writer.lock                  held (flock) by the one sealer for its whole life
+    verified.json                where ``log verify`` last verified a checkpoint (its fast path)
+    export-state.json            the last exported seq per export target
+
+``<state>/public/ledger.json`` (dir 0755, file 0644) holds what anyone may read: the log id, the
+first checkpoint public key and its fingerprint, for ``status`` and MDM inventory. No secrets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hardener.errors import FileWriteError, StateDirError
+from hardener.fsutil import atomic_write, ensure_private_dir, open_private_append, write_private
+from hardener.paths import HardenerPaths
+
+ACTIVE = "ledger.jsonl"
+LOCK = "writer.lock"
+VERIFIED = "verified.json"
+PUBLIC = "ledger.json"
+_ARCHIVE = re.compile(r"ledger-(\d{12})\.jsonl")
+READ_CHUNK = 1 << 20
+
+
+def archive_name(first_seq: int) -> str:
+    return f"ledger-{first_seq:012d}.jsonl"
+
+
+@dataclass(frozen=True)
+class Segment:
+    path: Path
+    first_seq: int | None  # known from the name for archives; None for the active file
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def active(self) -> bool:
+        return self.path.name == ACTIVE
+
+
+def list_segments(ledger_dir: Path) -> list[Segment]:
+    """Archives by first seq, then the active segment (when present)."""
+    archives: list[Segment] = []
+    try:
+        names = os.listdir(ledger_dir)
+    except FileNotFoundError:
+        return []
+    for name in names:
+        match = _ARCHIVE.fullmatch(name)
+        if match:
+            archives.append(Segment(ledger_dir / name, int(match.group(1))))
+    archives.sort(key=lambda s: s.first_seq or 0)
+    if ACTIVE in names:
+        archives.append(Segment(ledger_dir / ACTIVE, None))
+    return archives
+
+
+def iter_lines(
+    path: Path, offset: int = 0, first_line: int = 1
+) -> Iterator[tuple[int, int, bytes]]:
+    """``(line number, byte offset, line)`` from ``offset``; the last may lack its newline."""
+    with open(path, "rb", buffering=READ_CHUNK) as handle:
+        handle.seek(offset)
+        number = first_line
+        for line in handle:
+            yield number, offset, line
+            offset += len(line)
+            number += 1
+
+
+def read_line_at(path: Path, offset: int, length: int) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return handle.read(length)
+
+
+def last_line(path: Path, limit: int = 1 << 20) -> bytes | None:
+    """The last complete line of a file (read backwards), or None."""
+    with open(path, "rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size == 0:
+            return None
+        start = max(0, size - limit)
+        handle.seek(start)
+        data = handle.read()
+    end = data.rfind(b"\n")
+    if end < 0:
+        return None
+    begin = data.rfind(b"\n", 0, end) + 1
+    return data[begin : end + 1]
+
+
+def first_line(path: Path) -> bytes | None:
+    with open(path, "rb") as handle:
+        line = handle.readline()
+    return line if line.endswith(b"\n") else None
+
+
+def cut_torn_tail(path: Path) -> bytes:
+    """Cut the bytes after the last newline (a write cut short by a crash); returns them."""
+    with open(path, "r+b") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        back = min(size, 1 << 20)
+        tail = b""
+        while back:
+            handle.seek(size - back)
+            data = handle.read(back)
+            cut = data.rfind(b"\n")
+            if cut >= 0:
+                tail = data[cut + 1 :]
+                break
+            if back == size:
+                tail = data
+                break
+            back = min(size, back * 4)
+        if tail:
+            handle.truncate(size - len(tail))
+            handle.flush()
+            os.fsync(handle.fileno())
+    return tail
+
+
+def fsync_dir(directory: Path) -> None:
+    if os.name == "nt":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class AppendFile:
+    """The active segment opened for appending (0600, never through a symlink)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd = open_private_append(path)
+        self.size = os.fstat(self._fd).st_size
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        try:
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+        except OSError as exc:
+            raise FileWriteError(f"cannot append to {self.path}: {exc.strerror or exc}") from exc
+        self.size += len(data)
+
+    def sync(self) -> None:
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+# --- the single-writer lock ------------------------------------------------------------------
+
+if sys.platform == "win32":  # pragma: no cover - Windows
+
+    class WriterLock:
+        """On Windows the per-user logon task is the only sealer; no advisory lock."""
+
+        def __init__(self, ledger_dir: Path) -> None:
+            self.path = ledger_dir / LOCK
+
+        def release(self) -> None:
+            return None
+
+    def writer_active(ledger_dir: Path) -> bool:
+        return False
+
+else:
+    import fcntl
+
+    class WriterLock:
+        """Held by the one sealer for its whole life; a second one is refused."""
+
+        def __init__(self, ledger_dir: Path) -> None:
+            self.path = ledger_dir / LOCK
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                os.close(self._fd)
+                holder = self.path.read_text(encoding="ascii", errors="replace").strip()
+                raise StateDirError(
+                    f"another hardener process is sealing this ledger (pid {holder or '?'})",
+                    remedy="Stop the other 'hardener daemon run' first; only one may seal.",
+                ) from exc
+            os.ftruncate(self._fd, 0)
+            os.write(self._fd, str(os.getpid()).encode())
+
+        def release(self) -> None:
+            if self._fd >= 0:
+                os.close(self._fd)  # closing drops the flock
+                self._fd = -1
+
+    def writer_active(ledger_dir: Path) -> bool:
+        """Is a sealer running right now (then a torn last line is a write in progress)?"""
+        try:
+            fd = os.open(ledger_dir / LOCK, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
+
+# --- small JSON state files ------------------------------------------------------------------
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON object file, or None when absent or unreadable (a cache: never trusted blindly)."""
+    try:
+        value = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def write_state(path: Path, data: dict[str, Any]) -> None:
+    write_private(path, json.dumps(data, indent=1, sort_keys=True).encode() + b"\n")
+
+
+def ensure_ledger_dir(paths: HardenerPaths) -> Path:
+    ensure_private_dir(paths.state_dir)
+    return ensure_private_dir(paths.ledger_dir)
+
+
+# --- public values ---------------------------------------------------------------------------
+
+
+def public_file(paths: HardenerPaths) -> Path:
+    return paths.public_dir / PUBLIC
+
+
+def read_public(paths: HardenerPaths) -> dict[str, Any] | None:
+    return read_json(public_file(paths))
+
+
+def write_public(paths: HardenerPaths, data: dict[str, Any]) -> None:
+    """World-readable public values (0755 dir, 0644 file); nothing secret may go here."""
+    ensure_private_dir(paths.state_dir)
+    directory = paths.public_dir
+    directory.mkdir(mode=0o755, exist_ok=True)
+    if directory.is_symlink():
+        raise StateDirError(f"{directory} is a symlink; hardener never follows links there")
+    with contextlib.suppress(OSError):
+        os.chmod(directory, 0o755)  # noqa: S103 - public values are meant to be world-readable
+    target = atomic_write(
+        public_file(paths), json.dumps(data, indent=1).encode() + b"\n", mode=0o644
+    )
+    with contextlib.suppress(OSError):
+        os.chmod(target, 0o644)
