@@ -9,7 +9,9 @@ from __future__ import annotations
 import getpass
 
 from hardener.daemon.agent import Agent
+from hardener.daemon.detection import Detection
 from hardener.daemon.drift import DriftGuard
+from hardener.daemon.ledgerfeed import LedgerFeed
 from hardener.daemon.procwatch import ProcessWatch
 from hardener.daemon.sealing import SealingService
 from hardener.paths import Platform, hardener_paths
@@ -29,4 +31,6 @@ def build_agent(platform: Platform) -> Agent:
     agent = Agent(platform, policy, sealing=sealing)
     agent.drift = DriftGuard(platform, policy, agent.record)
     agent.processes = ProcessWatch(agent.drift, _username())
+    paths = hardener_paths(platform)
+    agent.detection = Detection(paths, policy, LedgerFeed(paths))
     return agent

@@ -19,15 +19,11 @@ import psutil
 from hardener._version import __version__
 from hardener.daemon.processes import find_restart_needed, find_unshimmed
 from hardener.errors import HardenerError
-from hardener.policy import EffectivePolicy
 from hardener.status.inputs import StatusInputs
 from hardener.status.model import FAIL, PASS, UNKNOWN, Check
 
 #: Heartbeat slack on top of two beat intervals before the agent counts as hung.
 HEARTBEAT_SLACK_SECONDS = 10.0
-#: A ledger whose newest checkpoint is older than this many checkpoint intervals is stale, when
-#: records exist after it (an idle ledger is not stale).
-STALE_CHECKPOINT_INTERVALS = 3
 MAX_LISTED = 20
 
 
@@ -189,45 +185,63 @@ def _ledger(inputs: StatusInputs, check_id: str) -> Any:
     return ledger
 
 
+#: Finding reasons that mean the sealed history was changed (not a crash, not staleness).
+TAMPER_REASONS = frozenset(
+    {
+        "modified",
+        "forged",
+        "missing",
+        "reordered",
+        "inserted",
+        "truncated",
+        "segment_missing",
+        "replaced",
+    }
+)
+
+
 def audit_chain(inputs: StatusInputs) -> Check:
     ledger = _ledger(inputs, "audit.chain")
     if isinstance(ledger, Check):
         return ledger
     if ledger.intact is None:
         return Check("audit.chain", UNKNOWN, ledger.problem or "cannot verify the ledger")
-    if not ledger.intact:
-        return Check("audit.chain", FAIL, f"TAMPERED: {ledger.problem}")
+    if ledger.reason in TAMPER_REASONS:
+        return Check("audit.chain", FAIL, f"TAMPERED ({ledger.reason}): {ledger.problem}")
+    note = ""
+    if ledger.reason == "torn":
+        note = "; a torn last line (a crash) waits for the agent to repair it"
     return Check(
         "audit.chain",
         PASS,
-        f"intact through seq {ledger.seq} ({ledger.verified_records} record(s) verified "
-        "since the last verified checkpoint)",
+        f"intact through seq {ledger.seq} ({ledger.verified_records} record(s) verified since "
+        f"the last verified checkpoint){note}",
     )
-
-
-def _policy_number(policy: EffectivePolicy, key: str) -> float:
-    return float(policy.value(key))
 
 
 def audit_anchored(inputs: StatusInputs) -> Check:
     ledger = _ledger(inputs, "audit.anchored")
     if isinstance(ledger, Check):
         return ledger
-    if ledger.last_checkpoint_seq is None:
-        return Check("audit.anchored", FAIL, "no signed checkpoint yet")
-    tail = ledger.unanchored_records or 0
-    limit = int(_policy_number(inputs.policy, "ledger.checkpoint_records"))
-    if tail > limit:
+    if ledger.reason == "truncated":
+        return Check("audit.anchored", FAIL, f"the tail was cut: {ledger.problem}")
+    if ledger.reason == "stale":
+        return Check("audit.anchored", FAIL, ledger.problem)
+    if ledger.anchor == "missing":
         return Check(
-            "audit.anchored",
-            FAIL,
-            f"{tail} record(s) after the last checkpoint (seq {ledger.last_checkpoint_seq}); "
-            f"at most {limit} expected",
+            "audit.anchored", FAIL, "the keychain holds no anchor for this log (replaced keychain?)"
         )
+    if ledger.anchor == "ok":
+        return Check(
+            "audit.anchored", PASS, f"tail anchored; keychain anchor at seq {ledger.anchor_seq}"
+        )
+    if ledger.anchor == "none":
+        return Check("audit.anchored", PASS, "no checkpoint yet (new ledger)")
     return Check(
         "audit.anchored",
         PASS,
-        f"checkpoint at seq {ledger.last_checkpoint_seq}, {tail} record(s) after it",
+        "every record is covered by a recent signed checkpoint (public keys only; the keychain "
+        "anchor is checked in the user's own session)",
     )
 
 
@@ -236,15 +250,6 @@ def audit_fresh(inputs: StatusInputs) -> Check:
     if isinstance(ledger, Check):
         return ledger
     beat, why = _live_heartbeat(inputs)
-    interval = _policy_number(inputs.policy, "ledger.checkpoint_seconds")
-    if ledger.unanchored_records:
-        age = _age(inputs, ledger.last_checkpoint_unix)
-        if age is not None and age > STALE_CHECKPOINT_INTERVALS * interval:
-            return Check(
-                "audit.fresh",
-                FAIL,
-                f"records wait unanchored for {age:.0f} s (checkpoints every {interval:.0f} s)",
-            )
     if beat is None:
         return Check("audit.fresh", FAIL, f"nothing is sealing: {why}")
     sealing = beat.get("sealing") or {}

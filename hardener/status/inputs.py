@@ -55,20 +55,23 @@ class ServerInventory:
 
 @dataclass(frozen=True)
 class LedgerStatus:
-    """What the ledger's public verification says (no secret needed)."""
+    """What the ledger's verification says (public keys, plus the anchor for the user's own run)."""
 
     exists: bool
     intact: bool | None
     problem: str = ""
+    #: the verifier's finding reason ("modified", "truncated", "stale", "torn", ...)
+    reason: str | None = None
     log_id: str | None = None
     seq: int | None = None
     head: str | None = None
     key_fingerprint: str | None = None
-    last_checkpoint_seq: int | None = None
-    last_checkpoint_unix: float | None = None
-    last_record_unix: float | None = None
-    unanchored_records: int | None = None
     verified_records: int = 0
+    #: the keychain anchor: "ok", "none" (no checkpoint yet), "missing", "unavailable" (root)
+    anchor: str = "unavailable"
+    anchor_seq: int | None = None
+    #: how long records may stay after the last checkpoint before they count as stale
+    stale_after: float | None = None
 
 
 class StatusInputs:

@@ -4,12 +4,14 @@ The seams of :class:`~hardener.status.inputs.StatusInputs`. :func:`servers_sourc
 discovered client config of the target user with the engine (read-only) and says, per server
 entry, whether it runs through the shim; entries hardener cannot wrap by design (report-only files,
 extension-provided servers, remote servers while policy only reports them, disabled ones while
-policy does not wrap them) are exempt but listed. :func:`ledger_source` is None until the ledger
-can verify with public keys.
+policy does not wrap them) are exempt but listed. :func:`ledger_status` verifies the ledger
+incrementally (since the last verified checkpoint) with public keys, plus the keychain anchor when
+the user runs it in their own session.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +21,10 @@ from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore
 from hardener.engine.scan import analyse
 from hardener.errors import HardenerError
+from hardener.paths import HardenerPaths
 from hardener.policy import EffectivePolicy
-from hardener.status.inputs import ServerInventory, ServerState
+from hardener.status.checks import TAMPER_REASONS as TAMPER
+from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
 from hardener.status.targets import Target
 
 #: findings that mean "not wrappable by design"; the entry is exempt but reported
@@ -113,5 +117,55 @@ def servers_source() -> Any:
     return inventory
 
 
+#: Records may wait this many checkpoint intervals after the last checkpoint before they count as
+#: stale (unanchored for too long).
+STALE_CHECKPOINT_INTERVALS = 3
+
+
+def _own_keystore(target: Target, policy: EffectivePolicy) -> Any:
+    """The user's keychain for the truncation anchor, only in their own session (never prompts)."""
+    if not target.own:
+        return None
+    from hardener.keystore import open_keystore
+
+    try:
+        return open_keystore(allow_insecure=bool(policy.value("keychain.allow_insecure_backend")))
+    except HardenerError:
+        return None
+
+
+def ledger_status(target: Target, paths: HardenerPaths, policy: EffectivePolicy) -> LedgerStatus:
+    from hardener.ledger.audit import verify_ledger
+    from hardener.ledger.store import read_public
+
+    public = read_public(paths)
+    if public is None:
+        return LedgerStatus(False, None, problem="no ledger yet: the agent has never sealed")
+    stale_after = STALE_CHECKPOINT_INTERVALS * float(policy.value("ledger.checkpoint_seconds"))
+    report = verify_ledger(
+        paths,
+        keystore=_own_keystore(target, policy),
+        now=time.time(),
+        stale_after=stale_after,
+        # root reading another user's ledger must not leave root-owned files in it
+        save_cache=target.own,
+    )
+    finding = report.finding
+    return LedgerStatus(
+        exists=True,
+        intact=finding is None or str(finding.reason) not in TAMPER,
+        problem="" if finding is None else f"{finding.message} (seq {finding.seq})",
+        reason=None if finding is None else str(finding.reason),
+        log_id=report.log_id,
+        seq=report.last_seq,
+        head=report.head,
+        key_fingerprint=report.fingerprint or None,
+        verified_records=report.records,
+        anchor=report.anchor_status,
+        anchor_seq=None if report.anchor is None else report.anchor.seq,
+        stale_after=stale_after,
+    )
+
+
 def ledger_source() -> Any:
-    return None
+    return ledger_status

@@ -171,31 +171,27 @@ def test_shim_integrity_compares_hashes(inputs, tmp_path):
 
 def test_ledger_checks(inputs):
     good = LedgerStatus(
-        True,
-        True,
-        seq=250,
-        head="h",
-        last_checkpoint_seq=200,
-        last_checkpoint_unix=time.time(),
-        unanchored_records=50,
-        verified_records=50,
+        True, True, seq=250, head="h", verified_records=50, anchor="ok", anchor_seq=200
     )
     ins = inputs(beat(), ledger=good)
     assert checks.audit_chain(ins).result == PASS
     assert checks.audit_anchored(ins).result == PASS
     assert checks.audit_fresh(ins).result == PASS
-    bad = LedgerStatus(True, False, problem="record 17 modified", seq=250)
-    assert checks.audit_chain(inputs(ledger=bad)).result == FAIL
-    long_tail = LedgerStatus(
-        True,
-        True,
-        seq=900,
-        last_checkpoint_seq=100,
-        last_checkpoint_unix=time.time() - 3600,
-        unanchored_records=800,
-    )
-    assert checks.audit_anchored(inputs(ledger=long_tail)).result == FAIL
-    assert checks.audit_fresh(inputs(beat(), ledger=long_tail)).result == FAIL
+    modified = LedgerStatus(True, False, problem="record 17 modified", reason="modified", seq=250)
+    check = checks.audit_chain(inputs(ledger=modified))
+    assert check.result == FAIL
+    assert "TAMPERED" in check.detail
+    stale = LedgerStatus(True, True, reason="stale", problem="800 record(s) not anchored")
+    assert checks.audit_chain(inputs(ledger=stale)).result == PASS
+    assert checks.audit_anchored(inputs(ledger=stale)).result == FAIL
+    cut = LedgerStatus(True, False, reason="truncated", problem="anchor says seq 900")
+    assert checks.audit_anchored(inputs(ledger=cut)).result == FAIL
+    no_anchor = LedgerStatus(True, True, anchor="missing")
+    assert checks.audit_anchored(inputs(ledger=no_anchor)).result == FAIL
+    torn = LedgerStatus(True, True, reason="torn", seq=3)
+    assert checks.audit_chain(inputs(ledger=torn)).result == PASS
+    stopped = inputs(beat(state="stopped"), ledger=good)
+    assert checks.audit_fresh(stopped).result == FAIL  # no agent sealing
     none = LedgerStatus(False, None)
     assert checks.audit_chain(inputs(ledger=none)).result == FAIL
     assert checks.audit_chain(inputs()).result == UNKNOWN
