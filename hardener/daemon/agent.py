@@ -33,10 +33,11 @@ from hardener.daemon.inbox import Inbox, Notice
 from hardener.daemon.lock import InstanceLock
 from hardener.daemon.sealing import SealingService
 from hardener.daemon.watch import Debouncer, DirectoryWatcher
+from hardener.errors import HardenerError
 from hardener.events import utc_timestamp
 from hardener.fsutil import ensure_private_dir
 from hardener.paths import HardenerPaths, Platform, hardener_paths
-from hardener.policy import EffectivePolicy
+from hardener.policy import EffectivePolicy, load_policy
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +239,7 @@ class Agent:
 
     def _sweep(self) -> None:
         """Periodic safety net: anything a watch missed is caught here."""
+        self._reload_policy()
         if not self.sealing.ok:
             self.sealing.start()
         self._seal()
@@ -260,6 +262,25 @@ class Agent:
             self.alerts.note(body, now=time.time(), seq=seq)
             self._alerted = True
         return seq
+
+    def _reload_policy(self) -> None:
+        """Pick up a changed policy (an MDM push) for drift repair and discovery.
+
+        Ledger and detector settings take effect at the next start; an invalid new policy is
+        logged and the current one kept.
+        """
+        try:
+            policy = load_policy(self.platform)
+        except HardenerError as exc:
+            log.error("the policy changed but is invalid; keeping the current one: %s", exc.message)
+            return
+        current = {k: s.value for k, s in self.policy.settings.items()}
+        if current == {k: s.value for k, s in policy.settings.items()}:
+            return
+        log.info("policy changed; drift repair follows it now, ledger settings at the next start")
+        self.policy = policy
+        if self.drift is not None:
+            self.drift.policy = policy
 
     def _seal(self) -> int:
         count = self.sealing.seal()
