@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -113,12 +114,17 @@ def report(
                 f"{plan.location.path}: {', '.join(inexact)} restored by value (the entry was "
                 "edited since hardening, so its original formatting could not be put back)"
             )
-        for finding in plan.findings:
-            ctx.warn(finding.message)
+        if ctx.verbose:
+            for finding in plan.findings:
+                ctx.warn(f"[{finding.client}] {finding.message}")
         if outcome.error is not None:
             ctx.stderr.write(
                 f"hardener: error: {outcome.error.message}\n  {outcome.error.remedy}\n"
             )
+    left = Counter(f.kind for o in outcomes for f in o.plan.findings)
+    if left and not ctx.verbose:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(left.items()))
+        ctx.info(f"left as they are: {kinds} (details: -v, or 'hardener scan')")
     if nothing:
         ctx.info("nothing to do")
     elif dry_run:

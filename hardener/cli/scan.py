@@ -54,8 +54,11 @@ def print_report(report: ScanReport, ctx: CliContext) -> None:
             flags = file.format + ("" if file.writable else ", not rewritten")
             ctx.out(f"  {home_relative(file.path, home)}  ({file.scope}, {flags})")
             width = max((len(s.name) for s in file.servers), default=0)
+            tables = {s.table for s in file.servers}
             for server in file.servers:
                 extra = " (disabled)" if server.disabled else ""
+                if len(tables) > 1:
+                    extra += f"  in {server.table}"
                 what = server.command or server.url or ""
                 ctx.out(f"    {server.name:<{width}}  {server.state}{extra}  {what}".rstrip())
         if ctx.verbose and client.absent:
@@ -66,7 +69,8 @@ def print_report(report: ScanReport, ctx: CliContext) -> None:
         ctx.out("")
         ctx.out(f"findings ({len(findings)}):")
         for finding in findings:
-            ctx.out(f"  {finding.severity}: {finding.message}")
+            where = f"[{finding.client}] " if finding.client else ""
+            ctx.out(f"  {finding.severity}: {where}{finding.message}")
             if finding.remedy:
                 ctx.out(f"    -> {finding.remedy}")
     summary = report.summary()

@@ -24,7 +24,18 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from hardener.detect.model import excerpt, raise_severity
-from hardener.detect.patterns import BASE64_RE, FAMILIES, PROTECTIVE_RE, SUSPICIOUS_PARAM_RE
+from hardener.detect.patterns import (
+    ACCESS_BEFORE_RE,
+    BASE64_RE,
+    CONTENT_OF_RE,
+    DESCRIPTIVE_RE,
+    DIRECTIVE_RE,
+    FAMILIES,
+    PROTECTIVE_RE,
+    SENSITIVE_PATH_RE,
+    SENTENCE_END_RE,
+    SUSPICIOUS_PARAM_RE,
+)
 from hardener.detect.text import hidden_characters, homoglyph_words, skeleton, terminal_escapes
 
 #: Longest single text scanned (a description larger than this is itself odd; the rest is cut).
@@ -36,6 +47,7 @@ _SYNTAX_KEYS: Final = frozenset(
 )
 _CAMEL: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NAME_TOKEN: Final = re.compile(r"^(?=.*[_\-.]|.*[a-z][A-Z])[A-Za-z][\w.\-]{4,}$")
+_TOKEN_RE: Final = re.compile(r"[^\s'\"`()<>,;]*")
 #: Families with their patterns strongest first: the first match is the family's weight.
 _ORDERED: Final = {
     family: sorted(patterns, key=lambda entry: -entry[0]) for family, patterns in FAMILIES.items()
@@ -126,26 +138,49 @@ def _hidden_signals(text: str, pointer: str) -> Iterator[Signal]:
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-    hits = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    return text[lo : min(hits) if hits else len(text)]
+    lo = 0
+    for boundary in SENTENCE_END_RE.finditer(text, 0, start):
+        lo = boundary.end()
+    nxt = SENTENCE_END_RE.search(text, end)
+    return text[lo : nxt.start() if nxt else len(text)]
 
 
-def _first_match(family: str, regex: re.Pattern[str], text: str) -> re.Match[str] | None:
-    if family != "sensitive":
-        return regex.search(text)
-    for match in regex.finditer(text):
+def _sensitive(text: str, *, name: bool = False) -> tuple[int, int, int] | None:
+    """The strongest sensitive-path mention: (weight, start, end), or None. ``name``: the text
+    is a property name, which documents nothing, so naming access to a secret file is a demand."""
+    best: tuple[int, int, int] | None = None
+    for match in SENSITIVE_PATH_RE.finditer(text):
+        token = _TOKEN_RE.match(text, match.start())
+        if token and token.group().endswith(".pub"):
+            continue  # a public key is not a secret
+        sentence = _sentence(text, match.start(), match.end())
         # "~/.ssh is rejected" describes a safeguard, not a request.
-        if not PROTECTIVE_RE.search(_sentence(text, match.start(), match.end())):
-            return match
-    return None
+        if PROTECTIVE_RE.search(sentence):
+            continue
+        directive = name or DIRECTIVE_RE.search(sentence) is not None
+        before = max(0, match.start() - 80)
+        if CONTENT_OF_RE.search(text, before, match.start()) or (
+            directive and ACCESS_BEFORE_RE.search(text, before, match.start())
+        ):
+            weight = 3  # the file's content is asked for, or the model is told to access it
+        elif not directive and DESCRIPTIVE_RE.search(sentence):
+            weight = 1  # documents a parameter's default or example
+        else:
+            weight = 2
+        if best is None or weight > best[0]:
+            best = (weight, match.start(), match.end())
+    return best
 
 
 def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal]:
     skel = skeleton(text)
+    found = _sensitive(skel.text, name=pointer.endswith("#name"))
+    if found is not None:
+        start, end = skel.span(found[1], found[2])
+        yield Signal("sensitive", found[0], pointer, (start, end), excerpt(text, start, end), note)
     for family, patterns in _ORDERED.items():
         for weight, regex in patterns:
-            match = _first_match(family, regex, skel.text)
+            match = regex.search(skel.text)
             if match is None:
                 continue
             start, end = skel.span(match.start(), match.end())

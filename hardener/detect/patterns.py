@@ -32,7 +32,7 @@ def _c(pattern: str) -> re.Pattern[str]:
 
 
 SENSITIVE_PATH: Final = (
-    r"(?:~|\$HOME|%USERPROFILE%)?[/\\]?\.ssh\b|\bid[_\s-](?:rsa|dsa|ecdsa|ed25519)\b|\bauthorized_keys\b"
+    r"(?:~|\$HOME|%USERPROFILE%)?[/\\]?\.ssh\b|\bid[_\s-](?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)|\bauthorized_keys\b"
     r"|\.aws[/\\](?:credentials|config)\b|\baws_secret_access_key\b|\.azure[/\\]"
     r"|\.config[/\\]gcloud\b|\bapplication_default_credentials\b|\.docker[/\\]config\.json"
     r"|\.npmrc\b|\.pypirc\b|\.netrc\b|\.git-credentials\b|\.gnupg\b|\.password-store\b"
@@ -48,8 +48,8 @@ SENSITIVE_PATH_RE: Final = _c(SENSITIVE_PATH)
 
 _ACCESS = (
     r"\b(?:read|reads|reading|open|cat|load|fetch|retrieve|include|print|send|upload|copy|collect"
-    r"|dump|access|extract|grab|exfiltrate|attach|paste|provide|pass|output|parse|contents?\s+of"
-    r"|look\s+(?:in|at|up))\b"
+    r"|dump|access|extract|grab|exfiltrate|attach|paste|provide|pass|output|parse|contents?\s+(?:of"
+    r"|from)|look\s+(?:in|at|up)|text\s+of)\b"
 )
 _DATA = (
     r"(?:contents?|data|files?|history|conversation|chats?|messages|keys?|credentials|secrets?"
@@ -59,8 +59,7 @@ _DATA = (
 _SENSITIVE_NOUNS = (
     r"\b(?:passwords?|passphrases?|api[\s_-]?keys?|access[\s_-]?tokens?|secret[\s_-]?keys?"
     r"|credentials?|private[\s_-]?keys?|auth(?:entication)?[\s_-]?tokens?|session[\s_-]?cookies?"
-    r"|bearer\s+tokens?|ssh\s+keys?|conversation\s+history|chat\s+history|system\s+prompt"
-    r"|environment\s+variables|env\s+vars?)\b"
+    r"|bearer\s+tokens?|ssh\s+keys?|conversation\s+history|chat\s+history|system\s+prompt)\b"
 )
 _HIGH_VALUE = (
     r"(?:" + _SENSITIVE_NOUNS + r"|" + SENSITIVE_PATH + r"|\b(?:conversation|chat|history|messages"
@@ -194,10 +193,6 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
         ),
         (1, _c(r"\bas\s+an?\s+(?:ai|language\s+model|assistant)\b")),
     ],
-    "sensitive": [
-        (3, _c(_ACCESS + near(60) + r"(?:" + SENSITIVE_PATH + r")")),
-        (2, SENSITIVE_PATH_RE),
-    ],
     "secret-words": [(1, _c(_SENSITIVE_NOUNS))],
     "exfil": [
         (3, _c(r"\bexfiltrat\w*")),
@@ -318,6 +313,28 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
     ],
     "padding": [(2, re.compile(r"[ \t\u00a0]{80,}\S|(?:\s*\n){10,}\s*\S"))],
 }
+
+#: Sensitive-path handling (see ``hardener.detect.descriptions``): a path weighs 3 when it is
+#: accessed (a verb shortly before it) in a sentence that directs the model (or routes data into a
+#: parameter), 1 when the sentence only documents a parameter's default or example, else 2.
+ACCESS_BEFORE_RE: Final = _c(_ACCESS + near(60) + r"$")
+CONTENT_OF_RE: Final = _c(
+    r"\b(?:contents?|text|data|bytes)\s+(?:of|from|in)\s+(?:the\s+|your\s+|(?:the\s+)?user'?s\s+)?"
+    r"(?:file\s+)?[`'\"]?$"
+)
+DIRECTIVE_RE: Final = _c(
+    r"\b(?:first|before|also|then|must|should|please|make\s+sure|always|additionally"
+    r"|too|as\s+well|afterwards|prior\s+to|required|need\s+to|assistant|model)\b|" + _PARAM_DEST
+)
+DESCRIPTIVE_RE: Final = _c(
+    r"\b(?:path\s+to|location\s+of|defaults?\s+(?:to|is)|default:|e\.g\.|for\s+example|such\s+as"
+    r"|example:)|\(default"
+)
+
+#: Where a sentence ends: a dot and a space (not after "e.g." and the like) or a newline.
+SENTENCE_END_RE: Final = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s|\n", re.IGNORECASE
+)
 
 #: A sentence that names a sensitive path only to say it is refused or protected.
 PROTECTIVE_RE: Final = _c(

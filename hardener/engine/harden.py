@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from hardener.clients.discovery import ConfigLocation
@@ -21,9 +20,8 @@ from hardener.engine.configfile import LoadedConfig, load, parse_text
 from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore, EntryRecord
 from hardener.engine.plan import EntryChange, EventSink, FileOutcome, FilePlan, apply_plan
-from hardener.engine.report import Finding
-from hardener.engine.scan import analyse, error_finding
-from hardener.errors import ConfigParseError, FileWriteError, HardenerError
+from hardener.engine.scan import analyse
+from hardener.errors import ConfigParseError, HardenerError
 from hardener.events import utc_timestamp
 from hardener.formats.interface import Path as DocPath
 from hardener.transform import EntryEdit, bridge_entry, parse_shim_args, wrap_entry
@@ -199,15 +197,3 @@ def apply_all(ctx: EngineContext, plans: Sequence[FilePlan], *, dry_run: bool) -
     finally:
         sink.close()
     return outcomes
-
-
-def load_error_finding(location: ConfigLocation, error: HardenerError) -> Finding:
-    if isinstance(error, (ConfigParseError, FileWriteError)):
-        return error_finding(location, error)
-    return Finding(
-        "unreadable", error.message, error.remedy, location.client.id, str(location.path)
-    )
-
-
-def shim_path_text(path: Path | None) -> str | None:
-    return None if path is None else str(path)

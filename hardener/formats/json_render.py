@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from hardener.formats.json_tree import BOM, Node, parse_tree, to_plain
+from hardener.formats.values import same
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,27 +102,19 @@ def detect_style(text: str, strict: bool) -> Style:
             stack.append(entry.node)
     crlf = text.find("\n")
     default_unit = "\t" if any(line.startswith("\t") for line in text.splitlines()[:50]) else "  "
+    colon = _most_common(colons, ": ")
+    # A file written without blanks after ':' was written compactly everywhere.
+    blank = "" if colon == ":" else " "
     return Style(
         newline="\r\n" if crlf > 0 and text[crlf - 1] == "\r" else "\n",
         unit=_most_common(units, default_unit),
-        colon=_most_common(colons, ": "),
-        comma=_most_common(commas, " "),
-        obj_pad=_most_common(obj_pads, " "),
+        colon=colon,
+        comma=_most_common(commas, blank),
+        obj_pad=_most_common(obj_pads, blank),
         arr_pad=_most_common(arr_pads, ""),
         ensure_ascii=escaped_non_ascii > 0 and raw_non_ascii == 0,
         escape_slash=escaped_slash > 0 and raw_slash == 0,
     )
-
-
-def same(a: Any, b: Any) -> bool:
-    """Deep equality that also compares types (so ``1 != True != 1.0``)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
 
 
 def scalar(value: Any, style: Style) -> str:

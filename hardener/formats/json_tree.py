@@ -19,7 +19,7 @@ from typing import Any
 from hardener.formats.interface import SyntaxErrorAt
 
 BOM = "\ufeff"
-MAX_DEPTH = 512
+MAX_DEPTH = 128  # real configs nest < 20 deep; keeps recursion far from Python's limit
 
 # One regex per token class; the scanner tries them at the current position.
 _WS = re.compile(r"[ \t\r\n]*")

@@ -18,11 +18,11 @@ from hardener.formats.json_render import (
     detect_style,
     line_indent,
     line_start,
-    same,
     scalar,
     starts_line,
 )
 from hardener.formats.json_tree import Entry, Node, find, parse_tree, to_plain
+from hardener.formats.values import find_run, same
 
 
 class _JsonFamily(Codec):
@@ -46,14 +46,42 @@ class _JsonFamily(Codec):
         for depth, key in enumerate(path):
             entry = find(node, key)
             if entry is None:
-                return self._insert(text, node, path, depth, value)
+                return self._insert(text, node, path, depth, value, multiline=parent_multiline)
             parent_multiline = starts_line(text, entry.start)
             node = entry.node
         if same(to_plain(node), value):
             return text
+        if node.kind == "array" and isinstance(value, list):
+            edited = self._edit_list(text, path, node, value)
+            if edited is not None:
+                return edited
         renderer = Renderer(text, detect_style(text, self.strict))
         new = renderer.render(value, line_indent(text, node.start), node, parent_multiline)
         return text[: node.start] + new + text[node.end :]
+
+    def _edit_list(self, text: str, path: Path, node: Node, value: list[Any]) -> str | None:
+        """Add or remove items around an unchanged run of the old items (how args are wrapped and
+        unwrapped), so comments and layout inside the array survive. None: not such an edit."""
+        old = [to_plain(entry.node) for entry in node.entries]
+        if not old or not value or len(old) == len(value):
+            return None
+        if len(value) > len(old):
+            run = find_run(value, old)
+            if run is None:
+                return None
+            if run:
+                text = _prepend(text, node, value[:run], self.strict)
+            for index in range(run + len(old), len(value)):
+                text = self.set(text, (*path, index), value[index])
+            return text
+        run = find_run(old, value)
+        if run is None:
+            return None
+        for index in reversed(range(run + len(value), len(old))):
+            text = self.delete(text, (*path, index))
+        for _ in range(run):
+            text = self.delete(text, (*path, 0))
+        return text
 
     def delete(self, text: str, path: Path) -> str:
         if not path:
@@ -69,8 +97,12 @@ class _JsonFamily(Codec):
             if target is None:
                 return text
             text = _remove(text, node, node.entries.index(target))
+            if isinstance(path[-1], int):  # a duplicated key goes entirely; an index once
+                return text
 
-    def _insert(self, text: str, node: Node, path: Path, depth: int, value: Any) -> str:
+    def _insert(
+        self, text: str, node: Node, path: Path, depth: int, value: Any, *, multiline: bool
+    ) -> str:
         key, rest = path[depth], path[depth + 1 :]
         where = "/".join(str(k) for k in path[:depth]) or "the document root"
         if isinstance(key, int):
@@ -82,7 +114,8 @@ class _JsonFamily(Codec):
             if not isinstance(missing, str):
                 raise PathConflictError(f"cannot create list item {missing} under {where}")
             value = {missing: value}
-        return _append(text, node, key if isinstance(key, str) else None, value, self.strict)
+        name = key if isinstance(key, str) else None
+        return _append(text, node, name, value, strict=self.strict, multiline=multiline)
 
 
 class JsonCodec(_JsonFamily):
@@ -133,15 +166,18 @@ def _ends_line(text: str, pos: int) -> int:
     return -1
 
 
-def _append(text: str, node: Node, key: str | None, value: Any, strict: bool) -> str:
-    """Insert one member (or list item) after the last entry of ``node``."""
+def _append(
+    text: str, node: Node, key: str | None, value: Any, *, strict: bool, multiline: bool = True
+) -> str:
+    """Insert one member (or list item) after the last entry of ``node``. ``multiline``: whether
+    the member holding ``node`` sits on its own line (an empty ``{}`` there is expanded)."""
     style = detect_style(text, strict)
     renderer = Renderer(text, style)
     nl = style.newline
     prefix = "" if key is None else scalar(key, style) + style.colon
     if not node.entries:
         inner = text[node.start + 1 : node.end - 1]
-        multiline = "\n" in inner or starts_line(text, node.start) or node.start <= 1
+        multiline = multiline or "\n" in inner
         if not multiline:
             return (
                 text[: node.start + 1]
@@ -177,6 +213,23 @@ def _append(text: str, node: Node, key: str | None, value: Any, strict: bool) ->
         return text[:pos] + gap + member + "," + text[pos:]
     end = last.node.end
     return text[:end] + "," + gap + member + text[end:]
+
+
+def _prepend(text: str, node: Node, items: list[Any], strict: bool) -> str:
+    """Insert ``items`` before the first item of a non-empty array, separated like its items."""
+    style = detect_style(text, strict)
+    first = node.entries[0]
+    gap = text[first.comma + 1 : node.entries[1].start] if len(node.entries) > 1 else ""
+    if gap.strip(" \t\r\n") != "" or gap == "":
+        if starts_line(text, first.start):
+            gap = style.newline + line_indent(text, first.start)
+        else:
+            gap = style.comma
+    multiline = "\n" in gap
+    renderer = Renderer(text, style)
+    indent = line_indent(text, first.start)
+    block = "".join(renderer.render(item, indent, None, multiline) + "," + gap for item in items)
+    return text[: first.start] + block + text[first.start :]
 
 
 def _sibling_template(node: Node, value: Any) -> Node | None:

@@ -30,5 +30,7 @@ def codec_for(name: str) -> Codec:
 
         return TomlCodec()
     if name == "yaml":
-        raise ValueError("the yaml codec has not landed yet")
+        from hardener.formats.yaml_codec import YamlCodec
+
+        return YamlCodec()
     raise ValueError(f"unknown config format {name!r} (known: {', '.join(FORMATS)})")

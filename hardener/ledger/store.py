@@ -27,18 +27,15 @@ from typing import Any
 
 from hardener.errors import FileWriteError, StateDirError
 from hardener.fsutil import atomic_write, ensure_private_dir, open_private_append, write_private
+from hardener.ledger.chain.record import ACTIVE_SEGMENT
 from hardener.paths import HardenerPaths
 
-ACTIVE = "ledger.jsonl"
+ACTIVE = ACTIVE_SEGMENT
 LOCK = "writer.lock"
 VERIFIED = "verified.json"
 PUBLIC = "ledger.json"
 _ARCHIVE = re.compile(r"ledger-(\d{12})\.jsonl")
 READ_CHUNK = 1 << 20
-
-
-def archive_name(first_seq: int) -> str:
-    return f"ledger-{first_seq:012d}.jsonl"
 
 
 @dataclass(frozen=True)

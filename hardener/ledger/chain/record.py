@@ -47,6 +47,14 @@ _KIND_RE = re.compile(r"[a-z][a-z0-9_.]{0,63}")
 _HEX = frozenset(b"0123456789abcdef")
 
 
+ACTIVE_SEGMENT: Final = "ledger.jsonl"
+
+
+def archive_name(first_seq: int) -> str:
+    """An archived segment's file name: it carries the seq of its first record."""
+    return f"ledger-{first_seq:012d}.jsonl"
+
+
 def line_hash(line: bytes) -> str:
     """SHA-256 hex of a whole line (newline included): what the next record's ``prev`` holds."""
     return hashlib.sha256(line).hexdigest()

@@ -19,6 +19,7 @@ from hardener.ledger.chain.checks import (
     check_file_open,
     check_mac,
     check_signed,
+    loads_object,
     prune_confirms,
 )
 from hardener.ledger.chain.findings import (
@@ -30,6 +31,7 @@ from hardener.ledger.chain.findings import (
 )
 from hardener.ledger.chain.keys import KeySchedule
 from hardener.ledger.chain.record import (
+    ACTIVE_SEGMENT,
     EPOCH_CLOSE,
     FILE_CLOSE,
     FILE_OPEN,
@@ -37,6 +39,7 @@ from hardener.ledger.chain.record import (
     SIGNED_KINDS,
     ZERO_HASH,
     Record,
+    archive_name,
     line_hash,
     parse,
 )
@@ -73,6 +76,8 @@ class _Pending:
     after: list[tuple[int | None, str | None]] = field(default_factory=list)
     found_at: int | None = None  # index (in lines after) where the expected seq turned up
     boundary: bool = False  # the anomaly is the first line of a segment after a file_close
+    blame_prev: Position | None = None  # "prev": the previous line, if its MAC was unverifiable
+    genuine: bool = False  # "prev": this line's own MAC verified
 
 
 def parse_ts(ts: str) -> float:
@@ -179,6 +184,21 @@ class Verifier:
                 )
                 return
             mac_ok = True
+        elif loads_object(record.body) is None:
+            # without the key only the chain protects the bytes; at least the body must be JSON
+            self._open(
+                _Pending(
+                    "malformed",
+                    state.next_seq,
+                    position,
+                    line_hash(line),
+                    state.prev,
+                    None,
+                    None,
+                    boundary=boundary,
+                )
+            )
+            return
         if record.log_id != state.log_id:
             raise VerificationError(
                 Reason.INSERTED,
@@ -201,27 +221,28 @@ class Verifier:
             )
             return
         if record.prev != state.prev:
-            if not self._prev_mac_ok and self._prev_position is not None:
-                prev = self._prev_position
-                self._fail(
-                    Finding(
-                        Reason.MODIFIED,
-                        state.next_seq - 1,
-                        f"the bytes of seq {state.next_seq - 1} do not hash to the value "
-                        f"seq {record.seq} was chained to",
-                        segment=prev.segment,
-                        line=prev.line,
-                        expected=record.prev,
-                        computed=state.prev,
-                    )
+            if mac_ok and self._prev_mac_ok:
+                raise VerificationError(
+                    Reason.FORGED,
+                    f"seq {record.seq} is not chained to the record before it",
+                    expected=state.prev,
+                    computed=record.prev,
                 )
-                return
-            raise VerificationError(
-                Reason.FORGED,
-                f"seq {record.seq} is not chained to the record before it",
-                expected=state.prev,
-                computed=record.prev,
+            # which of the two lines changed? the next line (or the anchor) tells
+            self._open(
+                _Pending(
+                    "prev",
+                    state.next_seq,
+                    position,
+                    line_hash(line),
+                    state.prev,
+                    record,
+                    None,
+                    blame_prev=self._prev_position if not self._prev_mac_ok else None,
+                    genuine=mac_ok,
+                )
             )
+            return
         if record.epoch != state.epoch:
             raise VerificationError(
                 Reason.FORGED,
@@ -307,6 +328,8 @@ class Verifier:
         """The oldest segments were pruned: start at this file_open, to be confirmed later."""
         if record.kind != FILE_OPEN or position.line != 1:
             return
+        if position.segment not in (ACTIVE_SEGMENT, archive_name(record.seq)):
+            return  # a segment named for another first seq: not a pruned start
         body = body_of(record)
         signer = body.get("signer")
         self.state = ChainState(
@@ -355,6 +378,8 @@ class Verifier:
             return made(
                 Reason.MODIFIED, f"the line where seq {seq} belongs is not a well-formed record"
             )
+        if pending.kind == "prev":
+            return self._resolve_prev(pending, nxt)
         if pending.kind == "mac":
             error = pending.error
             assert error is not None
@@ -406,6 +431,36 @@ class Verifier:
                 str(got),
             )
         return made(Reason.MISSING, f"seq {seq}..{got - 1} are missing", str(seq), str(got))
+
+    def _resolve_prev(self, pending: _Pending, nxt: tuple[int | None, str | None]) -> Finding:
+        """A record whose ``prev`` is not the hash of the line before it: blame the right one."""
+        seq, pos = pending.seq, pending.position
+        record = pending.record
+        assert record is not None
+        if pending.after:
+            this_intact = nxt[1] == pending.line_hash
+        else:
+            this_intact = self.anchor is not None and self.anchor.head == pending.line_hash
+        before = pending.blame_prev
+        if before is not None and (pending.genuine or this_intact):
+            return Finding(
+                Reason.MODIFIED,
+                seq - 1,
+                f"the bytes of seq {seq - 1} do not hash to the value seq {seq} was chained to",
+                before.segment,
+                before.line,
+                record.prev,
+                pending.state_prev,
+            )
+        return Finding(
+            Reason.MODIFIED,
+            seq,
+            f"seq {seq} is not chained to the record before it",
+            pos.segment,
+            pos.line,
+            pending.state_prev,
+            record.prev,
+        )
 
     def _fail(self, finding: Finding) -> None:
         if self.finding is None:
@@ -507,3 +562,36 @@ class Verifier:
                 )
             )
         return self.finding
+
+
+def verify_segments(
+    segments: list[tuple[str, bytes]],
+    *,
+    log_id: str,
+    keys: KeySchedule | None = None,
+    first_key: str | None = None,
+    anchor: Anchor | None = None,
+    now: float | None = None,
+    stale_after: float | None = None,
+) -> tuple[Verifier, Finding | None]:
+    """Verify whole segments held in memory (the file-based audit streams the same way)."""
+    check = Verifier(log_id=log_id, keys=keys, first_key=first_key, anchor=anchor)
+    torn, torn_line = b"", None
+    for index, (name, data) in enumerate(segments):
+        check.begin_segment(name)
+        last = index == len(segments) - 1
+        offset = 0
+        parts = data.split(b"\n")
+        for number, part in enumerate(parts, start=1):
+            if number == len(parts):
+                if part and last:
+                    torn, torn_line = part, number
+                elif part:
+                    check.feed(part, number, offset)
+                break
+            line = part + b"\n"
+            check.feed(line, number, offset)
+            offset += len(line)
+        if check.done:
+            break
+    return check, check.finish(torn=torn, torn_line=torn_line, now=now, stale_after=stale_after)

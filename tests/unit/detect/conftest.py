@@ -1,0 +1,12 @@
+"""Fixtures of the detector tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.detect.helpers import Stream
+
+
+@pytest.fixture
+def stream() -> Stream:
+    return Stream()
