@@ -87,6 +87,7 @@ class Agent:
         self.drift = drift
         self.detection = detection
         self.processes = processes
+        self.selfcheck: Any = None
         self.watcher = DirectoryWatcher(self.inbox, spool_dir=self.paths.spool_dir)
         self.debouncer = Debouncer(DEBOUNCE_SECONDS, DEBOUNCE_MAX_SECONDS)
         self.heartbeat = HeartbeatWriter(self.paths)
@@ -162,6 +163,7 @@ class Agent:
             self.drift.reconcile_all()
         self._check_processes()
         self._seal()
+        self._self_check()
         self.state.state = "running"
         now = self.clock()
         self.deadlines = Deadlines(tick=now + TICK_SECONDS, sweep=now + self._interval, beat=now)
@@ -334,6 +336,7 @@ class Agent:
                 "sealed_total": self.sealing.sealed_total,
                 "last_seal_unix": self.sealing.last_seal_unix,
                 "spool": self.sealing.backlog(),
+                "ledger": self.selfcheck.summary() if self.selfcheck is not None else None,
             },
         }
         if self.drift is not None:

@@ -14,6 +14,7 @@ from hardener.daemon.drift import DriftGuard
 from hardener.daemon.ledgerfeed import LedgerFeed
 from hardener.daemon.procwatch import ProcessWatch
 from hardener.daemon.sealing import SealingService
+from hardener.daemon.selfcheck import LedgerSelfCheck
 from hardener.paths import Platform, hardener_paths
 from hardener.policy import load_policy
 
@@ -33,4 +34,5 @@ def build_agent(platform: Platform) -> Agent:
     agent.processes = ProcessWatch(agent.drift, _username())
     paths = hardener_paths(platform)
     agent.detection = Detection(paths, policy, LedgerFeed(paths))
+    agent.selfcheck = LedgerSelfCheck(paths)
     return agent

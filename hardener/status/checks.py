@@ -18,6 +18,7 @@ import psutil
 
 from hardener._version import __version__
 from hardener.daemon.processes import find_restart_needed, find_unshimmed
+from hardener.daemon.selfcheck import TAMPER_REASONS
 from hardener.errors import HardenerError
 from hardener.status.inputs import StatusInputs
 from hardener.status.model import FAIL, PASS, UNKNOWN, Check
@@ -183,21 +184,6 @@ def _ledger(inputs: StatusInputs, check_id: str) -> Any:
     if not ledger.exists:
         return Check(check_id, FAIL, ledger.problem or "no ledger yet: the agent has never sealed")
     return ledger
-
-
-#: Finding reasons that mean the sealed history was changed (not a crash, not staleness).
-TAMPER_REASONS = frozenset(
-    {
-        "modified",
-        "forged",
-        "missing",
-        "reordered",
-        "inserted",
-        "truncated",
-        "segment_missing",
-        "replaced",
-    }
-)
 
 
 def audit_chain(inputs: StatusInputs) -> Check:

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from hardener.clients.entries import Kind
+from hardener.daemon.selfcheck import TAMPER_REASONS as TAMPER
 from hardener.engine.configfile import load
 from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore
@@ -23,7 +24,6 @@ from hardener.engine.scan import analyse
 from hardener.errors import HardenerError
 from hardener.paths import HardenerPaths
 from hardener.policy import EffectivePolicy
-from hardener.status.checks import TAMPER_REASONS as TAMPER
 from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
 from hardener.status.targets import Target
 
