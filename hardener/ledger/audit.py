@@ -21,13 +21,12 @@ from hardener.errors import KeychainError, UsageError
 from hardener.keystore import KeyStore
 from hardener.ledger.chain.findings import Anchor, ChainState, Finding, Reason
 from hardener.ledger.chain.keys import KeySchedule
-from hardener.ledger.chain.record import line_hash, parse
+from hardener.ledger.chain.record import archive_name, line_hash, parse
 from hardener.ledger.chain.verify import Verifier
 from hardener.ledger.sealkeys import VerifierFile, load_keys, load_seed0
 from hardener.ledger.store import (
     VERIFIED,
     Segment,
-    archive_name,
     first_line,
     iter_lines,
     list_segments,

@@ -26,12 +26,19 @@ from typing import Any
 from hardener.errors import KeychainError
 from hardener.keystore import KeyStore
 from hardener.ledger.chain.keys import evolve, find_sign_seed, fingerprint, public_hex, signing_key
-from hardener.ledger.chain.record import FILE_CLOSE, FILE_OPEN, RECOVERY, ZERO_HASH, dumps, parse
+from hardener.ledger.chain.record import (
+    FILE_CLOSE,
+    FILE_OPEN,
+    RECOVERY,
+    ZERO_HASH,
+    archive_name,
+    dumps,
+    parse,
+)
 from hardener.ledger.sealkeys import SealKeys, enroll, load_keys, save_keys
 from hardener.ledger.store import (
     ACTIVE,
     WriterLock,
-    archive_name,
     cut_torn_tail,
     ensure_ledger_dir,
     first_line,

@@ -27,11 +27,12 @@ from hardener.ledger.chain.record import (
     FILE_CLOSE,
     FILE_OPEN,
     PRUNE,
+    archive_name,
     dumps,
     line_hash,
 )
 from hardener.ledger.sealkeys import SealKeys, save_keys
-from hardener.ledger.store import ACTIVE, AppendFile, archive_name, first_line, fsync_dir
+from hardener.ledger.store import ACTIVE, AppendFile, first_line, fsync_dir
 from hardener.ledger.tail import LedgerStateError, Tail, spool_map_json
 
 log = logging.getLogger(__name__)

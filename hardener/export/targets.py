@@ -1,0 +1,129 @@
+"""The policy's ``export.targets``, each resuming from the last seq it took (L2 service).
+
+Targets (``schemas/policy.schema.json``): ``{"type": "jsonl", "path": FILE}`` or
+``{"type": "syslog", "host", "port", "protocol": "udp"|"tcp"|"tls"}``, each with an optional
+``include`` list of record kinds (checkpoints, epoch closes, prunes and recoveries always go).
+``ledger/export-state.json`` keeps the next seq per target; it advances only after a batch was
+handed over (written and fsynced, or sent), so a crash repeats at most one batch and never skips.
+A target that fails is retried after ``retry_seconds`` without holding up the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hardener.export.jsonl import JsonlFile
+from hardener.export.records import export_line, export_record, wanted
+from hardener.export.syslog import ExportError, SyslogSender
+from hardener.ledger.query import RecordReader
+from hardener.ledger.store import read_json, write_state
+from hardener.paths import HardenerPaths
+
+log = logging.getLogger(__name__)
+
+STATE = "export-state.json"
+BATCH = 2000
+
+
+def target_id(target: dict[str, Any]) -> str:
+    if target.get("type") == "jsonl":
+        return f"jsonl:{target.get('path')}"
+    proto = target.get("protocol", "udp")
+    return f"syslog:{proto}://{target.get('host')}:{target.get('port', 514)}"
+
+
+@dataclass
+class _Target:
+    spec: dict[str, Any]
+    ident: str
+    reader: RecordReader
+    retry_at: float = 0.0
+    sender: SyslogSender | None = None
+    sent: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Exporter:
+    def __init__(
+        self,
+        paths: HardenerPaths,
+        targets: list[dict[str, Any]],
+        *,
+        retry_seconds: float = 30.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.paths = paths
+        self.state_file = paths.ledger_dir / STATE
+        self.retry_seconds = retry_seconds
+        self.clock = clock
+        state = read_json(self.state_file) or {}
+        self.targets: list[_Target] = []
+        for spec in targets:
+            ident = target_id(spec)
+            start = int(state.get(ident, 0))
+            self.targets.append(_Target(spec, ident, RecordReader(paths.ledger_dir, start)))
+
+    def export_pending(self) -> dict[str, int]:
+        """Hand every new record to every target that is up; returns records sent per target."""
+        now = self.clock()
+        sent: dict[str, int] = {}
+        changed = False
+        for target in self.targets:
+            if now < target.retry_at:
+                continue
+            count = 0
+            before = delivered = target.reader.next_seq
+            try:
+                while True:
+                    records = target.reader.read(BATCH)
+                    if not records:
+                        break
+                    chosen = [r for r in records if wanted(r, target.spec.get("include"))]
+                    self._deliver(target, chosen)
+                    delivered = target.reader.next_seq
+                    count += len(chosen)
+            except (ExportError, OSError) as exc:
+                target.reader.close()
+                target.reader = RecordReader(self.paths.ledger_dir, delivered)
+                target.retry_at = now + self.retry_seconds
+                target.errors.append(str(exc))
+                log.warning("export to %s failed, retrying later: %s", target.ident, exc)
+            if target.reader.next_seq != before:
+                changed = True
+            target.sent += count
+            sent[target.ident] = count
+        if changed:
+            self._save()
+        return sent
+
+    def _deliver(self, target: _Target, records: list[Any]) -> None:
+        if not records:
+            return
+        spec = target.spec
+        if spec.get("type") == "jsonl":
+            JsonlFile(Path(str(spec["path"])).expanduser()).write([export_line(r) for r in records])
+            return
+        if target.sender is None:
+            target.sender = SyslogSender(
+                str(spec.get("host", "127.0.0.1")),
+                int(spec.get("port", 514)),
+                str(spec.get("protocol", "udp")),
+            )
+        target.sender.send([export_record(r) for r in records])
+
+    def _save(self) -> None:
+        state = read_json(self.state_file) or {}
+        for target in self.targets:
+            state[target.ident] = target.reader.next_seq
+        write_state(self.state_file, state)
+
+    def close(self) -> None:
+        for target in self.targets:
+            target.reader.close()
+            if target.sender is not None:
+                target.sender.close()
