@@ -256,6 +256,18 @@ class Agent:
         self._detect()
         if self.detection is not None:
             self.detection.save()
+        self._self_check()
+
+    def _self_check(self) -> None:
+        if self.selfcheck is None or not self.sealing.ok:
+            return
+        try:
+            found = self.selfcheck.run()
+        except Exception:  # verification must not stop the agent
+            log.exception("verifying the ledger failed")
+            return
+        for kind, body in found:
+            self.record(kind, body)
 
     def record(self, kind: str, body: dict[str, Any]) -> int | None:
         """Seal a record the agent produced (alerts are also noted for the status cache)."""
