@@ -6,9 +6,13 @@ Prints numbers and ratios against baselines measured in the same run:
   idle ``python -c 'import time; time.sleep(...)'`` process measured over the same window;
 - drift repair latency: a "client" rewrites a hardened config (atomic rename, unwrapped) and the
   clock runs until the repaired bytes are on disk; p50/p99 over ``--writes`` writes;
-- ``hardener status --format json`` wall time vs a bare ``python -c pass``.
+- ``hardener status --format json`` wall time vs a bare ``python -c pass``, for the running agent's
+  home, and for a home holding ``--ledger-records`` sealed records (built with the ledger's pure
+  chain functions) and 20 config files: cold (no verification cache: every record verified) and
+  warm (the agent keeps the cache at the head: only the tail is verified).
 
-Run: ``.venv/bin/python -m bench.bench_daemon [--idle-seconds 10] [--writes 50] [--configs 20]``
+Run: ``.venv/bin/python -m bench.bench_daemon [--idle-seconds 10] [--writes 50] [--configs 20]
+[--ledger-records 1000000]``
 """
 
 from __future__ import annotations
@@ -120,12 +124,38 @@ def timed(argv: list[str], env: dict[str, str], runs: int) -> float:
     return statistics.median(samples)
 
 
+def big_ledger_home(root: Path, records: int, configs: int) -> Path:
+    """A home with ``records`` sealed records in 16 MiB-ish segments, and ``configs`` configs."""
+    import json
+
+    from hardener.ledger.chain.keys import fingerprint
+    from hardener.paths import Platform, hardener_paths
+    from tests.unit.ledger.factory import LOG_ID, build
+
+    home, _ = make_home(root, configs)
+    paths = hardener_paths(Platform.current(sandbox_env(home)))
+    built = build(records, checkpoint_every=100, segment_every=30_000)
+    paths.ledger_dir.mkdir(parents=True, mode=0o700)
+    for name, data in built.data():
+        (paths.ledger_dir / name).write_bytes(data)
+    paths.public_dir.mkdir(parents=True, mode=0o755, exist_ok=True)
+    public = {
+        "v": 1,
+        "log_id": LOG_ID,
+        "first_key": built.first_key,
+        "fingerprint": fingerprint(built.first_key),
+    }
+    (paths.public_dir / "ledger.json").write_text(json.dumps(public))
+    return home
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--idle-seconds", type=float, default=10.0)
     parser.add_argument("--writes", type=int, default=50)
     parser.add_argument("--configs", type=int, default=20)
     parser.add_argument("--status-runs", type=int, default=5)
+    parser.add_argument("--ledger-records", type=int, default=1_000_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hardener-bench-") as root:
         home, configs = make_home(Path(root), args.configs)
@@ -167,6 +197,23 @@ def main() -> int:
             )
         finally:
             daemon.stop()
+        if args.ledger_records:
+            began = time.perf_counter()
+            big = big_ledger_home(Path(root) / "big", args.ledger_records, args.configs)
+            print(
+                f"built a {args.ledger_records:,}-record ledger in "
+                f"{time.perf_counter() - began:.0f} s"
+            )
+            big_env = sandbox_env(big, keychain=False)
+            argv = [sys.executable, "-m", "hardener", "status", "--format", "json"]
+            cold = timed(argv, big_env, 1)
+            warm = timed(argv, big_env, args.status_runs)
+            print(
+                f"status with {args.ledger_records:,} records and {args.configs} configs: "
+                f"cold (full verify) {cold:.2f} s, warm (cache at the head) "
+                f"{warm * 1000:.0f} ms; bare python {bare * 1000:.0f} ms; warm ratio "
+                f"{warm / bare:.1f}x"
+            )
     return 0
 
 
