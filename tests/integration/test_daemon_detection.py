@@ -82,3 +82,44 @@ def test_poisoned_tool_listing_raises_a_sealed_alert(tmp_path):
         if json.loads(line)["kind"] == "alert"
     )
     assert count == len(alerts)
+
+
+def test_a_killed_agent_loses_nothing(tmp_path):
+    if sys.platform == "linux" and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must run this under dbus-run-session with gnome-keyring")
+        pytest.skip("no session D-Bus; run the suite through scripts/test")
+    import signal
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = sandbox_env(home)
+    paths = hardener_paths(Platform.current(env))
+    daemon = start_daemon(home, env=env)
+    daemon.wait_ready()
+    with SpoolWriter(paths, client="cursor", server="math") as spool:
+        spool.emit("session.start", {"pid": os.getpid()})
+        for i in range(20):
+            spool.emit("tool.call", {"tool": "add", "arguments": {"i": i}})
+        daemon.stop(signal.SIGKILL)
+        for i in range(20, 40):  # written while no agent runs: they wait in the spool
+            spool.emit("tool.call", {"tool": "add", "arguments": {"i": i}})
+        spool.emit("session.end", {"reason": "client_closed"})
+    again = start_daemon(home, env=env)
+    try:
+        again.wait_ready()
+
+        def sealed_calls() -> list[int]:
+            calls = []
+            for line in (paths.ledger_dir / "ledger.jsonl").read_text().splitlines():
+                record = json.loads(line)
+                if record["kind"] == "tool.call":
+                    calls.append(record["body"]["event"]["body"]["arguments"]["i"])
+            return calls
+
+        calls = wait_until(lambda: len(c := sealed_calls()) >= 40 and c, what="every call sealed")
+        assert calls == list(range(40))  # each exactly once, in order
+    finally:
+        assert again.stop() == 0, again.stderr()
+    verify = run_hardener(home, "log", "verify", "--json", env=env)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
