@@ -44,7 +44,8 @@ def test_claude_mcp_add_is_wrapped_by_the_running_agent(tmp_path):
     assert claude is not None
     home = tmp_path / "home"
     home.mkdir()
-    env = sandbox_env(home, keychain=False)
+    keychain = bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS"))
+    env = sandbox_env(home, keychain=keychain)
     env["DISABLE_AUTOUPDATER"] = "1"
     daemon = start_daemon(home, env=env)
     try:
@@ -104,14 +105,34 @@ def test_claude_mcp_add_is_wrapped_by_the_running_agent(tmp_path):
         assert "hardener-shim" in line
         if shim_implemented():
             assert "Connected" in line, listed.stdout
-        events = [
-            json.loads(raw)
-            for spool in daemon.paths.spool_dir.glob("*.jsonl")
-            for raw in spool.read_text().splitlines()
-        ]
-        assert any(
-            e["kind"] == "config.drift" and e["body"]["client"] == "claude-code" for e in events
+
+        def recorded() -> list[dict[str, object]]:
+            """Events in the ledger (sealed) or, without a keychain, waiting in the spool."""
+            if keychain:
+                ledger = daemon.paths.ledger_dir / "ledger.jsonl"
+                lines = ledger.read_text().splitlines() if ledger.exists() else []
+                return [json.loads(line)["body"].get("event", {}) for line in lines]
+            return [
+                json.loads(raw)
+                for spool in daemon.paths.spool_dir.glob("*.jsonl")
+                for raw in spool.read_text().splitlines()
+            ]
+
+        wait_until(
+            lambda: any(
+                e.get("kind") == "config.drift" and e["body"].get("client") == "claude-code"
+                for e in recorded()
+            ),
+            what="the repair recorded",
         )
+        if shim_implemented() and keychain:
+            wait_until(
+                lambda: any(
+                    e.get("kind") == "session.start" and e.get("client") == "claude-code"
+                    for e in recorded()
+                ),
+                what="the shim's session sealed in the ledger",
+            )
     finally:
         assert daemon.stop() == 0, daemon.stderr()
     assert daemon.orphans() == []
