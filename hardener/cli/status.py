@@ -14,7 +14,7 @@ from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
-from hardener.errors import EXIT_FINDINGS, EXIT_OK, HardenerError, UsageError
+from hardener.errors import EXIT_FINDINGS, EXIT_OK, HardenerError
 
 HELP = "compliance check for people and MDM (0 compliant, 1 non-compliant or unknown)"
 MDM_FORMATS = ("jamf", "intune")
@@ -64,12 +64,16 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         return _run(args, ctx, fmt)
     except HardenerError as exc:
-        if fmt not in MDM_FORMATS or isinstance(exc, UsageError):
+        if fmt not in MDM_FORMATS:
             raise
+        # The MDM gets one answer on stdout, never stderr: every check unknown, with the reason.
+        from hardener._version import __version__
         from hardener.status.formats import RENDERERS
-        from hardener.status.model import Report
+        from hardener.status.model import CHECK_IDS, UNKNOWN, Check, LedgerFacts, Report, UserReport
 
-        ctx.stdout.write(RENDERERS[fmt](Report("?", "", "", [])))
+        checks = [Check(cid, UNKNOWN, f"status failed: {exc.message}") for cid in CHECK_IDS]
+        user = UserReport(args.user, str(args.home or ""), "", checks, LedgerFacts())
+        ctx.stdout.write(RENDERERS[fmt](Report(__version__, "", "", [user])))
         return EXIT_FINDINGS
     finally:
         if fmt in MDM_FORMATS:

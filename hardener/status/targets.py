@@ -66,20 +66,27 @@ def target_for_home(base: Platform, home: Path, user: str | None = None) -> Targ
     return Target(user or home.name, home, _foreign_platform(base, home, user or home.name), False)
 
 
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+
+    def _posix_home(name: str) -> Path:
+        raise UsageError("--user needs a POSIX account database on this platform")
+
+else:
+
+    def _posix_home(name: str) -> Path:
+        import pwd
+
+        try:
+            return Path(pwd.getpwnam(name).pw_dir)
+        except KeyError as exc:
+            raise UsageError(f"no such user: {name}", remedy="Check the account name.") from exc
+
+
 def target_for_user(base: Platform, name: str) -> Target:
     if base.os is OS.WINDOWS:
         profiles = Path(base.env.get("SystemDrive", "C:") + "\\Users")
         return target_for_home(base, profiles / name, name)
-    if sys.platform == "win32":  # pragma: no cover - a POSIX layout computed on Windows
-        raise UsageError("--user needs a POSIX account database on this platform")
-    import pwd
-
-    try:
-        entry = pwd.getpwnam(name)
-    except KeyError as exc:
-        raise UsageError(f"no such user: {name}", remedy="Check the account name.") from exc
-    target = target_for_home(base, Path(entry.pw_dir), name)
-    return target
+    return target_for_home(base, _posix_home(name), name)
 
 
 def all_targets(base: Platform) -> list[Target]:
