@@ -55,14 +55,6 @@ class ServicePlan:
     commands: list[PlannedCommand] = field(default_factory=list)
     after: list[PlannedCommand] = field(default_factory=list)
 
-    @property
-    def service_file(self) -> Path:
-        return (
-            (self.write[0].path if self.write else self.remove[0])
-            if (self.write or self.remove)
-            else Path()
-        )
-
 
 def _uid() -> int:
     return os.getuid() if hasattr(os, "getuid") else 0
