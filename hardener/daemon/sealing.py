@@ -83,6 +83,7 @@ class SealingService:
         if self.problem:
             log.warning("sealing works again")
         self.problem = None
+        self._close_fallback()
         return True
 
     def seal(self) -> int:
@@ -118,9 +119,22 @@ class SealingService:
             except HardenerError as exc:
                 self._fail(exc)
         if self._fallback is None:
+            # A session of its own, like a shim's: the pid tells the sealer its writer is alive.
             self._fallback = SpoolWriter(self._paths, client=DAEMON_CLIENT, server=DAEMON_SERVER)
+            self._fallback.emit("session.start", {"pid": os.getpid(), "transport": "daemon"})
         self._fallback.emit(kind, body)
         return None
+
+    def _close_fallback(self) -> None:
+        """End the daemon's spool session; its lines are sealed like any shim's."""
+        if self._fallback is None:
+            return
+        try:
+            self._fallback.emit("session.end", {"reason": "client_closed"})
+        except OSError as exc:
+            log.error("cannot end the agent's spool session: %s", exc)
+        self._fallback.close()
+        self._fallback = None
 
     def _fail(self, exc: HardenerError) -> None:
         log.error("sealing stopped: %s (%s)", exc.message, exc.remedy)
@@ -140,9 +154,7 @@ class SealingService:
         self.seal()
         self._closed_cleanly = self.sealer is not None
         self._close_sealer()
-        if self._fallback is not None:
-            self._fallback.close()
-            self._fallback = None
+        self._close_fallback()
 
     def backlog(self) -> dict[str, Any]:
         """Spool files waiting and the age of the oldest (cheap: stat only)."""

@@ -183,9 +183,9 @@ def test_without_keychain_events_wait_in_the_spool(platform):
     assert sealing.append("config.drift", {"file": "f"}) is None
     sealing.close()
     (spool,) = list(paths.spool_dir.glob("*.jsonl"))
-    event = json.loads(spool.read_text())
-    assert event["kind"] == "config.drift"
-    assert event["client"] == "hardener"
+    events = [json.loads(line) for line in spool.read_text().splitlines()]
+    assert [e["kind"] for e in events] == ["session.start", "config.drift", "session.end"]
+    assert events[1]["client"] == "hardener"
     assert sealing.backlog()["files"] == 1
 
 
