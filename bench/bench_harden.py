@@ -183,6 +183,16 @@ def run_scenario(name: str, home: Path, runs: int) -> None:
     def do_restore() -> None:
         apply_all(ctx, [plan_restore(ctx, loc) for loc in locations if loc.writable], dry_run=False)
 
+    by_format: dict[str, list[float]] = {}
+    for loc in locations:
+        if not loc.writable:
+            continue
+        start = time.perf_counter()
+        plan = plan_harden(ctx, loc)
+        took = time.perf_counter() - start
+        slot = by_format.setdefault(loc.file.format, [0.0, 0.0])
+        slot[0] += took
+        slot[1] += len(plan.changes)
     t_base = median_time(lambda: baseline(files), runs)
     t_scan = median_time(lambda: scan(ctx), runs)
     t_harden = median_time(do_harden, runs, between=do_restore)
@@ -202,6 +212,11 @@ def run_scenario(name: str, home: Path, runs: int) -> None:
             f"{label:<28}{seconds * 1000:>10.1f}{seconds * 1000 / n:>13.2f}"
             f"{seconds * 1000 / max(entries, 1):>14.3f}{seconds / t_base:>12.1f}"
         )
+    costs = ", ".join(
+        f"{fmt} {total * 1000 / max(count, 1):.1f}"
+        for fmt, (total, count) in sorted(by_format.items())
+    )
+    print(f"harden planning, ms per wrapped entry by format (codec edits dominate): {costs}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,7 +26,9 @@ Bodies by kind (fields are optional unless stated; redaction has happened before
 - ``tool.result``: id, tool, status ("ok"|"error"|"denied"|"cancelled"|"no-response"),
   error_code, is_error, duration_ms, size_bytes, content_types, result_excerpt (redacted)
 - ``tools.list``: tools [{name, title, description, inputSchema, outputSchema, annotations,
-  hash}], instructions, instructions_hash, server_hash
+  hash}], instructions, instructions_hash, server_hash, partial (true when the list is one page
+  of a paginated answer; the detectors then infer no removals). ``hash`` is
+  ``hardener.detect.pins.tool_hash`` of the definition.
 - ``server.request``: method ("sampling/createMessage"|"elicitation/create"|"roots/list"),
   via ("request"|"input_required"), id, summary (redacted), decision ("forwarded"|"denied")
 - ``policy.deny``: what ("tool"|"server"|"sampling"|"elicitation"|"roots"), name, rule, id

@@ -61,6 +61,8 @@ def print_report(report: ScanReport, ctx: CliContext) -> None:
                     extra += f"  in {server.table}"
                 what = server.command or server.url or ""
                 ctx.out(f"    {server.name:<{width}}  {server.state}{extra}  {what}".rstrip())
+        for note in client.notes:
+            ctx.out(f"  note: {note}")
         if ctx.verbose and client.absent:
             for path in client.absent:
                 ctx.out(f"  probed, absent: {home_relative(path, home)}")

@@ -85,6 +85,7 @@ class Sealer:
         self._session = new_session_id()
         self._n = 0
         self._last_retention = 0.0
+        self._submitted = -1
         self._closed = False
         self.exporter: Any = None
         targets = list(policy.value("export.targets") or [])
@@ -105,7 +106,15 @@ class Sealer:
         sealed = 0
         for spool_file in list_spool(self.paths.spool_dir):
             sealed += self._ingest(spool_file, now)
-        self.writer.flush()
+        durable = self.writer.durable_seq
+        waiting = max((c.last_seq for c in self.cursors.values() if c.ended), default=-1)
+        if waiting > max(durable, self._submitted):
+            # a session ended: make it durable now (fsync only) so its spool file can go
+            self.writer.commit()
+            self._submitted = waiting
+        else:
+            self.writer.flush()
+        self._remove_finished()
         self._maybe_rotate()
         return sealed
 
@@ -148,10 +157,10 @@ class Sealer:
         self._closed = True
         try:
             if self.writer.tail.since_signed:
-                self._checkpoint()
+                self.writer.checkpoint(sync=True)
             else:
-                self.writer.commit()
-                self._remove_finished()
+                self.writer.commit(sync=True)
+            self._remove_finished()
             if self.exporter is not None:
                 self.exporter.export_pending()
                 self.exporter.close()
@@ -251,7 +260,7 @@ class Sealer:
     def _seal(
         self, cursor: Cursor, kind: str, body: bytes, next_offset: int, now: float | None = None
     ) -> None:
-        self.writer.append(kind, body, now=now)
+        cursor.last_seq = self.writer.append(kind, body, now=now)
         cursor.offset = next_offset
         self.writer.tail.spool[cursor.name] = [next_offset, cursor.ended]
         self._after_record()
@@ -279,9 +288,10 @@ class Sealer:
             self._remove_finished()
 
     def _remove_finished(self) -> None:
-        """After a commit: remove spool files whose session ended and is wholly sealed."""
+        """Remove spool files whose session ended and is wholly sealed and durable."""
+        durable = self.writer.durable_seq
         for name, cursor in list(self.cursors.items()):
-            if not cursor.ended:
+            if not cursor.ended or cursor.last_seq > durable:
                 continue
             path = self.paths.spool_dir / name
             try:

@@ -14,11 +14,12 @@
 
 from __future__ import annotations
 
+import ntpath
+import posixpath
 import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -27,7 +28,7 @@ import referencing
 import referencing.exceptions
 from jsonschema.protocols import Validator
 
-from hardener.detect.patterns import SENSITIVE_PATH_RE
+from hardener.detect.patterns import SENSITIVE_ANCHORS, SENSITIVE_PATH_RE, might_match
 from hardener.detect.secrets import redacted_pointers, walk_strings
 
 #: Protocol versions whose tool schemas default to JSON Schema draft-07.
@@ -180,20 +181,21 @@ def check_arguments(
 def path_value(value: str) -> tuple[str, str] | None:
     """``(flavour, normalized path)`` for an absolute path or file URL, else None."""
     text = value.strip()
-    if text.lower().startswith("file://"):
+    if not text or text[0] not in "/~\\fFabcdefghijklmnopqrstuvwxyzABCDEGHIJKLMNOPQRSTUVWXYZ":
+        return None
+    if "\n" in text or len(text) > 4096:
+        return None
+    if text[:7].lower() == "file://":
         text = urlsplit(text).path or "/"
     if _WINDOWS_PATH.match(text):
-        return "windows", str(PureWindowsPath(text))
+        return "windows", ntpath.normpath(text)
     if text.startswith("~") or (text.startswith("/") and not text.startswith("//")):
-        if "\n" in text or len(text) > 4096:
-            return None
-        return "posix", str(PurePosixPath(text))
+        return "posix", posixpath.normpath(text)
     return None
 
 
 def parent_of(flavour: str, path: str) -> str:
-    pure = PureWindowsPath(path) if flavour == "windows" else PurePosixPath(path)
-    return str(pure.parent)
+    return ntpath.dirname(path) if flavour == "windows" else posixpath.dirname(path) or "/"
 
 
 def is_under(flavour: str, path: str, directory: str) -> bool:
@@ -217,7 +219,7 @@ def sensitive_paths(arguments: Any) -> list[ArgIssue]:
     """Arguments naming sensitive files (paths, or commands that contain them)."""
     issues = []
     for pointer, leaf in walk_strings(arguments):
-        if not isinstance(leaf, str):
+        if not isinstance(leaf, str) or not might_match(SENSITIVE_ANCHORS, leaf.lower()):
             continue
         for match in SENSITIVE_PATH_RE.finditer(leaf):
             text = match.group()

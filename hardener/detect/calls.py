@@ -2,7 +2,7 @@
 
 Split from ``hardener.detect.engine`` to keep modules small. :class:`CallState` is the part of the
 engine's state these handlers own: calls awaiting their result, per-tool argument histories, the
-suspicion chain per client, and fingerprints of recent results per server (to notice one
+suspicion chain per client, and the text of recent results per server (to notice one
 server's data reappearing in another server's sampling request).
 """
 
@@ -28,7 +28,8 @@ SEP: Final = "\x1f"
 MAX_PENDING: Final = 4096
 MAX_SUSPICIONS: Final = 32
 MAX_ALERTED: Final = 256
-MAX_SHINGLES: Final = 2000
+MAX_EXCERPTS: Final = 16  # recent results kept per server, to compare with sampling requests
+MAX_EXCERPT_CHARS: Final = 2048
 MAX_HISTORIES: Final = 4096
 FAILED: Final = frozenset({"error", "denied"})
 
@@ -292,16 +293,19 @@ def on_result(engine: DetectorEngine, ctx: Ctx) -> list[Alert]:
             )
         )
         state.suspect(ctx, "secrets.in-result", 2)
-    found = shingles(text)
-    if found:
-        store = state.foreign.setdefault(ctx.client, {}).setdefault(ctx.server, [])
-        store.extend(sorted(found - set(store)))
-        del store[:-MAX_SHINGLES]
+    if text.strip():
+        recent = state.foreign.setdefault(ctx.client, {}).setdefault(ctx.server, [])
+        recent.append(text[:MAX_EXCERPT_CHARS])
+        del recent[:-MAX_EXCERPTS]
     return alerts
 
 
 def on_server_request(engine: DetectorEngine, ctx: Ctx) -> list[Alert]:
-    foreign = {s: v for s, v in engine.calls.foreign.get(ctx.client, {}).items() if s != ctx.server}
+    foreign = {
+        server: shingles("\n".join(texts))
+        for server, texts in engine.calls.foreign.get(ctx.client, {}).items()
+        if server != ctx.server
+    }
     result = assess(ctx.body, engine.threshold, foreign)
     if result is None:
         return []

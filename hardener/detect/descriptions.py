@@ -32,9 +32,11 @@ from hardener.detect.patterns import (
     DIRECTIVE_RE,
     FAMILIES,
     PROTECTIVE_RE,
+    SENSITIVE_ANCHORS,
     SENSITIVE_PATH_RE,
     SENTENCE_END_RE,
     SUSPICIOUS_PARAM_RE,
+    present_anchors,
 )
 from hardener.detect.text import hidden_characters, homoglyph_words, skeleton, terminal_escapes
 
@@ -50,8 +52,15 @@ _NAME_TOKEN: Final = re.compile(r"^(?=.*[_\-.]|.*[a-z][A-Z])[A-Za-z][\w.\-]{4,}$
 _TOKEN_RE: Final = re.compile(r"[^\s'\"`()<>,;]*")
 #: Families with their patterns strongest first: the first match is the family's weight.
 _ORDERED: Final = {
-    family: sorted(patterns, key=lambda entry: -entry[0]) for family, patterns in FAMILIES.items()
+    family: [
+        (weight, regex, frozenset(anchors))
+        for weight, regex, anchors in sorted(patterns, key=lambda entry: -entry[0])
+    ]
+    for family, patterns in FAMILIES.items()
 }
+_SENSITIVE_SET: Final = frozenset(SENSITIVE_ANCHORS)
+#: Test seam: False disables the anchor prefilter (a test proves it never changes a result).
+USE_ANCHORS = True
 
 
 @dataclass(frozen=True)
@@ -145,10 +154,14 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[lo : nxt.start() if nxt else len(text)]
 
 
-def _sensitive(text: str, *, name: bool = False) -> tuple[int, int, int] | None:
+def _sensitive(
+    text: str, present: frozenset[str], *, name: bool = False
+) -> tuple[int, int, int] | None:
     """The strongest sensitive-path mention: (weight, start, end), or None. ``name``: the text
     is a property name, which documents nothing, so naming access to a secret file is a demand."""
     best: tuple[int, int, int] | None = None
+    if USE_ANCHORS and _SENSITIVE_SET.isdisjoint(present):
+        return None
     for match in SENSITIVE_PATH_RE.finditer(text):
         token = _TOKEN_RE.match(text, match.start())
         if token and token.group().endswith(".pub"):
@@ -174,12 +187,15 @@ def _sensitive(text: str, *, name: bool = False) -> tuple[int, int, int] | None:
 
 def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal]:
     skel = skeleton(text)
-    found = _sensitive(skel.text, name=pointer.endswith("#name"))
+    present = present_anchors(skel.text.lower())
+    found = _sensitive(skel.text, present, name=pointer.endswith("#name"))
     if found is not None:
         start, end = skel.span(found[1], found[2])
         yield Signal("sensitive", found[0], pointer, (start, end), excerpt(text, start, end), note)
     for family, patterns in _ORDERED.items():
-        for weight, regex in patterns:
+        for weight, regex, anchors in patterns:
+            if USE_ANCHORS and anchors.isdisjoint(present):
+                continue
             match = regex.search(skel.text)
             if match is None:
                 continue

@@ -32,11 +32,11 @@ def _c(pattern: str) -> re.Pattern[str]:
 
 
 SENSITIVE_PATH: Final = (
-    r"(?:~|\$HOME|%USERPROFILE%)?[/\\]?\.ssh\b|\bid[_\s-](?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)|\bauthorized_keys\b"
+    r"\.ssh\b|\bid[_\s-](?:rsa|dsa|ecdsa|ed25519)\b(?!\.pub)|\bauthorized_keys\b"
     r"|\.aws[/\\](?:credentials|config)\b|\baws_secret_access_key\b|\.azure[/\\]"
     r"|\.config[/\\]gcloud\b|\bapplication_default_credentials\b|\.docker[/\\]config\.json"
     r"|\.npmrc\b|\.pypirc\b|\.netrc\b|\.git-credentials\b|\.gnupg\b|\.password-store\b"
-    r"|/etc/(?:passwd|shadow|sudoers|master\.passwd)\b|(?<![\w/.-])\.env(?:\.[a-z]+)?\b"
+    r"|/etc/(?:passwd|shadow|sudoers|master\.passwd)\b|(?<![\w.-])\.env(?:\.[a-z]+)?\b"
     r"|\bmcp\.json\b|\bclaude_desktop_config\.json\b|\.cursor[/\\]|\.claude(?:\.json|[/\\])"
     r"|\.codeium[/\\]|\bLogin\s+Data\b|\bLocal\s+State\b|\bcookies\.sqlite\b|\blogins\.json\b"
     r"|\bkey[34]\.db\b|\bkeychains?\b|\bfind-(?:generic|internet)-password\b"
@@ -45,6 +45,20 @@ SENSITIVE_PATH: Final = (
     r"|\.config[/\\]gh[/\\]hosts|\.terraform\.d[/\\]credentials|\.vault-token\b|\.kube[/\\]config\b"
 )
 SENSITIVE_PATH_RE: Final = _c(SENSITIVE_PATH)
+#: Lowercase substrings one of which every match of SENSITIVE_PATH contains (a cheap prefilter).
+SENSITIVE_ANCHORS: Final = (
+    "ssh", "rsa", "dsa", "ed25519", "authorized_keys", "aws", "azure", "gcloud", "application_default",
+    "docker", "npmrc", "pypirc", "netrc", "git-credentials", "gnupg", "password-store", "/etc/",
+    ".env", "mcp.json", "claude", ".cursor", "codeium", "login", "local", "cookies", "key3",
+    "key4", "keychain", "find-", "_history", "wallet", "seed", "mnemonic", "chrome", "mozilla",
+    "firefox", "hosts", "terraform", "vault", "kube",
+)  # fmt: skip
+
+
+def might_match(anchors: tuple[str, ...] | frozenset[str], lowered: str) -> bool:
+    """False when no anchor occurs in the lowercased text, so the guarded regex cannot match."""
+    return any(anchor in lowered for anchor in anchors)
+
 
 _ACCESS = (
     r"\b(?:read|reads|reading|open|cat|load|fetch|retrieve|include|print|send|upload|copy|collect"
@@ -84,7 +98,16 @@ _PARAM_DEST = (
 )
 _NOT_THIS = r"(?!this\b|that\b|the\b|a\b|an\b|any\b|each\b|every\b|other\b|these\b)"
 
-FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
+_SEND_ANCHORS = (
+    "send", "forward", "upload", "post", "transmit", "leak", "exfiltrate", "copy", "report",
+    "submit", "beacon", "mail", "deliver", "relay", "mirror", "sync",
+)  # fmt: skip
+_PUT_ANCHORS = (
+    "include", "put", "pass", "insert", "embed", "add", "attach", "append", "provide", "paste",
+    "place", "fill", "set", "store",
+)  # fmt: skip
+
+FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] = {
     "conceal": [
         (
             3,
@@ -93,6 +116,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"|notify(?:ing)?|alert(?:ing)?|mention(?:ing)?|reveal(?:ing)?|show(?:ing)?"
                 r"|let(?:ting)?|disclos(?:e|ing)|warn(?:ing)?)\b" + near(30) + r"\b" + _USER
             ),
+            ("not", "n't", "never", "without"),
         ),
         (
             3,
@@ -101,8 +125,13 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"|explain|expose|repeat|surface)\s+(?:this|these|that|any\s+of|the\s+(?:above"
                 r"|following|instructions?|steps?|notes?|fact|file|reading))"
             ),
+            ("not", "n't", "never"),
         ),
-        (3, _c(r"\b(?:hide|conceal|keep|withhold)\b" + near(40) + r"\bfrom\s+" + _USER)),
+        (
+            3,
+            _c(r"\b(?:hide|conceal|keep|withhold)\b" + near(40) + r"\bfrom\s+" + _USER),
+            ("hide", "conceal", "keep", "withhold"),
+        ),
         (
             3,
             _c(
@@ -110,6 +139,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"|never)\s+(?:to\s+)?(?:know|see|notice|be\s+(?:told|informed|aware|notified"
                 r"|shown)|find\s+out|learn)"
             ),
+            ("not", "n't", "never"),
         ),
         (
             3,
@@ -118,6 +148,15 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"(?:\w+\s+){0,2}?(?:send|read|include|call|copy|forward|upload|add|execute|run"
                 r"|pass|append|attach|access|collect|transmit|bcc|cc)"
             ),
+            (
+                "silently",
+                "secretly",
+                "covertly",
+                "quietly",
+                "discreetly",
+                "stealthily",
+                "invisibly",
+            ),
         ),
         (
             3,
@@ -125,6 +164,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"\b(?:could|would|might|will|may)\s+(?:\w+\s+)?(?:upset|scare|alarm|worry"
                 r"|frighten|confuse|annoy)\s+" + _USER
             ),
+            ("upset", "scare", "alarm", "worry", "frighten", "confuse", "annoy"),
         ),
     ],
     "override": [
@@ -137,14 +177,20 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"|rules|directives?|guidelines|guardrails|constraints|policies|restrictions"
                 r"|warnings)"
             ),
+            ("ignore", "disregard", "forget", "override", "bypass"),
         ),
-        (3, _c(r"\b(?:new|updated|real|actual|true|revised)\s+(?:system\s+)?instructions?\s*:")),
-        (2, _c(r"\byou\s+are\s+now\s+(?:in\s+|an?\s+|the\s+)?\w+")),
+        (
+            3,
+            _c(r"\b(?:new|updated|real|actual|true|revised)\s+(?:system\s+)?instructions?\s*:"),
+            ("instruction",),
+        ),
+        (2, _c(r"\byou\s+are\s+now\s+(?:in\s+|an?\s+|the\s+)?\w+"), ("now",)),
         (
             3,
             _c(
                 r"\b(?:decode|deobfuscate|unescape)\b" + near(50) + r"\b(?:follow|execute|run|obey)"
             ),
+            ("decode", "deobfuscate", "unescape"),
         ),
         (
             2,
@@ -153,6 +199,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 + _USER
                 + r"\s+(?:asks?|requests?|says?|wants?|tells?|prefers?|instructs?|objects?)"
             ),
+            ("even", "regardless"),
         ),
     ],
     "tag": [
@@ -163,18 +210,28 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"|assistant|ai|model|llm|internal|override|prompt|note[\s_-]to[\s_-](?:ai"
                 r"|assistant|model|llm))\s*>"
             ),
+            ("<",),
         ),
-        (2, _c(r"\[(?:SYSTEM|INST|ADMIN|ASSISTANT)\]|<\|im_start\|>|<\|system\|>|<!--")),
-        (2, re.compile(r"(?m)^\s*#{1,6}\s*(?:SYSTEM|INSTRUCTIONS?)\b")),
+        (
+            2,
+            _c(r"\[(?:SYSTEM|INST|ADMIN|ASSISTANT)\]|<\|im_start\|>|<\|system\|>|<!--"),
+            ("[", "<"),
+        ),
+        (2, re.compile(r"(?m)^\s*#{1,6}\s*(?:SYSTEM|INSTRUCTIONS?)\b"), ("#",)),
     ],
     "model": [
-        (1, _c(r"\bbefore\s+(?:using|calling|invoking|executing|running)\s+(?:this|the|any)\b")),
+        (
+            1,
+            _c(r"\bbefore\s+(?:using|calling|invoking|executing|running)\s+(?:this|the|any)\b"),
+            ("before",),
+        ),
         (
             1,
             _c(
                 r"\b(?:note|message|attention|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|llm"
                 r"|model|assistant|agent|claude|gpt)\b"
             ),
+            ("note", "message", "attention", "instruction"),
         ),
         (
             1,
@@ -182,24 +239,45 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"\b(?:you|the\s+(?:ai|assistant|model|llm|agent))\s+(?:must|should|need\s+to"
                 r"|have\s+to|are\s+required\s+to)\s+(?:first|always|also|now)\b"
             ),
+            ("must", "should", "need", "have", "required"),
         ),
-        (1, _c(r"\b(?:very\s+){1,}important\b|\bextremely\s+important\b")),
+        (1, _c(r"\b(?:very\s+){1,}important\b|\bextremely\s+important\b"), ("important",)),
         (
             1,
             _c(
                 r"\botherwise\b" + near(40) + r"\b(?:will|would|won't|cannot|can't)\s+(?:not\s+)?"
                 r"(?:work|function|fail|crash|break)"
             ),
+            ("otherwise",),
         ),
-        (1, _c(r"\bas\s+an?\s+(?:ai|language\s+model|assistant)\b")),
+        (1, _c(r"\bas\s+an?\s+(?:ai|language\s+model|assistant)\b"), ("ai", "assistant", "model")),
     ],
-    "secret-words": [(1, _c(_SENSITIVE_NOUNS))],
+    "secret-words": [
+        (
+            1,
+            _c(_SENSITIVE_NOUNS),
+            (
+                "pass",
+                "api",
+                "token",
+                "secret",
+                "credential",
+                "private",
+                "auth",
+                "session",
+                "bearer",
+                "ssh",
+                "history",
+                "system",
+            ),
+        )
+    ],
     "exfil": [
-        (3, _c(r"\bexfiltrat\w*")),
-        (3, _c(_SEND + near(50) + _HIGH_VALUE + near(80) + r"\bto\s+" + _DEST)),
-        (2, _c(_SEND + near(80) + r"\bto\s+" + _DEST)),
-        (3, _c(_PUT + near(60) + _HIGH_VALUE + near(60) + _PARAM_DEST)),
-        (1, _c(_PUT + near(30) + r"\b" + _DATA + r"\b" + near(30) + _PARAM_DEST)),
+        (3, _c(r"\bexfiltrat\w*"), ("exfiltrat",)),
+        (3, _c(_SEND + near(50) + _HIGH_VALUE + near(80) + r"\bto\s+" + _DEST), _SEND_ANCHORS),
+        (2, _c(_SEND + near(80) + r"\bto\s+" + _DEST), _SEND_ANCHORS),
+        (3, _c(_PUT + near(60) + _HIGH_VALUE + near(60) + _PARAM_DEST), _PUT_ANCHORS),
+        (1, _c(_PUT + near(30) + r"\b" + _DATA + r"\b" + near(30) + _PARAM_DEST), _PUT_ANCHORS),
         (
             3,
             _c(
@@ -209,6 +287,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"|hex|rot13)\b)" + near(60) + r"\b(?:include|send|append"
                 r"|add|pass|put|embed|attach|insert)\b"
             ),
+            ("encod",),
         ),
         (
             3,
@@ -216,6 +295,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"https?://\S+[?&][\w-]+=\s*(?:\{|<|\$\{|\[)\s*(?:data|content|contents|secret"
                 r"|token|key|password|file|history|conversation|env|credentials)\w*"
             ),
+            ("http",),
         ),
         (
             3,
@@ -223,6 +303,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"\b(?:curl|wget|nc|netcat|Invoke-WebRequest|iwr)\b" + near(80) + r"(?:\s-d\b"
                 r"|--data|\s-F\b|--upload-file|\s-T\b|--post|\|\s*(?:sh|bash)\b)"
             ),
+            ("curl", "wget", "nc", "netcat", "invoke-webrequest", "iwr"),
         ),
         (
             3,
@@ -232,6 +313,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"\s+)?instructions|conversation\s+history|chat\s+history|previous\s+messages"
                 r"|full\s+conversation|entire\s+conversation|whole\s+conversation)"
             ),
+            ("prompt", "instruction", "history", "conversation", "messages"),
         ),
     ],
     "shadowing": [
@@ -243,6 +325,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 + r"[`'\"]?[\w./-]+[`'\"]?\s+(?:tool|function|server|mcp)\s+(?:is|are|gets)\s+"
                 r"(?:used|called|invoked|executed|run|available|present|loaded|enabled)"
             ),
+            ("tool", "function", "server", "mcp"),
         ),
         (
             2,
@@ -251,6 +334,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"(?:other|all|every|any|the\s+(?:also\s+)?(?:present\s+)?[\w-]+)\s+(?:tools?"
                 r"|servers?|functions?)"
             ),
+            ("side", "applies", "affect"),
         ),
         (
             2,
@@ -258,12 +342,14 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"\b(?:do\s+not|don't|never)\s+use\s+(?:any\s+)?(?:other|another|the\s+other"
                 r"|alternative|different)\s+(?:\w+\s+)?(?:tools?|servers?|functions?|mcp)"
             ),
+            ("tool", "server", "function", "mcp"),
         ),
         (
             2,
             _c(
                 r"\b(?:always|only)\s+(?:use|call)\s+this\s+(?:tool|server|one)\s+(?:instead|rather|over)\b"
             ),
+            ("instead", "rather", "over"),
         ),
         (
             2,
@@ -273,6 +359,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 + r"\b"
                 r"(?:use|call)\s+this\s+(?:tool|one|server|function)"
             ),
+            ("deprecated", "insecure", "broken", "compromised", "malicious", "unsafe"),
         ),
         (
             2,
@@ -282,12 +369,14 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 + r"\b(?:with"
                 r"|using|via|through|by)\s+(?:any|another|other|the\s+[\w-]+)\s+(?:tool|server|function)"
             ),
+            ("tool", "server", "function"),
         ),
         (
             1,
             _c(
                 r"\binstead\s+of\s+(?:using\s+)?(?:the\s+)?[`'\"]?[\w./-]+[`'\"]?\s+(?:tool|server)"
             ),
+            ("instead",),
         ),
     ],
     "redirect": [
@@ -300,6 +389,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 + r"\bto\s+"
                 r"(?:" + _EMAIL + r"|https?://|\+?\d{7,})"
             ),
+            ("must", "should", "always", "shall"),
         ),
         (
             2,
@@ -308,10 +398,23 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
                 r"|destination|receiver|to[\s_-]address|email\s+address|bcc|cc|webhook"
                 r"|account\s+number|iban)\b"
             ),
+            (
+                "recipient",
+                "destination",
+                "receiver",
+                "address",
+                "bcc",
+                "cc",
+                "webhook",
+                "account",
+                "iban",
+            ),
         ),
-        (2, _c(r"\b(?:also\s+)?(?:bcc|cc)\b" + near(30) + _EMAIL)),
+        (2, _c(r"\b(?:also\s+)?(?:bcc|cc)\b" + near(30) + _EMAIL), ("cc",)),
     ],
-    "padding": [(2, re.compile(r"[ \t\u00a0]{80,}\S|(?:\s*\n){10,}\s*\S"))],
+    "padding": [
+        (2, re.compile(r"[ \t\u00a0]{80,}\S|(?:\s*\n){10,}\s*\S"), ("\n", "        ", "\t", "\xa0"))
+    ],
 }
 
 #: Sensitive-path handling (see ``hardener.detect.descriptions``): a path weighs 3 when it is
@@ -320,7 +423,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str]]]]] = {
 ACCESS_BEFORE_RE: Final = _c(_ACCESS + near(60) + r"$")
 CONTENT_OF_RE: Final = _c(
     r"\b(?:contents?|text|data|bytes)\s+(?:of|from|in)\s+(?:the\s+|your\s+|(?:the\s+)?user'?s\s+)?"
-    r"(?:file\s+)?[`'\"]?$"
+    r"(?:file\s+)?[`'\"]?(?:~|\$HOME|%\w+%)?[/\\]?(?:[\w.-]+[/\\])*$"
 )
 DIRECTIVE_RE: Final = _c(
     r"\b(?:first|before|also|then|must|should|please|make\s+sure|always|additionally"
@@ -335,6 +438,20 @@ DESCRIPTIVE_RE: Final = _c(
 SENTENCE_END_RE: Final = re.compile(
     r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s|\n", re.IGNORECASE
 )
+
+#: Every anchor of every pattern: :func:`present_anchors` looks for each once per text.
+ALL_ANCHORS: Final = tuple(
+    sorted(
+        {a for patterns in FAMILIES.values() for _w, _r, anchors in patterns for a in anchors}
+        | set(SENSITIVE_ANCHORS)
+    )
+)
+
+
+def present_anchors(lowered: str) -> frozenset[str]:
+    """The anchors that occur in a lowercased text (one pass of fast substring searches)."""
+    return frozenset(anchor for anchor in ALL_ANCHORS if anchor in lowered)
+
 
 #: A sentence that names a sensitive path only to say it is refused or protected.
 PROTECTIVE_RE: Final = _c(

@@ -155,7 +155,8 @@ def _text(value: Any) -> list[str]:
 
 def field_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
     """Which pinned fields differ, and a unified diff of each (capped)."""
-    fields = tuple(key for key in PIN_FIELDS if old.get(key) != new.get(key))
+    missing = object()
+    fields = tuple(key for key in PIN_FIELDS if old.get(key, missing) != new.get(key, missing))
     chunks: list[str] = []
     for key in fields:
         lines = difflib.unified_diff(

@@ -29,6 +29,11 @@ MARKER_RE: Final = re.compile(
     r"|\*{3}REDACTED\*{3}",
     re.IGNORECASE,
 )
+_MARKER_HINT: Final = re.compile(r"redact", re.IGNORECASE)
+#: Substrings every SECRET_SHAPES match contains (a cheap prefilter).
+_SHAPE_HINTS: Final = re.compile(
+    r"AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox|sk-|AIza|-----BEGIN|eyJ"
+)
 NOT_SECRET_REASONS: Final = re.compile(r"size|large|long|truncat|binary|oversize", re.IGNORECASE)
 
 #: (name, pattern) of secret formats that should never appear unredacted.
@@ -92,7 +97,9 @@ def redacted_pointers(value: Any) -> list[str]:
     """Pointers of every value replaced by a marker (whatever the reason)."""
     found = []
     for pointer, leaf in walk_strings(value):
-        if isinstance(leaf, Mapping) or (isinstance(leaf, str) and MARKER_RE.search(leaf)):
+        if isinstance(leaf, Mapping) or (
+            isinstance(leaf, str) and _MARKER_HINT.search(leaf) and MARKER_RE.search(leaf)
+        ):
             found.append(pointer)
     return found
 
@@ -108,10 +115,13 @@ def find_secrets(value: Any) -> list[SecretHit]:
             continue
         if not isinstance(leaf, str):
             continue
-        for match in MARKER_RE.finditer(leaf):
-            reason = _marker_reason(match)
-            if not NOT_SECRET_REASONS.search(reason):
-                hits.append(SecretHit(pointer, reason, True, (match.start(), match.end())))
+        if _MARKER_HINT.search(leaf):
+            for match in MARKER_RE.finditer(leaf):
+                reason = _marker_reason(match)
+                if not NOT_SECRET_REASONS.search(reason):
+                    hits.append(SecretHit(pointer, reason, True, (match.start(), match.end())))
+        if not _SHAPE_HINTS.search(leaf):
+            continue
         for name, pattern in SECRET_SHAPES:
             for match in pattern.finditer(leaf):
                 hits.append(SecretHit(pointer, name, False, (match.start(), match.end())))

@@ -15,8 +15,8 @@ and falls one step when policy denied the request (``decision: "denied"``).
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -31,6 +31,7 @@ METHODS: Final = {
     "roots/list": "server-request.roots",
 }
 SHINGLE_WORDS: Final = 8
+SHINGLE_CHARS: Final = 8192
 _WORD: Final = re.compile(r"\w+")
 _SECRET_ASK: Final = re.compile(
     r"passw(?:or)?d|passphrase|api[\s_-]?key|token|secret|credential|ssn|social\s+security"
@@ -41,13 +42,13 @@ _SECRET_ASK: Final = re.compile(
 
 
 def shingles(text: str) -> set[str]:
-    """Hashes of every run of :data:`SHINGLE_WORDS` words (to spot text copied between tools)."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    out = set()
-    for index in range(len(words) - SHINGLE_WORDS + 1):
-        chunk = " ".join(words[index : index + SHINGLE_WORDS])
-        out.add(hashlib.blake2s(chunk.encode(), digest_size=8).hexdigest())
-    return out
+    """CRC-32s of every run of :data:`SHINGLE_WORDS` words of the first :data:`SHINGLE_CHARS`
+    characters (to spot text copied between tools; stable across processes, unlike ``hash``)."""
+    words = _WORD.findall(text[:SHINGLE_CHARS].lower())
+    return {
+        f"{zlib.crc32(' '.join(words[i : i + SHINGLE_WORDS]).encode()):08x}"
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
 
 
 def request_text(summary: Any) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -55,6 +55,20 @@ _LOOKALIKES: Final = (
 _LATIN: Final = "aeopcyxijsdlhqwgABEKMHOPCTXIJSaopviktuABEZHIKMNOPTYX"
 CONFUSABLES: Final = str.maketrans(_LOOKALIKES, _LATIN)
 
+
+def _class(codes: Iterable[int]) -> str:
+    return "[" + "".join(re.escape(chr(code)) for code in sorted(codes)) + "]+"
+
+
+_TAGS_RE: Final = re.compile(f"[{chr(TAG_FIRST)}-{chr(TAG_LAST)}]+")
+_BIDI_RE: Final = re.compile(_class(BIDI))
+_ZERO_WIDTH_RE: Final = re.compile(_class(ZERO_WIDTH))
+_SELECTOR_RE: Final = re.compile(
+    f"[{chr(VS_BASIC.start)}-{chr(VS_BASIC.stop - 1)}{chr(VS_SUPPLEMENT.start)}-{chr(VS_SUPPLEMENT.stop - 1)}]+"
+)
+_CONTROL_RE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+_NON_ASCII_RE: Final = re.compile(r"[^\x00-\x7f]")
+
 CONFUSABLE_SCRIPTS: Final = frozenset({"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
 STYLED_PREFIXES: Final = ("MATHEMATICAL", "FULLWIDTH")
 _WORD_RE: Final = re.compile(r"[^\W\d_]{2,}")
@@ -83,10 +97,12 @@ def _legit_joiner(text: str, index: int) -> bool:
     return (bool(before) and not before.isascii()) or (bool(after) and not after.isascii())
 
 
-def _runs(text: str, test: Callable[[int, str], bool]) -> list[tuple[int, int]]:
+def _runs(text: str, test: Callable[[int, str], bool], offset: int = 0) -> list[tuple[int, int]]:
+    """Maximal runs of ``text[offset:]`` whose characters pass ``test``."""
     runs: list[tuple[int, int]] = []
     start = -1
-    for index, char in enumerate(text):
+    for index in range(offset, len(text)):
+        char = text[index]
         if test(index, char):
             if start < 0:
                 start = index
@@ -103,37 +119,33 @@ def hidden_characters(text: str) -> list[Hit]:
     if text.isascii():
         return []
     hits: list[Hit] = []
-    for start, end in _runs(text, lambda _i, c: TAG_FIRST <= ord(c) <= TAG_LAST):
+    for match in _TAGS_RE.finditer(text):
         decoded = "".join(
-            chr(ord(c) - TAG_FIRST) for c in text[start:end] if 0x20 <= ord(c) - TAG_FIRST < 0x7F
+            chr(ord(c) - TAG_FIRST) for c in match.group() if 0x20 <= ord(c) - TAG_FIRST < 0x7F
         )
-        hits.append(Hit("tags", start, end, decoded))
-    for start, end in _runs(text, lambda _i, c: ord(c) in BIDI):
-        hits.append(Hit("bidi", start, end))
+        hits.append(Hit("tags", match.start(), match.end(), decoded))
+    hits += [Hit("bidi", m.start(), m.end()) for m in _BIDI_RE.finditer(text)]
 
     def zero_width(index: int, char: str) -> bool:
         code = ord(char)
-        if code not in ZERO_WIDTH:
-            return False
         if code in JOINERS and _legit_joiner(text, index):
             return False
         return not (code == 0xFEFF and index == 0)
 
-    for start, end in _runs(text, zero_width):
-        hits.append(Hit("zero-width", start, end))
-
     def selector(index: int, char: str) -> bool:
-        code = ord(char)
-        if code in VS_SUPPLEMENT:
+        if ord(char) in VS_SUPPLEMENT:
             return True
-        if code in VS_BASIC:
-            before = text[index - 1] if index > 0 else ""
-            # After a symbol/emoji (or a keycap digit) a selector is ordinary emoji presentation.
-            return not (_is_emojiish(before) or before in "0123456789#*")
-        return False
+        before = text[index - 1] if index > 0 else ""
+        # After a symbol/emoji (or a keycap digit) a selector is ordinary emoji presentation.
+        return not (_is_emojiish(before) or before in "0123456789#*")
 
-    for start, end in _runs(text, selector):
-        hits.append(Hit("variation-selectors", start, end))
+    for kind, regex, keep in (
+        ("zero-width", _ZERO_WIDTH_RE, zero_width),
+        ("variation-selectors", _SELECTOR_RE, selector),
+    ):
+        for match in regex.finditer(text):
+            for start, end in _runs(text[: match.end()], keep, match.start()):
+                hits.append(Hit(kind, start, end))
     return sorted(hits, key=lambda hit: hit.start)
 
 
@@ -167,6 +179,8 @@ def homoglyph_words(text: str) -> list[Hit]:
 
 def terminal_escapes(text: str) -> list[Hit]:
     """ANSI escape sequences and cursor-moving control characters."""
+    if not _CONTROL_RE.search(text):
+        return []
     return [Hit("ansi", m.start(), m.end()) for m in ANSI_RE.finditer(text)]
 
 
@@ -205,11 +219,18 @@ def skeleton(text: str) -> Skeleton:
         return Skeleton(text, None)
     out: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
+    done = 0
+    for match in _NON_ASCII_RE.finditer(text):
+        index = match.start()
+        out.append(text[done:index])  # ASCII stretches are copied whole
+        origin.extend(range(done, index))
+        done = index + 1
+        char = match.group()
         if _invisible(ord(char)):
             continue
         folded = unicodedata.normalize("NFKC", char).translate(CONFUSABLES)
-        for piece in folded:
-            out.append(piece)
-            origin.append(index)
+        out.append(folded)
+        origin.extend([index] * len(folded))
+    out.append(text[done:])
+    origin.extend(range(done, len(text)))
     return Skeleton("".join(out), tuple(origin))

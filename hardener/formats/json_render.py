@@ -10,8 +10,10 @@ whose value is unchanged keeps its exact original text.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections import Counter
+import re
+from collections import Counter, deque
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -57,30 +59,27 @@ def _most_common(counter: Counter[str], default: str) -> str:
     return counter.most_common(1)[0][0] if counter else default
 
 
+_ESCAPED_NON_ASCII = re.compile(r"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])")
+_RAW_SLASH = re.compile(r"(?<![\\/*])/(?![/*])")  # not escaped, not part of a comment marker
+SAMPLE = 64  # containers read for layout conventions (enough for any real config)
+
+
 @lru_cache(maxsize=8)
 def detect_style(text: str, strict: bool) -> Style:
-    """Read the conventions of ``text`` (which must parse)."""
+    """Read the conventions of ``text`` (which must parse) from its first containers, breadth
+    first, and from the escapes used anywhere in it."""
     root = parse_tree(text, strict)
     units: Counter[str] = Counter()
     colons: Counter[str] = Counter()
     commas: Counter[str] = Counter()
     obj_pads: Counter[str] = Counter()
     arr_pads: Counter[str] = Counter()
-    escaped_non_ascii = raw_non_ascii = escaped_slash = raw_slash = 0
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.kind == "string":
-            raw = text[node.start : node.end]
-            if "\\u" in raw and any(ord(c) > 0x7F for c in node.value):
-                escaped_non_ascii += 1
-            if not raw.isascii():
-                raw_non_ascii += 1
-            escaped_slash += raw.count("\\/")
-            raw_slash += raw.count("/") - raw.count("\\/")
-            continue
+    queue, seen = deque([root]), 0
+    while queue and seen < SAMPLE:
+        node = queue.popleft()
         if not node.is_container or not node.entries:
             continue
+        seen += 1
         first = node.entries[0]
         opening = text[node.start + 1 : first.start]
         if "\n" in opening:
@@ -90,7 +89,7 @@ def detect_style(text: str, strict: bool) -> Style:
                     units[inner[len(outer) :]] += 1
         elif opening.strip(" \t") == "":
             (obj_pads if node.kind == "object" else arr_pads)[opening] += 1
-        for prev, entry in zip(node.entries, node.entries[1:], strict=False):
+        for prev, entry in itertools.pairwise(node.entries):
             gap = text[prev.comma + 1 : entry.start]
             if gap.strip(" \t") == "":
                 commas[gap] += 1
@@ -99,7 +98,11 @@ def detect_style(text: str, strict: bool) -> Style:
                 gap = text[entry.key_end : entry.node.start]
                 if gap.strip(" \t:") == "" and gap.count(":") == 1:
                     colons[gap] += 1
-            stack.append(entry.node)
+            if entry.node.is_container:
+                queue.append(entry.node)
+    body = text.removeprefix(BOM)
+    escaped_non_ascii = _ESCAPED_NON_ASCII.search(body) is not None
+    escape_slash = "\\/" in body and _RAW_SLASH.search(body) is None
     crlf = text.find("\n")
     default_unit = "\t" if any(line.startswith("\t") for line in text.splitlines()[:50]) else "  "
     colon = _most_common(colons, ": ")
@@ -112,8 +115,8 @@ def detect_style(text: str, strict: bool) -> Style:
         comma=_most_common(commas, blank),
         obj_pad=_most_common(obj_pads, blank),
         arr_pad=_most_common(arr_pads, ""),
-        ensure_ascii=escaped_non_ascii > 0 and raw_non_ascii == 0,
-        escape_slash=escaped_slash > 0 and raw_slash == 0,
+        ensure_ascii=escaped_non_ascii and body.isascii(),
+        escape_slash=escape_slash,
     )
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from hardener.formats.interface import SyntaxErrorAt
 
@@ -29,27 +29,62 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _LITERALS = {"t": ("true", True), "f": ("false", False), "n": ("null", None)}
 
 
-@dataclass(frozen=True, slots=True)
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+#: CPython's C scanner: ``scan_once(text, pos) -> (value, end)``; validates a whole value at C speed.
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder(
+    parse_constant=_no_constants
+).scan_once  # type: ignore[attr-defined]
+
+
 class Node:
     """One value: ``kind`` is object, array, string, number, true, false or null.
 
     ``start``/``end`` delimit the value's text (for containers, from the opening bracket to just after
-    the closing one). Scalars carry their decoded ``value``; containers carry ``entries``.
+    the closing one). Scalars carry their decoded ``value``; containers carry ``entries``, scanned on
+    first use when the container was validated in one go by the C JSON scanner (``fast``).
     """
 
-    kind: str
-    start: int
-    end: int
-    value: Any = None
-    entries: tuple[Entry, ...] = ()
+    __slots__ = ("_entries", "_text", "end", "fast", "kind", "start", "value")
+
+    def __init__(
+        self,
+        kind: str,
+        start: int,
+        end: int,
+        value: Any = None,
+        entries: tuple[Entry, ...] | None = None,
+        *,
+        text: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.value = value
+        self._entries = entries
+        self._text = text
+        self.fast = text is not None
 
     @property
     def is_container(self) -> bool:
         return self.kind in ("object", "array")
 
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        if self._entries is None:
+            if self._text is None:
+                return ()
+            # Valid by construction (the C scanner accepted it), so strictness does not matter.
+            self._entries = _Scanner(self._text, strict=True).container(self.start, 0).entries
+        return self._entries
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+    def __repr__(self) -> str:
+        return f"Node({self.kind}, {self.start}, {self.end})"
+
+
+class Entry(NamedTuple):
     """An object member (``key`` set, ``start``/``key_end`` around its key string) or an array item
     (``key`` None, ``start`` == ``key_end`` == ``node.start``). ``comma`` is the index of the comma
     after the value, or -1 when there is none."""
@@ -115,6 +150,11 @@ class _Scanner:
         if ch == '"':
             return self.string(pos)
         if ch in "{[":
+            try:
+                end = _scan_once(text, pos)[1]
+                return Node("object" if ch == "{" else "array", pos, end, text=text)
+            except (ValueError, StopIteration, RecursionError):
+                pass  # comments, trailing commas or an error: scan it here, with exact messages
             if depth >= MAX_DEPTH:
                 raise self.fail(pos, f"nesting deeper than {MAX_DEPTH} levels")
             return self.container(pos, depth + 1)
@@ -125,7 +165,10 @@ class _Scanner:
         m = _NUMBER.match(text, pos)
         if m:
             raw = m.group()
-            num: int | float = int(raw) if raw.isdigit() or raw[1:].isdigit() else float(raw)
+            try:
+                num: int | float = int(raw) if raw.isdigit() or raw[1:].isdigit() else float(raw)
+            except ValueError:
+                raise self.fail(pos, "number too long") from None
             return Node("number", pos, m.end(), num)
         raise self.fail(pos, f"unexpected character {_show(ch)}, expected a value")
 
@@ -212,7 +255,10 @@ def parse_tree(text: str, strict: bool) -> Node:
 
 
 def to_plain(node: Node) -> Any:
-    """Plain Python value of a node; for duplicate keys the last one wins (like ``JSON.parse``)."""
+    """Plain Python value of a node (a fresh copy); for duplicate keys the last one wins, like
+    ``JSON.parse``."""
+    if node.fast and node._text is not None:
+        return _scan_once(node._text, node.start)[0]
     if node.kind == "object":
         return {e.key: to_plain(e.node) for e in node.entries}
     if node.kind == "array":

@@ -288,8 +288,11 @@ def _needs_quotes(value: str) -> bool:
 
 def _chosen_quotes(item: Any) -> type[str] | None:
     """The quoting class of a string the author chose to quote, or None."""
-    quoted = isinstance(item, DoubleQuotedScalarString | SingleQuotedScalarString)
-    return type(item) if quoted and not _needs_quotes(str(item)) else None
+    if isinstance(item, DoubleQuotedScalarString):
+        return DoubleQuotedScalarString  # ruamel would have used single quotes if it had to
+    if isinstance(item, SingleQuotedScalarString) and not _needs_quotes(str(item)):
+        return SingleQuotedScalarString
+    return None
 
 
 def _quote_class(items: list[Any]) -> type[str] | None:

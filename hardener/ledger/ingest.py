@@ -44,10 +44,13 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+
+
 def parse_event(raw: bytes) -> dict[str, Any] | str:
     """The event of one spool line, or a short reason why it is not one."""
     try:
-        event = json.loads(raw, parse_constant=_no_constants)
+        event = _DECODER.decode(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         return f"not JSON ({type(exc).__name__})"
     if not isinstance(event, dict):
@@ -101,8 +104,7 @@ class Cursor:
     server: str = ""
     next_n: int = 0
     loaded: bool = False
-    size: int = 0
-    mtime: float = 0.0
+    last_seq: int = -1  # the ledger seq of the last record sealed from this file
 
     def learn(self, event: dict[str, Any]) -> None:
         self.client = str(event.get("client", self.client))

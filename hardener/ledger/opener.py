@@ -167,7 +167,7 @@ def _open(
     if previous is not None:
         tail.segment_first_seq = tail.next_seq
         writer.append(FILE_OPEN, writer.open_body(genesis=False, previous=previous, now=now))
-        writer.commit()
+        writer.commit(sync=True)
         fsync_dir(ledger_dir)
     if dropped:
         body = {
@@ -177,10 +177,11 @@ def _open(
             "reason": "torn last line cut at the last newline on start",
         }
         writer.append(RECOVERY, dumps(body).encode())
-        writer.commit()
+        writer.commit(sync=True)
         log.warning(
             "ledger: cut a torn last line (%d bytes) and sealed a recovery record", len(dropped)
         )
+    writer.commit(sync=True)  # what the scan found is on disk before any spool file goes
     return Opened(writer, lock, public, len(dropped))
 
 
@@ -198,7 +199,7 @@ def _genesis(
     tail = Tail(keys.log_id, 0, ZERO_HASH, 0, now, 0, now, signer, None, 0, "")
     writer = LedgerWriter(ledger_dir, keys, tail, keystore, clock=clock)
     writer.append(FILE_OPEN, writer.open_body(genesis=True, previous=None, now=now), now=now)
-    writer.commit()
+    writer.commit(sync=True)
     fsync_dir(ledger_dir)
     return Opened(writer, lock, public, 0)
 

@@ -162,6 +162,10 @@ class AppendFile:
             raise FileWriteError(f"cannot append to {self.path}: {exc.strerror or exc}") from exc
         self.size += len(data)
 
+    @property
+    def fd(self) -> int:
+        return self._fd
+
     def sync(self) -> None:
         os.fsync(self._fd)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from hardener.ledger.chain.record import (
     dumps,
     line_hash,
 )
+from hardener.ledger.commit import Committer
 from hardener.ledger.sealkeys import SealKeys, save_keys
 from hardener.ledger.store import ACTIVE, AppendFile, first_line, fsync_dir
 from hardener.ledger.tail import LedgerStateError, Tail, spool_map_json
@@ -38,8 +40,17 @@ from hardener.ledger.tail import LedgerStateError, Tail, spool_map_json
 log = logging.getLogger(__name__)
 
 
+_LAST_ISO: list[tuple[float, str]] = [(-1.0, "")]
+
+
 def iso(moment: float) -> str:
-    return utc_timestamp(datetime.fromtimestamp(moment, UTC))
+    """RFC 3339 UTC with microseconds; records sealed in one pass share a moment (cached)."""
+    cached = _LAST_ISO[0]
+    if cached[0] == moment:
+        return cached[1]
+    text = utc_timestamp(datetime.fromtimestamp(moment, UTC))
+    _LAST_ISO[0] = (moment, text)
+    return text
 
 
 class LedgerWriter:
@@ -63,7 +74,7 @@ class LedgerWriter:
         self._buffer: list[bytes] = []
         self._file = AppendFile(ledger_dir / ACTIVE)
         self._keys_dirty = False
-        self.written_since_sync = 0
+        self.committer = Committer(keystore)
 
     # --- records --------------------------------------------------------------------------
     def append(self, kind: str, body: bytes, *, now: float | None = None) -> int:
@@ -129,10 +140,10 @@ class LedgerWriter:
         self._keys_dirty = True
         return seq
 
-    def checkpoint(self, *, now: float | None = None) -> int:
+    def checkpoint(self, *, now: float | None = None, sync: bool = False) -> int:
         """A signed checkpoint, then the group commit."""
         seq = self._signed(CHECKPOINT, self.clock() if now is None else now)
-        self.commit()
+        self.commit(sync=sync)
         return seq
 
     def close_epochs(self, now: float, epoch_seconds: float) -> int:
@@ -158,25 +169,43 @@ class LedgerWriter:
             data = b"".join(self._buffer)
             self._buffer.clear()
             self._file.write(data)
-            self.written_since_sync += len(data)
 
-    def commit(self) -> None:
-        """Write, fsync, then store the key state and anchor in the keychain."""
+    def commit(self, *, sync: bool = False) -> None:
+        """Group commit: write, fsync, then store the key state and anchor in the keychain.
+
+        Asynchronous by default (:class:`~hardener.ledger.commit.Committer`); ``sync`` waits
+        for it, as rotation, start-up and close do.
+        """
         self.flush()
-        self._file.sync()
-        self.written_since_sync = 0
+        keys = None
         if self._keys_dirty:
             self.keys.anchor = self.tail.last_signed
-            save_keys(self.keystore, self.keys)
+            keys = replace(self.keys)
             self._keys_dirty = False
+        last = self.tail.next_seq - 1
+        if not sync:
+            self.committer.submit(self._file.fd, keys, last)
+            return
+        self.committer.drain()
+        self._file.sync()
+        if keys is not None:
+            save_keys(self.keystore, keys)
+        self.committer.mark_durable(last)
+
+    @property
+    def durable_seq(self) -> int:
+        return self.committer.durable_seq
 
     @property
     def active_bytes(self) -> int:
         return self._file.size + sum(len(line) for line in self._buffer)
 
     def close(self) -> None:
-        self.flush()
-        self._file.close()
+        try:
+            self.commit(sync=True)
+        finally:
+            self.committer.close()
+            self._file.close()
 
     # --- segments -------------------------------------------------------------------------
     def open_body(self, *, genesis: bool, previous: str | None, now: float) -> bytes:
@@ -206,13 +235,13 @@ class LedgerWriter:
             dumps({"segment": name, "first_seq": first, "records": records}).encode(),
             now=now,
         )
-        self.commit()
+        self.commit(sync=True)
         self._file.close()
         finish_rotation(self.dir, name)
         self._file = AppendFile(self.dir / ACTIVE)
         self.tail.segment_first_seq = self.tail.next_seq
         self.append(FILE_OPEN, self.open_body(genesis=False, previous=name, now=now), now=now)
-        self.commit()
+        self.commit(sync=True)
         fsync_dir(self.dir)
         log.info("rotated the ledger: %s", name)
         return name
@@ -234,7 +263,7 @@ class LedgerWriter:
             "resume_signer": record.body_json().get("signer"),
         }
         seq = self.append(PRUNE, dumps(body).encode())
-        self.commit()
+        self.commit(sync=True)
         for path in doomed:
             path.unlink(missing_ok=True)
         fsync_dir(self.dir)

@@ -72,7 +72,7 @@ def test_partial_change_exits_4_with_remedy(run_cli, monkeypatch):
 
 
 def test_unlanded_verb_exits_3_without_fake_output(run_cli):
-    result = run_cli("alerts")
+    result = run_cli("restore")
     assert result.code == 3
     assert result.stdout == ""
     assert "not available yet" in result.stderr

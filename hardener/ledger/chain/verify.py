@@ -11,6 +11,9 @@ accounted for, staleness. The caller supplies the lines, the keys, the anchor an
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -35,14 +38,48 @@ from hardener.ledger.chain.record import (
     EPOCH_CLOSE,
     FILE_CLOSE,
     FILE_OPEN,
+    INTERNAL_KINDS,
     PRUNE,
     SIGNED_KINDS,
+    SUFFIX_LEN,
     ZERO_HASH,
     Record,
     archive_name,
     line_hash,
     parse,
 )
+
+_INTERNAL = frozenset(kind.encode() for kind in INTERNAL_KINDS)
+_TS_FAST = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+_KIND_FAST = re.compile(rb"[a-z][a-z0-9_.]{0,63}")
+
+
+class _Hmac:
+    """HMAC-SHA256 with the key's pads hashed once (the verifier's hot path)."""
+
+    def __init__(self, key: bytes) -> None:
+        block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def hexdigest(self, data: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(data)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest().encode()
+
+
+@dataclass(slots=True)
+class _Expect:
+    head: bytes  # {"v":1,"seq":N,"ts":"
+    mid: bytes  # ","log_id":"…","epoch":E,"kind":"
+    tail: bytes  # ","prev":"…","body":{
+    mac: _Hmac | None
+
+
+#: how far ahead of the chain's epoch a record's claimed epoch may be for its key to be derived
+MAX_EPOCH_JUMP = 100_000
 
 
 @dataclass(frozen=True)
@@ -76,6 +113,7 @@ class _Pending:
     after: list[tuple[int | None, str | None]] = field(default_factory=list)
     found_at: int | None = None  # index (in lines after) where the expected seq turned up
     boundary: bool = False  # the anomaly is the first line of a segment after a file_close
+    got_again: bool = False  # the out-of-place record's seq turns up again later (a copy)
     blame_prev: Position | None = None  # "prev": the previous line, if its MAC was unverifiable
     genuine: bool = False  # "prev": this line's own MAC verified
 
@@ -113,10 +151,12 @@ class Verifier:
         self._fresh_segment = False
         self._prev_closed = False  # the previous segment ended with file_close
         self._last_kind: str | None = None
-        self._prev_position: Position | None = None
+        self._prev_where: tuple[str, int, int] | None = None  # segment, line, offset
         self._prev_mac_ok = True
+        self._fast: _Expect | None = None
         self._prev_line_hash: str | None = None
         self._anchor_hash: str | None = None
+        self._anchor_seq = -1 if anchor is None else anchor.seq
 
     @property
     def done(self) -> bool:
@@ -129,9 +169,97 @@ class Verifier:
         self._segment = name
         self._fresh_segment = not resume
 
+    def _prev_position(self) -> Position | None:
+        return None if self._prev_where is None else Position(*self._prev_where)
+
+    def _fast_expect(self) -> _Expect:
+        """What an ordinary next record's header must hold, as bytes, and the epoch's MAC key."""
+        state = self.state
+        key = self.keys.key(state.epoch) if self.keys is not None else None
+        self._fast = _Expect(
+            b'{"v":1,"seq":%d,"ts":"' % state.next_seq,
+            b'","log_id":"%s","epoch":%d,"kind":"' % (state.log_id.encode(), state.epoch),
+            b'","prev":"%s","body":{' % state.prev.encode(),
+            None if key is None else _Hmac(key),
+        )
+        return self._fast
+
     def feed(self, line: bytes, line_no: int, offset: int) -> None:
         if self.finding is not None:
             return
+        if (
+            self._pending is None
+            and not self._fresh_segment
+            and self._feed_fast(line, line_no, offset)
+        ):
+            return
+        self._fast = None
+        self._slow(line, line_no, offset)
+
+    def _feed_fast(self, line: bytes, line_no: int, offset: int) -> bool:
+        """The hot path: an ordinary event record exactly where the chain expects it.
+
+        Compares the header with the bytes it must hold (no parsing); anything else, and any
+        doubt, takes the full path, which names the problem.
+        """
+        expect = self._fast or self._fast_expect()
+        head = expect.head
+        if not line.startswith(head) or self._last_kind == FILE_CLOSE:
+            return False
+        mid = expect.mid
+        mid_at = len(head) + 27  # the timestamp has a fixed width
+        kind_at = mid_at + len(mid)
+        if line[mid_at:kind_at] != mid:
+            return False
+        kind_end = line.find(b'"', kind_at, kind_at + 65)
+        kind = line[kind_at:kind_end]
+        if kind_end < 0 or kind in _INTERNAL:
+            return False
+        tail = expect.tail
+        body_at = kind_end + len(tail) - 1
+        cut = len(line) - SUFFIX_LEN
+        if (
+            line[kind_end : body_at + 1] != tail
+            or line[cut : cut + 8] != b',"mac":"'
+            or line[-3:] != b'"}\n'
+            or line[cut - 1] != 0x7D
+        ):
+            return False
+        mac = expect.mac
+        if mac is not None:
+            if not hmac.compare_digest(mac.hexdigest(line[:cut]), line[cut + 8 : cut + 72]):
+                return False
+        elif (
+            not _TS_FAST.fullmatch(line, len(head), mid_at)
+            or not _KIND_FAST.fullmatch(kind)
+            or loads_object(line[body_at:cut]) is None
+        ):
+            return False  # without the key, at least the shape must be right
+        state = self.state
+        this_hash = hashlib.sha256(line).hexdigest()
+        seq = state.next_seq
+        if self.records == 0:
+            self.first_seq = seq
+        if seq == self._anchor_seq:
+            self._anchor_hash = this_hash
+        self.records += 1
+        state.next_seq = seq + 1
+        state.prev = this_hash
+        if state.since_signed is not None:
+            state.since_signed += 1
+        self._last_kind = ""  # an event kind: none of the internal rules apply to the next
+        self._prev_where = (self._segment, line_no, offset)
+        if mac is not None:
+            self.macs_checked += 1
+            self._prev_mac_ok = True
+        else:
+            self.macs_unverifiable += 1
+            self._prev_mac_ok = False
+        expect.head = b'{"v":1,"seq":%d,"ts":"' % (seq + 1)
+        expect.tail = b'","prev":"%s","body":{' % this_hash.encode()
+        return True
+
+    def _slow(self, line: bytes, line_no: int, offset: int) -> None:
         position = Position(self._segment, line_no, offset)
         if self._pending is not None:
             self._look_ahead(line)
@@ -164,8 +292,11 @@ class Verifier:
             )
             return
         mac_ok = False
-        # the key of the epoch the chain is in: a tampered epoch field then fails the MAC too
-        key = self.keys.key(state.epoch) if self.keys is not None else None
+        # the key of the epoch the record claims (a tampered epoch field then fails the MAC);
+        # a genuine record out of place (after a gap) still verifies, and the gap is named
+        key = None
+        if self.keys is not None and record.epoch - state.epoch <= MAX_EPOCH_JUMP:
+            key = self.keys.key(record.epoch)
         if key is not None:
             try:
                 check_mac(record, key)
@@ -238,7 +369,7 @@ class Verifier:
                     state.prev,
                     record,
                     None,
-                    blame_prev=self._prev_position if not self._prev_mac_ok else None,
+                    blame_prev=self._prev_position() if not self._prev_mac_ok else None,
                     genuine=mac_ok,
                 )
             )
@@ -281,7 +412,7 @@ class Verifier:
         state.next_seq = record.seq + 1
         state.prev = this_hash
         self._last_kind = record.kind
-        self._prev_position = position
+        self._prev_where = (position.segment, position.line, position.offset)
         self._prev_mac_ok = mac_ok
         self._fresh_segment = False
         if mac_ok:
@@ -356,6 +487,8 @@ class Verifier:
             pending.after.append((seq, record.prev if record else None))
         if pending.found_at is None and seq == pending.seq:
             pending.found_at = len(pending.after) - 1
+        if pending.record is not None and seq == pending.record.seq:
+            pending.got_again = True
 
     def _resolve(self) -> Finding:
         pending = self._pending
@@ -408,8 +541,7 @@ class Verifier:
                 str(seq),
                 str(got),
             )
-        second = pending.after[1][0] if len(pending.after) > 1 else None
-        if fits_next and second in (None, seq + 1):
+        if pending.found_at is not None and pending.got_again:
             return made(
                 Reason.INSERTED,
                 f"a copy of seq {got} was inserted before seq {seq}",

@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 
 from hardener.formats.interface import MISSING, PathConflictError, SyntaxErrorAt
 from hardener.formats.merge3 import carry_edit
-from hardener.formats.yaml_codec import YamlCodec, detect_indent
+from hardener.formats.yaml_codec import YamlCodec, _needs_quotes, detect_indent
 
 from .helpers import read, removed, replaced
 from .test_toml import changed_lines
@@ -169,7 +169,7 @@ def _leaf_paths(value: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[st
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=10)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     st.sampled_from(FIXTURES),
     st.data(),
@@ -189,7 +189,8 @@ def test_set_scalar_then_restore_is_byte_identical_and_local(
     assert safe_load(out) == replaced(value, path, new)
     assert len(changed_lines(text, out)) <= 1
     assert Y.set(out, path, new) == out
-    if type(new) is type(old):
+    # A value that YAML must quote ('' or 'true') hides whether the old value was quoted by choice.
+    if type(new) is type(old) and not (isinstance(new, str) and _needs_quotes(new)):
         assert Y.set(out, path, old) == text
 
 

@@ -155,8 +155,8 @@ class Builder:
         self.first = self.seq
         self.file_open(genesis=False, previous=name)
 
-    def finish(self) -> Built:
-        if self.since:
+    def finish(self, *, checkpoint: bool = True) -> Built:
+        if self.since and checkpoint:
             self.signed()
         self.built.segments.append(("ledger.jsonl", self.lines))
         self.built.seed, self.built.sign_seed, self.built.epoch = self.seed, self.sign, self.epoch
@@ -170,6 +170,7 @@ def build(
     epoch_every: int | None = None,
     segment_every: int | None = None,
     skip_epochs: int = 0,
+    final_checkpoint: bool = True,
 ) -> Built:
     """A genesis, ``events`` events, checkpoints / epoch closes / rotations, a final checkpoint."""
     b = Builder()
@@ -182,4 +183,4 @@ def build(
             b.signed("epoch_close", through=b.epoch + skip_epochs)
         elif b.since >= checkpoint_every:
             b.signed()
-    return b.finish()
+    return b.finish(checkpoint=final_checkpoint)
