@@ -202,7 +202,12 @@ class Agent:
             self.inbox.wait(max(0.0, self._next_deadline() - self.clock()))
             if self.stop_requested():
                 break
-            self.step()
+            try:
+                self.step()
+            except Exception:
+                # A bug in one duty must not stop the agent (sealing is what matters most);
+                # every duty is retried at its next deadline, never in a tight loop.
+                log.exception("an agent step failed; continuing")
 
     def step(self) -> None:
         """Handle whatever is pending and every deadline that passed (one loop iteration)."""
@@ -224,17 +229,21 @@ class Agent:
         due = self.debouncer.pop_due(now)
         if due and self.drift is not None:
             for path in due:
-                changed |= bool(self.drift.reconcile(path))
+                try:
+                    changed |= bool(self.drift.reconcile(path))
+                except Exception:
+                    log.exception("repairing %s failed; the next sweep tries again", path)
             for path in self.drift.take_retries():
                 self.debouncer.touch(path, self.clock())
             self._seal()
+        # Deadlines move before each duty runs, so a duty that fails is not retried in a spin.
         if now >= self.deadlines.tick:
-            self.sealing.tick()
             self.deadlines.tick = now + TICK_SECONDS
+            self.sealing.tick()
         if now >= self.deadlines.sweep:
+            self.deadlines.sweep = now + self._interval
             self._sweep()
             changed = True
-            self.deadlines.sweep = now + self._interval
         changed |= self._alerted
         self._alerted = False
         self._beat(self.clock(), force=changed)
@@ -363,13 +372,14 @@ class Agent:
     def _beat(self, now: float, *, force: bool) -> None:
         if not force and now < self.deadlines.beat:
             return
+        self.deadlines.beat = now + self._interval
         document = self.heartbeat_document()
-        if force or self.heartbeat.due(document, now, self._interval):
-            try:
-                self.heartbeat.write(document, now)
-            except Exception as exc:  # a full disk must not stop sealing
-                log.error("cannot write the status cache: %s", exc)
-            self.deadlines.beat = now + self._interval
+        if not force and not self.heartbeat.due(document, now, self._interval):
+            return
+        try:
+            self.heartbeat.write(document, now)
+        except Exception as exc:  # a full disk must not stop sealing
+            log.error("cannot write the status cache: %s", exc)
 
 
 def _username() -> str | None:

@@ -208,3 +208,31 @@ def test_sealing_recovers_when_the_keychain_comes_back(platform):
     assert sealing.start()
     assert sealing.problem is None
     sealing.close()
+
+
+class BrokenDrift(FakeDrift):
+    def reconcile(self, path: Any) -> bool:
+        self.reconciled.append(path)
+        raise RuntimeError("a bug in a repair")
+
+
+def test_a_failing_repair_does_not_stop_the_agent(platform, sandbox_home):
+    config = sandbox_home / ".cursor" / "mcp.json"
+    config.parent.mkdir(parents=True)
+    config.write_text("{}")
+    drift = BrokenDrift([config])
+    agent, sealers = make_agent(platform, drift)
+    thread = threading.Thread(target=agent.run, name="agent-under-test")
+    thread.start()
+    try:
+        wait_for(lambda: (read_heartbeat(agent.paths) or {}).get("state") == "running")
+        config.write_text('{"a": 1}')
+        wait_for(lambda: config in drift.reconciled)
+        sealers[0].pending = 2
+        (agent.paths.spool_dir / "s.jsonl").write_text("{}\n")
+        wait_for(lambda: sealers[0].sealed == 2)  # still sealing after the failure
+        assert thread.is_alive()
+    finally:
+        agent.request_stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
