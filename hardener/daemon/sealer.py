@@ -26,8 +26,8 @@ from typing import Any
 
 from hardener.events import make_event, new_session_id
 from hardener.keystore import KeyStore, open_keystore
+from hardener.ledger.chain.ending import parse_ts
 from hardener.ledger.chain.record import dumps, parse, split_lines
-from hardener.ledger.chain.verify import parse_ts
 from hardener.ledger.ingest import (
     READ_LIMIT,
     Cursor,
@@ -65,8 +65,10 @@ class Sealer:
         alive: Callable[[int, float | None], bool] = process_alive,
     ) -> None:
         allow_insecure = bool(policy.value("keychain.allow_insecure_backend"))
+        self._own_keystore = keystore is None
         if keystore is None:
             keystore = open_keystore(allow_insecure=allow_insecure)
+        self.keystore = keystore
         self.paths = paths
         self.clock = clock
         self.dead_after = dead_after
@@ -77,7 +79,12 @@ class Sealer:
         self.epoch_seconds = float(policy.value("ledger.epoch_seconds"))
         self.segment_bytes = int(policy.value("ledger.segment_bytes"))
         self.retention_seconds = float(policy.value("ledger.retention_days")) * 86400.0
-        opened = open_ledger(paths, keystore, clock=clock, allow_insecure=allow_insecure)
+        try:
+            opened = open_ledger(paths, keystore, clock=clock, allow_insecure=allow_insecure)
+        except BaseException:
+            if self._own_keystore:
+                keystore.close()
+            raise
         self.writer = opened.writer
         self.public = opened.public
         self._lock = opened.lock
@@ -165,8 +172,12 @@ class Sealer:
                 self.exporter.export_pending()
                 self.exporter.close()
         finally:
-            self.writer.close()
-            self._lock.release()
+            try:
+                self.writer.close()
+            finally:
+                self._lock.release()
+                if self._own_keystore:
+                    self.keystore.close()
 
     def __enter__(self) -> Sealer:
         return self

@@ -45,6 +45,7 @@ from hardener.ledger.store import (
     fsync_dir,
     list_segments,
     read_public,
+    torn_tail,
     write_public,
 )
 from hardener.ledger.tail import LedgerStateError, Tail, scan_segment
@@ -132,12 +133,10 @@ def _open(
     keys = load_keys(keystore, log_id)
 
     active = ledger_dir / ACTIVE
-    dropped = b""
-    if active.exists():
-        dropped = cut_torn_tail(active)
-        if active.stat().st_size == 0:
-            active.unlink()
-    segments = list_segments(ledger_dir)
+    dropped = torn_tail(active) if active.exists() else b""
+    # an active segment holding nothing but a torn line counts as absent
+    empty_active = active.exists() and active.stat().st_size == len(dropped)
+    segments = [s for s in list_segments(ledger_dir) if not (s.active and empty_active)]
     if not segments:
         if keys.anchor is not None or keys.generation or keys.epoch:
             raise LedgerStateError(
@@ -146,29 +145,48 @@ def _open(
                 remedy="Restore the ledger directory from a backup. To start a new log instead, "
                 f"move {paths.public_dir / 'ledger.json'} away; the spool is untouched.",
             )
+        if empty_active:
+            active.unlink()
         return _genesis(
             ledger_dir, keys=keys, keystore=keystore, clock=clock, lock=lock, public=public
         )
 
     last = segments[-1]
-    tail = scan_segment(last.path)
+    tail = scan_segment(last.path)  # stops before a torn last line
     if tail.log_id != log_id:
         raise LedgerStateError(f"{last.name} belongs to log {tail.log_id}, not {log_id}")
+    if not last.active and tail.last_kind != FILE_CLOSE:
+        raise LedgerStateError(f"{last.name} is archived but does not end with file_close")
+    _roll_forward(keys, tail, keystore)
+    # every check passed: only now is anything on disk changed
     previous: str | None = None
+    if dropped:
+        cut_torn_tail(active)
+    if empty_active:
+        active.unlink()
     if not last.active:
-        if tail.last_kind != FILE_CLOSE:
-            raise LedgerStateError(f"{last.name} is archived but does not end with file_close")
         previous = last.name
     elif tail.last_kind == FILE_CLOSE:  # crashed between file_close and the rename
         previous = archive_name(tail.segment_first_seq)
         finish_rotation(ledger_dir, previous)
-    _roll_forward(keys, tail, keystore)
     writer = LedgerWriter(ledger_dir, keys, tail, keystore, clock=clock)
+    try:
+        _after_crash(writer, tail, previous, dropped, now)
+    except BaseException:
+        writer.abort()
+        raise
+    return Opened(writer, lock, public, len(dropped))
+
+
+def _after_crash(
+    writer: LedgerWriter, tail: Tail, previous: str | None, dropped: bytes, now: float
+) -> None:
+    """A new segment if a rotation was cut short, a recovery record for a cut torn line."""
     if previous is not None:
         tail.segment_first_seq = tail.next_seq
         writer.append(FILE_OPEN, writer.open_body(genesis=False, previous=previous, now=now))
         writer.commit(sync=True)
-        fsync_dir(ledger_dir)
+        fsync_dir(writer.dir)
     if dropped:
         body = {
             "segment": ACTIVE,
@@ -182,7 +200,6 @@ def _open(
             "ledger: cut a torn last line (%d bytes) and sealed a recovery record", len(dropped)
         )
     writer.commit(sync=True)  # what the scan found is on disk before any spool file goes
-    return Opened(writer, lock, public, len(dropped))
 
 
 def _genesis(
@@ -198,9 +215,13 @@ def _genesis(
     signer = public_hex(signing_key(keys.sign_seed))
     tail = Tail(keys.log_id, 0, ZERO_HASH, 0, now, 0, now, signer, None, 0, "")
     writer = LedgerWriter(ledger_dir, keys, tail, keystore, clock=clock)
-    writer.append(FILE_OPEN, writer.open_body(genesis=True, previous=None, now=now), now=now)
-    writer.commit(sync=True)
-    fsync_dir(ledger_dir)
+    try:
+        writer.append(FILE_OPEN, writer.open_body(genesis=True, previous=None, now=now), now=now)
+        writer.commit(sync=True)
+        fsync_dir(ledger_dir)
+    except BaseException:
+        writer.abort()
+        raise
     return Opened(writer, lock, public, 0)
 
 

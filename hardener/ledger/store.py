@@ -110,6 +110,22 @@ def first_line(path: Path) -> bytes | None:
     return line if line.endswith(b"\n") else None
 
 
+def torn_tail(path: Path) -> bytes:
+    """The bytes after the last newline (read only)."""
+    with open(path, "rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        back = min(size, 1 << 16)
+        while True:
+            handle.seek(size - back)
+            data = handle.read(back)
+            cut = data.rfind(b"\n")
+            if cut >= 0:
+                return data[cut + 1 :]
+            if back == size:
+                return data
+            back = min(size, back * 4)
+
+
 def cut_torn_tail(path: Path) -> bytes:
     """Cut the bytes after the last newline (a write cut short by a crash); returns them."""
     with open(path, "r+b") as handle:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hardener.errors import HardenerError
+from hardener.ledger.chain.ending import parse_ts
 from hardener.ledger.chain.findings import Anchor
 from hardener.ledger.chain.record import (
     EPOCH_CLOSE,
@@ -24,7 +25,6 @@ from hardener.ledger.chain.record import (
     line_hash,
     parse,
 )
-from hardener.ledger.chain.verify import parse_ts
 from hardener.ledger.store import iter_lines
 
 SPOOL_REF = re.compile(rb'\{"spool":\{"file":"([A-Za-z0-9._-]+)","offset":(\d+),"length":(\d+)\}')
@@ -69,7 +69,7 @@ def scan_segment(path: Path) -> Tail:
     tail: Tail | None = None
     for number, _offset, line in iter_lines(path):
         if not line.endswith(b"\n"):
-            raise LedgerStateError(f"{path.name} line {number} is torn (no newline)")
+            break  # a torn last line: the opener cuts it once every check has passed
         record = parse(line)
         if record is None:
             raise LedgerStateError(f"{path.name} line {number} is not a ledger record")

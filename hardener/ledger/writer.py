@@ -200,6 +200,12 @@ class LedgerWriter:
     def active_bytes(self) -> int:
         return self._file.size + sum(len(line) for line in self._buffer)
 
+    def abort(self) -> None:
+        """Stop without committing (opening failed): nothing more is written."""
+        self._buffer.clear()
+        self.committer.close()
+        self._file.close()
+
     def close(self) -> None:
         try:
             self.commit(sync=True)

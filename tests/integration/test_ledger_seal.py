@@ -185,3 +185,52 @@ def test_a_second_sealer_is_refused(paths, keystore):
         pytest.raises(StateDirError, match="another hardener process"),
     ):
         Sealer(paths, policy(), keystore)
+
+
+class Crash(BaseException):
+    """Stands for the process dying at this point."""
+
+
+@pytest.mark.parametrize("where", ["before_rename", "after_rename", "empty_segment"])
+def test_a_rotation_cut_short_is_finished_on_start(paths, keystore, monkeypatch, where):
+    import hardener.ledger.writer as writer_module
+
+    real_rename = writer_module.finish_rotation
+    real_open_body = writer_module.LedgerWriter.open_body
+
+    def rename(ledger_dir, archive):
+        if where == "before_rename":
+            raise Crash
+        real_rename(ledger_dir, archive)
+        if where == "after_rename":
+            raise Crash
+
+    def open_body(self, **kw):
+        if where == "empty_segment" and not kw.get("genesis"):
+            raise Crash
+        return real_open_body(self, **kw)
+
+    pol = policy(ledger__segment_bytes=8192)
+    sealer = Sealer(paths, pol, keystore)
+    monkeypatch.setattr(writer_module, "finish_rotation", rename)
+    monkeypatch.setattr(writer_module.LedgerWriter, "open_body", open_body)
+    write_session(paths, 30)
+    with pytest.raises(Crash):
+        sealer.seal_pending()
+    sealer.writer.abort()  # the process is gone: its lock and files with it
+    sealer._lock.release()
+    monkeypatch.undo()
+    if (paths.ledger_dir / ACTIVE).exists():
+        with (paths.ledger_dir / ACTIVE).open("ab") as handle:
+            handle.write(b'{"v":1,"se')  # and a torn write on top
+    seal_all(paths, keystore, pol)
+    report = verify(paths, keystore, full=True)
+    assert report.finding is None, report.finding
+    events = sealed_events(paths)
+    counts = {}
+    for _, event in events:
+        key = (event["session"], event["n"])
+        counts[key] = counts.get(key, 0) + 1
+    assert set(counts.values()) == {1}
+    assert len(counts) == 62
+    assert list(paths.spool_dir.iterdir()) == []

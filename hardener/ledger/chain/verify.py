@@ -11,11 +11,7 @@ accounted for, staleness. The caller supplies the lines, the keys, the anchor an
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 
 from hardener.ledger.chain.checks import (
     body_of,
@@ -25,6 +21,8 @@ from hardener.ledger.chain.checks import (
     loads_object,
     prune_confirms,
 )
+from hardener.ledger.chain.ending import EndFacts, end_finding
+from hardener.ledger.chain.fastpath import Expect, FastPath
 from hardener.ledger.chain.findings import (
     Anchor,
     ChainState,
@@ -33,15 +31,14 @@ from hardener.ledger.chain.findings import (
     VerificationError,
 )
 from hardener.ledger.chain.keys import KeySchedule
+from hardener.ledger.chain.lookahead import Pending, Position, look_ahead, resolve
 from hardener.ledger.chain.record import (
     ACTIVE_SEGMENT,
     EPOCH_CLOSE,
     FILE_CLOSE,
     FILE_OPEN,
-    INTERNAL_KINDS,
     PRUNE,
     SIGNED_KINDS,
-    SUFFIX_LEN,
     ZERO_HASH,
     Record,
     archive_name,
@@ -49,44 +46,8 @@ from hardener.ledger.chain.record import (
     parse,
 )
 
-_INTERNAL = frozenset(kind.encode() for kind in INTERNAL_KINDS)
-_TS_FAST = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
-_KIND_FAST = re.compile(rb"[a-z][a-z0-9_.]{0,63}")
-
-
-class _Hmac:
-    """HMAC-SHA256 with the key's pads hashed once (the verifier's hot path)."""
-
-    def __init__(self, key: bytes) -> None:
-        block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
-
-    def hexdigest(self, data: bytes) -> bytes:
-        inner = self._inner.copy()
-        inner.update(data)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest().encode()
-
-
-@dataclass(slots=True)
-class _Expect:
-    head: bytes  # {"v":1,"seq":N,"ts":"
-    mid: bytes  # ","log_id":"…","epoch":E,"kind":"
-    tail: bytes  # ","prev":"…","body":{
-    mac: _Hmac | None
-
-
 #: how far ahead of the chain's epoch a record's claimed epoch may be for its key to be derived
 MAX_EPOCH_JUMP = 100_000
-
-
-@dataclass(frozen=True)
-class Position:
-    segment: str
-    line: int  # 1-based
-    offset: int  # byte offset of the line's start in the segment
 
 
 @dataclass(frozen=True)
@@ -99,30 +60,7 @@ class Snapshot:
     head: str  # hash of the signed record's line
 
 
-@dataclass
-class _Pending:
-    """The first anomaly, while later lines tell what kind it is."""
-
-    kind: str  # "malformed" | "mac" | "seq"
-    seq: int
-    position: Position
-    line_hash: str
-    state_prev: str
-    record: Record | None
-    error: VerificationError | None
-    after: list[tuple[int | None, str | None]] = field(default_factory=list)
-    found_at: int | None = None  # index (in lines after) where the expected seq turned up
-    boundary: bool = False  # the anomaly is the first line of a segment after a file_close
-    got_again: bool = False  # the out-of-place record's seq turns up again later (a copy)
-    blame_prev: Position | None = None  # "prev": the previous line, if its MAC was unverifiable
-    genuine: bool = False  # "prev": this line's own MAC verified
-
-
-def parse_ts(ts: str) -> float:
-    return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()
-
-
-class Verifier:
+class Verifier(FastPath):
     """Feed segments and lines in file order; read :attr:`finding` after :meth:`finish`."""
 
     def __init__(
@@ -146,14 +84,14 @@ class Verifier:
         self.signatures = 0
         self.last_signed: Snapshot | None = None
         self.first_seq: int | None = None
-        self._pending: _Pending | None = None
+        self._pending: Pending | None = None
         self._segment = ""
         self._fresh_segment = False
         self._prev_closed = False  # the previous segment ended with file_close
         self._last_kind: str | None = None
         self._prev_where: tuple[str, int, int] | None = None  # segment, line, offset
         self._prev_mac_ok = True
-        self._fast: _Expect | None = None
+        self._fast: Expect | None = None
         self._prev_line_hash: str | None = None
         self._anchor_hash: str | None = None
         self._anchor_seq = -1 if anchor is None else anchor.seq
@@ -172,18 +110,6 @@ class Verifier:
     def _prev_position(self) -> Position | None:
         return None if self._prev_where is None else Position(*self._prev_where)
 
-    def _fast_expect(self) -> _Expect:
-        """What an ordinary next record's header must hold, as bytes, and the epoch's MAC key."""
-        state = self.state
-        key = self.keys.key(state.epoch) if self.keys is not None else None
-        self._fast = _Expect(
-            b'{"v":1,"seq":%d,"ts":"' % state.next_seq,
-            b'","log_id":"%s","epoch":%d,"kind":"' % (state.log_id.encode(), state.epoch),
-            b'","prev":"%s","body":{' % state.prev.encode(),
-            None if key is None else _Hmac(key),
-        )
-        return self._fast
-
     def feed(self, line: bytes, line_no: int, offset: int) -> None:
         if self.finding is not None:
             return
@@ -196,73 +122,10 @@ class Verifier:
         self._fast = None
         self._slow(line, line_no, offset)
 
-    def _feed_fast(self, line: bytes, line_no: int, offset: int) -> bool:
-        """The hot path: an ordinary event record exactly where the chain expects it.
-
-        Compares the header with the bytes it must hold (no parsing); anything else, and any
-        doubt, takes the full path, which names the problem.
-        """
-        expect = self._fast or self._fast_expect()
-        head = expect.head
-        if not line.startswith(head) or self._last_kind == FILE_CLOSE:
-            return False
-        mid = expect.mid
-        mid_at = len(head) + 27  # the timestamp has a fixed width
-        kind_at = mid_at + len(mid)
-        if line[mid_at:kind_at] != mid:
-            return False
-        kind_end = line.find(b'"', kind_at, kind_at + 65)
-        kind = line[kind_at:kind_end]
-        if kind_end < 0 or kind in _INTERNAL:
-            return False
-        tail = expect.tail
-        body_at = kind_end + len(tail) - 1
-        cut = len(line) - SUFFIX_LEN
-        if (
-            line[kind_end : body_at + 1] != tail
-            or line[cut : cut + 8] != b',"mac":"'
-            or line[-3:] != b'"}\n'
-            or line[cut - 1] != 0x7D
-        ):
-            return False
-        mac = expect.mac
-        if mac is not None:
-            if not hmac.compare_digest(mac.hexdigest(line[:cut]), line[cut + 8 : cut + 72]):
-                return False
-        elif (
-            not _TS_FAST.fullmatch(line, len(head), mid_at)
-            or not _KIND_FAST.fullmatch(kind)
-            or loads_object(line[body_at:cut]) is None
-        ):
-            return False  # without the key, at least the shape must be right
-        state = self.state
-        this_hash = hashlib.sha256(line).hexdigest()
-        seq = state.next_seq
-        if self.records == 0:
-            self.first_seq = seq
-        if seq == self._anchor_seq:
-            self._anchor_hash = this_hash
-        self.records += 1
-        state.next_seq = seq + 1
-        state.prev = this_hash
-        if state.since_signed is not None:
-            state.since_signed += 1
-        self._last_kind = ""  # an event kind: none of the internal rules apply to the next
-        self._prev_where = (self._segment, line_no, offset)
-        if mac is not None:
-            self.macs_checked += 1
-            self._prev_mac_ok = True
-        else:
-            self.macs_unverifiable += 1
-            self._prev_mac_ok = False
-        expect.head = b'{"v":1,"seq":%d,"ts":"' % (seq + 1)
-        expect.tail = b'","prev":"%s","body":{' % this_hash.encode()
-        return True
-
     def _slow(self, line: bytes, line_no: int, offset: int) -> None:
         position = Position(self._segment, line_no, offset)
         if self._pending is not None:
-            self._look_ahead(line)
+            look_ahead(self._pending, line)
             return
         try:
             self._check(line, position)
@@ -279,7 +142,7 @@ class Verifier:
         fresh = self._fresh_segment and position.line == 1
         if record is None:
             self._open(
-                _Pending(
+                Pending(
                     "malformed",
                     state.next_seq,
                     position,
@@ -302,7 +165,7 @@ class Verifier:
                 check_mac(record, key)
             except VerificationError as error:
                 self._open(
-                    _Pending(
+                    Pending(
                         "mac",
                         state.next_seq,
                         position,
@@ -318,7 +181,7 @@ class Verifier:
         elif loads_object(record.body) is None:
             # without the key only the chain protects the bytes; at least the body must be JSON
             self._open(
-                _Pending(
+                Pending(
                     "malformed",
                     state.next_seq,
                     position,
@@ -339,7 +202,7 @@ class Verifier:
             )
         if record.seq != state.next_seq:
             self._open(
-                _Pending(
+                Pending(
                     "seq",
                     state.next_seq,
                     position,
@@ -361,7 +224,7 @@ class Verifier:
                 )
             # which of the two lines changed? the next line (or the anchor) tells
             self._open(
-                _Pending(
+                Pending(
                     "prev",
                     state.next_seq,
                     position,
@@ -475,124 +338,12 @@ class Verifier:
         self.state.last_signed_ts = record.ts
 
     # --- classifying the first anomaly ------------------------------------------------------
-    def _open(self, pending: _Pending) -> None:
+    def _open(self, pending: Pending) -> None:
         self._pending = pending
 
-    def _look_ahead(self, line: bytes) -> None:
-        pending = self._pending
-        assert pending is not None
-        record = parse(line)
-        seq = record.seq if record else None
-        if len(pending.after) < 2:
-            pending.after.append((seq, record.prev if record else None))
-        if pending.found_at is None and seq == pending.seq:
-            pending.found_at = len(pending.after) - 1
-        if pending.record is not None and seq == pending.record.seq:
-            pending.got_again = True
-
-    def _resolve(self) -> Finding:
-        pending = self._pending
-        assert pending is not None
-        self._pending = None
-        seq, pos = pending.seq, pending.position
-        nxt = pending.after[0] if pending.after else (None, None)
-        fits_next = nxt == (seq, pending.state_prev)
-
-        def made(
-            reason: Reason, message: str, expected: str | None = None, computed: str | None = None
-        ) -> Finding:
-            return Finding(reason, seq, message, pos.segment, pos.line, expected, computed)
-
-        if pending.kind == "malformed":
-            if fits_next:
-                return made(
-                    Reason.INSERTED, f"a line that is not a record was inserted before seq {seq}"
-                )
-            return made(
-                Reason.MODIFIED, f"the line where seq {seq} belongs is not a well-formed record"
-            )
-        if pending.kind == "prev":
-            return self._resolve_prev(pending, nxt)
-        if pending.kind == "mac":
-            error = pending.error
-            assert error is not None
-            if fits_next:
-                return made(
-                    Reason.INSERTED,
-                    f"an unsealed record was inserted before seq {seq}",
-                    error.expected,
-                    error.computed,
-                )
-            if nxt[1] == pending.line_hash:
-                return made(
-                    Reason.FORGED,
-                    f"seq {seq} is chained in but its MAC is wrong: made without the key",
-                    error.expected,
-                    error.computed,
-                )
-            return made(Reason.MODIFIED, error.message, error.expected, error.computed)
-        record = pending.record
-        assert record is not None
-        got = record.seq
-        if got < seq:
-            return made(
-                Reason.INSERTED,
-                f"a copy of seq {got} was inserted where seq {seq} belongs",
-                str(seq),
-                str(got),
-            )
-        if pending.found_at is not None and pending.got_again:
-            return made(
-                Reason.INSERTED,
-                f"a copy of seq {got} was inserted before seq {seq}",
-                str(seq),
-                str(got),
-            )
-        if pending.found_at is not None:
-            return made(
-                Reason.REORDERED,
-                f"seq {got} stands where seq {seq} belongs; seq {seq} comes later",
-                str(seq),
-                str(got),
-            )
-        if pending.boundary:
-            return made(
-                Reason.SEGMENT_MISSING,
-                f"the segment(s) holding seq {seq}..{got - 1} are missing before {pos.segment}",
-                str(seq),
-                str(got),
-            )
-        return made(Reason.MISSING, f"seq {seq}..{got - 1} are missing", str(seq), str(got))
-
-    def _resolve_prev(self, pending: _Pending, nxt: tuple[int | None, str | None]) -> Finding:
-        """A record whose ``prev`` is not the hash of the line before it: blame the right one."""
-        seq, pos = pending.seq, pending.position
-        record = pending.record
-        assert record is not None
-        if pending.after:
-            this_intact = nxt[1] == pending.line_hash
-        else:
-            this_intact = self.anchor is not None and self.anchor.head == pending.line_hash
-        before = pending.blame_prev
-        if before is not None and (pending.genuine or this_intact):
-            return Finding(
-                Reason.MODIFIED,
-                seq - 1,
-                f"the bytes of seq {seq - 1} do not hash to the value seq {seq} was chained to",
-                before.segment,
-                before.line,
-                record.prev,
-                pending.state_prev,
-            )
-        return Finding(
-            Reason.MODIFIED,
-            seq,
-            f"seq {seq} is not chained to the record before it",
-            pos.segment,
-            pos.line,
-            pending.state_prev,
-            record.prev,
-        )
+    def _fail_maybe(self, finding: Finding | None) -> None:
+        if finding is not None:
+            self._fail(finding)
 
     def _fail(self, finding: Finding) -> None:
         if self.finding is None:
@@ -611,88 +362,20 @@ class Verifier:
     ) -> Finding | None:
         """What only the end shows. ``torn``: bytes after the last newline of the last segment."""
         if self._pending is not None:
-            self._fail(self._resolve())
+            pending, self._pending = self._pending, None
+            self._fail(resolve(pending, self.anchor))
         if self.finding is not None:
             return self.finding
-        state = self.state
-        if torn and not writer_active:
-            self._fail(
-                Finding(
-                    Reason.TORN,
-                    state.next_seq,
-                    f"the last line ({len(torn)} bytes) has no newline: a write was cut short",
-                    self._segment,
-                    torn_line,
-                )
+        self._fail_maybe(
+            end_finding(
+                EndFacts(self.state, self.anchor, self._anchor_hash, self._segment),
+                torn=b"" if writer_active else torn,
+                torn_line=torn_line,
+                now=now,
+                stale_after=stale_after,
+                keychain_epoch=keychain_epoch,
             )
-        elif self.anchor is not None and self.anchor.seq >= state.next_seq:
-            self._fail(
-                Finding(
-                    Reason.TRUNCATED,
-                    state.next_seq,
-                    "the ledger ends before the checkpoint anchored in the keychain",
-                    self._segment,
-                    None,
-                    f"seq {self.anchor.seq}",
-                    f"last seq {state.next_seq - 1}",
-                )
-            )
-        elif (
-            self._anchor_hash is not None and self.anchor and self._anchor_hash != self.anchor.head
-        ):
-            self._fail(
-                Finding(
-                    Reason.REPLACED,
-                    self.anchor.seq,
-                    "the record at the anchored seq is not the one the keychain remembers",
-                    None,
-                    None,
-                    self.anchor.head,
-                    self._anchor_hash,
-                )
-            )
-        elif state.provisional is not None:
-            self._fail(
-                Finding(
-                    Reason.SEGMENT_MISSING,
-                    0,
-                    f"the ledger starts at seq "
-                    f"{state.provisional[0]} and no prune record accounts for the "
-                    "segments before it",
-                    None,
-                    None,
-                    "seq 0",
-                    f"seq {state.provisional[0]}",
-                )
-            )
-        elif keychain_epoch is not None and keychain_epoch > state.epoch:
-            self._fail(
-                Finding(
-                    Reason.STALE,
-                    state.next_seq,
-                    "the keychain's key is in a later epoch than the ledger: this is an older copy",
-                    None,
-                    None,
-                    f"epoch {keychain_epoch}",
-                    f"epoch {state.epoch}",
-                )
-            )
-        elif (
-            now is not None
-            and stale_after is not None
-            and state.since_signed
-            and state.last_signed_ts is not None
-            and now - parse_ts(state.last_signed_ts) > stale_after
-        ):
-            seq = (state.last_signed_seq or 0) + 1
-            self._fail(
-                Finding(
-                    Reason.STALE,
-                    seq,
-                    f"{state.since_signed} record(s) after the last "
-                    f"checkpoint have not been anchored for more than {stale_after:.0f} s",
-                )
-            )
+        )
         return self.finding
 
 
