@@ -112,7 +112,11 @@ class Sealer:
         self._close_epochs(now)
         sealed = 0
         for spool_file in list_spool(self.paths.spool_dir):
-            sealed += self._ingest(spool_file, now)
+            try:
+                sealed += self._ingest(spool_file, now)
+            except FileNotFoundError:  # removed by someone else meanwhile; nothing to read
+                log.warning("spool file %s vanished before it was sealed", spool_file.path.name)
+                self.cursors.pop(spool_file.path.name, None)
         durable = self.writer.durable_seq
         waiting = max((c.last_seq for c in self.cursors.values() if c.ended), default=-1)
         if waiting > max(durable, self._submitted):

@@ -63,6 +63,7 @@ def test_enroll_seal_and_verify(paths, keystore):
         assert stat.S_IMODE(paths.public_dir.stat().st_mode) == 0o755
         assert stat.S_IMODE((paths.public_dir / "ledger.json").stat().st_mode) == 0o644
         assert stat.S_IMODE(paths.ledger_dir.stat().st_mode) == 0o700
+        assert stat.S_IMODE(paths.state_dir.stat().st_mode) == 0o700
         for name in os.listdir(paths.ledger_dir):
             assert stat.S_IMODE((paths.ledger_dir / name).stat().st_mode) == 0o600, name
         assert stat.S_IMODE(paths.spool_dir.stat().st_mode) == 0o700
@@ -234,3 +235,39 @@ def test_a_rotation_cut_short_is_finished_on_start(paths, keystore, monkeypatch,
     assert set(counts.values()) == {1}
     assert len(counts) == 62
     assert list(paths.spool_dir.iterdir()) == []
+
+
+def test_malformed_lines_torn_tails_and_dead_writers(paths, keystore):
+    import hashlib
+
+    from hardener.spool import SpoolWriter
+
+    writer = SpoolWriter(paths, client="cursor", server="fs")
+    writer.emit("session.start", {"pid": os.getpid()})
+    with open(writer.path, "ab") as handle:
+        handle.write(b'{"v":1,"kind":"tool.call", this is not json}\n')
+    writer.emit("tool.call", {"tool": "read", "arguments": {}})
+    torn = b'{"v":1,"kind":"tool.result","ts":"2026'
+    with open(writer.path, "ab") as handle:
+        handle.write(torn)
+    writer.close()
+    alive = {"yes": True}
+    opts = {"dead_after": 0.0, "alive": lambda pid, started: alive["yes"]}
+    assert seal_all(paths, keystore, **opts) == 3  # the torn line of a live writer waits
+    assert writer.path.exists()
+    events = [e for _, e in sealed_events(paths)]
+    anomaly = events[1]
+    assert anomaly["kind"] == "protocol.anomaly"
+    raw = b'{"v":1,"kind":"tool.call", this is not json}'
+    assert anomaly["body"]["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert anomaly["body"]["size_bytes"] == len(raw)
+    alive["yes"] = False  # the shim was killed
+    assert seal_all(paths, keystore, **opts) == 2
+    events = [e for _, e in sealed_events(paths)]
+    assert events[-2]["kind"] == "protocol.anomaly"
+    assert events[-2]["body"]["sha256"] == hashlib.sha256(torn).hexdigest()
+    assert events[-1]["kind"] == "session.end"
+    assert events[-1]["body"]["detail"] == "writer_gone"
+    assert not writer.path.exists()
+    assert seal_all(paths, keystore, **opts) == 0
+    assert verify(paths, keystore, full=True).finding is None
