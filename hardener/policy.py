@@ -68,6 +68,7 @@ DEFAULTS: dict[str, Any] = {
     "keychain.allow_insecure_backend": False,
     "daemon.heartbeat_seconds": 30,
     "daemon.max_rewrites_per_minute": 5,
+    "status.fail_on_open_alerts": False,
 }
 
 DEFAULT_SOURCE = "default"

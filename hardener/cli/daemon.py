@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import time
 from typing import Any
 
-from hardener.cli.common import add_output_flags, not_available
+from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
+from hardener.errors import EXIT_FAILED, EXIT_OK
 
 HELP = "the per-user agent: seal the spool, repair drift, write the status cache"
+DAEMON_SCHEMA = "daemon-status.schema.json"
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -26,6 +29,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, help=text)
         add_output_flags(sub)
         sub.add_argument("--dry-run", action="store_true", help="print what would be installed")
+        sub.add_argument(
+            "--scope",
+            choices=["user", "global"],
+            default="user",
+            help="user: this user only (default); global: every user (administrators, MDM)",
+        )
     status_p = actions.add_parser("status", help="is the agent installed and running?")
     add_output_flags(status_p)
     parser.set_defaults(func=run)
@@ -33,4 +42,106 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    raise not_available(f"daemon {args.daemon_action}")
+    action = args.daemon_action
+    if action == "run":
+        return _run_agent(args, ctx)
+    if action in ("install", "uninstall"):
+        return _service(args, ctx)
+    return _status(ctx)
+
+
+def _run_agent(args: argparse.Namespace, ctx: CliContext) -> int:
+    from hardener.daemon.assemble import build_agent
+    from hardener.daemon.logsetup import configure_daemon_logging, remove_daemon_logging
+
+    handler = configure_daemon_logging(ctx.paths.logs_dir, verbose=ctx.verbose)
+    try:
+        agent = build_agent(ctx.platform)
+        agent.run(once=bool(args.once))
+    finally:
+        remove_daemon_logging(handler)
+    return EXIT_OK
+
+
+def _service(args: argparse.Namespace, ctx: CliContext) -> int:
+    from hardener.service.manager import apply_plan, plan_install, plan_uninstall
+    from hardener.service.template import default_definition
+
+    definition = default_definition(ctx.platform, scope=args.scope)
+    plan = (
+        plan_install(ctx.platform, definition)
+        if args.daemon_action == "install"
+        else plan_uninstall(ctx.platform, definition)
+    )
+    notes: list[str] = []
+    if not args.dry_run:
+        notes = apply_plan(plan)
+    if ctx.json:
+        ctx.emit_json(
+            DAEMON_SCHEMA,
+            {
+                "action": plan.action,
+                "dry_run": bool(args.dry_run),
+                "os": str(plan.os),
+                "scope": plan.scope,
+                "kind": plan.kind,
+                "files": [
+                    {"path": str(f.path), "mode": f"{f.mode:04o}", "content": f.text()}
+                    for f in plan.write
+                ],
+                "remove": [str(p) for p in plan.remove],
+                "commands": [c.argv for c in [*plan.commands, *plan.after]],
+                "notes": notes,
+            },
+        )
+        return EXIT_OK
+    verb = "would" if args.dry_run else "did"
+    for planned in plan.write:
+        ctx.info(f"# {verb} write {planned.path} (mode {planned.mode:04o}):")
+        if args.dry_run:
+            ctx.out(planned.text().rstrip("\n"))
+    for path in plan.remove:
+        ctx.info(f"# {verb} remove {path}")
+    for command in [*plan.commands, *plan.after]:
+        ctx.info(f"# {verb} run: {' '.join(command.argv)}")
+    for note in notes:
+        ctx.warn(note)
+    return EXIT_OK
+
+
+def _status(ctx: CliContext) -> int:
+    from hardener.daemon.heartbeat import read_heartbeat
+    from hardener.daemon.lock import is_locked
+    from hardener.service.manager import installed
+    from hardener.service.template import default_definition
+
+    locked, pid = is_locked(ctx.paths.runtime_dir)
+    beat = read_heartbeat(ctx.paths) or {}
+    services = {
+        scope: installed(ctx.platform, default_definition(ctx.platform, scope=scope))
+        for scope in ("user", "global")
+    }
+    age = None
+    if isinstance(beat.get("updated_unix"), int | float):
+        age = max(0.0, time.time() - float(beat["updated_unix"]))
+    document = {
+        "action": "status",
+        "running": locked,
+        "pid": pid if locked else None,
+        "installed": {k: (str(v) if v else None) for k, v in services.items()},
+        "heartbeat_age_seconds": age,
+        "heartbeat": beat or None,
+    }
+    if ctx.json:
+        ctx.emit_json(DAEMON_SCHEMA, document)
+    else:
+        state = f"running (pid {pid})" if locked else "not running"
+        ctx.out(f"agent: {state}")
+        for scope, path in services.items():
+            ctx.out(f"service ({scope}): {path if path else 'not installed'}")
+        if age is not None:
+            ctx.out(f"last heartbeat: {age:.0f} s ago ({beat.get('state', '?')})")
+        sealing = beat.get("sealing") if isinstance(beat.get("sealing"), dict) else None
+        if sealing and sealing.get("problem"):
+            ctx.out(f"sealing: NOT WORKING: {sealing['problem']}")
+    return EXIT_OK if locked else EXIT_FAILED

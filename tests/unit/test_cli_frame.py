@@ -71,8 +71,16 @@ def test_partial_change_exits_4_with_remedy(run_cli, monkeypatch):
     assert "hardener scan" in result.stderr  # the remedy line
 
 
-def test_unlanded_verb_exits_3_without_fake_output(run_cli):
-    result = run_cli("restore")
+def test_unlanded_verb_exits_3_without_fake_output(run_cli, monkeypatch):
+    # Every verb lands sooner or later: stand one in for a verb that has not.
+    import hardener.cli.scan as scan
+    from hardener.cli.common import not_available
+
+    def unlanded(args, ctx):
+        raise not_available("scan")
+
+    monkeypatch.setattr(scan, "run", unlanded)
+    result = run_cli("scan")
     assert result.code == 3
     assert result.stdout == ""
     assert "not available yet" in result.stderr

@@ -1,0 +1,46 @@
+"""Recent alerts the agent raised, summarised for the status cache (L2 service).
+
+``alerts.open`` in ``hardener status`` counts high/critical alerts of the last 24 hours from the
+heartbeat, so it stays cheap with a million ledger records. The agent notes every alert it seals
+here; at start it takes back the still-recent ones from the previous heartbeat.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+WINDOW_SECONDS = 24 * 3600
+HIGH = frozenset({"high", "critical"})
+MAX_KEPT = 50
+
+
+class AlertLog:
+    def __init__(self, previous: dict[str, Any] | None = None, *, now: float) -> None:
+        self._items: list[dict[str, Any]] = []
+        for item in (previous or {}).get("recent", []):
+            if isinstance(item, dict) and isinstance(item.get("unix"), int | float):
+                self._items.append(item)
+        self._prune(now)
+
+    def note(self, body: dict[str, Any], *, now: float, seq: int | None) -> None:
+        self._items.append(
+            {
+                "rule": str(body.get("rule", "?")),
+                "severity": str(body.get("severity", "low")),
+                "unix": now,
+                "seq": seq,
+            }
+        )
+        self._prune(now)
+
+    def _prune(self, now: float) -> None:
+        self._items = [i for i in self._items if now - float(i["unix"]) <= WINDOW_SECONDS]
+        self._items = self._items[-MAX_KEPT:]
+
+    def summary(self, now: float) -> dict[str, Any]:
+        self._prune(now)
+        return {
+            "high_24h": sum(1 for i in self._items if i["severity"] in HIGH),
+            "total_24h": len(self._items),
+            "recent": list(self._items),
+        }

@@ -1,0 +1,38 @@
+"""Build the agent from the environment: policy, sealing, drift, detection, processes (L2 service).
+
+The only place that knows which concrete component implements each part of the loop, so tests can
+build an :class:`~hardener.daemon.agent.Agent` with their own parts instead.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+from hardener.daemon.agent import Agent
+from hardener.daemon.detection import Detection
+from hardener.daemon.drift import DriftGuard
+from hardener.daemon.ledgerfeed import LedgerFeed
+from hardener.daemon.procwatch import ProcessWatch
+from hardener.daemon.sealing import SealingService
+from hardener.daemon.selfcheck import LedgerSelfCheck
+from hardener.paths import Platform, hardener_paths
+from hardener.policy import load_policy
+
+
+def _username() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def build_agent(platform: Platform) -> Agent:
+    policy = load_policy(platform)
+    sealing = SealingService(hardener_paths(platform), policy)
+    agent = Agent(platform, policy, sealing=sealing)
+    agent.drift = DriftGuard(platform, policy, agent.record)
+    agent.processes = ProcessWatch(agent.drift, _username())
+    paths = hardener_paths(platform)
+    agent.detection = Detection(paths, policy, LedgerFeed(paths))
+    agent.selfcheck = LedgerSelfCheck(paths)
+    return agent

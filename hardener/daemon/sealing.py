@@ -1,0 +1,179 @@
+"""The daemon's side of sealing: open the keychain, drive the sealer, survive its absence (L2).
+
+Wraps :class:`hardener.daemon.sealer.Sealer`. When no usable keychain exists (or the ledger cannot
+be opened) the daemon keeps running: drift repair and status still work, the problem is logged and
+published in the heartbeat, the spool is left untouched (nothing lost), and opening is retried at
+every sweep. Events the daemon itself produces (``config.*``, alerts) then go to the daemon's own
+spool file, to be sealed once the keychain is back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hardener.daemon.sealer import Sealer
+from hardener.errors import HardenerError
+from hardener.paths import HardenerPaths
+from hardener.policy import EffectivePolicy
+from hardener.spool import SUFFIX, SpoolWriter
+
+log = logging.getLogger(__name__)
+
+DAEMON_CLIENT = "hardener"
+DAEMON_SERVER = "daemon"
+
+KeystoreFactory = Callable[[EffectivePolicy], Any]
+SealerFactory = Callable[[HardenerPaths, EffectivePolicy, Any], Any]
+
+
+def open_policy_keystore(policy: EffectivePolicy) -> Any:
+    from hardener.keystore import open_keystore
+
+    return open_keystore(allow_insecure=bool(policy.value("keychain.allow_insecure_backend")))
+
+
+class SealingService:
+    def __init__(
+        self,
+        paths: HardenerPaths,
+        policy: EffectivePolicy,
+        *,
+        keystore_factory: KeystoreFactory = open_policy_keystore,
+        sealer_factory: SealerFactory = Sealer,
+    ) -> None:
+        self._paths = paths
+        self._policy = policy
+        self._keystore_factory = keystore_factory
+        self._sealer_factory = sealer_factory
+        self.sealer: Any = None
+        self.problem: str | None = None
+        self.backend: str | None = None
+        self.backend_real: bool | None = None
+        self.sealed_total = 0
+        self.last_seal_unix: float | None = None
+        self._fallback: SpoolWriter | None = None
+        self._closed_cleanly = False
+
+    @property
+    def ok(self) -> bool:
+        """Sealing works: the ledger is open (or was, until a clean close)."""
+        return self.sealer is not None or (self._closed_cleanly and self.problem is None)
+
+    def start(self) -> bool:
+        """Open the keychain and the ledger; False (with :attr:`problem` set) when impossible."""
+        if self.sealer is not None:
+            return True
+        try:
+            keystore = self._keystore_factory(self._policy)
+            info = getattr(keystore, "info", None)
+            if info is not None:
+                self.backend, self.backend_real = str(info.name), bool(info.real)
+            self.sealer = self._sealer_factory(self._paths, self._policy, keystore)
+        except HardenerError as exc:
+            if exc.message != self.problem:
+                log.error("cannot seal the audit log: %s (%s)", exc.message, exc.remedy)
+            self.problem = exc.message
+            self.sealer = None
+            return False
+        if self.problem:
+            log.warning("sealing works again")
+        self.problem = None
+        self._close_fallback()
+        return True
+
+    def seal(self) -> int:
+        """Seal every complete spool line; 0 when sealing is unavailable (the spool waits)."""
+        if self.sealer is None:
+            return 0
+        try:
+            count = int(self.sealer.seal_pending() or 0)
+        except HardenerError as exc:
+            self._fail(exc)
+            return 0
+        if count:
+            self.sealed_total += count
+            self.last_seal_unix = time.time()
+        return count
+
+    def tick(self) -> None:
+        if self.sealer is None:
+            return
+        try:
+            self.sealer.tick()
+        except HardenerError as exc:
+            self._fail(exc)
+
+    def append(self, kind: str, body: dict[str, Any]) -> int | None:
+        """Seal a daemon-originated record; without a sealer it waits in the daemon's spool."""
+        if self.sealer is not None:
+            try:
+                seq = int(self.sealer.append(kind, body))
+                self.sealed_total += 1
+                self.last_seal_unix = time.time()
+                return seq
+            except HardenerError as exc:
+                self._fail(exc)
+        if self._fallback is None:
+            # A session of its own, like a shim's: the pid tells the sealer its writer is alive.
+            self._fallback = SpoolWriter(self._paths, client=DAEMON_CLIENT, server=DAEMON_SERVER)
+            self._fallback.emit("session.start", {"pid": os.getpid(), "transport": "daemon"})
+        self._fallback.emit(kind, body)
+        return None
+
+    def _close_fallback(self) -> None:
+        """End the daemon's spool session; its lines are sealed like any shim's."""
+        if self._fallback is None:
+            return
+        try:
+            self._fallback.emit("session.end", {"reason": "client_closed"})
+        except OSError as exc:
+            log.error("cannot end the agent's spool session: %s", exc)
+        self._fallback.close()
+        self._fallback = None
+
+    def _fail(self, exc: HardenerError) -> None:
+        log.error("sealing stopped: %s (%s)", exc.message, exc.remedy)
+        self.problem = exc.message
+        self._close_sealer()
+
+    def _close_sealer(self) -> None:
+        sealer, self.sealer = self.sealer, None
+        if sealer is not None:
+            try:
+                sealer.close()
+            except HardenerError as exc:
+                log.error("closing the ledger failed: %s", exc.message)
+
+    def close(self) -> None:
+        """Seal what is left, write the final checkpoint, release the ledger."""
+        self.seal()
+        self._closed_cleanly = self.sealer is not None
+        self._close_sealer()
+        self._close_fallback()
+
+    def backlog(self) -> dict[str, Any]:
+        """Spool files waiting and the age of the oldest (cheap: stat only)."""
+        files, size, oldest = 0, 0, None
+        try:
+            entries = list(os.scandir(self._paths.spool_dir))
+        except OSError:
+            entries = []
+        for entry in entries:
+            if not entry.name.endswith(SUFFIX):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            files += 1
+            size += st.st_size
+            oldest = st.st_mtime if oldest is None else min(oldest, st.st_mtime)
+        return {"files": files, "bytes": size, "oldest_mtime": oldest}
+
+    def spool_dir(self) -> Path:
+        return self._paths.spool_dir

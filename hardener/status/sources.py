@@ -1,0 +1,171 @@
+"""Where ``status`` gets the client inventory and the ledger's verdict (L2 service).
+
+The seams of :class:`~hardener.status.inputs.StatusInputs`. :func:`servers_source` reads every
+discovered client config of the target user with the engine (read-only) and says, per server
+entry, whether it runs through the shim; entries hardener cannot wrap by design (report-only files,
+extension-provided servers, remote servers while policy only reports them, disabled ones while
+policy does not wrap them) are exempt but listed. :func:`ledger_status` verifies the ledger
+incrementally (since the last verified checkpoint) with public keys, plus the keychain anchor when
+the user runs it in their own session.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from hardener.clients.entries import Kind
+from hardener.daemon.selfcheck import TAMPER_REASONS as TAMPER
+from hardener.engine.configfile import load
+from hardener.engine.context import EngineContext
+from hardener.engine.desired import DesiredStateStore
+from hardener.engine.scan import analyse
+from hardener.errors import HardenerError
+from hardener.paths import HardenerPaths
+from hardener.policy import EffectivePolicy
+from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
+from hardener.status.targets import Target
+
+#: findings that mean "not wrappable by design"; the entry is exempt but reported
+EXEMPT_FINDINGS = frozenset({"read_only", "report_only"})
+
+
+def _state_of(
+    kind: Kind, disabled: bool, findings: set[str], policy: EffectivePolicy
+) -> tuple[str, bool, str]:
+    if kind is Kind.WRAPPED or kind is Kind.BRIDGED:
+        return "wrapped", False, ""
+    if findings & EXEMPT_FINDINGS:
+        return "report-only", True, "cannot be wrapped in this client"
+    if kind is Kind.REMOTE:
+        if policy.value("remote_servers") == "bridge":
+            return "remote", False, "remote server not bridged"
+        return "remote", True, 'remote, not audited (policy remote_servers = "report")'
+    if kind in (Kind.BUILTIN, Kind.EXTENSION):
+        return str(kind.value), True, "provided by the client"
+    if kind is Kind.INVALID:
+        return "invalid", True, "the client cannot start it either"
+    if "managed_block" in findings:
+        return "blocked", False, "a managed client policy blocks the wrapped entry"
+    if disabled and not policy.value("harden.wrap_disabled"):
+        return "disabled", True, "disabled (policy does not wrap disabled servers)"
+    return "unwrapped", False, "not audited"
+
+
+def _hardened_at(ctx: EngineContext) -> dict[str, float]:
+    result: dict[str, float] = {}
+    for desired in DesiredStateStore(ctx.paths.desired_state_dir).all():
+        for entry in desired.entries:
+            try:
+                when = datetime.fromisoformat(entry.updated.replace("Z", "+00:00")).timestamp()
+            except ValueError:
+                continue
+            result[desired.client] = max(result.get(desired.client, 0.0), when)
+    return result
+
+
+def inventory(target: Target, policy: EffectivePolicy) -> ServerInventory:
+    ctx = EngineContext.for_machine(target.platform, policy)
+    servers: list[ServerState] = []
+    errors: list[str] = []
+    names: dict[str, tuple[str, ...]] = {}
+    for location in ctx.locations():
+        names[location.client.id] = location.client.process_names
+        if not location.exists or location.file.format == "opaque":
+            continue
+        try:
+            loaded = load(location.path, location.file.format)
+            report, entries = analyse(ctx, location, loaded)
+        except HardenerError as exc:
+            errors.append(exc.message)
+            continue
+        for server, (ref, info) in zip(report.servers, entries, strict=True):
+            findings = {f.kind for f in server.findings}
+            state, exempt, note = _state_of(info.kind, info.disabled, findings, policy)
+            argv: tuple[str, ...] = ()
+            shim = None
+            if info.launch is not None and info.kind in (Kind.WRAPPED, Kind.BRIDGED):
+                shim = info.launch.command
+                if info.shim is not None and info.shim.command:
+                    argv = (info.shim.command, *info.shim.args)
+            elif info.launch is not None:
+                argv = (info.launch.command, *info.launch.args)
+            servers.append(
+                ServerState(
+                    location.client.id,
+                    ref.name,
+                    str(location.path),
+                    state,
+                    shim=shim,
+                    argv=argv,
+                    exempt=exempt,
+                    note=note,
+                )
+            )
+    return ServerInventory(
+        servers=servers,
+        errors=errors,
+        hardened_at=_hardened_at(ctx),
+        process_names=names,
+        installed_shim=None if ctx.shim is None else str(ctx.shim),
+        shim_error=ctx.shim_error,
+    )
+
+
+def servers_source() -> Any:
+    return inventory
+
+
+#: Records may wait this many checkpoint intervals after the last checkpoint before they count as
+#: stale (unanchored for too long).
+STALE_CHECKPOINT_INTERVALS = 3
+
+
+def _own_keystore(target: Target, policy: EffectivePolicy) -> Any:
+    """The user's keychain for the truncation anchor, only in their own session (never prompts)."""
+    if not target.own:
+        return None
+    from hardener.keystore import open_keystore
+
+    try:
+        return open_keystore(allow_insecure=bool(policy.value("keychain.allow_insecure_backend")))
+    except HardenerError:
+        return None
+
+
+def ledger_status(target: Target, paths: HardenerPaths, policy: EffectivePolicy) -> LedgerStatus:
+    from hardener.ledger.audit import verify_ledger
+    from hardener.ledger.store import read_public
+
+    public = read_public(paths)
+    if public is None:
+        return LedgerStatus(False, None, problem="no ledger yet: the agent has never sealed")
+    stale_after = STALE_CHECKPOINT_INTERVALS * float(policy.value("ledger.checkpoint_seconds"))
+    report = verify_ledger(
+        paths,
+        keystore=_own_keystore(target, policy),
+        now=time.time(),
+        stale_after=stale_after,
+        # root reading another user's ledger must not leave root-owned files in it
+        save_cache=target.own,
+    )
+    finding = report.finding
+    return LedgerStatus(
+        exists=True,
+        intact=finding is None or str(finding.reason) not in TAMPER,
+        problem="" if finding is None else f"{finding.message} (seq {finding.seq})",
+        reason=None if finding is None else str(finding.reason),
+        log_id=report.log_id,
+        seq=report.last_seq,
+        head=report.head,
+        key_fingerprint=report.fingerprint or None,
+        verified_records=report.records,
+        anchor=report.anchor_status,
+        anchor_seq=None if report.anchor is None else report.anchor.seq,
+        stale_after=stale_after,
+    )
+
+
+def ledger_source() -> Any:
+    return ledger_status
