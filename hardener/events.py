@@ -54,6 +54,8 @@ KINDS: Final = frozenset(
         "tool.result",
         "tools.list",
         "server.request",
+        "resource.read",
+        "prompt.get",
         "policy.deny",
         "protocol.anomaly",
         "config.harden",
