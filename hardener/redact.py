@@ -50,7 +50,10 @@ _NOT_SECRET_KEY = re.compile(
 #: Secret formats, by name. Each pattern matches the secret itself (group ``s`` when only part of
 #: the match is secret, e.g. the password inside a URL).
 SECRET_PATTERNS: Final[tuple[tuple[str, str], ...]] = (
-    ("pem-private-key", r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|\Z)"),
+    (
+        "pem-private-key",
+        r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|\Z)",
+    ),
     ("aws-access-key-id", r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
     ("github-token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})"),
     ("gitlab-token", r"\bglpat-[A-Za-z0-9_\-]{20,}"),
@@ -69,9 +72,12 @@ SECRET_PATTERNS: Final[tuple[tuple[str, str], ...]] = (
     ("url-credentials", r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@]+:(?P<s>[^\s@/]+)@"),
     ("bearer-credentials", r"(?i:\bbearer)\s+(?P<s>[A-Za-z0-9._~+/\-]{12,}=*)"),
     ("basic-credentials", r"(?i:\bbasic)\s+(?P<s>[A-Za-z0-9+/]{12,}=*)"),
-    ("password-assignment", r"(?i:\b(?:password|passwd|pwd|secret|api[_-]?key|token)\s*[=:]\s*)(?P<s>[^\s\"',;&]{6,})"),
+    (
+        "password-assignment",
+        r"(?i:\b(?:password|passwd|pwd|secret|api[_-]?key|token)\s*[=:]\s*)(?P<s>[^\s\"',;&]{6,})",
+    ),
 )
-_CANDIDATE = re.compile(r"[A-Za-z0-9+/_\-=.]{%d,}" % ENTROPY_MIN_LEN)
+_CANDIDATE = re.compile(rf"[A-Za-z0-9+/_\-=.]{{{ENTROPY_MIN_LEN},}}")
 
 
 def fingerprint(key: bytes, data: bytes | str) -> str:
@@ -93,7 +99,7 @@ def shannon_bits(text: str) -> float:
 
 def looks_random(token: str) -> bool:
     """A long token mixing letters and digits with high entropy (not hex, not a word or path)."""
-    if len(token) < ENTROPY_MIN_LEN or "/" in token.strip("/") and token.count("/") > 2:
+    if len(token) < ENTROPY_MIN_LEN or ("/" in token.strip("/") and token.count("/") > 2):
         return False
     has_digit = any(c.isdigit() for c in token)
     has_upper = any(c.isupper() for c in token)
@@ -198,7 +204,9 @@ class Redactor:
         redacted = self._walk(value, "", found, prints if fingerprints else None)
         return Redaction(redacted, prints, sorted(found))
 
-    def _walk(self, value: Any, pointer: str, found: set[str], prints: dict[str, str] | None) -> Any:
+    def _walk(
+        self, value: Any, pointer: str, found: set[str], prints: dict[str, str] | None
+    ) -> Any:
         if isinstance(value, str):
             if prints is not None and len(prints) < MAX_FINGERPRINTS:
                 prints[pointer] = self.fingerprint(value)
@@ -207,7 +215,11 @@ class Redactor:
             out: dict[str, Any] = {}
             for key, item in value.items():
                 child = f"{pointer}/{_escape(str(key))}"
-                if isinstance(key, str) and is_secret_key(key, self._extra_keys) and item not in (None, "", True, False):
+                if (
+                    isinstance(key, str)
+                    and is_secret_key(key, self._extra_keys)
+                    and item not in (None, "", True, False)
+                ):
                     text = item if isinstance(item, str) else _compact(item)
                     found.add("secret-key")
                     if prints is not None and len(prints) < MAX_FINGERPRINTS:
@@ -217,7 +229,9 @@ class Redactor:
                     out[key] = self._walk(item, child, found, prints)
             return out
         if isinstance(value, list):
-            return [self._walk(item, f"{pointer}/{i}", found, prints) for i, item in enumerate(value)]
+            return [
+                self._walk(item, f"{pointer}/{i}", found, prints) for i, item in enumerate(value)
+            ]
         return value
 
     def redact_argv(self, argv: list[str]) -> list[str]:

@@ -23,7 +23,11 @@ def _errors_for(msg: Any, code: int, message: str, data: dict[str, Any]) -> Any:
         answers = [a for a in (_errors_for(m, code, message, data) for m in msg) if a is not None]
         return answers or None
     if isinstance(msg, dict) and "id" in msg and isinstance(msg.get("method"), str):
-        return {"jsonrpc": "2.0", "id": msg["id"], "error": {"code": code, "message": message, "data": data}}
+        return {
+            "jsonrpc": "2.0",
+            "id": msg["id"],
+            "error": {"code": code, "message": message, "data": data},
+        }
     return None
 
 

@@ -15,6 +15,7 @@ stopped with ``TerminateJobObject``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -80,20 +81,16 @@ def signal_child(proc: subprocess.Popen[bytes], sig: int) -> None:
     """Send ``sig`` to the child's process group (POSIX) or end its job (Windows)."""
     if sys.platform == "win32":
         if sig == signal.SIGINT:
-            try:
+            with contextlib.suppress(OSError):
                 proc.send_signal(signal.CTRL_BREAK_EVENT)
-            except OSError:
-                pass
         else:
             _terminate_job(proc)
         return
     try:
         os.killpg(proc.pid, sig)
     except (ProcessLookupError, PermissionError):
-        try:
+        with contextlib.suppress(OSError):
             proc.send_signal(sig)
-        except OSError:
-            pass
 
 
 def group_alive(proc: subprocess.Popen[bytes]) -> bool:
@@ -126,9 +123,17 @@ if sys.platform == "win32":  # pragma: no cover - Windows only
     _JobObjectExtendedLimitInformation = 9
 
     class _IoCounters(ctypes.Structure):
-        _fields_ = [(name, ctypes.c_ulonglong) for name in (
-            "ReadOperationCount", "WriteOperationCount", "OtherOperationCount",
-            "ReadTransferCount", "WriteTransferCount", "OtherTransferCount")]
+        _fields_ = [
+            (name, ctypes.c_ulonglong)
+            for name in (
+                "ReadOperationCount",
+                "WriteOperationCount",
+                "OtherOperationCount",
+                "ReadTransferCount",
+                "WriteTransferCount",
+                "OtherTransferCount",
+            )
+        ]
 
     class _BasicLimits(ctypes.Structure):
         _fields_ = [

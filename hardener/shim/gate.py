@@ -22,14 +22,21 @@ from hardener.shim.summaries import SERVER_REQUEST_METHODS
 CODE_DENIED: Final = -32001
 CODE_NOT_RECORDED: Final = -32002
 CODE_UNAVAILABLE: Final = -32003
-_KIND = {"sampling/createMessage": "sampling", "elicitation/create": "elicitation", "roots/list": "roots"}
+_KIND = {
+    "sampling/createMessage": "sampling",
+    "elicitation/create": "elicitation",
+    "roots/list": "roots",
+}
 
 
 def error_line(ident: Any, code: int, message: str, data: dict[str, Any] | None = None) -> bytes:
     error: dict[str, Any] = {"code": code, "message": message}
     if data:
         error["data"] = data
-    return json.dumps({"jsonrpc": "2.0", "id": ident, "error": error}, separators=(",", ":")).encode() + b"\n"
+    return (
+        json.dumps({"jsonrpc": "2.0", "id": ident, "error": error}, separators=(",", ":")).encode()
+        + b"\n"
+    )
 
 
 def _match(patterns: list[str], *names: str) -> str | None:
@@ -59,7 +66,9 @@ class Gate:
     servers_deny: list[str] = field(default_factory=list)
     servers_allow: list[str] = field(default_factory=list)
     hide_denied: bool = False
-    requests: dict[str, str] = field(default_factory=dict)  # sampling|elicitation|roots -> allow|deny
+    requests: dict[str, str] = field(
+        default_factory=dict
+    )  # sampling|elicitation|roots -> allow|deny
     #: Set by the recorder when the spool cannot be written (fail-closed refuses tool calls).
     recording_broken: bool = False
 
@@ -74,7 +83,10 @@ class Gate:
             servers_deny=list(settings.get("servers.deny") or []),
             servers_allow=list(settings.get("servers.allow") or []),
             hide_denied=bool(settings.get("tools.hide_denied")),
-            requests={k: str(settings.get(f"server_requests.{k}", "allow")) for k in ("sampling", "elicitation", "roots")},
+            requests={
+                k: str(settings.get(f"server_requests.{k}", "allow"))
+                for k in ("sampling", "elicitation", "roots")
+            },
         )
 
     # --- rules ----------------------------------------------------------------------------
@@ -104,7 +116,9 @@ class Gate:
 
     @property
     def gates_c2s(self) -> bool:
-        return (self.enforce and bool(self.tools_deny or self.tools_allow)) or (self.fail_closed and self.recording_broken)
+        return (self.enforce and bool(self.tools_deny or self.tools_allow)) or (
+            self.fail_closed and self.recording_broken
+        )
 
     @property
     def gates_s2c(self) -> bool:
@@ -131,12 +145,25 @@ class Gate:
         ident = msg["id"]
         if self.fail_closed and self.recording_broken:
             text = "hardener cannot record this tool call (its audit log cannot be written) and policy is fail-closed"
-            return Decision(None, error_line(ident, CODE_NOT_RECORDED, text), {"denied": True, "what": "tool", "rule": "fail_mode:closed", "code": CODE_NOT_RECORDED})
+            return Decision(
+                None,
+                error_line(ident, CODE_NOT_RECORDED, text),
+                {
+                    "denied": True,
+                    "what": "tool",
+                    "rule": "fail_mode:closed",
+                    "code": CODE_NOT_RECORDED,
+                },
+            )
         rule = self.tool_rule(tool) if self.enforce and isinstance(tool, str) else None
         if rule is None:
             return Decision(line)
         text = f"tool '{tool}' of server '{self.server}' is blocked by policy ({rule}); ask your administrator to allow it"
-        return Decision(None, error_line(ident, CODE_DENIED, text, {"rule": rule}), {"denied": True, "what": "tool", "rule": rule, "code": CODE_DENIED})
+        return Decision(
+            None,
+            error_line(ident, CODE_DENIED, text, {"rule": rule}),
+            {"denied": True, "what": "tool", "rule": rule, "code": CODE_DENIED},
+        )
 
     def check_s2c(self, line: bytes, msg: Any) -> Decision:
         """Server messages: denied legacy requests are answered; results may be rewritten."""
@@ -144,15 +171,23 @@ class Gate:
             return Decision(line)
         method = msg.get("method")
         if isinstance(method, str):
-            rule = self.request_rule(method) if method in SERVER_REQUEST_METHODS and "id" in msg else None
+            rule = (
+                self.request_rule(method)
+                if method in SERVER_REQUEST_METHODS and "id" in msg
+                else None
+            )
             if rule is None:
                 return Decision(line)
             text = f"{method} is blocked by the user's policy ({rule})"
-            return Decision(None, error_line(msg["id"], CODE_DENIED, text), {"denied": True, "rule": rule})
+            return Decision(
+                None, error_line(msg["id"], CODE_DENIED, text), {"denied": True, "rule": rule}
+            )
         result = msg.get("result")
         if not isinstance(result, dict):
             return Decision(line)
-        if result.get("resultType") == "input_required" and isinstance(result.get("inputRequests"), dict):
+        if result.get("resultType") == "input_required" and isinstance(
+            result.get("inputRequests"), dict
+        ):
             return self._input_required(line, msg, result)
         if self.hide_denied and isinstance(result.get("tools"), list):
             return self._hide_tools(line, msg, result)
@@ -171,7 +206,11 @@ class Gate:
         note: dict[str, Any] = {"denied_inputs": denied}
         kept = {k: v for k, v in requests.items() if k not in denied}
         if not kept:
-            text = "the server needs input that the user's policy blocks (" + ", ".join(sorted(set(denied.values()))) + ")"
+            text = (
+                "the server needs input that the user's policy blocks ("
+                + ", ".join(sorted(set(denied.values())))
+                + ")"
+            )
             note["replaced"] = True
             return Decision(error_line(msg.get("id"), CODE_DENIED, text), None, note)
         rewritten = dict(msg, result=dict(result, inputRequests=kept))
@@ -179,11 +218,17 @@ class Gate:
 
     def _hide_tools(self, line: bytes, msg: dict[str, Any], result: dict[str, Any]) -> Decision:
         tools = result["tools"]
-        hidden = [t.get("name") for t in tools if isinstance(t, dict) and isinstance(t.get("name"), str) and self.tool_rule(t["name"])]
+        hidden = [
+            t.get("name")
+            for t in tools
+            if isinstance(t, dict) and isinstance(t.get("name"), str) and self.tool_rule(t["name"])
+        ]
         if not hidden:
             return Decision(line)
         kept = [t for t in tools if not (isinstance(t, dict) and t.get("name") in hidden)]
-        return Decision(_encode(dict(msg, result=dict(result, tools=kept))), None, {"hidden": hidden})
+        return Decision(
+            _encode(dict(msg, result=dict(result, tools=kept))), None, {"hidden": hidden}
+        )
 
 
 def _encode(msg: dict[str, Any]) -> bytes:

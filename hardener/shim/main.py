@@ -96,28 +96,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(opts: Options) -> int:
     from hardener.errors import HardenerError
-    from hardener.paths import Platform, hardener_paths
+    from hardener.paths import HardenerPaths, Platform, hardener_paths
     from hardener.shim import settings as shim_settings
     from hardener.shim.session import launch_fingerprints, prepare, protect_stdout, warn
 
     proto_out = protect_stdout()
     platform = Platform.current()
-    paths = hardener_paths(platform)
     problems: list[str] = []
-    settings = shim_settings.load_settings(paths, problems)
-    for problem in problems:
-        warn(f"hardener-shim: warning: {problem}")
+    paths: HardenerPaths | None
     try:
+        paths = hardener_paths(platform)
+        settings = shim_settings.load_settings(paths, problems)
         key = shim_settings.fingerprint_key(paths)
     except HardenerError as exc:
-        warn(f"hardener-shim: warning: {exc.message}; fingerprints use a per-session key")
+        # No usable state directory (HOME unset, unsafe dir): relay anyway, the recorder warns.
+        problems.append(f"{exc.message}; fingerprints use a per-session key")
+        paths = None
+        settings = shim_settings.managed_only_settings(platform, problems)
         key = os.urandom(32)
+    for problem in problems:
+        warn(f"hardener-shim: warning: {problem}")
 
     if opts.url is not None:
         from hardener.shim.bridge import run_bridge
 
-        start = {"transport": "bridge", "url": opts.url, "headers": sorted(h.split(":", 1)[0].strip() for h in opts.headers)}
-        session = prepare(paths, settings, key, client=opts.client, server=opts.server, start_body=start)
+        start = {
+            "transport": "bridge",
+            "url": opts.url,
+            "headers": sorted(h.split(":", 1)[0].strip() for h in opts.headers),
+        }
+        session = prepare(
+            paths, settings, key, client=opts.client, server=opts.server, start_body=start
+        )
         session.tracker.start_body["url"] = session.redactor.redact_text(opts.url)
         return run_bridge(session, proto_out, opts.url, opts.headers)
 
@@ -125,7 +135,9 @@ def _run(opts: Options) -> int:
     from hardener.shim import stdio
 
     start = {"transport": "stdio"}
-    session = prepare(paths, settings, key, client=opts.client, server=opts.server, start_body=start)
+    session = prepare(
+        paths, settings, key, client=opts.client, server=opts.server, start_body=start
+    )
     body = session.tracker.start_body
     body["argv"] = session.redactor.redact_argv(opts.command)
     body.update(launch_fingerprints(session.redactor, opts.command, list(os.environ)))
@@ -138,7 +150,7 @@ def _run(opts: Options) -> int:
         opts.command[0],
         os.environ,
         [str(p) for p in settings.get("shim.extra_path") or []],
-        shim_settings.read_login_path(paths),
+        shim_settings.read_login_path(paths) if paths is not None else [],
     )
     if resolved is None:
         reason = (

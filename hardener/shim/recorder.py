@@ -79,7 +79,9 @@ class Recorder:
     def chunk(self, direction: str, data: bytes, at: float) -> None:
         self._queue.put((_CHUNK, direction, data, at))
 
-    def line(self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None) -> None:
+    def line(
+        self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
+    ) -> None:
         self._queue.put((_LINE, direction, data, msg, at, note))
 
     def eof(self, direction: str) -> None:
@@ -88,7 +90,13 @@ class Recorder:
     def events(self, events: list[Event]) -> None:
         self._queue.put((_EVENTS, events))
 
-    def finish(self, reason: str, exit_code: int | None, extra: dict[str, Any] | None = None, timeout: float = 10.0) -> None:
+    def finish(
+        self,
+        reason: str,
+        exit_code: int | None,
+        extra: dict[str, Any] | None = None,
+        timeout: float = 10.0,
+    ) -> None:
         """Record the end of the session and wait until every event is written (or given up)."""
         self._queue.put((_END, reason, exit_code, extra))
         if self._thread.is_alive():
@@ -125,7 +133,16 @@ class Recorder:
     def _record_line(self, direction: str, line: Line, at: float) -> None:
         if line.data is None:
             ident, method = oversized_id_and_method(line.head, line.tail)
-            self._write(self.tracker.oversized(direction, ident, method, line.size, line.sha256 or "", at))
+            self._write(
+                self.tracker.oversized(
+                    direction,
+                    ident=ident,
+                    method=method,
+                    size=line.size,
+                    sha256=line.sha256 or "",
+                    at=at,
+                )
+            )
             return
         data = line.data
         if not data.strip():
@@ -143,7 +160,9 @@ class Recorder:
         note = self.gate.audit_note(msg) if direction == "c2s" else None
         self._write(self.tracker.message(direction, msg, line.size, at, note))
 
-    def _record_parsed(self, direction: str, size: int, msg: Any, at: float, note: dict[str, Any] | None) -> None:
+    def _record_parsed(
+        self, direction: str, size: int, msg: Any, at: float, note: dict[str, Any] | None
+    ) -> None:
         self._write(self.tracker.message(direction, msg, size, at, note))
 
     # --- spool with fail-open / fail-closed -----------------------------------------------
@@ -183,7 +202,13 @@ class Recorder:
         spool = self._spool
         try:
             if self._broken_since is not None:
-                body = {"direction": "internal", "problem": "spool_write_failed", "since": self._broken_since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "error": self._broken_error, "dropped": self._dropped}
+                body = {
+                    "direction": "internal",
+                    "problem": "spool_write_failed",
+                    "since": self._broken_since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                    "error": self._broken_error,
+                    "dropped": self._dropped,
+                }
                 spool.emit("protocol.anomaly", body)
                 self._broken_since = None
                 self._dropped = 0
@@ -203,5 +228,11 @@ class Recorder:
         self.gate.recording_broken = True
         if not self._warned:
             self._warned = True
-            mode = "refusing tool calls (fail_mode = closed)" if self.gate.fail_closed else "relaying without recording (fail_mode = open)"
-            self._warn(f"hardener-shim: warning: cannot write the audit spool ({self._broken_error}); {mode}")
+            mode = (
+                "refusing tool calls (fail_mode = closed)"
+                if self.gate.fail_closed
+                else "relaying without recording (fail_mode = open)"
+            )
+            self._warn(
+                f"hardener-shim: warning: cannot write the audit spool ({self._broken_error}); {mode}"
+            )

@@ -7,6 +7,7 @@ so that no stray ``print`` from any library can ever corrupt the protocol.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hardener._version import __version__
+from hardener.errors import StateDirError
 from hardener.paths import HardenerPaths
 from hardener.redact import DEFAULT_MAX_VALUE_BYTES, Redactor
 from hardener.shim.gate import Gate
@@ -32,10 +34,8 @@ class Session:
 
 
 def warn(text: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.write(2, text.encode("utf-8", "replace") + b"\n")
-    except OSError:
-        pass
 
 
 def protect_stdout() -> int:
@@ -56,7 +56,7 @@ def make_redactor(key: bytes, settings: dict[str, Any]) -> Redactor:
 
 
 def prepare(
-    paths: HardenerPaths,
+    paths: HardenerPaths | None,
     settings: dict[str, Any],
     key: bytes,
     *,
@@ -69,22 +69,34 @@ def prepare(
 
     gate = Gate.from_settings(settings, server)
     redactor = make_redactor(key, settings)
-    body = {"pid": os.getpid(), "cwd": os.getcwd(), "shim_version": __version__, "policy_mode": settings.get("mode"), **start_body}
+    body = {
+        "pid": os.getpid(),
+        "cwd": os.getcwd(),
+        "shim_version": __version__,
+        "policy_mode": settings.get("mode"),
+        **start_body,
+    }
     tracker = SessionTracker(redactor, body)
 
     def default_open() -> Spool:
+        if paths is None:
+            raise StateDirError("no state directory (is HOME set?)")
         return SpoolWriter(paths, client=client, server=server)
 
     recorder = Recorder(tracker, open_spool or default_open, gate, warn)
     return Session(client, server, gate, redactor, tracker, recorder)
 
 
-def launch_fingerprints(redactor: Redactor, argv: list[str], env_names: list[str]) -> dict[str, str]:
+def launch_fingerprints(
+    redactor: Redactor, argv: list[str], env_names: list[str]
+) -> dict[str, str]:
     """Keyed fingerprints of the launch argv, and of argv plus the environment's variable names."""
     import json
 
     argv_json = json.dumps(argv, ensure_ascii=False)
     return {
         "argv_fingerprint": redactor.fingerprint(argv_json),
-        "server_fingerprint": redactor.fingerprint(json.dumps([argv, sorted(env_names)], ensure_ascii=False)),
+        "server_fingerprint": redactor.fingerprint(
+            json.dumps([argv, sorted(env_names)], ensure_ascii=False)
+        ),
     }

@@ -85,7 +85,7 @@ def _load_uncached(platform: Platform, warn: list[str]) -> dict[str, Any]:
     return {key: setting.value for key, setting in effective.settings.items()}
 
 
-class _Uncacheable(Exception):  # noqa: N818 - a control-flow carrier, not an error
+class _Uncacheable(Exception):
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__("uncacheable")
         self.settings = settings
@@ -127,6 +127,20 @@ def load_settings(paths: HardenerPaths, warn: list[str]) -> dict[str, Any]:
     except HardenerError as exc:
         warn.append(f"cannot cache the policy: {exc.message}")
     return settings
+
+
+def managed_only_settings(platform: Platform, warn: list[str]) -> dict[str, Any]:
+    """Defaults overlaid by the managed policy only (used when there is no state directory)."""
+    from hardener import policy as policy_module
+
+    try:
+        effective = policy_module.merge_sources(
+            policy_module.managed_sources(platform, user=platform.env.get("USER"))
+        )
+    except HardenerError as exc:
+        warn.append(f"managed policy ignored: {exc.message}")
+        effective = policy_module.EffectivePolicy.defaults()
+    return {key: setting.value for key, setting in effective.settings.items()}
 
 
 # --- fingerprint key -------------------------------------------------------------------------

@@ -36,13 +36,26 @@ def serve_denied(session: Session, proto_out: int, rule: str) -> int:
     """The server is denied by policy: answer every request with an error, never start it."""
     out = OutWriter(proto_out)
     session.recorder.start()
-    session.recorder.events(session.tracker.ensure_started() + [("policy.deny", {"what": "server", "name": session.server, "rule": rule})])
+    session.recorder.events(
+        [
+            *session.tracker.ensure_started(),
+            ("policy.deny", {"what": "server", "name": session.server, "rule": rule}),
+        ]
+    )
     message = (
         f"MCP server '{session.server}' is blocked by policy ({rule}). "
         "Ask your administrator to allow it (hardener policy: servers.allow / servers.deny)."
     )
     warn(f"hardener-shim: {message}")
-    answer_with_errors(0, out, session.recorder, code=CODE_DENIED, message=message, data={"rule": rule}, first_only=False)
+    answer_with_errors(
+        0,
+        out,
+        session.recorder,
+        code=CODE_DENIED,
+        message=message,
+        data={"rule": rule},
+        first_only=False,
+    )
     out.close()
     session.recorder.finish("denied", EXIT_DENIED)
     return EXIT_DENIED
@@ -54,7 +67,15 @@ def serve_unavailable(session: Session, proto_out: int, command: str, reason: st
     session.recorder.start()
     message = f"hardener-shim could not start MCP server '{session.server}': {reason}"
     warn(message)
-    answer_with_errors(0, out, session.recorder, code=CODE_UNAVAILABLE, message=message, data={"command": command}, first_only=True)
+    answer_with_errors(
+        0,
+        out,
+        session.recorder,
+        code=CODE_UNAVAILABLE,
+        message=message,
+        data={"command": command},
+        first_only=True,
+    )
     out.close()
     session.recorder.finish("error", EXIT_NOT_FOUND, {"error": reason})
     return EXIT_NOT_FOUND
@@ -79,12 +100,17 @@ class _Lifecycle:
         self.wake.set()
 
 
-def run_stdio(session: Session, proto_out: int, argv: list[str], resolved: child_mod.Resolved) -> int:
+def run_stdio(
+    session: Session, proto_out: int, argv: list[str], resolved: child_mod.Resolved
+) -> int:
     try:
         proc = child_mod.spawn(argv, resolved)
     except OSError as exc:
-        return serve_unavailable(session, proto_out, argv[0], f"cannot run '{argv[0]}': {exc.strerror or exc}")
-    assert proc.stdin is not None and proc.stdout is not None
+        return serve_unavailable(
+            session, proto_out, argv[0], f"cannot run '{argv[0]}': {exc.strerror or exc}"
+        )
+    assert proc.stdin is not None
+    assert proc.stdout is not None
     session.tracker.start_body["child_pid"] = proc.pid
     life = _Lifecycle(proc)
     to_child = OutWriter(proc.stdin.fileno(), owns_fd=False)
@@ -99,9 +125,32 @@ def run_stdio(session: Session, proto_out: int, argv: list[str], resolved: child
             proc.stdin.close()  # type: ignore[union-attr]
         life.on_eof(what)
 
-    c2s = Pump("c2s", 0, to_child, to_client, recorder, gated=lambda: gate.gates_c2s, check=gate.check_c2s, on_eof=c2s_eof)
-    s2c = Pump("s2c", proc.stdout.fileno(), to_client, to_child, recorder, gated=lambda: gate.gates_s2c, check=gate.check_s2c, on_eof=life.on_eof)
-    waiter = threading.Thread(target=lambda: (proc.wait(), life.wake.set()), name="hardener-wait", daemon=True)
+    c2s = Pump(
+        "c2s",
+        0,
+        to_child,
+        to_client,
+        recorder,
+        gated=lambda: gate.gates_c2s,
+        check=gate.check_c2s,
+        on_eof=c2s_eof,
+    )
+    s2c = Pump(
+        "s2c",
+        proc.stdout.fileno(),
+        to_client,
+        to_child,
+        recorder,
+        gated=lambda: gate.gates_s2c,
+        check=gate.check_s2c,
+        on_eof=life.on_eof,
+    )
+
+    def wait_child() -> None:
+        proc.wait()
+        life.wake.set()
+
+    waiter = threading.Thread(target=wait_child, name="hardener-wait", daemon=True)
     previous = _install_signals(life)
     try:
         s2c.start()
@@ -114,7 +163,9 @@ def run_stdio(session: Session, proto_out: int, argv: list[str], resolved: child
     to_child.close()
     to_client.close()
     code = proc.returncode
-    reason = "signal" if life.signalled else ("client_closed" if life.client_gone else "child_exited")
+    reason = (
+        "signal" if life.signalled else ("client_closed" if life.client_gone else "child_exited")
+    )
     extra = {"signal": life.signalled} if life.signalled else None
     recorder.finish(reason, code, extra)
     return child_mod.exit_status(code)
@@ -141,7 +192,9 @@ def _supervise(life: _Lifecycle) -> None:
                 child_mod.signal_child(proc, signal.SIGTERM)
                 stage, deadline = 1, now + GRACE
             elif stage == 1:
-                child_mod.signal_child(proc, signal.SIGKILL if sys.platform != "win32" else signal.SIGTERM)
+                child_mod.signal_child(
+                    proc, signal.SIGKILL if sys.platform != "win32" else signal.SIGTERM
+                )
                 stage, deadline = 2, now + GRACE
             else:
                 proc.wait()
@@ -164,7 +217,9 @@ def _install_signals(life: _Lifecycle) -> dict[int, Any]:
     previous: dict[int, Any] = {}
     if threading.current_thread() is not threading.main_thread():
         return previous
-    names = ["SIGINT", "SIGTERM", "SIGHUP"] if os.name != "nt" else ["SIGINT", "SIGTERM", "SIGBREAK"]
+    names = (
+        ["SIGINT", "SIGTERM", "SIGHUP"] if os.name != "nt" else ["SIGINT", "SIGTERM", "SIGBREAK"]
+    )
     for name in names:
         sig = getattr(signal, name, None)
         if sig is not None:

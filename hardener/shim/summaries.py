@@ -17,7 +17,9 @@ META_VERSION: Final = "io.modelcontextprotocol/protocolVersion"
 META_CLIENT_INFO: Final = "io.modelcontextprotocol/clientInfo"
 META_CLIENT_CAPS: Final = "io.modelcontextprotocol/clientCapabilities"
 META_SERVER_INFO: Final = "io.modelcontextprotocol/serverInfo"
-SERVER_REQUEST_METHODS: Final = frozenset({"sampling/createMessage", "elicitation/create", "roots/list"})
+SERVER_REQUEST_METHODS: Final = frozenset(
+    {"sampling/createMessage", "elicitation/create", "roots/list"}
+)
 #: Protocol versions that removed JSON-RPC batches (2025-03-26 allowed them).
 NO_BATCH_VERSIONS: Final = frozenset({"2025-06-18", "2025-11-25", "2026-07-28"})
 EXCERPT: Final = 200
@@ -26,7 +28,9 @@ TEXT_LIMIT: Final = 64 * 1024
 _ID = rb'(-?\d+(?:\.\d+)?|"(?:[^"\\]|\\.){0,256}")'
 _HEAD_ID = re.compile(rb'^\s*\{\s*(?:"jsonrpc"\s*:\s*"2\.0"\s*,\s*)?"id"\s*:\s*' + _ID)
 _TAIL_ID = re.compile(rb'"id"\s*:\s*' + _ID + rb'\s*(?:,\s*"jsonrpc"\s*:\s*"2\.0"\s*)?\}\s*$')
-_METHOD = re.compile(rb'^\s*\{\s*(?:"(?:jsonrpc|id)"\s*:\s*(?:"[^"]*"|-?\d+)\s*,\s*){0,2}"method"\s*:\s*"([^"\\]{1,200})"')
+_METHOD = re.compile(
+    rb'^\s*\{\s*(?:"(?:jsonrpc|id)"\s*:\s*(?:"[^"]*"|-?\d+)\s*,\s*){0,2}"method"\s*:\s*"([^"\\]{1,200})"'
+)
 
 
 def canonical(value: Any) -> bytes:
@@ -77,7 +81,11 @@ def tool_entry(tool: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
     for key in ("title", "description"):
         value = tool.get(key)
         if isinstance(value, str):
-            entry[key] = redactor.redact_text(value) if len(value) <= TEXT_LIMIT else redactor.marker("oversized", value)
+            entry[key] = (
+                redactor.redact_text(value)
+                if len(value) <= TEXT_LIMIT
+                else redactor.marker("oversized", value)
+            )
     for key in ("inputSchema", "outputSchema", "annotations", "execution", "_meta"):
         if key in tool:
             entry[key] = redactor.redact(tool[key], fingerprints=False).value
@@ -89,7 +97,8 @@ def server_request_summary(method: str, params: Any, redactor: Redactor) -> dict
     p = params if isinstance(params, dict) else {}
     summary: dict[str, Any] = {}
     if method == "sampling/createMessage":
-        messages = p.get("messages") if isinstance(p.get("messages"), list) else []
+        raw = p.get("messages")
+        messages: list[Any] = raw if isinstance(raw, list) else []
         summary["messages"] = len(messages)
         for key in ("maxTokens", "includeContext", "temperature"):
             if key in p:
@@ -99,7 +108,9 @@ def server_request_summary(method: str, params: Any, redactor: Redactor) -> dict
         texts = [
             m["content"]["text"]
             for m in messages
-            if isinstance(m, dict) and isinstance(m.get("content"), dict) and isinstance(m["content"].get("text"), str)
+            if isinstance(m, dict)
+            and isinstance(m.get("content"), dict)
+            and isinstance(m["content"].get("text"), str)
         ]
         if texts:
             summary["last_text"] = excerpt(texts[-1], redactor)
@@ -135,9 +146,13 @@ def result_fields(result: Any, redactor: Redactor) -> dict[str, Any]:
     fields["is_error"] = result.get("isError") is True
     content = result.get("content")
     if isinstance(content, list):
-        fields["content_types"] = sorted({str(c.get("type")) for c in content if isinstance(c, dict)})
+        fields["content_types"] = sorted(
+            {str(c.get("type")) for c in content if isinstance(c, dict)}
+        )
         found: set[str] = set()
-        texts = [c["text"] for c in content if isinstance(c, dict) and isinstance(c.get("text"), str)]
+        texts = [
+            c["text"] for c in content if isinstance(c, dict) and isinstance(c.get("text"), str)
+        ]
         excerpts = [excerpt(t, redactor, found) for t in texts]
         if excerpts:
             fields["result_excerpt"] = excerpts[0]

@@ -45,7 +45,9 @@ class SessionTracker:
     server_capabilities: Any = None
     instructions: str | None = None
     started: bool = False
-    counts: dict[str, int] = field(default_factory=lambda: {"c2s": 0, "s2c": 0, "anomalies": 0, "tool_calls": 0})
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"c2s": 0, "s2c": 0, "anomalies": 0, "tool_calls": 0}
+    )
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _tasks: dict[str, str] = field(default_factory=dict)  # task id -> tool
     _t0: float = 0.0
@@ -54,7 +56,14 @@ class SessionTracker:
         self._t0 = self.clock()
 
     # --- entry points ---------------------------------------------------------------------
-    def message(self, direction: str, msg: Any, size: int, at: float | None = None, note: dict[str, Any] | None = None) -> list[Event]:
+    def message(
+        self,
+        direction: str,
+        msg: Any,
+        size: int,
+        at: float | None = None,
+        note: dict[str, Any] | None = None,
+    ) -> list[Event]:
         """Events for one parsed line (a message or a batch)."""
         at = self.clock() if at is None else at
         out: list[Event] = []
@@ -66,7 +75,15 @@ class SessionTracker:
             return out
         return self._one(direction, msg, size, at, note)
 
-    def anomaly(self, direction: str, problem: str, *, size: int = 0, sha256: str | None = None, raw: bytes | None = None) -> list[Event]:
+    def anomaly(
+        self,
+        direction: str,
+        problem: str,
+        *,
+        size: int = 0,
+        sha256: str | None = None,
+        raw: bytes | None = None,
+    ) -> list[Event]:
         self.counts["anomalies"] += 1
         body: dict[str, Any] = {"direction": direction, "problem": problem, "size_bytes": size}
         if sha256:
@@ -75,31 +92,63 @@ class SessionTracker:
             body["excerpt"] = s.excerpt(raw[:4096].decode("utf-8", "replace"), self.redactor)
         return self._emit("protocol.anomaly", body)
 
-    def oversized(self, direction: str, ident: Any, method: str | None, size: int, sha256: str, at: float) -> list[Event]:
+    def oversized(
+        self, direction: str, *, ident: Any, method: str | None, size: int, sha256: str, at: float
+    ) -> list[Event]:
         """A line too large to parse: match it to its request by id when the id could be read."""
         key = s.id_key(ident) if ident is not None else None
-        if direction == "s2c" and key in self._pending and method is None:
-            pending = self._pending.pop(key)  # type: ignore[arg-type]
+        if direction == "s2c" and key is not None and key in self._pending and method is None:
+            pending = self._pending.pop(key)
             if pending.method == "tools/call":
-                body = {"id": ident, "tool": pending.tool, "status": "ok", "duration_ms": _ms(at - pending.started), "size_bytes": size, "sha256": sha256, "parsed": False}
+                body = {
+                    "id": ident,
+                    "tool": pending.tool,
+                    "status": "ok",
+                    "duration_ms": _ms(at - pending.started),
+                    "size_bytes": size,
+                    "sha256": sha256,
+                    "parsed": False,
+                }
                 return self._emit("tool.result", body)
             return []
         if direction == "c2s" and method == "tools/call":
             self.counts["tool_calls"] += 1
             if ident is not None:
                 self._pending[s.id_key(ident)] = _Pending("tools/call", at)
-            body = {"id": ident, "tool": None, "size_bytes": size, "sha256": sha256, "parsed": False}
+            body = {
+                "id": ident,
+                "tool": None,
+                "size_bytes": size,
+                "sha256": sha256,
+                "parsed": False,
+            }
             return self._emit("tool.call", body)
         return self.anomaly(direction, "oversized_unparsed", size=size, sha256=sha256)
 
-    def finish(self, reason: str, exit_code: int | None, extra: dict[str, Any] | None = None) -> list[Event]:
+    def finish(
+        self, reason: str, exit_code: int | None, extra: dict[str, Any] | None = None
+    ) -> list[Event]:
         """Events that close the session: no-response results, then ``session.end``."""
         out: list[Event] = []
         for key, pending in list(self._pending.items()):
             if pending.method == "tools/call":
-                out += self._emit("tool.result", {"id": _unkey(key), "tool": pending.tool, "status": "no-response", "duration_ms": _ms(self.clock() - pending.started)})
+                out += self._emit(
+                    "tool.result",
+                    {
+                        "id": _unkey(key),
+                        "tool": pending.tool,
+                        "status": "no-response",
+                        "duration_ms": _ms(self.clock() - pending.started),
+                    },
+                )
         self._pending.clear()
-        body = {"reason": reason, "exit_code": exit_code, "duration_ms": _ms(self.clock() - self._t0), "counts": dict(self.counts), **(extra or {})}
+        body = {
+            "reason": reason,
+            "exit_code": exit_code,
+            "duration_ms": _ms(self.clock() - self._t0),
+            "counts": dict(self.counts),
+            **(extra or {}),
+        }
         return out + self._emit("session.end", body)
 
     def ensure_started(self) -> list[Event]:
@@ -107,13 +156,18 @@ class SessionTracker:
             return []
         self.started = True
         body = dict(self.start_body)
-        body.update({
-            "protocol_era": self.era,
-            "protocol_version": self.version,
-            "client_info": self.client_info,
-            "server_info": self.server_info,
-            "capabilities": {"client": self.client_capabilities, "server": self.server_capabilities},
-        })
+        body.update(
+            {
+                "protocol_era": self.era,
+                "protocol_version": self.version,
+                "client_info": self.client_info,
+                "server_info": self.server_info,
+                "capabilities": {
+                    "client": self.client_capabilities,
+                    "server": self.server_capabilities,
+                },
+            }
+        )
         if self.instructions is not None:
             body["instructions"] = s.excerpt(self.instructions, self.redactor)
             body["instructions_hash"] = s.sha256_of(self.instructions)
@@ -123,14 +177,16 @@ class SessionTracker:
         return [*self.ensure_started(), (kind, body)]
 
     # --- dispatch -------------------------------------------------------------------------
-    def _one(self, direction: str, msg: Any, size: int, at: float, note: dict[str, Any] | None) -> list[Event]:
+    def _one(
+        self, direction: str, msg: Any, size: int, at: float, note: dict[str, Any] | None
+    ) -> list[Event]:
         if not isinstance(msg, dict):
             return self.anomaly(direction, "not_an_object", size=size)
         self.counts[direction] += 1
         method = msg.get("method")
         if isinstance(method, str):
             if "id" in msg:
-                return self._request(direction, msg, method, size, at, note)
+                return self._request(direction, msg, method, size=size, at=at, note=note)
             return self._notification(direction, msg, method, at)
         if "result" in msg or "error" in msg:
             if direction == "s2c":
@@ -140,23 +196,50 @@ class SessionTracker:
             return self.anomaly(direction, "not_jsonrpc", size=size)
         return []
 
-    def _request(self, direction: str, msg: dict[str, Any], method: str, size: int, at: float, note: dict[str, Any] | None) -> list[Event]:
+    def _request(
+        self,
+        direction: str,
+        msg: dict[str, Any],
+        method: str,
+        *,
+        size: int,
+        at: float,
+        note: dict[str, Any] | None,
+    ) -> list[Event]:
         params = msg.get("params")
         ident = msg.get("id")
         if direction == "s2c":
             if method in s.SERVER_REQUEST_METHODS:
                 denied = bool(note and note.get("denied"))
-                body = {"method": method, "via": "request", "id": ident, "summary": s.server_request_summary(method, params, self.redactor), "decision": "denied" if denied else "forwarded"}
-                out = self._emit("server.request", body)
+                body = {
+                    "method": method,
+                    "via": "request",
+                    "id": ident,
+                    "summary": s.server_request_summary(method, params, self.redactor),
+                    "decision": "denied" if denied else "forwarded",
+                }
+                emitted = self._emit("server.request", body)
                 if denied and note:
-                    out += self._emit("policy.deny", {"what": method.split("/")[0], "name": method, "rule": note.get("rule"), "id": ident})
-                return out
+                    emitted += self._emit(
+                        "policy.deny",
+                        {
+                            "what": method.split("/", maxsplit=1)[0],
+                            "name": method,
+                            "rule": note.get("rule"),
+                            "id": ident,
+                        },
+                    )
+                return emitted
             return []
         meta = s.meta_of(params)
         pending = _Pending(method, at)
         if method == "initialize" and isinstance(params, dict):
             self.era = "2025"
-            self.version = params.get("protocolVersion") if isinstance(params.get("protocolVersion"), str) else None
+            self.version = (
+                params.get("protocolVersion")
+                if isinstance(params.get("protocolVersion"), str)
+                else None
+            )
             self.client_info = params.get("clientInfo")
             self.client_capabilities = params.get("capabilities")
         elif isinstance(meta.get(s.META_VERSION), str):
@@ -172,21 +255,49 @@ class SessionTracker:
             pending.tool = self._tasks.get(p["taskId"])
             pending.method = "tasks/result"
         elif method == "resources/read":
-            out += self._emit("resource.read", {"id": ident, "uri": self.redactor.redact_text(str(p.get("uri", ""))), "traceparent": s.traceparent_of(params)})
+            out += self._emit(
+                "resource.read",
+                {
+                    "id": ident,
+                    "uri": self.redactor.redact_text(str(p.get("uri", ""))),
+                    "traceparent": s.traceparent_of(params),
+                },
+            )
         elif method == "prompts/get":
             args = self.redactor.redact(p.get("arguments") or {}, fingerprints=False)
-            out += self._emit("prompt.get", {"id": ident, "name": p.get("name"), "arguments": args.value, "traceparent": s.traceparent_of(params)})
+            out += self._emit(
+                "prompt.get",
+                {
+                    "id": ident,
+                    "name": p.get("name"),
+                    "arguments": args.value,
+                    "traceparent": s.traceparent_of(params),
+                },
+            )
         if not (note and note.get("denied")):
             self._pending[s.id_key(ident)] = pending
         return out
 
-    def _tool_call(self, msg: dict[str, Any], p: dict[str, Any], pending: _Pending, size: int, note: dict[str, Any] | None) -> list[Event]:
+    def _tool_call(
+        self,
+        msg: dict[str, Any],
+        p: dict[str, Any],
+        pending: _Pending,
+        size: int,
+        note: dict[str, Any] | None,
+    ) -> list[Event]:
         self.counts["tool_calls"] += 1
         tool = p.get("name") if isinstance(p.get("name"), str) else None
         pending.tool = tool
         pending.task = isinstance(p.get("task"), dict)
         redaction = self.redactor.redact(p.get("arguments") if "arguments" in p else {})
-        body: dict[str, Any] = {"id": msg.get("id"), "tool": tool, "arguments": redaction.value, "fingerprints": redaction.fingerprints, "size_bytes": size}
+        body: dict[str, Any] = {
+            "id": msg.get("id"),
+            "tool": tool,
+            "arguments": redaction.value,
+            "fingerprints": redaction.fingerprints,
+            "size_bytes": size,
+        }
         if redaction.found:
             body["secrets"] = redaction.found
         if (tp := s.traceparent_of(p)) is not None:
@@ -201,21 +312,51 @@ class SessionTracker:
             body["would_deny"] = note["would_deny"]
         out = self._emit("tool.call", body)
         if note and note.get("denied"):
-            out += self._emit("policy.deny", {"what": note.get("what", "tool"), "name": tool, "rule": note.get("rule"), "id": msg.get("id")})
-            out += self._emit("tool.result", {"id": msg.get("id"), "tool": tool, "status": "denied", "duration_ms": 0.0, "error_code": note.get("code")})
+            out += self._emit(
+                "policy.deny",
+                {
+                    "what": note.get("what", "tool"),
+                    "name": tool,
+                    "rule": note.get("rule"),
+                    "id": msg.get("id"),
+                },
+            )
+            out += self._emit(
+                "tool.result",
+                {
+                    "id": msg.get("id"),
+                    "tool": tool,
+                    "status": "denied",
+                    "duration_ms": 0.0,
+                    "error_code": note.get("code"),
+                },
+            )
         return out
 
-    def _notification(self, direction: str, msg: dict[str, Any], method: str, at: float) -> list[Event]:
+    def _notification(
+        self, direction: str, msg: dict[str, Any], method: str, at: float
+    ) -> list[Event]:
         if direction == "c2s" and method == "notifications/cancelled":
-            params = msg.get("params") if isinstance(msg.get("params"), dict) else {}
+            raw = msg.get("params")
+            params: dict[str, Any] = raw if isinstance(raw, dict) else {}
             key = s.id_key(params.get("requestId"))
             pending = self._pending.get(key)
             if pending is not None and pending.method == "tools/call":
                 del self._pending[key]
-                return self._emit("tool.result", {"id": params.get("requestId"), "tool": pending.tool, "status": "cancelled", "duration_ms": _ms(at - pending.started)})
+                return self._emit(
+                    "tool.result",
+                    {
+                        "id": params.get("requestId"),
+                        "tool": pending.tool,
+                        "status": "cancelled",
+                        "duration_ms": _ms(at - pending.started),
+                    },
+                )
         return []
 
-    def _response(self, msg: dict[str, Any], size: int, at: float, note: dict[str, Any] | None) -> list[Event]:
+    def _response(
+        self, msg: dict[str, Any], size: int, at: float, note: dict[str, Any] | None
+    ) -> list[Event]:
         pending = self._pending.pop(s.id_key(msg.get("id")), None)
         if pending is None:
             return []
@@ -246,25 +387,71 @@ class SessionTracker:
             out += self._input_required(msg, result, pending, note)
         if pending.method in ("tools/call", "tasks/result"):
             out += self._tool_result(msg, pending, size, at, note)
-        elif pending.method == "tools/list" and ok and isinstance(result, dict) and isinstance(result.get("tools"), list):
+        elif (
+            pending.method == "tools/list"
+            and ok
+            and isinstance(result, dict)
+            and isinstance(result.get("tools"), list)
+        ):
             out += self._tools_list(result, note)
         return out
 
-    def _input_required(self, msg: dict[str, Any], result: dict[str, Any], pending: _Pending, note: dict[str, Any] | None) -> list[Event]:
+    def _input_required(
+        self,
+        msg: dict[str, Any],
+        result: dict[str, Any],
+        pending: _Pending,
+        note: dict[str, Any] | None,
+    ) -> list[Event]:
         out: list[Event] = []
         requests = result.get("inputRequests")
         denied = (note or {}).get("denied_inputs", {})
         if isinstance(requests, dict):
             for key, request in requests.items():
                 method = request.get("method") if isinstance(request, dict) else None
-                body = {"method": method, "via": "input_required", "id": key, "in_reply_to": {"id": msg.get("id"), "method": pending.method, "tool": pending.tool}, "summary": s.server_request_summary(str(method), request.get("params") if isinstance(request, dict) else None, self.redactor), "decision": "denied" if key in denied else "forwarded"}
+                body = {
+                    "method": method,
+                    "via": "input_required",
+                    "id": key,
+                    "in_reply_to": {
+                        "id": msg.get("id"),
+                        "method": pending.method,
+                        "tool": pending.tool,
+                    },
+                    "summary": s.server_request_summary(
+                        str(method),
+                        request.get("params") if isinstance(request, dict) else None,
+                        self.redactor,
+                    ),
+                    "decision": "denied" if key in denied else "forwarded",
+                }
                 out += self._emit("server.request", body)
                 if key in denied:
-                    out += self._emit("policy.deny", {"what": str(method).split("/")[0], "name": method, "rule": denied[key], "id": key})
+                    out += self._emit(
+                        "policy.deny",
+                        {
+                            "what": str(method).split("/")[0],
+                            "name": method,
+                            "rule": denied[key],
+                            "id": key,
+                        },
+                    )
         return out
 
-    def _tool_result(self, msg: dict[str, Any], pending: _Pending, size: int, at: float, note: dict[str, Any] | None) -> list[Event]:
-        body: dict[str, Any] = {"id": msg.get("id"), "tool": pending.tool, "duration_ms": _ms(at - pending.started), "size_bytes": size}
+    def _tool_result(
+        self,
+        msg: dict[str, Any],
+        pending: _Pending,
+        size: int,
+        at: float,
+        note: dict[str, Any] | None,
+    ) -> list[Event]:
+        body: dict[str, Any] = {
+            "id": msg.get("id"),
+            "tool": pending.tool,
+            "duration_ms": _ms(at - pending.started),
+            "size_bytes": size,
+        }
         if pending.method == "tasks/result":
             body["via"] = "tasks/result"
         error = msg.get("error")
@@ -289,7 +476,10 @@ class SessionTracker:
 
     def _tools_list(self, result: dict[str, Any], note: dict[str, Any] | None) -> list[Event]:
         tools = [s.tool_entry(t, self.redactor) for t in result["tools"] if isinstance(t, dict)]
-        body: dict[str, Any] = {"tools": tools, "server_hash": s.sha256_of(sorted((str(t["name"]), t["hash"]) for t in tools))}
+        body: dict[str, Any] = {
+            "tools": tools,
+            "server_hash": s.sha256_of(sorted((str(t["name"]), t["hash"]) for t in tools)),
+        }
         if isinstance(result.get("nextCursor"), str):
             body["next_cursor"] = result["nextCursor"]
         if self.instructions is not None:
