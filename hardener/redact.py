@@ -43,8 +43,8 @@ _SECRET_KEY = re.compile(
 )
 #: Key names that contain a secret word but are counts or settings, not secrets.
 _NOT_SECRET_KEY = re.compile(
-    r"^(max|min|num|total|count|n)?tokens?(count|limit|usage|s)?$|^(max|min|num|total)"
-    r"|tokenizer|tokentype|^tokens$|secretname$|passwordpolicy"
+    r"^(max|min|num|total|count|n|output|input|completion|prompt)tokens?$"
+    r"|^tokens?(count|limit|usage|type|s)$|^tokens$|tokenizer|secretname$|passwordpolicy"
 )
 
 #: Secret formats, by name. Each pattern matches the secret itself (group ``s`` when only part of

@@ -77,14 +77,15 @@ class LineAssembler:
             return
         if self._hasher is None:  # crossing the limit: switch to streaming
             self._hasher = hashlib.sha256()
-            whole = b"".join(self._parts)
+            whole = b"".join([*self._parts, piece])
             self._parts = []
             self._head = whole[:WINDOW]
             self._hasher.update(whole)
-            self._hasher.update(piece)
-            self._tail = (whole + piece)[-WINDOW:]
+            self._tail = whole[-WINDOW:]
             return
         self._hasher.update(piece)
+        if len(self._head) < WINDOW:
+            self._head += piece[: WINDOW - len(self._head)]
         self._tail = (self._tail + piece)[-WINDOW:] if len(piece) < WINDOW else piece[-WINDOW:]
 
     def _take(self, *, terminated: bool) -> Line:

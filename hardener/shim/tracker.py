@@ -254,26 +254,19 @@ class SessionTracker:
         elif method == "tasks/result" and isinstance(p.get("taskId"), str):
             pending.tool = self._tasks.get(p["taskId"])
             pending.method = "tasks/result"
-        elif method == "resources/read":
-            out += self._emit(
-                "resource.read",
-                {
-                    "id": ident,
-                    "uri": self.redactor.redact_text(str(p.get("uri", ""))),
-                    "traceparent": s.traceparent_of(params),
-                },
-            )
-        elif method == "prompts/get":
-            args = self.redactor.redact(p.get("arguments") or {}, fingerprints=False)
-            out += self._emit(
-                "prompt.get",
-                {
-                    "id": ident,
-                    "name": p.get("name"),
-                    "arguments": args.value,
-                    "traceparent": s.traceparent_of(params),
-                },
-            )
+        elif method in ("resources/read", "prompts/get"):
+            body: dict[str, Any] = {"id": ident}
+            if method == "resources/read":
+                body["uri"] = self.redactor.redact_text(str(p.get("uri", "")))
+            else:
+                body["name"] = p.get("name")
+                body["arguments"] = self.redactor.redact(
+                    p.get("arguments") or {}, fingerprints=False
+                ).value
+            if (trace := s.traceparent_of(params)) is not None:
+                body["traceparent"] = trace
+            kind = "resource.read" if method == "resources/read" else "prompt.get"
+            out += self._emit(kind, body)
         if not (note and note.get("denied")):
             self._pending[s.id_key(ident)] = pending
         return out
