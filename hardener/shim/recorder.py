@@ -149,11 +149,13 @@ class Recorder:
             return
         try:
             msg = json.loads(data)
-        except UnicodeDecodeError:
-            self._write(self.tracker.anomaly(direction, "not_utf8", size=line.size, raw=data))
-            return
         except ValueError:
-            self._write(self.tracker.anomaly(direction, "invalid_json", size=line.size, raw=data))
+            try:
+                data.decode("utf-8")
+                problem = "invalid_json"
+            except UnicodeDecodeError:
+                problem = "not_utf8"
+            self._write(self.tracker.anomaly(direction, problem, size=line.size, raw=data))
             return
         if not line.terminated:
             self._write(self.tracker.anomaly(direction, "missing_final_newline", size=line.size))
