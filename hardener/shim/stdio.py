@@ -206,7 +206,8 @@ def _drain_and_reap(proc: subprocess.Popen[bytes], s2c: threading.Thread) -> Non
     if child_mod.group_alive(proc):
         child_mod.signal_child(proc, signal.SIGTERM)
         end = time.monotonic() + GRACE
-        while child_mod.group_alive(proc) and time.monotonic() < end:
+        # The pipe closing means whatever held it is gone (zombies still count in the group).
+        while s2c.is_alive() and child_mod.group_alive(proc) and time.monotonic() < end:
             s2c.join(0.05)
         if child_mod.group_alive(proc) and sys.platform != "win32":
             child_mod.signal_child(proc, signal.SIGKILL)
