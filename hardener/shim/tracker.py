@@ -255,18 +255,18 @@ class SessionTracker:
             pending.tool = self._tasks.get(p["taskId"])
             pending.method = "tasks/result"
         elif method in ("resources/read", "prompts/get"):
-            body: dict[str, Any] = {"id": ident}
+            read: dict[str, Any] = {"id": ident}
             if method == "resources/read":
-                body["uri"] = self.redactor.redact_text(str(p.get("uri", "")))
+                read["uri"] = self.redactor.redact_text(str(p.get("uri", "")))
             else:
-                body["name"] = p.get("name")
-                body["arguments"] = self.redactor.redact(
+                read["name"] = p.get("name")
+                read["arguments"] = self.redactor.redact(
                     p.get("arguments") or {}, fingerprints=False
                 ).value
             if (trace := s.traceparent_of(params)) is not None:
-                body["traceparent"] = trace
+                read["traceparent"] = trace
             kind = "resource.read" if method == "resources/read" else "prompt.get"
-            out += self._emit(kind, body)
+            out += self._emit(kind, read)
         if not (note and note.get("denied")):
             self._pending[s.id_key(ident)] = pending
         return out

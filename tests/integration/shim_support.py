@@ -19,7 +19,9 @@ import psutil
 from hardener.policy import load_schema
 
 TESTS = Path(__file__).resolve().parent.parent
-EVERYTHING = TESTS / "node_modules" / "@modelcontextprotocol" / "server-everything" / "dist" / "index.js"
+EVERYTHING = (
+    TESTS / "node_modules" / "@modelcontextprotocol" / "server-everything" / "dist" / "index.js"
+)
 NODE = shutil.which("node") or "node"
 TIME_SERVER = [sys.executable, "-m", "mcp_server_time"]
 EVERYTHING_SERVER = [NODE, str(EVERYTHING), "stdio"]
@@ -27,11 +29,23 @@ RAW_ECHO = [sys.executable, str(Path(__file__).resolve().parent / "raw_echo_serv
 
 
 def require_everything() -> None:
-    assert EVERYTHING.exists(), "run 'npm ci' in tests/ (scripts/test does) to install the MCP test servers"
+    assert EVERYTHING.exists(), (
+        "run 'npm ci' in tests/ (scripts/test does) to install the MCP test servers"
+    )
 
 
 def shim(*command: str, client: str = "test", server: str = "x") -> list[str]:
-    return [sys.executable, "-m", "hardener.shim", "--client", client, "--server", server, "--", *command]
+    return [
+        sys.executable,
+        "-m",
+        "hardener.shim",
+        "--client",
+        client,
+        "--server",
+        server,
+        "--",
+        *command,
+    ]
 
 
 def env_for(home: Path, **extra: str) -> dict[str, str]:
@@ -44,8 +58,17 @@ def env_for(home: Path, **extra: str) -> dict[str, str]:
 class RawPeer:
     """A client speaking raw bytes to a process (the shim or a server) over its stdio."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], *, read_lines: bool = True, **popen: Any) -> None:
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, **popen)
+    def __init__(
+        self, argv: list[str], env: dict[str, str], *, read_lines: bool = True, **popen: Any
+    ) -> None:
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            **popen,
+        )
         self.lines: queue.Queue[bytes | None] = queue.Queue()
         self.stderr = b""
         if read_lines:
@@ -72,7 +95,9 @@ class RawPeer:
     def read_line(self, timeout: float = 30.0) -> bytes | None:
         return self.lines.get(timeout=timeout)
 
-    def request(self, method: str, params: dict[str, Any] | None = None, timeout: float = 30.0) -> tuple[dict[str, Any], list[bytes]]:
+    def request(
+        self, method: str, params: dict[str, Any] | None = None, timeout: float = 30.0
+    ) -> tuple[dict[str, Any], list[bytes]]:
         """Send a request and return its response and every line received meanwhile."""
         self._id += 1
         ident = self._id
@@ -91,8 +116,17 @@ class RawPeer:
             if isinstance(msg, dict) and msg.get("id") == ident and "method" not in msg:
                 return msg, seen
 
-    def initialize(self, version: str = "2025-11-25", capabilities: dict[str, Any] | None = None) -> dict[str, Any]:
-        answer, _ = self.request("initialize", {"protocolVersion": version, "capabilities": capabilities or {}, "clientInfo": {"name": "raw-test", "version": "1"}})
+    def initialize(
+        self, version: str = "2025-11-25", capabilities: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        answer, _ = self.request(
+            "initialize",
+            {
+                "protocolVersion": version,
+                "capabilities": capabilities or {},
+                "clientInfo": {"name": "raw-test", "version": "1"},
+            },
+        )
         self.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
         return answer
 

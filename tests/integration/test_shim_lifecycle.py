@@ -12,10 +12,24 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.integration.shim_support import RAW_ECHO, RawPeer, alive, env_for, kinds, of_kind, shim, spool_events
+from tests.integration.shim_support import (
+    RAW_ECHO,
+    RawPeer,
+    alive,
+    env_for,
+    kinds,
+    of_kind,
+    shim,
+    spool_events,
+)
 
 pytestmark = pytest.mark.slow
-CALL = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "slow", "arguments": {}}}
+CALL = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "tools/call",
+    "params": {"name": "slow", "arguments": {}},
+}
 
 
 def _started(peer: RawPeer, expect: int = 1) -> list[psutil.Process]:
@@ -90,7 +104,9 @@ def test_a_child_exiting_mid_call_gives_no_response_and_its_exit_code(sandbox_ho
 
 
 @pytest.mark.timeout(60)
-def test_the_client_vanishing_by_sigkill_ends_everything(sandbox_home: Path, tmp_path: Path) -> None:
+def test_the_client_vanishing_by_sigkill_ends_everything(
+    sandbox_home: Path, tmp_path: Path
+) -> None:
     """A client killed with SIGKILL: its pipes close, the shim sees EOF and cleans up."""
     pid_file = tmp_path / "shim.pid"
     code = (
@@ -117,8 +133,17 @@ def test_the_client_vanishing_by_sigkill_ends_everything(sandbox_home: Path, tmp
 
 @pytest.mark.timeout(60)
 def test_command_not_found_answers_the_first_request(sandbox_home: Path) -> None:
-    peer = RawPeer(shim("no-such-mcp-server-xyz", "--flag"), env_for(sandbox_home, PATH="/usr/bin:/bin"))
-    answer, _ = peer.request("initialize", {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
+    peer = RawPeer(
+        shim("no-such-mcp-server-xyz", "--flag"), env_for(sandbox_home, PATH="/usr/bin:/bin")
+    )
+    answer, _ = peer.request(
+        "initialize",
+        {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        },
+    )
     assert "no-such-mcp-server-xyz" in answer["error"]["message"]
     assert answer["error"]["data"] == {"command": "no-such-mcp-server-xyz"}
     assert peer.wait() == 127

@@ -59,7 +59,11 @@ def test_odd_bytes_pass_unchanged_and_are_recorded_as_anomalies(sandbox_home: Pa
 @pytest.mark.timeout(120)
 def test_a_100_mb_line_passes_unchanged(sandbox_home: Path) -> None:
     blob = b"x" * (100 * 1024 * 1024)
-    line = b'{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"big","arguments":{"blob":"' + blob + b'"}}}\n'
+    line = (
+        b'{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"big","arguments":{"blob":"'
+        + blob
+        + b'"}}}\n'
+    )
     small = b'{"jsonrpc":"2.0","id":43,"method":"tools/call","params":{"name":"after"}}\n'
     received = _echo_through(sandbox_home, line + small, chunk=1 << 20)
     assert len(received) == len(line + small)
@@ -74,7 +78,18 @@ def test_a_100_mb_line_passes_unchanged(sandbox_home: Path) -> None:
 
 @pytest.mark.timeout(60)
 def test_many_messages_in_one_write_and_pipelined_requests(sandbox_home: Path) -> None:
-    lines = b"".join(json.dumps({"jsonrpc": "2.0", "id": i, "method": "tools/call", "params": {"name": "echo", "arguments": {"i": i}}}).encode() + b"\n" for i in range(500))
+    lines = b"".join(
+        json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": i,
+                "method": "tools/call",
+                "params": {"name": "echo", "arguments": {"i": i}},
+            }
+        ).encode()
+        + b"\n"
+        for i in range(500)
+    )
     assert _echo_through(sandbox_home, lines, chunk=len(lines)) == lines
     calls = of_kind(spool_events(sandbox_home), "tool.call")
     assert [c["id"] for c in calls] == list(range(500))
@@ -89,5 +104,8 @@ def test_garbage_from_the_child_is_relayed_and_recorded(sandbox_home: Path) -> N
     assert peer.wait() == 0
     events = spool_events(sandbox_home)
     anomalies = of_kind(events, "protocol.anomaly")
-    assert {(a["direction"], a["problem"]) for a in anomalies} == {("s2c", "invalid_json"), ("s2c", "not_utf8")}
+    assert {(a["direction"], a["problem"]) for a in anomalies} == {
+        ("s2c", "invalid_json"),
+        ("s2c", "not_utf8"),
+    }
     assert events[-1]["kind"] == "session.end"

@@ -35,15 +35,21 @@ def _params(argv: list[str], home: Path) -> StdioServerParameters:
     return StdioServerParameters(command=argv[0], args=argv[1:], env=env_for(home))
 
 
-async def _sampling(context: Any, params: types.CreateMessageRequestParams) -> types.CreateMessageResult:
-    return types.CreateMessageResult(role="assistant", content=types.TextContent(type="text", text="Paris"), model="test-model")
+async def _sampling(
+    context: Any, params: types.CreateMessageRequestParams
+) -> types.CreateMessageResult:
+    return types.CreateMessageResult(
+        role="assistant", content=types.TextContent(type="text", text="Paris"), model="test-model"
+    )
 
 
 async def _roots(context: Any) -> types.ListRootsResult:
     return types.ListRootsResult(roots=[types.Root(uri="file:///work/project", name="project")])
 
 
-async def _session(argv: list[str], home: Path, calls: list[tuple[str, dict[str, Any]]], **client: Any) -> dict[str, Any]:
+async def _session(
+    argv: list[str], home: Path, calls: list[tuple[str, dict[str, Any]]], **client: Any
+) -> dict[str, Any]:
     async with Client(_params(argv, home), **client) as session:
         tools = await session.list_tools()
         results = [(await session.call_tool(name, args)).model_dump() for name, args in calls]
@@ -51,7 +57,9 @@ async def _session(argv: list[str], home: Path, calls: list[tuple[str, dict[str,
     return {"tools": tools.model_dump(), "results": results, "server": info}
 
 
-def _both(home: Path, server: list[str], calls: list[tuple[str, dict[str, Any]]], **client: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def _both(
+    home: Path, server: list[str], calls: list[tuple[str, dict[str, Any]]], **client: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
     direct = asyncio.run(_session(server, home, calls, **client))
     through = asyncio.run(_session(shim(*server, server="srv"), home, calls, **client))
     return direct, through
@@ -59,7 +67,13 @@ def _both(home: Path, server: list[str], calls: list[tuple[str, dict[str, Any]]]
 
 @pytest.mark.timeout(90)
 def test_time_server_2026_era_is_identical_through_the_shim(sandbox_home: Path) -> None:
-    calls = [("convert_time", {"source_timezone": "Europe/Paris", "time": "12:00", "target_timezone": "Asia/Tokyo"}), ("get_current_time", {"timezone": "Mars/Olympus"})]
+    calls = [
+        (
+            "convert_time",
+            {"source_timezone": "Europe/Paris", "time": "12:00", "target_timezone": "Asia/Tokyo"},
+        ),
+        ("get_current_time", {"timezone": "Mars/Olympus"}),
+    ]
     direct, through = _both(sandbox_home, TIME_SERVER, calls)
     assert through["tools"] == direct["tools"]
     assert through["results"] == direct["results"]
@@ -71,7 +85,10 @@ def test_time_server_2026_era_is_identical_through_the_shim(sandbox_home: Path) 
     assert start["protocol_version"] == "2026-07-28"
     assert start["server_info"]["name"] == "mcp-time"
     assert start["argv"] == [sys.executable, "-m", "mcp_server_time"]
-    assert [t["name"] for t in of_kind(events, "tools.list")[0]["tools"]] == ["get_current_time", "convert_time"]
+    assert [t["name"] for t in of_kind(events, "tools.list")[0]["tools"]] == [
+        "get_current_time",
+        "convert_time",
+    ]
     calls_seen = of_kind(events, "tool.call")
     assert [c["tool"] for c in calls_seen] == ["convert_time", "get_current_time"]
     assert [r["status"] for r in of_kind(events, "tool.result")] == ["ok", "error"]
@@ -88,7 +105,13 @@ def test_everything_server_legacy_era_with_sampling_and_roots(sandbox_home: Path
         ("trigger-sampling-request", {"prompt": "capital of France?", "maxTokens": 10}),
         ("get-roots-list", {}),
     ]
-    direct, through = _both(sandbox_home, EVERYTHING_SERVER, calls, sampling_callback=_sampling, list_roots_callback=_roots)
+    direct, through = _both(
+        sandbox_home,
+        EVERYTHING_SERVER,
+        calls,
+        sampling_callback=_sampling,
+        list_roots_callback=_roots,
+    )
     assert through == direct
     events = spool_events(sandbox_home)
     start = events[0]["body"]
@@ -125,12 +148,30 @@ def test_ten_megabyte_arguments_and_results(sandbox_home: Path) -> None:
 
 def _raw_script(peer: RawPeer) -> list[bytes]:
     seen: list[bytes] = []
-    answer, lines = peer.request("initialize", {"protocolVersion": "2025-03-26", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}})
+    _, lines = peer.request(
+        "initialize",
+        {
+            "protocolVersion": "2025-03-26",
+            "capabilities": {},
+            "clientInfo": {"name": "raw", "version": "1"},
+        },
+    )
     seen += lines
     peer.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
     _, lines = peer.request("tools/list")
     seen += [line for line in lines if b"list_changed" not in line]
-    batch = b"".join(json.dumps({"jsonrpc": "2.0", "id": i, "method": "tools/call", "params": {"name": "echo", "arguments": {"message": f"n{i}"}}}).encode() + b"\n" for i in range(200))
+    batch = b"".join(
+        json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": i,
+                "method": "tools/call",
+                "params": {"name": "echo", "arguments": {"message": f"n{i}"}},
+            }
+        ).encode()
+        + b"\n"
+        for i in range(200)
+    )
     peer.send(batch)
     replies = []
     while len(replies) < 200:
@@ -165,7 +206,24 @@ def test_raw_2026_requests_are_byte_identical(sandbox_home: Path) -> None:
 
     def script(peer: RawPeer) -> list[bytes]:
         out = []
-        for method, params in [("server/discover", {"_meta": META}), ("tools/call", {"name": "convert_time", "arguments": {"source_timezone": "UTC", "time": "08:15", "target_timezone": "Europe/Berlin"}, "_meta": {**META, "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}})]:
+        for method, params in [
+            ("server/discover", {"_meta": META}),
+            (
+                "tools/call",
+                {
+                    "name": "convert_time",
+                    "arguments": {
+                        "source_timezone": "UTC",
+                        "time": "08:15",
+                        "target_timezone": "Europe/Berlin",
+                    },
+                    "_meta": {
+                        **META,
+                        "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                    },
+                },
+            ),
+        ]:
             _, lines = peer.request(method, params)
             out += lines
         peer.close_stdin()
@@ -174,7 +232,10 @@ def test_raw_2026_requests_are_byte_identical(sandbox_home: Path) -> None:
 
     assert script(RawPeer(shim(*TIME_SERVER), env)) == script(RawPeer(TIME_SERVER, env))
     events = spool_events(sandbox_home)
-    assert of_kind(events, "tool.call")[0]["traceparent"] == "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    assert (
+        of_kind(events, "tool.call")[0]["traceparent"]
+        == "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    )
     assert events[0]["body"]["protocol_era"] == "2026"
 
 
@@ -183,9 +244,26 @@ def test_cancellation_is_recorded(sandbox_home: Path) -> None:
     require_everything()
     peer = RawPeer(shim(*EVERYTHING_SERVER), env_for(sandbox_home))
     peer.initialize()
-    peer.send({"jsonrpc": "2.0", "id": 77, "method": "tools/call", "params": {"name": "trigger-long-running-operation", "arguments": {"duration": 30, "steps": 30}, "_meta": {"progressToken": 1}}})
+    peer.send(
+        {
+            "jsonrpc": "2.0",
+            "id": 77,
+            "method": "tools/call",
+            "params": {
+                "name": "trigger-long-running-operation",
+                "arguments": {"duration": 30, "steps": 30},
+                "_meta": {"progressToken": 1},
+            },
+        }
+    )
     assert peer.read_line() is not None  # the first progress notification: the call is running
-    peer.send({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 77, "reason": "user"}})
+    peer.send(
+        {
+            "jsonrpc": "2.0",
+            "method": "notifications/cancelled",
+            "params": {"requestId": 77, "reason": "user"},
+        }
+    )
     peer.close_stdin()
     peer.wait()
     results = of_kind(spool_events(sandbox_home), "tool.result")
