@@ -17,20 +17,35 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
 class Resolved:
-    executable: str
-    env: dict[str, str] | None  # None: inherit the shim's environment unchanged
-    via: str  # "path" | "extra_path" | "login_path" | "explicit"
+    """Where the command was found; ``env`` is None to inherit the shim's environment unchanged."""
+
+    __slots__ = ("env", "executable", "via")
+
+    def __init__(self, executable: str, env: dict[str, str] | None, via: str) -> None:
+        self.executable = executable
+        self.env = env
+        self.via = via  # "path" | "extra_path" | "login_path" | "explicit"
+
+
+def which(command: str, directories: list[str]) -> str | None:
+    """The first executable file named ``command`` in ``directories`` (``shutil.which`` on Windows)."""
+    if sys.platform == "win32":
+        import shutil
+
+        return shutil.which(command, path=os.pathsep.join(directories))
+    for directory in directories:
+        candidate = os.path.join(directory or ".", command)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
 
 
 def resolve_command(
@@ -39,13 +54,13 @@ def resolve_command(
     """Where ``command`` is, trying the client's PATH, then the policy's, then the login shell's."""
     if os.sep in command or (os.altsep and os.altsep in command):
         return Resolved(command, None, "explicit") if os.path.exists(command) else None
-    found = shutil.which(command, path=env.get("PATH", os.defpath))
+    found = which(command, env.get("PATH", os.defpath).split(os.pathsep))
     if found:
         return Resolved(found, None, "path")
     for via, dirs in (("extra_path", extra_path), ("login_path", login_path)):
         if not dirs:
             continue
-        found = shutil.which(command, path=os.pathsep.join(dirs))
+        found = which(command, dirs)
         if found:
             extra = [d for d in [*extra_path, *login_path] if d]
             child_env = dict(env)

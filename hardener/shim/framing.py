@@ -10,24 +10,38 @@ its digest, and (from the head and tail) its JSON-RPC id and method.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from typing import Any, Final
 
 WINDOW: Final = 64 * 1024
 DEFAULT_PARSE_LIMIT: Final = 32 * 1024 * 1024
 
 
-@dataclass
 class Line:
-    """One message line as seen by the recorder (the newline is not part of ``data``)."""
+    """One message line as seen by the recorder (the newline is not part of ``data``).
 
-    size: int
-    data: bytes | None = None  # whole line when size <= parse_limit
-    head: bytes = b""  # oversized only: the first WINDOW bytes
-    tail: bytes = b""  # oversized only: the last WINDOW bytes
-    sha256: str | None = None  # oversized only
-    terminated: bool = True  # False for a last line without a newline
+    ``data`` is the whole line when it is at most ``parse_limit`` bytes; otherwise ``head`` and
+    ``tail`` hold its first and last :data:`WINDOW` bytes and ``sha256`` its digest.
+    ``terminated`` is False for a last line without a newline.
+    """
+
+    __slots__ = ("data", "head", "sha256", "size", "tail", "terminated")
+
+    def __init__(
+        self,
+        size: int,
+        data: bytes | None = None,
+        *,
+        head: bytes = b"",
+        tail: bytes = b"",
+        sha256: str | None = None,
+        terminated: bool = True,
+    ) -> None:
+        self.size = size
+        self.data = data
+        self.head = head
+        self.tail = tail
+        self.sha256 = sha256
+        self.terminated = terminated
 
 
 class LineAssembler:
@@ -76,6 +90,8 @@ class LineAssembler:
             self._parts.append(piece)
             return
         if self._hasher is None:  # crossing the limit: switch to streaming
+            import hashlib
+
             self._hasher = hashlib.sha256()
             whole = b"".join([*self._parts, piece])
             self._parts = []

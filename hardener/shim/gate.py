@@ -11,12 +11,8 @@ the would-be decisions are only recorded.
 
 from __future__ import annotations
 
-import fnmatch
 import json
-from dataclasses import dataclass, field
 from typing import Any, Final
-
-from hardener.shim.summaries import SERVER_REQUEST_METHODS
 
 #: JSON-RPC error codes the shim answers with (implementation-defined server error range).
 CODE_DENIED: Final = -32001
@@ -39,7 +35,15 @@ def error_line(ident: Any, code: int, message: str, data: dict[str, Any] | None 
     )
 
 
+#: Requests a server may send to the client (legacy era) or inside ``inputRequests`` (2026).
+SERVER_REQUEST_METHODS: Final = frozenset(_KIND)
+
+
 def _match(patterns: list[str], *names: str) -> str | None:
+    if not patterns:
+        return None
+    import fnmatch  # imports re: only when there are rules
+
     for pattern in patterns:
         for name in names:
             if fnmatch.fnmatchcase(name, pattern):
@@ -47,35 +51,51 @@ def _match(patterns: list[str], *names: str) -> str | None:
     return None
 
 
-@dataclass
 class Decision:
     """What to do with one line: forward ``forward`` (None = drop), and answer the sender."""
 
-    forward: bytes | None
-    reply: bytes | None = None
-    note: dict[str, Any] | None = None
+    __slots__ = ("forward", "note", "reply")
+
+    def __init__(
+        self, forward: bytes | None, reply: bytes | None = None, note: dict[str, Any] | None = None
+    ) -> None:
+        self.forward = forward
+        self.reply = reply
+        self.note = note
 
 
-@dataclass
 class Gate:
-    server: str
-    enforce: bool = False
-    fail_closed: bool = False
-    tools_deny: list[str] = field(default_factory=list)
-    tools_allow: list[str] = field(default_factory=list)
-    servers_deny: list[str] = field(default_factory=list)
-    servers_allow: list[str] = field(default_factory=list)
-    hide_denied: bool = False
-    requests: dict[str, str] = field(
-        default_factory=dict
-    )  # sampling|elicitation|roots -> allow|deny
-    #: Set by the recorder when the spool cannot be written (fail-closed refuses tool calls).
-    recording_broken: bool = False
+    """The policy decisions for one server (built from the effective settings)."""
+
+    def __init__(
+        self,
+        server: str,
+        *,
+        enforce: bool = False,
+        fail_closed: bool = False,
+        tools_deny: list[str] | None = None,
+        tools_allow: list[str] | None = None,
+        servers_deny: list[str] | None = None,
+        servers_allow: list[str] | None = None,
+        hide_denied: bool = False,
+        requests: dict[str, str] | None = None,
+    ) -> None:
+        self.server = server
+        self.enforce = enforce
+        self.fail_closed = fail_closed
+        self.tools_deny = tools_deny or []
+        self.tools_allow = tools_allow or []
+        self.servers_deny = servers_deny or []
+        self.servers_allow = servers_allow or []
+        self.hide_denied = hide_denied
+        self.requests = requests or {}  # sampling|elicitation|roots -> allow|deny
+        #: Set by the recorder when the spool cannot be written (fail-closed refuses tool calls).
+        self.recording_broken = False
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], server: str) -> Gate:
         return cls(
-            server=server,
+            server,
             enforce=settings.get("mode") == "enforce",
             fail_closed=settings.get("fail_mode") == "closed",
             tools_deny=list(settings.get("tools.deny") or []),

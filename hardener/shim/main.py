@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from hardener._version import __version__
 
@@ -34,13 +33,15 @@ class _Usage(Exception):
     pass
 
 
-@dataclass
 class Options:
-    client: str = ""
-    server: str = ""
-    url: str | None = None
-    headers: list[str] = field(default_factory=list)
-    command: list[str] = field(default_factory=list)
+    """The parsed command line."""
+
+    def __init__(self) -> None:
+        self.client = ""
+        self.server = ""
+        self.url: str | None = None
+        self.headers: list[str] = []
+        self.command: list[str] = []
 
 
 def parse_args(argv: Sequence[str]) -> Options:
@@ -95,62 +96,49 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(opts: Options) -> int:
-    from hardener.errors import HardenerError
-    from hardener.paths import HardenerPaths, Platform, hardener_paths
     from hardener.shim import settings as shim_settings
-    from hardener.shim.session import launch_fingerprints, prepare, protect_stdout, warn
+    from hardener.shim.locate import locate
+    from hardener.shim.session import prepare, protect_stdout, warn
 
     proto_out = protect_stdout()
-    platform = Platform.current()
+    loc = locate()
     problems: list[str] = []
-    paths: HardenerPaths | None
-    try:
-        paths = hardener_paths(platform)
-        settings = shim_settings.load_settings(paths, problems)
-        key = shim_settings.fingerprint_key(paths)
-    except HardenerError as exc:
-        # No usable state directory (HOME unset, unsafe dir): relay anyway, the recorder warns.
-        problems.append(f"{exc.message}; fingerprints use a per-session key")
-        paths = None
-        settings = shim_settings.managed_only_settings(platform, problems)
-        key = os.urandom(32)
+    if loc.state_dir is None:
+        problems.append("HOME is not set: nothing can be recorded")
+    settings = shim_settings.load_settings(loc, problems)
     for problem in problems:
         warn(f"hardener-shim: warning: {problem}")
 
     if opts.url is not None:
         from hardener.shim.bridge import run_bridge
 
-        start = {
+        remote: dict[str, object] = {
             "transport": "bridge",
             "url": opts.url,
             "headers": sorted(h.split(":", 1)[0].strip() for h in opts.headers),
         }
-        session = prepare(
-            paths, settings, key, client=opts.client, server=opts.server, start_body=start
-        )
-        session.tracker.start_body["url"] = session.redactor.redact_text(opts.url)
+        session = prepare(loc, settings, client=opts.client, server=opts.server, launch=remote)
         return run_bridge(session, proto_out, opts.url, opts.headers)
 
     from hardener.shim import child as child_mod
     from hardener.shim import stdio
 
-    start = {"transport": "stdio"}
-    session = prepare(
-        paths, settings, key, client=opts.client, server=opts.server, start_body=start
-    )
-    body = session.tracker.start_body
-    body["argv"] = session.redactor.redact_argv(opts.command)
-    body.update(launch_fingerprints(session.redactor, opts.command, list(os.environ)))
+    launch: dict[str, object] = {
+        "transport": "stdio",
+        "argv": opts.command,
+        "env_names": list(os.environ),
+    }
+    session = prepare(loc, settings, client=opts.client, server=opts.server, launch=launch)
     rule = session.gate.server_rule()
     if rule and session.gate.enforce:
         return stdio.serve_denied(session, proto_out, rule)
     if rule:
-        body["would_deny"] = rule
+        launch["would_deny"] = rule
     resolved = child_mod.resolve_command(
         opts.command[0],
         os.environ,
         [str(p) for p in settings.get("shim.extra_path") or []],
-        shim_settings.read_login_path(paths) if paths is not None else [],
+        shim_settings.read_login_path(loc),
     )
     if resolved is None:
         reason = (
@@ -158,5 +146,5 @@ def _run(opts: Options) -> int:
             "or on the login shell's PATH"
         )
         return stdio.serve_unavailable(session, proto_out, opts.command[0], reason)
-    body["resolved_via"] = resolved.via
+    launch["resolved_via"] = resolved.via
     return stdio.run_stdio(session, proto_out, opts.command, resolved)

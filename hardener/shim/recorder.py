@@ -15,25 +15,23 @@ gate then refuses tool calls. Once writing works again, a ``protocol.anomaly`` w
 from __future__ import annotations
 
 import json
-import logging
 import queue
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from hardener.shim.framing import Line, LineAssembler
 from hardener.shim.gate import Gate
-from hardener.shim.summaries import oversized_id_and_method
-from hardener.shim.tracker import Event, SessionTracker
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from hardener.shim.tracker import Event, SessionTracker
 
 BACKLOG_LIMIT: Final = 10_000
 REOPEN_SECONDS: Final = 1.0
-_CHUNK, _LINE, _EOF, _EVENTS, _END = range(5)
+_CHUNK, _LINE, _EOF, _EVENTS, _END, _APPLY = range(6)
 
 
 class Spool(Protocol):
@@ -42,17 +40,23 @@ class Spool(Protocol):
     def close(self) -> None: ...
 
 
+Setup = Callable[[], "tuple[SessionTracker, Callable[[], Spool]]"]
+
+
 class Recorder:
-    def __init__(
-        self,
-        tracker: SessionTracker,
-        open_spool: Callable[[], Spool],
-        gate: Gate,
-        warn: Callable[[str], None],
-    ) -> None:
-        self.tracker = tracker
+    """Frames, parses, tracks, redacts and writes, in its own thread.
+
+    ``setup`` runs first in that thread and returns the tracker and a function that opens the
+    spool: the heavy imports (redaction patterns, the tracker, the spool writer) happen there, after
+    the server has been started, so they never delay the session's first message.
+    """
+
+    tracker: SessionTracker
+
+    def __init__(self, setup: Setup, gate: Gate, warn: Callable[[str], None]) -> None:
+        self._setup = setup
         self.gate = gate
-        self._open_spool = open_spool
+        self._open_spool: Callable[[], Spool] = _no_spool
         self._warn = warn
         self._spool: Spool | None = None
         self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
@@ -65,11 +69,16 @@ class Recorder:
         self._warned = False
         self._thread = threading.Thread(target=self._run, name="hardener-recorder", daemon=True)
         self.written = 0
+        self._oversized: Callable[[bytes, bytes], tuple[Any, str | None]] | None = None
+
+    def _prepare(self) -> None:
+        from hardener.shim.summaries import oversized_id_and_method
+
+        self._oversized = oversized_id_and_method
+        self.tracker, self._open_spool = self._setup()
         try:
-            self._spool = open_spool()
-        except OSError as exc:
-            self._mark_broken(exc)
-        except Exception as exc:  # a HardenerError from the state dir: same outcome
+            self._spool = self._open_spool()
+        except Exception as exc:  # OSError, or a HardenerError from the state dir: same outcome
             self._mark_broken(exc)
 
     def start(self) -> None:
@@ -90,6 +99,10 @@ class Recorder:
     def events(self, events: list[Event]) -> None:
         self._queue.put((_EVENTS, events))
 
+    def apply(self, make: Callable[[SessionTracker], list[Event]]) -> None:
+        """Record the events ``make(tracker)`` returns, in order with everything else."""
+        self._queue.put((_APPLY, make))
+
     def finish(
         self,
         reason: str,
@@ -106,6 +119,13 @@ class Recorder:
 
     # --- the thread -----------------------------------------------------------------------
     def _run(self) -> None:
+        try:
+            self._prepare()
+        except Exception as exc:  # nothing can be recorded: keep draining so the relay never blocks
+            self._warn(f"hardener-shim: warning: recording is off: {exc}")
+            while self._queue.get()[0] != _END:
+                pass
+            return
         get = self._queue.get
         while True:
             item = get()
@@ -121,6 +141,8 @@ class Recorder:
                         self._record_line(item[1], last, time.monotonic())
                 elif item[0] == _EVENTS:
                     self._write(item[1])
+                elif item[0] == _APPLY:
+                    self._write(item[1](self.tracker))
                 else:
                     self._write(self.tracker.finish(item[1], item[2], item[3]))
                     self._flush_backlog(final=True)
@@ -128,11 +150,14 @@ class Recorder:
                         self._spool.close()
                     return
             except Exception:  # the record must never take the relay down
-                logger.exception("recorder failed on one item")
+                import logging
+
+                logging.getLogger(__name__).exception("recorder failed on one item")
 
     def _record_line(self, direction: str, line: Line, at: float) -> None:
         if line.data is None:
-            ident, method = oversized_id_and_method(line.head, line.tail)
+            assert self._oversized is not None
+            ident, method = self._oversized(line.head, line.tail)
             self._write(
                 self.tracker.oversized(
                     direction,
@@ -238,3 +263,7 @@ class Recorder:
             self._warn(
                 f"hardener-shim: warning: cannot write the audit spool ({self._broken_error}); {mode}"
             )
+
+
+def _no_spool() -> Spool:
+    raise OSError("the spool is not open yet")

@@ -1,6 +1,7 @@
 """What the shim reads at start-up, cheaply: policy, fingerprint key, login-shell PATH (L2 service).
 
-The shim starts once per server per client, so its start-up must stay lean. Three files in the
+The shim starts once per server per client, so its start-up must stay lean: this module uses only
+``os`` and ``json`` on its common path and imports the rest of hardener lazily. Three files in the
 state directory make that possible (all 0600, in 0700 directories, never followed through a link):
 
 ``<state>/cache/shim-policy.json``
@@ -9,15 +10,18 @@ state directory make that possible (all 0600, in 0700 directories, never followe
     policy file that may exist (managed files, then the user's ``policy.toml``), or ``null`` when the
     file is absent. When every signature still matches, the shim uses the cached settings and never
     imports :mod:`hardener.policy` (which pulls in ``jsonschema``: ~100 ms). Otherwise it loads and
-    validates the policy the normal way and rewrites the cache. On Windows the managed policy lives in
-    the registry, which has no cheap signature: the shim always loads the policy there.
+    validates the policy the normal way and rewrites the cache. An invalid policy is reported on
+    stderr and not cached; the shim then uses the managed policy alone (or the defaults). On Windows
+    the managed policy lives in the registry, which has no cheap signature: the shim always loads
+    the policy there.
 
 ``<state>/fingerprint.key``
     64 hex digits (32 random bytes) and a newline: the per-installation key of the keyed
     fingerprints (HMAC-SHA256) in events. Created on first use with ``O_EXCL`` semantics (the first
     shim wins a race; the others read its key). It is not the ledger key: it only keeps the
     fingerprints of redacted values from being tested against guesses by someone who reads the log.
-    Reading the OS keychain instead would cost 70-240 ms per shim start.
+    Reading the OS keychain instead would cost 70-240 ms per shim start. The daemon may later move
+    it into the keychain and leave a copy here.
 
 ``<state>/login-path.json``
     ``{"v": 1, "path": "<PATH of the user's login shell>", "shell": "/bin/zsh"}``, recorded by
@@ -31,28 +35,36 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
-import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
-from hardener.errors import HardenerError
-from hardener.fsutil import ensure_private_dir, write_private
-from hardener.paths import OS, HardenerPaths, Platform, managed_policy_location
+from hardener.shim.locate import Locations
 
 CACHE_VERSION = 1
 KEY_FILE = "fingerprint.key"
 LOGIN_PATH_FILE = "login-path.json"
 POLICY_CACHE = ("cache", "shim-policy.json")
 _PATH_MARK = "__HARDENER_LOGIN_PATH__="
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def policy_cache_path(paths: HardenerPaths) -> Path:
-    return paths.platform.path(paths.state_dir, *POLICY_CACHE)
+class SettingsError(Exception):
+    """A problem with one of the shim's own files (message for stderr)."""
 
 
-def _signature(path: Path) -> list[int] | None:
+def _read(path: str, limit: int = 1 << 20) -> bytes:
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    try:
+        return os.read(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def policy_cache_path(loc: Locations) -> str | None:
+    return loc.state(*POLICY_CACHE)
+
+
+def _signature(path: str) -> list[int] | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -60,52 +72,48 @@ def _signature(path: Path) -> list[int] | None:
     return [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
 
 
-def _policy_files(paths: HardenerPaths) -> list[Path]:
-    platform = paths.platform
-    location = managed_policy_location(platform, platform.env.get("USER"))
-    return [*location.files, paths.user_policy_file]
-
-
-def _load_uncached(platform: Platform, warn: list[str]) -> dict[str, Any]:
-    """Full policy load (imports jsonschema); falls back to managed-only, then defaults."""
+def _full_load(warn: list[str], *, managed_only: bool = False) -> tuple[dict[str, Any], bool]:
+    """Load and validate the policy (imports jsonschema); returns (settings, cacheable)."""
     from hardener import policy as policy_module
+    from hardener.errors import HardenerError
+    from hardener.paths import Platform
 
+    platform = Platform.current()
+    user = platform.env.get("USER")
     try:
-        effective = policy_module.load_policy(platform)
+        if managed_only:
+            effective = policy_module.merge_sources(
+                policy_module.managed_sources(platform, user=user)
+            )
+        else:
+            effective = policy_module.load_policy(platform)
+        cacheable = not managed_only
     except HardenerError as exc:
         warn.append(f"policy ignored: {exc.message}")
+        cacheable = False
         try:
             effective = policy_module.merge_sources(
-                policy_module.managed_sources(platform, user=platform.env.get("USER"))
+                policy_module.managed_sources(platform, user=user)
             )
         except HardenerError as again:
             warn.append(f"managed policy ignored too: {again.message}")
             effective = policy_module.EffectivePolicy.defaults()
-        raise _Uncacheable({k: s.value for k, s in effective.settings.items()}) from exc
-    return {key: setting.value for key, setting in effective.settings.items()}
+    return {key: setting.value for key, setting in effective.settings.items()}, cacheable
 
 
-class _Uncacheable(Exception):
-    def __init__(self, settings: dict[str, Any]) -> None:
-        super().__init__("uncacheable")
-        self.settings = settings
-
-
-def load_settings(paths: HardenerPaths, warn: list[str]) -> dict[str, Any]:
+def load_settings(loc: Locations, warn: list[str]) -> dict[str, Any]:
     """The effective policy as ``{dotted key: value}``, from the cache when it is still valid.
 
     Problems are appended to ``warn`` (for stderr); the shim never fails to start over policy.
+    Without a state directory (HOME unset) only the managed policy applies.
     """
-    if paths.platform.os is OS.WINDOWS:
-        try:
-            return _load_uncached(paths.platform, warn)
-        except _Uncacheable as exc:
-            return exc.settings
-    files = _policy_files(paths)
-    signatures = [[str(f), _signature(f)] for f in files]
-    cache = policy_cache_path(paths)
+    cache = policy_cache_path(loc)
+    if sys.platform == "win32" or cache is None or loc.user_policy_file is None:
+        return _full_load(warn, managed_only=cache is None)[0]
+    files = [*loc.managed_files, loc.user_policy_file]
+    signatures = [[f, _signature(f)] for f in files]
     try:
-        cached = json.loads(cache.read_bytes())
+        cached = json.loads(_read(cache))
         if (
             isinstance(cached, dict)
             and cached.get("v") == CACHE_VERSION
@@ -116,77 +124,75 @@ def load_settings(paths: HardenerPaths, warn: list[str]) -> dict[str, Any]:
             return settings
     except (OSError, ValueError):
         pass
-    try:
-        settings = _load_uncached(paths.platform, warn)
-    except _Uncacheable as exc:
-        return exc.settings
-    document = {"v": CACHE_VERSION, "sources": signatures, "settings": settings}
-    try:
-        ensure_private_dir(paths.state_dir)
-        write_private(cache, json.dumps(document, sort_keys=True).encode())
-    except HardenerError as exc:
-        warn.append(f"cannot cache the policy: {exc.message}")
+    settings, cacheable = _full_load(warn)
+    if cacheable:
+        document = {"v": CACHE_VERSION, "sources": signatures, "settings": settings}
+        assert loc.state_dir is not None
+        _write_private(cache, json.dumps(document, sort_keys=True).encode(), warn, loc.state_dir)
     return settings
 
 
-def managed_only_settings(platform: Platform, warn: list[str]) -> dict[str, Any]:
-    """Defaults overlaid by the managed policy only (used when there is no state directory)."""
-    from hardener import policy as policy_module
+def _write_private(path: str, data: bytes, warn: list[str], state_dir: str) -> None:
+    from pathlib import Path
+
+    from hardener.errors import HardenerError
+    from hardener.fsutil import ensure_private_dir, write_private
 
     try:
-        effective = policy_module.merge_sources(
-            policy_module.managed_sources(platform, user=platform.env.get("USER"))
-        )
+        ensure_private_dir(Path(state_dir))
+        write_private(Path(path), data)
     except HardenerError as exc:
-        warn.append(f"managed policy ignored: {exc.message}")
-        effective = policy_module.EffectivePolicy.defaults()
-    return {key: setting.value for key, setting in effective.settings.items()}
+        warn.append(f"cannot write {path}: {exc.message}")
 
 
 # --- fingerprint key -------------------------------------------------------------------------
 
 
-def key_path(paths: HardenerPaths) -> Path:
-    return paths.platform.path(paths.state_dir, KEY_FILE)
+def key_path(loc: Locations) -> str | None:
+    return loc.state(KEY_FILE)
 
 
 def _parse_key(data: bytes) -> bytes | None:
-    text = data.strip()
     try:
-        key = bytes.fromhex(text.decode("ascii"))
+        key = bytes.fromhex(data.strip().decode("ascii"))
     except (UnicodeDecodeError, ValueError):
         return None
     return key if len(key) >= 16 else None
 
 
-def fingerprint_key(paths: HardenerPaths) -> bytes:
+def fingerprint_key(loc: Locations) -> bytes:
     """The per-installation fingerprint key, created (0600) on first use."""
-    path = key_path(paths)
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    path = key_path(loc)
+    if path is None:
+        raise SettingsError("no state directory (is HOME set?)")
     try:
-        fd = os.open(path, flags)
+        data = _read(path, 4096)
     except FileNotFoundError:
-        return _create_key(paths, path)
+        return _create_key(loc, path)
     except OSError as exc:
-        raise HardenerError(
-            f"cannot read the fingerprint key {path}: {exc.strerror or exc}",
-            remedy=f"Remove {path} (a new key is created) or fix its permissions.",
+        raise SettingsError(
+            f"cannot read the fingerprint key {path}: {exc.strerror or exc}"
         ) from exc
-    with os.fdopen(fd, "rb") as handle:
-        key = _parse_key(handle.read(4096))
+    key = _parse_key(data)
     if key is None:
-        raise HardenerError(
-            f"the fingerprint key {path} is damaged",
-            remedy=f"Remove {path}; the next shim creates a new one (old fingerprints stop matching).",
-        )
+        raise SettingsError(f"the fingerprint key {path} is damaged; remove it to get a new one")
     return key
 
 
-def _create_key(paths: HardenerPaths, path: Path) -> bytes:
-    ensure_private_dir(paths.state_dir)
-    key = secrets.token_bytes(32)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+def _create_key(loc: Locations, path: str) -> bytes:
+    from pathlib import Path
+
+    from hardener.errors import HardenerError
+    from hardener.fsutil import ensure_private_dir
+
+    assert loc.state_dir is not None
+    try:
+        ensure_private_dir(Path(loc.state_dir))
+    except HardenerError as exc:
+        raise SettingsError(exc.message) from exc
+    key = os.urandom(32)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
     try:
         os.write(fd, key.hex().encode() + b"\n")
         os.fsync(fd)
@@ -195,7 +201,7 @@ def _create_key(paths: HardenerPaths, path: Path) -> bytes:
     try:
         os.link(tmp, path)  # fails when another shim created the key first: then use theirs
     except FileExistsError:
-        return fingerprint_key(paths)
+        return fingerprint_key(loc)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -205,14 +211,17 @@ def _create_key(paths: HardenerPaths, path: Path) -> bytes:
 # --- login-shell PATH ------------------------------------------------------------------------
 
 
-def login_path_file(paths: HardenerPaths) -> Path:
-    return paths.platform.path(paths.state_dir, LOGIN_PATH_FILE)
+def login_path_file(loc: Locations) -> str | None:
+    return loc.state(LOGIN_PATH_FILE)
 
 
-def read_login_path(paths: HardenerPaths) -> list[str]:
+def read_login_path(loc: Locations) -> list[str]:
     """The directories of the recorded login-shell ``PATH`` (empty when none was recorded)."""
+    path = login_path_file(loc)
+    if path is None:
+        return []
     try:
-        document = json.loads(login_path_file(paths).read_bytes())
+        document = json.loads(_read(path))
     except (OSError, ValueError):
         return []
     value = document.get("path") if isinstance(document, dict) else None
@@ -221,16 +230,26 @@ def read_login_path(paths: HardenerPaths) -> list[str]:
     return [part for part in value.split(os.pathsep) if part]
 
 
-def record_login_path(paths: HardenerPaths, path_value: str, shell: str) -> Path:
+def record_login_path(loc: Locations, path_value: str, shell: str) -> str:
     """Store the login shell's ``PATH`` for the shim (called by ``hardener harden``)."""
+    path = login_path_file(loc)
+    if path is None:
+        raise SettingsError("no state directory (is HOME set?)")
+    warn: list[str] = []
     document = {"v": 1, "path": path_value, "shell": shell}
-    return write_private(login_path_file(paths), json.dumps(document).encode() + b"\n")
+    assert loc.state_dir is not None
+    _write_private(path, json.dumps(document).encode() + b"\n", warn, loc.state_dir)
+    if warn:
+        raise SettingsError(warn[0])
+    return path
 
 
 def capture_login_path(shell: str | None = None, timeout: float = 10.0) -> str | None:
     """Ask the user's login shell for its ``PATH`` (POSIX only); ``None`` when that fails."""
     if sys.platform == "win32":
         return None
+    import subprocess
+
     shell = shell or os.environ.get("SHELL") or "/bin/sh"
     script = f'printf "\\n{_PATH_MARK}%s\\n" "$PATH"'
     try:

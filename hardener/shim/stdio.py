@@ -36,12 +36,8 @@ def serve_denied(session: Session, proto_out: int, rule: str) -> int:
     """The server is denied by policy: answer every request with an error, never start it."""
     out = OutWriter(proto_out)
     session.recorder.start()
-    session.recorder.events(
-        [
-            *session.tracker.ensure_started(),
-            ("policy.deny", {"what": "server", "name": session.server, "rule": rule}),
-        ]
-    )
+    deny = ("policy.deny", {"what": "server", "name": session.server, "rule": rule})
+    session.recorder.apply(lambda tracker: [*tracker.ensure_started(), deny])
     message = (
         f"MCP server '{session.server}' is blocked by policy ({rule}). "
         "Ask your administrator to allow it (hardener policy: servers.allow / servers.deny)."
@@ -111,7 +107,7 @@ def run_stdio(
         )
     assert proc.stdin is not None
     assert proc.stdout is not None
-    session.tracker.start_body["child_pid"] = proc.pid
+    session.launch["child_pid"] = proc.pid
     life = _Lifecycle(proc)
     to_child = OutWriter(proc.stdin.fileno(), owns_fd=False)
     to_client = OutWriter(proto_out)

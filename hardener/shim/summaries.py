@@ -17,9 +17,6 @@ META_VERSION: Final = "io.modelcontextprotocol/protocolVersion"
 META_CLIENT_INFO: Final = "io.modelcontextprotocol/clientInfo"
 META_CLIENT_CAPS: Final = "io.modelcontextprotocol/clientCapabilities"
 META_SERVER_INFO: Final = "io.modelcontextprotocol/serverInfo"
-SERVER_REQUEST_METHODS: Final = frozenset(
-    {"sampling/createMessage", "elicitation/create", "roots/list"}
-)
 #: Protocol versions that removed JSON-RPC batches (2025-03-26 allowed them).
 NO_BATCH_VERSIONS: Final = frozenset({"2025-06-18", "2025-11-25", "2026-07-28"})
 EXCERPT: Final = 200

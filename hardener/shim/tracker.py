@@ -19,6 +19,7 @@ from typing import Any
 
 from hardener.redact import Redactor
 from hardener.shim import summaries as s
+from hardener.shim.gate import SERVER_REQUEST_METHODS
 
 Event = tuple[str, dict[str, Any]]
 
@@ -209,7 +210,7 @@ class SessionTracker:
         params = msg.get("params")
         ident = msg.get("id")
         if direction == "s2c":
-            if method in s.SERVER_REQUEST_METHODS:
+            if method in SERVER_REQUEST_METHODS:
                 denied = bool(note and note.get("denied"))
                 body = {
                     "method": method,

@@ -39,9 +39,8 @@ def test_outage_is_recorded_once_writing_works_again() -> None:
     spool = FlakySpool()
     warnings: list[str] = []
     gate = Gate.from_settings({"fail_mode": "closed"}, "s")
-    recorder = Recorder(
-        SessionTracker(Redactor(b"k" * 32), {"pid": 1}), lambda: spool, gate, warnings.append
-    )
+    tracker = SessionTracker(Redactor(b"k" * 32), {"pid": 1})
+    recorder = Recorder(lambda: (tracker, lambda: spool), gate, warnings.append)
     recorder.start()
     recorder.chunk(
         "c2s", b'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a"}}\n', 1.0

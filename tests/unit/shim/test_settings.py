@@ -11,66 +11,71 @@ from pathlib import Path
 from hardener.paths import Platform, hardener_paths
 from hardener.shim import settings as shim_settings
 from hardener.shim.child import resolve_command
+from hardener.shim.locate import locate
 
 
 def test_policy_cache_is_used_until_a_source_changes(sandbox_home: Path) -> None:
+    loc = locate()
     paths = hardener_paths(Platform.current())
     warn: list[str] = []
-    first = shim_settings.load_settings(paths, warn)
+    first = shim_settings.load_settings(loc, warn)
     assert first["mode"] == "audit"
-    cache = shim_settings.policy_cache_path(paths)
+    cache = Path(str(shim_settings.policy_cache_path(loc)))
     assert cache.exists()
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+    assert stat.S_IMODE(paths.state_dir.stat().st_mode) == 0o700
     paths.user_policy_file.parent.mkdir(parents=True, exist_ok=True)
     paths.user_policy_file.write_text('mode = "enforce"\n[tools]\ndeny = ["rm"]\n')
-    second = shim_settings.load_settings(paths, warn)
+    second = shim_settings.load_settings(loc, warn)
     assert second["mode"] == "enforce"
     assert second["tools.deny"] == ["rm"]
     assert warn == []
 
 
-def test_cached_start_does_not_import_jsonschema(sandbox_home: Path) -> None:
-    paths = hardener_paths(Platform.current())
-    shim_settings.load_settings(paths, [])
-    code = "import sys; from hardener.paths import Platform, hardener_paths; from hardener.shim import settings as s; s.load_settings(hardener_paths(Platform.current()), []); print('jsonschema' in sys.modules)"
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+def test_a_cached_start_imports_little(sandbox_home: Path) -> None:
+    shim_settings.load_settings(locate(), [])
+    code = (
+        "import sys; from hardener.shim import main, settings, stdio, child, relay; from hardener.shim.locate import locate;"
+        " settings.load_settings(locate(), []);"
+        " print(sorted(m for m in ('jsonschema', 'dataclasses', 'pathlib', 'keyring', 'watchdog', 'httpx', 'hardener.policy', 'hardener.redact') if m in sys.modules))"
     )
-    assert done.stdout.strip() == "False"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "[]"
 
 
 def test_invalid_user_policy_warns_and_is_not_cached(sandbox_home: Path) -> None:
+    loc = locate()
     paths = hardener_paths(Platform.current())
     paths.user_policy_file.parent.mkdir(parents=True, exist_ok=True)
     paths.user_policy_file.write_text("mode = 'sideways'\n")
     warn: list[str] = []
-    settings = shim_settings.load_settings(paths, warn)
+    settings = shim_settings.load_settings(loc, warn)
     assert settings["mode"] == "audit"
     assert warn
     assert "policy" in warn[0]
-    assert not shim_settings.policy_cache_path(paths).exists()
+    assert not Path(str(shim_settings.policy_cache_path(loc))).exists()
 
 
 def test_fingerprint_key_is_created_once_private(sandbox_home: Path) -> None:
-    paths = hardener_paths(Platform.current())
-    key = shim_settings.fingerprint_key(paths)
+    loc = locate()
+    key = shim_settings.fingerprint_key(loc)
     assert len(key) == 32
-    assert shim_settings.fingerprint_key(paths) == key
-    path = shim_settings.key_path(paths)
+    assert shim_settings.fingerprint_key(loc) == key
+    path = Path(str(shim_settings.key_path(loc)))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_login_path_is_a_fallback_for_resolution(sandbox_home: Path, tmp_path: Path) -> None:
-    paths = hardener_paths(Platform.current())
+    loc = locate()
     bindir = tmp_path / "gui-missing-bin"
     bindir.mkdir()
     tool = bindir / "my-mcp-server"
     tool.write_text("#!/bin/sh\nexit 0\n")
     tool.chmod(0o755)
-    assert shim_settings.read_login_path(paths) == []
-    shim_settings.record_login_path(paths, f"/nonexistent{os.pathsep}{bindir}", "/bin/sh")
-    login = shim_settings.read_login_path(paths)
+    assert shim_settings.read_login_path(loc) == []
+    shim_settings.record_login_path(loc, f"/nonexistent{os.pathsep}{bindir}", "/bin/sh")
+    login = shim_settings.read_login_path(loc)
     assert resolve_command("my-mcp-server", {"PATH": "/usr/bin"}, [], []) is None
     resolved = resolve_command("my-mcp-server", {"PATH": "/usr/bin"}, [], login)
     assert resolved is not None
