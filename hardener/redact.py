@@ -147,6 +147,15 @@ class Redactor:
         named = [(name, pattern) for name, pattern in SECRET_PATTERNS]
         named += [(f"policy-pattern-{i}", p) for i, p in enumerate(extra_patterns)]
         self._patterns = tuple((name, re.compile(p)) for name, p in named)
+        # One pass that tells whether any rule could apply; most strings need nothing more.
+        alternatives = [p.replace("(?P<s>", "(?:") for _, p in named]
+        alternatives.append(_CANDIDATE.pattern)
+        try:
+            self._any: re.Pattern[str] | None = re.compile(
+                "|".join(f"(?:{p})" for p in alternatives)
+            )
+        except re.error:  # e.g. a policy pattern with global flags or named groups
+            self._any = None
 
     def fingerprint(self, data: bytes | str) -> str:
         return fingerprint(self._key, data)
@@ -159,9 +168,15 @@ class Redactor:
     def redact_text(self, text: str, found: set[str] | None = None) -> str:
         """``text`` with every secret-looking substring replaced by a marker."""
         hits = found if found is not None else set()
-        if len(text.encode("utf-8", "surrogatepass")) > self.max_value_bytes:
+        size = len(text)
+        if size > self.max_value_bytes or (
+            size * 4 > self.max_value_bytes
+            and len(text.encode("utf-8", "surrogatepass")) > self.max_value_bytes
+        ):
             hits.add("oversized")
             return self.marker("oversized", text)
+        if self._any is not None and self._any.search(text) is None:
+            return text
         spans: list[tuple[int, int, str]] = []
         for name, pattern in self._patterns:
             for match in pattern.finditer(text):

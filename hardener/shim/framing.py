@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 WINDOW: Final = 64 * 1024
-DEFAULT_PARSE_LIMIT: Final = 32 * 1024 * 1024
+DEFAULT_PARSE_LIMIT: Final = 1024 * 1024
 
 
 class Line:

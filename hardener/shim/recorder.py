@@ -69,12 +69,12 @@ class Recorder:
         self._warned = False
         self._thread = threading.Thread(target=self._run, name="hardener-recorder", daemon=True)
         self.written = 0
-        self._oversized: Callable[[bytes, bytes], tuple[Any, str | None]] | None = None
+        self._oversized: Callable[[bytes, bytes], dict[str, Any]] | None = None
 
     def _prepare(self) -> None:
-        from hardener.shim.summaries import oversized_id_and_method
+        from hardener.shim.summaries import oversized_hints
 
-        self._oversized = oversized_id_and_method
+        self._oversized = oversized_hints
         self.tracker, self._open_spool = self._setup()
         try:
             self._spool = self._open_spool()
@@ -157,12 +157,11 @@ class Recorder:
     def _record_line(self, direction: str, line: Line, at: float) -> None:
         if line.data is None:
             assert self._oversized is not None
-            ident, method = self._oversized(line.head, line.tail)
+            hints = self._oversized(line.head, line.tail)
             self._write(
                 self.tracker.oversized(
                     direction,
-                    ident=ident,
-                    method=method,
+                    hints=hints,
                     size=line.size,
                     sha256=line.sha256 or "",
                     at=at,

@@ -59,6 +59,21 @@ def era_of(version: str | None) -> str | None:
     return "2026" if version >= "2026" else "2025"
 
 
+_PARAMS_NAME = re.compile(rb'"params"\s*:\s*\{.*?"name"\s*:\s*"([^"\\]{1,200})"', re.DOTALL)
+_IS_ERROR = re.compile(rb'"isError"\s*:\s*true')
+
+
+def oversized_hints(head: bytes, tail: bytes) -> dict[str, Any]:
+    """Best-effort id, method, tool name and isError of a line too large to parse."""
+    ident, method = oversized_id_and_method(head, tail)
+    hints: dict[str, Any] = {"id": ident, "method": method, "name": None, "is_error": False}
+    if method == "tools/call":
+        match = _PARAMS_NAME.search(head)
+        hints["name"] = match.group(1).decode("utf-8", "replace") if match else None
+    hints["is_error"] = _IS_ERROR.search(tail) is not None or _IS_ERROR.search(head) is not None
+    return hints
+
+
 def oversized_id_and_method(head: bytes, tail: bytes) -> tuple[Any, str | None]:
     """Id and method of a line too large to parse, read from its first and last bytes."""
     ident: Any = None

@@ -94,9 +94,10 @@ class SessionTracker:
         return self._emit("protocol.anomaly", body)
 
     def oversized(
-        self, direction: str, *, ident: Any, method: str | None, size: int, sha256: str, at: float
+        self, direction: str, *, hints: dict[str, Any], size: int, sha256: str, at: float
     ) -> list[Event]:
-        """A line too large to parse: match it to its request by id when the id could be read."""
+        """A line too large to parse (``parsed: false``): what its first and last bytes tell."""
+        ident, method = hints.get("id"), hints.get("method")
         key = s.id_key(ident) if ident is not None else None
         if direction == "s2c" and key is not None and key in self._pending and method is None:
             pending = self._pending.pop(key)
@@ -104,7 +105,8 @@ class SessionTracker:
                 body = {
                     "id": ident,
                     "tool": pending.tool,
-                    "status": "ok",
+                    "status": "error" if hints.get("is_error") else "ok",
+                    "is_error": bool(hints.get("is_error")),
                     "duration_ms": _ms(at - pending.started),
                     "size_bytes": size,
                     "sha256": sha256,
@@ -115,10 +117,10 @@ class SessionTracker:
         if direction == "c2s" and method == "tools/call":
             self.counts["tool_calls"] += 1
             if ident is not None:
-                self._pending[s.id_key(ident)] = _Pending("tools/call", at)
+                self._pending[s.id_key(ident)] = _Pending("tools/call", at, tool=hints.get("name"))
             body = {
                 "id": ident,
-                "tool": None,
+                "tool": hints.get("name"),
                 "size_bytes": size,
                 "sha256": sha256,
                 "parsed": False,

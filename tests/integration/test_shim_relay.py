@@ -71,6 +71,7 @@ def test_a_100_mb_line_passes_unchanged(sandbox_home: Path) -> None:
     events = spool_events(sandbox_home)
     calls = of_kind(events, "tool.call")
     assert calls[0]["id"] == 42
+    assert calls[0]["tool"] == "big"
     assert calls[0]["size_bytes"] == len(line) - 1
     assert calls[0]["sha256"] == hashlib.sha256(line[:-1]).hexdigest()
     assert calls[1]["tool"] == "after"

@@ -188,3 +188,11 @@ def test_looks_random() -> None:
 def test_short_keys_are_refused() -> None:
     with pytest.raises(ValueError):
         Redactor(b"short")
+
+
+def test_policy_patterns_with_global_flags_still_work() -> None:
+    redactor = Redactor(KEY, extra_patterns=[r"(?i)internal-[a-z]{4}", r"(?P<x>ZZ\d+)"])
+    assert "internal" not in redactor.redact_text("see INTERNAL-abcd now").lower().replace(
+        "[redacted", ""
+    )
+    assert "ZZ123" not in redactor.redact_text("id ZZ123")

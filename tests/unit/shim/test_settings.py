@@ -39,7 +39,9 @@ def test_a_cached_start_imports_little(sandbox_home: Path) -> None:
         " settings.load_settings(locate(), []);"
         " print(sorted(m for m in ('jsonschema', 'dataclasses', 'pathlib', 'keyring', 'watchdog', 'httpx', 'hardener.policy', 'hardener.redact') if m in sys.modules))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert done.stdout.strip() == "[]"
 
 
