@@ -69,7 +69,11 @@ KINDS: Final = frozenset(
 
 def utc_timestamp(moment: datetime) -> str:
     """RFC 3339 UTC with microseconds and a ``Z``: sortable as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    m = moment.astimezone(UTC)  # formatted by hand: strftime costs the shim ~4 us per event
+    return (
+        f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+        f".{m.microsecond:06d}Z"
+    )
 
 
 def new_session_id() -> str:

@@ -42,7 +42,11 @@ def sha256_of(value: Any) -> str:
 
 def id_key(value: Any) -> str:
     """A dict key for a JSON-RPC id that keeps ``1`` and ``"1"`` apart."""
-    return json.dumps(value)
+    if isinstance(value, str):
+        return "s" + value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "i" + str(value)
+    return "j" + json.dumps(value, sort_keys=True)
 
 
 def meta_of(params: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ Event = tuple[str, dict[str, Any]]
 class _Pending:
     method: str
     started: float
+    ident: Any = None
     tool: str | None = None
     era_probe: str | None = None  # protocol version this request asserted
     task: bool = False
@@ -117,7 +118,9 @@ class SessionTracker:
         if direction == "c2s" and method == "tools/call":
             self.counts["tool_calls"] += 1
             if ident is not None:
-                self._pending[s.id_key(ident)] = _Pending("tools/call", at, tool=hints.get("name"))
+                self._pending[s.id_key(ident)] = _Pending(
+                    "tools/call", at, ident, hints.get("name")
+                )
             body = {
                 "id": ident,
                 "tool": hints.get("name"),
@@ -133,12 +136,12 @@ class SessionTracker:
     ) -> list[Event]:
         """Events that close the session: no-response results, then ``session.end``."""
         out: list[Event] = []
-        for key, pending in list(self._pending.items()):
+        for pending in list(self._pending.values()):
             if pending.method == "tools/call":
                 out += self._emit(
                     "tool.result",
                     {
-                        "id": _unkey(key),
+                        "id": pending.ident,
                         "tool": pending.tool,
                         "status": "no-response",
                         "duration_ms": _ms(self.clock() - pending.started),
@@ -271,6 +274,7 @@ class SessionTracker:
             kind = "resource.read" if method == "resources/read" else "prompt.get"
             out += self._emit(kind, read)
         if not (note and note.get("denied")):
+            pending.ident = ident
             self._pending[s.id_key(ident)] = pending
         return out
 
@@ -487,9 +491,3 @@ class SessionTracker:
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
-
-
-def _unkey(key: str) -> Any:
-    import json
-
-    return json.loads(key)
