@@ -14,7 +14,7 @@ import os
 import time
 from typing import Any
 
-from hardener.shim.recorder import Recorder
+from hardener.shim.recorder import Sink
 from hardener.shim.relay import OutWriter
 
 
@@ -34,7 +34,7 @@ def _errors_for(msg: Any, code: int, message: str, data: dict[str, Any]) -> Any:
 def answer_with_errors(
     src: int,
     out: OutWriter,
-    recorder: Recorder,
+    recorder: Sink,
     *,
     code: int,
     message: str,

@@ -117,7 +117,14 @@ def _run(opts: Options) -> int:
             "url": opts.url,
             "headers": sorted(h.split(":", 1)[0].strip() for h in opts.headers),
         }
-        session = prepare(loc, settings, client=opts.client, server=opts.server, launch=remote)
+        session = prepare(
+            loc,
+            settings,
+            client=opts.client,
+            server=opts.server,
+            launch=remote,
+            protocol_fds=[0, proto_out],
+        )
         return run_bridge(session, proto_out, opts.url, opts.headers)
 
     from hardener.shim import child as child_mod
@@ -128,7 +135,14 @@ def _run(opts: Options) -> int:
         "argv": opts.command,
         "env_names": list(os.environ),
     }
-    session = prepare(loc, settings, client=opts.client, server=opts.server, launch=launch)
+    session = prepare(
+        loc,
+        settings,
+        client=opts.client,
+        server=opts.server,
+        launch=launch,
+        protocol_fds=[0, proto_out],
+    )
     rule = session.gate.server_rule()
     if rule and session.gate.enforce:
         return stdio.serve_denied(session, proto_out, rule)

@@ -34,6 +34,18 @@ REOPEN_SECONDS: Final = 1.0
 _CHUNK, _LINE, _EOF, _EVENTS, _END, _APPLY = range(6)
 
 
+class Sink(Protocol):
+    """What the relay hands copies to: a :class:`Recorder` or a ``ProcessRecorder``."""
+
+    def chunk(self, direction: str, data: bytes, at: float) -> None: ...
+
+    def line(
+        self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
+    ) -> None: ...
+
+    def eof(self, direction: str) -> None: ...
+
+
 class Spool(Protocol):
     def emit(self, kind: str, body: dict[str, Any], *, moment: datetime | None = None) -> int: ...
 
@@ -70,6 +82,11 @@ class Recorder:
         self._thread = threading.Thread(target=self._run, name="hardener-recorder", daemon=True)
         self.written = 0
         self._oversized: Callable[[bytes, bytes], dict[str, Any]] | None = None
+        #: Called with True when the spool cannot be written, False when it works again.
+        self.on_status: Callable[[bool], None] = self._set_gate
+
+    def _set_gate(self, broken: bool) -> None:
+        self.gate.recording_broken = broken
 
     def _prepare(self) -> None:
         from hardener.shim.summaries import oversized_hints
@@ -80,6 +97,9 @@ class Recorder:
             self._spool = self._open_spool()
         except Exception as exc:  # OSError, or a HardenerError from the state dir: same outcome
             self._mark_broken(exc)
+
+    def fork(self) -> None:
+        """Nothing to fork: this recorder is a thread (see :mod:`hardener.shim.recproc`)."""
 
     def start(self) -> None:
         self._thread.start()
@@ -99,9 +119,9 @@ class Recorder:
     def events(self, events: list[Event]) -> None:
         self._queue.put((_EVENTS, events))
 
-    def apply(self, make: Callable[[SessionTracker], list[Event]]) -> None:
-        """Record the events ``make(tracker)`` returns, in order with everything else."""
-        self._queue.put((_APPLY, make))
+    def started_events(self, events: list[Event]) -> None:
+        """Record ``session.start`` (if not yet) and then ``events``, in order with the rest."""
+        self._queue.put((_APPLY, events))
 
     def finish(
         self,
@@ -127,32 +147,36 @@ class Recorder:
                 pass
             return
         get = self._queue.get
-        while True:
-            item = get()
-            try:
-                if item[0] == _CHUNK:
-                    for line in self._assemblers[item[1]].feed(item[2]):
-                        self._record_line(item[1], line, item[3])
-                elif item[0] == _LINE:
-                    self._record_parsed(item[1], len(item[2]), item[3], item[4], item[5])
-                elif item[0] == _EOF:
-                    last = self._assemblers[item[1]].flush()
-                    if last is not None:
-                        self._record_line(item[1], last, time.monotonic())
-                elif item[0] == _EVENTS:
-                    self._write(item[1])
-                elif item[0] == _APPLY:
-                    self._write(item[1](self.tracker))
-                else:
-                    self._write(self.tracker.finish(item[1], item[2], item[3]))
-                    self._flush_backlog(final=True)
-                    if self._spool is not None:
-                        self._spool.close()
-                    return
-            except Exception:  # the record must never take the relay down
-                import logging
+        while not self.handle(get()):
+            pass
 
-                logging.getLogger(__name__).exception("recorder failed on one item")
+    def handle(self, item: tuple[Any, ...]) -> bool:
+        """Process one queued item; True after the end of the session has been written."""
+        try:
+            if item[0] == _CHUNK:
+                for line in self._assemblers[item[1]].feed(item[2]):
+                    self._record_line(item[1], line, item[3])
+            elif item[0] == _LINE:
+                self._record_parsed(item[1], len(item[2]), item[3], item[4], item[5])
+            elif item[0] == _EOF:
+                last = self._assemblers[item[1]].flush()
+                if last is not None:
+                    self._record_line(item[1], last, time.monotonic())
+            elif item[0] == _EVENTS:
+                self._write(item[1])
+            elif item[0] == _APPLY:
+                self._write([*self.tracker.ensure_started(), *item[1]])
+            else:
+                self._write(self.tracker.finish(item[1], item[2], item[3]))
+                self._flush_backlog(final=True)
+                if self._spool is not None:
+                    self._spool.close()
+                return True
+        except Exception:  # the record must never take the relay down
+            import logging
+
+            logging.getLogger(__name__).exception("recorder failed on one item")
+        return False
 
     def _record_line(self, direction: str, line: Line, at: float) -> None:
         if line.data is None:
@@ -238,7 +262,7 @@ class Recorder:
                 spool.emit("protocol.anomaly", body)
                 self._broken_since = None
                 self._dropped = 0
-                self.gate.recording_broken = False
+                self.on_status(False)
             while self._backlog:
                 kind, body, moment = self._backlog[0]
                 spool.emit(kind, body, moment=moment)
@@ -251,7 +275,7 @@ class Recorder:
         if self._broken_since is None:
             self._broken_since = datetime.now(UTC)
             self._broken_error = str(getattr(exc, "strerror", None) or exc)[:200]
-        self.gate.recording_broken = True
+        self.on_status(True)
         if not self._warned:
             self._warned = True
             mode = (

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from hardener.shim.gate import Decision
-from hardener.shim.recorder import Recorder
+from hardener.shim.recorder import Sink
 
 READ_SIZE: Final = 1 << 20
 
@@ -110,7 +110,7 @@ class Pump(threading.Thread):
         src: int,
         out: OutWriter,
         back: OutWriter,
-        recorder: Recorder,
+        recorder: Sink,
         *,
         gated: Callable[[], bool],
         check: Callable[[bytes, Any], Decision],

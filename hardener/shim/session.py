@@ -2,8 +2,9 @@
 
 :func:`prepare` builds what every transport needs. Only the cheap parts happen here (the gate from
 the settings, the recorder's queue); the redactor, the tracker and the spool are created by the
-recorder thread once it starts (after the server process is running), from the ``launch``
-description that the transport fills in. :func:`protect_stdout` moves the protocol stream to a
+recorder once it starts (after the server process is running), from the ``launch`` description
+that the transport fills in. On POSIX the recorder is a forked process
+(:mod:`hardener.shim.recproc`), elsewhere (or with ``HARDENER_SHIM_RECORDER=thread``) a thread. :func:`protect_stdout` moves the protocol stream to a
 private descriptor and points fd 1 (and ``sys.stdout``) at stderr, so that no stray ``print``
 from any library can ever corrupt the protocol.
 """
@@ -22,14 +23,17 @@ from hardener.shim.recorder import Recorder, Spool
 
 if TYPE_CHECKING:
     from hardener.redact import Redactor
+    from hardener.shim.recproc import ProcessRecorder
     from hardener.shim.tracker import SessionTracker
+
+    AnyRecorder = Recorder | ProcessRecorder
 
 
 class Session:
     """One shim session: its names, gate, recorder and launch description."""
 
     def __init__(
-        self, client: str, server: str, gate: Gate, recorder: Recorder, launch: dict[str, Any]
+        self, client: str, server: str, gate: Gate, recorder: AnyRecorder, launch: dict[str, Any]
     ) -> None:
         self.client = client
         self.server = server
@@ -112,6 +116,7 @@ def prepare(
     server: str,
     launch: dict[str, Any],
     open_spool: Callable[[], Spool] | None = None,
+    protocol_fds: list[int] | None = None,
 ) -> Session:
     gate = Gate.from_settings(settings, server)
 
@@ -136,5 +141,12 @@ def prepare(
         tracker = SessionTracker(redactor, start_body(redactor, settings, session.launch))
         return tracker, open_spool or default_open
 
-    session = Session(client, server, gate, Recorder(setup, gate, warn), launch)
+    recorder: AnyRecorder
+    if hasattr(os, "fork") and os.environ.get("HARDENER_SHIM_RECORDER") != "thread":
+        from hardener.shim.recproc import ProcessRecorder
+
+        recorder = ProcessRecorder(setup, gate, warn, launch, protocol_fds or [])
+    else:
+        recorder = Recorder(setup, gate, warn)
+    session = Session(client, server, gate, recorder, launch)
     return session

@@ -37,7 +37,7 @@ def serve_denied(session: Session, proto_out: int, rule: str) -> int:
     out = OutWriter(proto_out)
     session.recorder.start()
     deny = ("policy.deny", {"what": "server", "name": session.server, "rule": rule})
-    session.recorder.apply(lambda tracker: [*tracker.ensure_started(), deny])
+    session.recorder.started_events([deny])
     message = (
         f"MCP server '{session.server}' is blocked by policy ({rule}). "
         "Ask your administrator to allow it (hardener policy: servers.allow / servers.deny)."
@@ -99,6 +99,7 @@ class _Lifecycle:
 def run_stdio(
     session: Session, proto_out: int, argv: list[str], resolved: child_mod.Resolved
 ) -> int:
+    session.recorder.fork()  # before any thread or child exists
     try:
         proc = child_mod.spawn(argv, resolved)
     except OSError as exc:

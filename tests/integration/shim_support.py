@@ -71,6 +71,7 @@ class RawPeer:
         )
         self.lines: queue.Queue[bytes | None] = queue.Queue()
         self.stderr = b""
+        self._reads_lines = read_lines
         if read_lines:
             threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._read_err, daemon=True).start()
@@ -81,10 +82,13 @@ class RawPeer:
         for line in self.proc.stdout:
             self.lines.put(line)
         self.lines.put(None)
+        self.proc.stdout.close()
 
     def _read_err(self) -> None:
         assert self.proc.stderr is not None
-        self.stderr = self.proc.stderr.read()
+        while data := self.proc.stderr.read1(65536):
+            self.stderr += data
+        self.proc.stderr.close()
 
     def send(self, data: bytes | dict[str, Any] | list[Any]) -> None:
         assert self.proc.stdin is not None
@@ -135,11 +139,20 @@ class RawPeer:
         self.proc.stdin.close()
 
     def wait(self, timeout: float = 30.0) -> int:
-        return self.proc.wait(timeout)
+        code = self.proc.wait(timeout)
+        if self.proc.stdout is not None and not self._reads_lines:
+            self.proc.stdout.close()
+        return code
 
-    def descendants(self) -> list[psutil.Process]:
+    def descendants(self, *, recorder: bool = True) -> list[psutil.Process]:
+        """The process tree below this peer; ``recorder=False`` leaves out the shim's recorder fork."""
         try:
-            return psutil.Process(self.proc.pid).children(recursive=True)
+            me = psutil.Process(self.proc.pid)
+            tree = me.children(recursive=True)
+            if not recorder:
+                mine = me.cmdline()
+                tree = [p for p in tree if p.cmdline() != mine]
+            return tree
         except psutil.NoSuchProcess:
             return []
 

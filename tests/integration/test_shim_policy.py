@@ -91,7 +91,7 @@ def test_a_denied_server_is_never_started(sandbox_home: Path) -> None:
     assert answer["error"]["data"] == {"rule": "servers.deny:evil*"}
     again, _ = peer.request("tools/list")
     assert "error" in again
-    assert peer.descendants() == []
+    assert peer.descendants(recorder=False) == []
     peer.close_stdin()
     assert peer.wait() == 1
     events = spool_events(sandbox_home)
@@ -131,25 +131,29 @@ def test_a_full_spool_fails_open_or_closed(sandbox_home: Path, mode: str) -> Non
     _policy(sandbox_home, f'fail_mode = "{mode}"\n')
     _warm(sandbox_home)
     peer = RawPeer(shim(*RAW_ECHO), env_for(sandbox_home), preexec_fn=_limit_files(3000))
-    refused = 0
-    for i in range(30):
-        peer.send(
-            {
-                "jsonrpc": "2.0",
-                "id": i,
-                "method": "tools/call",
-                "params": {"name": "echo", "arguments": {"pad": "p" * 200}},
-            }
-        )
+    warning = b"cannot write the audit spool"
+    refused = after_warning = 0
+    for i in range(2000):  # until the shim has noticed the full spool (it records asynchronously)
+        call = {
+            "jsonrpc": "2.0",
+            "id": i,
+            "method": "tools/call",
+            "params": {"name": "echo", "arguments": {"pad": "p" * 200}},
+        }
+        peer.send(call)
         line = peer.read_line()
         assert line is not None
         refused += b'"error"' in line and b"fail-closed" in line
+        if warning in peer.stderr:
+            after_warning += 1
+        if refused or after_warning > 20:
+            break
     peer.close_stdin()
     peer.wait()
-    assert b"cannot write the audit spool" in peer.stderr
-    assert peer.stderr.count(b"cannot write the audit spool") == 1
+    assert peer.stderr.count(warning) == 1
     if mode == "open":
         assert refused == 0
+        assert after_warning > 20
     else:
         assert refused > 0
     files = sorted((sandbox_home / ".local" / "state" / "hardener" / "spool").glob("*.jsonl"))

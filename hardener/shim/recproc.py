@@ -1,0 +1,279 @@
+"""The recorder in a forked process, so that recording never competes with the relay (L2 shim).
+
+In one process the recorder thread and the relay threads share the GIL: while the recorder parses a
+1 MB message or encodes events, a relay thread that has bytes to forward waits, and the GIL's
+hand-off (up to the 5 ms switch interval) shows up as latency spikes. On POSIX the shim therefore
+forks, before it starts any thread or the server, a recorder process that runs the ordinary
+:class:`~hardener.shim.recorder.Recorder` logic. The relay threads still only enqueue; one feeder
+thread writes framed records into a pipe to it (``!BBdI`` header: type, direction, monotonic time,
+payload length). The recorder reports ``B`` (spool broken) / ``O`` (writable again) on a status pipe
+for fail-closed. It ignores SIGINT/SIGTERM/SIGHUP and exits at the end of its input: after the
+shim's ``END`` record, or at EOF when the shim was killed, in which case it still writes every
+event it received and a ``session.end`` with reason ``shim_gone``. Windows (no ``fork``), or
+``HARDENER_SHIM_RECORDER=thread``, use the recorder thread instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import signal
+import struct
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Final
+
+from hardener.shim.gate import Gate
+from hardener.shim.recorder import _APPLY, _CHUNK, _END, _EOF, _EVENTS, _LINE, Recorder, Setup
+
+HEADER: Final = struct.Struct("!BBdI")
+DIRECTIONS: Final = ("c2s", "s2c")
+T_LAUNCH: Final = 99
+WAIT_SECONDS: Final = 10.0
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class ProcessRecorder:
+    """The shim's side: the same methods as :class:`Recorder`, feeding the recorder process."""
+
+    def __init__(
+        self,
+        setup: Setup,
+        gate: Gate,
+        warn: Callable[[str], None],
+        launch: dict[str, Any],
+        keep_closed: list[int],
+    ) -> None:
+        self._setup = setup
+        self.gate = gate
+        self._warn = warn
+        self._launch = launch
+        self._keep_closed = keep_closed
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._pid = 0
+        self._fd = -1
+        self._status = -1
+        self._feeder: threading.Thread | None = None
+
+    # --- lifecycle ------------------------------------------------------------------------
+    def fork(self) -> None:
+        """Start the recorder process. Call before any thread or child process exists."""
+        read_end, self._fd = os.pipe()
+        status_read, status_write = os.pipe()
+        pid = os.fork()
+        if (
+            pid == 0
+        ):  # pragma: no cover - runs in the forked recorder (covered by integration tests)
+            code = 0
+            try:
+                os.close(self._fd)
+                os.close(status_read)
+                for fd in self._keep_closed:
+                    os.close(fd)
+                _serve(
+                    read_end,
+                    status_write,
+                    self._setup,
+                    self.gate,
+                    warn=self._warn,
+                    launch=self._launch,
+                )
+            except BaseException:  # nothing may escape a forked child
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(read_end)
+        os.close(status_write)
+        self._pid = pid
+        self._status = status_read
+        _grow_pipe(self._fd)
+
+    def start(self) -> None:
+        if not self._pid:
+            self.fork()
+        self._queue.put(_record(T_LAUNCH, 0, 0.0, json.dumps(self._launch, default=str).encode()))
+        self._feeder = threading.Thread(target=self._feed, name="hardener-feeder", daemon=True)
+        self._feeder.start()
+        threading.Thread(target=self._watch_status, name="hardener-status", daemon=True).start()
+
+    def _feed(self) -> None:
+        broken = False
+        while True:
+            data = self._queue.get()
+            if data is None:
+                break
+            if broken:
+                continue
+            try:
+                _write_all(self._fd, data)
+            except OSError:
+                broken = True
+                self._warn(
+                    "hardener-shim: warning: the recorder process is gone; relaying without recording"
+                )
+        os.close(self._fd)
+
+    def _watch_status(self) -> None:
+        while True:
+            try:
+                data = os.read(self._status, 64)
+            except OSError:
+                data = b""
+            if not data:
+                os.close(self._status)
+                return
+            self.gate.recording_broken = data[-1:] == b"B"
+
+    def finish(
+        self,
+        reason: str,
+        exit_code: int | None,
+        extra: dict[str, Any] | None = None,
+        timeout: float = WAIT_SECONDS,
+    ) -> None:
+        """Record the end of the session and wait until the recorder has written everything."""
+        payload = json.dumps({"reason": reason, "exit_code": exit_code, "extra": extra}).encode()
+        self._queue.put(_record(_END, 0, time.monotonic(), payload))
+        self._queue.put(None)
+        if self._feeder is not None:
+            self._feeder.join(timeout)
+        deadline = time.monotonic() + timeout
+        while self._pid:
+            done, _status = os.waitpid(self._pid, os.WNOHANG)
+            if done:
+                return
+            if time.monotonic() > deadline:
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+                return
+            time.sleep(0.005)
+
+    # --- called from the relay threads (cheap) --------------------------------------------
+    def chunk(self, direction: str, data: bytes, at: float) -> None:
+        self._queue.put(_record(_CHUNK, DIRECTIONS.index(direction), at, data))
+
+    def line(
+        self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
+    ) -> None:
+        encoded = json.dumps(note).encode() if note else b""
+        payload = struct.pack("!I", len(encoded)) + encoded + data
+        self._queue.put(_record(_LINE, DIRECTIONS.index(direction), at, payload))
+
+    def eof(self, direction: str) -> None:
+        self._queue.put(_record(_EOF, DIRECTIONS.index(direction), 0.0, b""))
+
+    def events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+        self._queue.put(_record(_EVENTS, 0, 0.0, json.dumps(events).encode()))
+
+    def started_events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+        self._queue.put(_record(_APPLY, 0, 0.0, json.dumps(events).encode()))
+
+
+def _record(kind: int, direction: int, at: float, payload: bytes) -> bytes:
+    return HEADER.pack(kind, direction, at, len(payload)) + payload
+
+
+def _grow_pipe(fd: int) -> None:
+    """Ask Linux for a 1 MiB pipe buffer (fewer blocking writes); harmless elsewhere."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
+
+
+# --- the recorder process ----------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buf = bytearray()
+
+    def _fill(self, size: int) -> bool:
+        while len(self.buf) < size:
+            data = os.read(self.fd, max(1 << 20, size - len(self.buf)))
+            if not data:
+                return False
+            self.buf += data
+        return True
+
+    def next(self) -> tuple[int, int, float, bytes] | None:
+        if not self._fill(HEADER.size):
+            return None
+        kind, direction, at, length = HEADER.unpack_from(self.buf)
+        if not self._fill(HEADER.size + length):
+            return None
+        payload = bytes(self.buf[HEADER.size : HEADER.size + length])
+        del self.buf[: HEADER.size + length]
+        return kind, direction, at, payload
+
+
+def _decode(kind: int, direction: int, at: float, payload: bytes) -> tuple[Any, ...]:
+    name = DIRECTIONS[direction]
+    if kind == _CHUNK:
+        return (_CHUNK, name, payload, at)
+    if kind == _LINE:
+        (size,) = struct.unpack_from("!I", payload)
+        note = json.loads(payload[4 : 4 + size]) if size else None
+        data = payload[4 + size :]
+        return (_LINE, name, data, json.loads(data), at, note)
+    if kind == _EOF:
+        return (_EOF, name)
+    if kind in (_EVENTS, _APPLY):
+        return (kind, [(k, b) for k, b in json.loads(payload)])
+    end = json.loads(payload)
+    return (_END, end["reason"], end["exit_code"], end["extra"])
+
+
+def _serve(
+    fd: int,
+    status: int,
+    setup: Setup,
+    gate: Gate,
+    *,
+    warn: Callable[[str], None],
+    launch: dict[str, Any],
+) -> None:
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
+    reader = _Reader(fd)
+    first = reader.next()
+    if first is None or first[0] != T_LAUNCH:
+        return
+    launch.update(json.loads(first[3]))
+    backend = Recorder(setup, gate, warn)
+
+    def report(broken: bool) -> None:
+        gate.recording_broken = broken
+        with contextlib.suppress(OSError):
+            os.write(status, b"B" if broken else b"O")
+
+    backend.on_status = report
+    try:
+        backend._prepare()
+    except Exception as exc:
+        warn(f"hardener-shim: warning: recording is off: {exc}")
+        while reader.next() is not None:
+            pass
+        return
+    while True:
+        record = reader.next()
+        if record is None:  # the shim is gone without saying goodbye: keep what we have
+            backend.handle((_END, "shim_gone", None, None))
+            return
+        try:
+            item = _decode(*record)
+        except (ValueError, KeyError, IndexError):
+            continue
+        if backend.handle(item):
+            return
