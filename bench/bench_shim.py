@@ -56,6 +56,11 @@ def wrappers(server: list[str]) -> dict[str, list[str]]:
     }
 
 
+def thread_variant(server: list[str]) -> list[str]:
+    """The shim with its recorder as a thread instead of a forked process (for comparison)."""
+    return ["env", "HARDENER_SHIM_RECORDER=thread", *wrappers(server)["shim"]]
+
+
 class Peer:
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
         self.proc = subprocess.Popen(
@@ -207,6 +212,7 @@ def main() -> int:
             ):
                 continue
             res = {kind: latency(argv, env, opts.calls) for kind, argv in wrappers(server).items()}
+            res["shim-thread"] = latency(thread_variant(server), env, opts.calls)
             d, m, s = res["direct"], res["min-relay"], res["shim"]
             added_m = (m["p50"] - d["p50"], m["p99"] - d["p99"])
             added_s = (s["p50"] - d["p50"], s["p99"] - d["p99"])

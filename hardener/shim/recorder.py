@@ -139,6 +139,7 @@ class Recorder:
 
     # --- the thread -----------------------------------------------------------------------
     def _run(self) -> None:
+        waiting = wait_for_first_answer(self._queue.get)
         try:
             self._prepare()
         except Exception as exc:  # nothing can be recorded: keep draining so the relay never blocks
@@ -146,6 +147,9 @@ class Recorder:
             while self._queue.get()[0] != _END:
                 pass
             return
+        for item in waiting:
+            if self.handle(item):
+                return
         get = self._queue.get
         while not self.handle(get()):
             pass
@@ -290,3 +294,17 @@ class Recorder:
 
 def _no_spool() -> Spool:
     raise OSError("the spool is not open yet")
+
+
+def wait_for_first_answer(get: Callable[[], tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Items up to the server's first bytes (or the end): set-up waits, so start-up stays fast.
+
+    The recorder's set-up (imports, redaction patterns, the spool) costs CPU; done while the server
+    itself starts, it would slow the session's first answer on a busy machine.
+    """
+    items: list[tuple[Any, ...]] = []
+    while True:
+        item = get()
+        items.append(item)
+        if item[0] in (_END, _APPLY) or (item[0] in (_CHUNK, _LINE, _EOF) and item[1] == "s2c"):
+            return items

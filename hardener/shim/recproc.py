@@ -27,7 +27,17 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from hardener.shim.gate import Gate
-from hardener.shim.recorder import _APPLY, _CHUNK, _END, _EOF, _EVENTS, _LINE, Recorder, Setup
+from hardener.shim.recorder import (
+    _APPLY,
+    _CHUNK,
+    _END,
+    _EOF,
+    _EVENTS,
+    _LINE,
+    Recorder,
+    Setup,
+    wait_for_first_answer,
+)
 
 HEADER: Final = struct.Struct("!BBdI")
 DIRECTIONS: Final = ("c2s", "s2c")
@@ -251,6 +261,16 @@ def _serve(
     if first is None or first[0] != T_LAUNCH:
         return
     launch.update(json.loads(first[3]))
+    records: list[tuple[int, int, float, bytes] | None] = []
+
+    def next_item() -> tuple[Any, ...]:
+        record = reader.next()
+        records.append(record)
+        if record is None:
+            return (_END,)
+        return (record[0], DIRECTIONS[record[1]] if record[1] < 2 else "", 0)
+
+    wait_for_first_answer(next_item)  # set up only once the server has answered: see there
     backend = Recorder(setup, gate, warn)
 
     def report(broken: bool) -> None:
@@ -267,7 +287,7 @@ def _serve(
             pass
         return
     while True:
-        record = reader.next()
+        record = records.pop(0) if records else reader.next()
         if record is None:  # the shim is gone without saying goodbye: keep what we have
             backend.handle((_END, "shim_gone", None, None))
             return

@@ -48,6 +48,7 @@ def test_outage_is_recorded_once_writing_works_again() -> None:
     recorder.chunk(
         "c2s", b'{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"b"}}\n', 1.0
     )
+    recorder.chunk("s2c", b'{"jsonrpc":"2.0","id":1,"result":{"content":[]}}\n', 2.0)
     assert spool.failed_twice.wait(10)
     assert gate.recording_broken
     assert gate.gates_c2s
