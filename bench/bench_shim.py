@@ -31,6 +31,9 @@ EVERYTHING = (
     / "dist"
     / "index.js"
 )
+#: The console script clients run (``python -m hardener.shim`` would add runpy's import time).
+_SCRIPT = Path(sys.executable).with_name("hardener-shim")
+SHIM = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "hardener.shim"]
 SERVERS: dict[str, list[str]] = {
     "echo (in-repo)": [sys.executable, str(ROOT / "bench" / "echo_mcp_server.py")],
     "server-everything": [shutil.which("node") or "node", str(EVERYTHING), "stdio"],
@@ -43,9 +46,7 @@ def wrappers(server: list[str]) -> dict[str, list[str]]:
         "direct": server,
         "min-relay": [sys.executable, str(ROOT / "bench" / "min_relay.py"), *server],
         "shim": [
-            sys.executable,
-            "-m",
-            "hardener.shim",
+            *SHIM,
             "--client",
             "bench",
             "--server",
@@ -59,6 +60,17 @@ def wrappers(server: list[str]) -> dict[str, list[str]]:
 def thread_variant(server: list[str]) -> list[str]:
     """The shim with its recorder as a thread instead of a forked process (for comparison)."""
     return ["env", "HARDENER_SHIM_RECORDER=thread", *wrappers(server)["shim"]]
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """VmHWM of a process (Linux)."""
+    try:
+        for row in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if row.startswith("VmHWM:"):
+                return int(row.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 class Peer:
@@ -110,15 +122,18 @@ class Peer:
         )
         self.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
 
-    def peak_rss_mb(self) -> float | None:
-        """VmHWM of the wrapper process (Linux)."""
-        try:
-            for row in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if row.startswith("VmHWM:"):
-                    return int(row.split()[1]) / 1024
-        except OSError:
-            return None
+    def recorder_rss_mb(self) -> float | None:
+        """VmHWM of the shim's forked recorder process, if there is one."""
+        import psutil
+
+        me = psutil.Process(self.proc.pid)
+        for child in me.children():
+            if child.cmdline() == me.cmdline():
+                return peak_rss_mb(child.pid)
         return None
+
+    def peak_rss_mb(self) -> float | None:
+        return peak_rss_mb(self.proc.pid)
 
     def close(self) -> None:
         self.stdin.close()
@@ -161,7 +176,7 @@ def latency(argv: list[str], env: dict[str, str], calls: int) -> dict[str, float
 
 def throughput(
     argv: list[str], env: dict[str, str], size: int, rounds: int
-) -> tuple[float, float | None]:
+) -> tuple[float, float | None, float | None]:
     peer = Peer(argv, env)
     peer.initialize()
     message = "x" * size
@@ -170,9 +185,9 @@ def throughput(
     for _ in range(rounds):
         peer.call("tools/call", {"name": "echo", "arguments": {"message": message}})
     took = time.perf_counter() - began
-    rss = peer.peak_rss_mb()
+    rss, recorder = peer.peak_rss_mb(), peer.recorder_rss_mb()
     peer.close()
-    return 2 * size * rounds / took / 1e6, rss  # bytes both ways, MB/s
+    return 2 * size * rounds / took / 1e6, rss, recorder  # bytes both ways, MB/s
 
 
 def main() -> int:
@@ -227,6 +242,10 @@ def main() -> int:
             print(
                 f"  {'':18} calls/s direct {d['rate']:.0f} min-relay {m['rate']:.0f} shim {s['rate']:.0f} (shim/direct {s['rate'] / d['rate']:.2f}, shim/min-relay {s['rate'] / m['rate']:.2f})"
             )
+            th = res["shim-thread"]
+            print(
+                f"  {'':18} recorder as a thread instead of a process: p50 {th['p50']:.3f} p99 {th['p99']:.3f} calls/s {th['rate']:.0f}"
+            )
 
         print(
             "\nthroughput of large echoes (in-repo echo server), MB/s both ways, and peak RSS of the wrapper"
@@ -237,10 +256,13 @@ def main() -> int:
                 kind: throughput(argv, env, size, opts.rounds)
                 for kind, argv in wrappers(server).items()
             }
+            res["shim-thread"] = throughput(thread_variant(server), env, size, opts.rounds)
             d, m, s = res["direct"], res["min-relay"], res["shim"]
             print(
-                f"  {size // 1_000_000:>2} MB  direct {d[0]:7.1f}  min-relay {m[0]:7.1f}  shim {s[0]:7.1f}  shim/min-relay {s[0] / m[0]:.2f}  shim/direct {s[0] / d[0]:.2f}  | RSS min-relay {m[1] or 0:.1f} MB, shim {s[1] or 0:.1f} MB"
+                f"  {size // 1_000_000:>2} MB  direct {d[0]:7.1f}  min-relay {m[0]:7.1f}  shim {s[0]:7.1f}  shim/min-relay {s[0] / m[0]:.2f}  shim/direct {s[0] / d[0]:.2f}  | RSS min-relay {m[1] or 0:.1f} MB, shim {s[1] or 0:.1f} MB + recorder {s[2] or 0:.1f} MB"
             )
+            th = res["shim-thread"]
+            print(f"  {'':6}recorder as a thread: {th[0]:7.1f} MB/s, RSS {th[1] or 0:.1f} MB")
     finally:
         shutil.rmtree(home, ignore_errors=True)
     return 0

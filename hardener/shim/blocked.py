@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hardener.shim.recorder import Sink
 from hardener.shim.relay import OutWriter
+
+if TYPE_CHECKING:
+    from hardener.shim.recorder import Sink
 
 
 def _errors_for(msg: Any, code: int, message: str, data: dict[str, Any]) -> Any:

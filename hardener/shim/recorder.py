@@ -26,33 +26,32 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 from hardener.shim.framing import Line, LineAssembler
 from hardener.shim.gate import Gate
 
-if TYPE_CHECKING:
-    from hardener.shim.tracker import Event, SessionTracker
-
 BACKLOG_LIMIT: Final = 10_000
 REOPEN_SECONDS: Final = 1.0
 _CHUNK, _LINE, _EOF, _EVENTS, _END, _APPLY = range(6)
 
+if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shim start
+    from hardener.shim.tracker import Event, SessionTracker
 
-class Sink(Protocol):
-    """What the relay hands copies to: a :class:`Recorder` or a ``ProcessRecorder``."""
+    class Sink(Protocol):
+        """What the relay hands copies to: a :class:`Recorder` or a ``ProcessRecorder``."""
 
-    def chunk(self, direction: str, data: bytes, at: float) -> None: ...
+        def chunk(self, direction: str, data: bytes, at: float) -> None: ...
 
-    def line(
-        self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
-    ) -> None: ...
+        def line(
+            self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
+        ) -> None: ...
 
-    def eof(self, direction: str) -> None: ...
+        def eof(self, direction: str) -> None: ...
 
+    class Spool(Protocol):
+        def emit(
+            self, kind: str, body: dict[str, Any], *, moment: datetime | None = None
+        ) -> int: ...
 
-class Spool(Protocol):
-    def emit(self, kind: str, body: dict[str, Any], *, moment: datetime | None = None) -> int: ...
+        def close(self) -> None: ...
 
-    def close(self) -> None: ...
-
-
-Setup = Callable[[], "tuple[SessionTracker, Callable[[], Spool]]"]
+    Setup = Callable[[], tuple[SessionTracker, Callable[[], Spool]]]
 
 
 class Recorder:

@@ -24,7 +24,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from hardener.shim.gate import Gate
 from hardener.shim.recorder import (
@@ -35,9 +35,11 @@ from hardener.shim.recorder import (
     _EVENTS,
     _LINE,
     Recorder,
-    Setup,
     wait_for_first_answer,
 )
+
+if TYPE_CHECKING:
+    from hardener.shim.recorder import Setup
 
 HEADER: Final = struct.Struct("!BBdI")
 DIRECTIONS: Final = ("c2s", "s2c")

@@ -18,10 +18,12 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from hardener.shim.gate import Decision
-from hardener.shim.recorder import Sink
+
+if TYPE_CHECKING:
+    from hardener.shim.recorder import Sink
 
 READ_SIZE: Final = 1 << 20
 

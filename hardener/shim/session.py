@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from hardener.shim.gate import Gate
 from hardener.shim.locate import Locations
-from hardener.shim.recorder import Recorder, Spool
+from hardener.shim.recorder import Recorder
 
 if TYPE_CHECKING:
     from hardener.redact import Redactor
+    from hardener.shim.recorder import Spool
     from hardener.shim.recproc import ProcessRecorder
     from hardener.shim.tracker import SessionTracker
 
