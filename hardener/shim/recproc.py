@@ -4,9 +4,12 @@ In one process the recorder thread and the relay threads share the GIL: while th
 1 MB message or encodes events, a relay thread that has bytes to forward waits, and the GIL's
 hand-off (up to the 5 ms switch interval) shows up as latency spikes. On POSIX the shim therefore
 forks, before it starts any thread or the server, a recorder process that runs the ordinary
-:class:`~hardener.shim.recorder.Recorder` logic. The relay threads still only enqueue; one feeder
-thread writes framed records into a pipe to it (``!BBdI`` header: type, direction, monotonic time,
-payload length). The recorder reports ``B`` (spool broken) / ``O`` (writable again) on a status pipe
+:class:`~hardener.shim.recorder.Recorder` logic at a lower priority (``nice`` 5), so the relay,
+the client and the server come first. A relay thread writes each framed record (``!BBdI`` header:
+type, direction, monotonic time, payload length) straight into a non-blocking pipe to it; only
+when the pipe is full does a feeder thread take over the rest, in order, so the relay never
+waits for the record. If the recorder falls more than :data:`MAX_QUEUED` bytes behind, the relay
+does wait (back-pressure): events are never dropped and memory stays bounded. The recorder reports ``B`` (spool broken) / ``O`` (writable again) on a status pipe
 for fail-closed. It ignores SIGINT/SIGTERM/SIGHUP and exits at the end of its input: after the
 shim's ``END`` record, or at EOF when the shim was killed, in which case it still writes every
 event it received and a ``session.end`` with reason ``shim_gone``. Windows (no ``fork``), or
@@ -19,6 +22,7 @@ import contextlib
 import json
 import os
 import queue
+import select
 import signal
 import struct
 import threading
@@ -45,12 +49,7 @@ HEADER: Final = struct.Struct("!BBdI")
 DIRECTIONS: Final = ("c2s", "s2c")
 T_LAUNCH: Final = 99
 WAIT_SECONDS: Final = 10.0
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+MAX_QUEUED: Final = 64 * 1024 * 1024
 
 
 class ProcessRecorder:
@@ -74,6 +73,10 @@ class ProcessRecorder:
         self._fd = -1
         self._status = -1
         self._feeder: threading.Thread | None = None
+        self._room = threading.Condition()
+        self._queued_bytes = 0
+        self._queued = 0  # records waiting in the queue: later ones must wait behind them
+        self._broken = False
 
     # --- lifecycle ------------------------------------------------------------------------
     def fork(self) -> None:
@@ -107,30 +110,63 @@ class ProcessRecorder:
         self._pid = pid
         self._status = status_read
         _grow_pipe(self._fd)
+        os.set_blocking(self._fd, False)
 
     def start(self) -> None:
         if not self._pid:
             self.fork()
-        self._queue.put(_record(T_LAUNCH, 0, 0.0, json.dumps(self._launch, default=str).encode()))
+        self._send(_record(T_LAUNCH, 0, 0.0, json.dumps(self._launch, default=str).encode()))
         self._feeder = threading.Thread(target=self._feed, name="hardener-feeder", daemon=True)
         self._feeder.start()
         threading.Thread(target=self._watch_status, name="hardener-status", daemon=True).start()
 
+    def _send(self, data: bytes) -> None:
+        """Write a record now if the pipe has room and nothing waits before it; else queue it."""
+        with self._room:
+            while self._queued_bytes > MAX_QUEUED and not self._broken:
+                self._room.wait(1.0)
+            if self._queued or self._broken:
+                self._queued += 1
+                self._queued_bytes += len(data)
+                self._queue.put(data)
+                return
+            try:
+                written = os.write(self._fd, data)
+            except BlockingIOError:
+                written = 0
+            except OSError:
+                self._gone()
+                return
+            if written < len(data):
+                self._queued += 1
+                self._queued_bytes += len(data) - written
+                self._queue.put(data[written:])
+
+    def _gone(self) -> None:
+        if not self._broken:
+            self._broken = True
+            self._warn(
+                "hardener-shim: warning: the recorder process is gone; relaying without recording"
+            )
+
     def _feed(self) -> None:
-        broken = False
+        """Writes what could not be written at once, in order, waiting for room in the pipe."""
         while True:
             data = self._queue.get()
             if data is None:
                 break
-            if broken:
-                continue
-            try:
-                _write_all(self._fd, data)
-            except OSError:
-                broken = True
-                self._warn(
-                    "hardener-shim: warning: the recorder process is gone; relaying without recording"
-                )
+            view = memoryview(data)
+            while view and not self._broken:
+                try:
+                    view = view[os.write(self._fd, view) :]
+                except BlockingIOError:
+                    select.select([], [self._fd], [], 1.0)
+                except OSError:
+                    self._gone()
+            with self._room:
+                self._queued -= 1
+                self._queued_bytes -= len(data)
+                self._room.notify_all()
         os.close(self._fd)
 
     def _watch_status(self) -> None:
@@ -153,7 +189,7 @@ class ProcessRecorder:
     ) -> None:
         """Record the end of the session and wait until the recorder has written everything."""
         payload = json.dumps({"reason": reason, "exit_code": exit_code, "extra": extra}).encode()
-        self._queue.put(_record(_END, 0, time.monotonic(), payload))
+        self._send(_record(_END, 0, time.monotonic(), payload))
         self._queue.put(None)
         if self._feeder is not None:
             self._feeder.join(timeout)
@@ -170,23 +206,23 @@ class ProcessRecorder:
 
     # --- called from the relay threads (cheap) --------------------------------------------
     def chunk(self, direction: str, data: bytes, at: float) -> None:
-        self._queue.put(_record(_CHUNK, DIRECTIONS.index(direction), at, data))
+        self._send(_record(_CHUNK, DIRECTIONS.index(direction), at, data))
 
     def line(
         self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
     ) -> None:
         encoded = json.dumps(note).encode() if note else b""
         payload = struct.pack("!I", len(encoded)) + encoded + data
-        self._queue.put(_record(_LINE, DIRECTIONS.index(direction), at, payload))
+        self._send(_record(_LINE, DIRECTIONS.index(direction), at, payload))
 
     def eof(self, direction: str) -> None:
-        self._queue.put(_record(_EOF, DIRECTIONS.index(direction), 0.0, b""))
+        self._send(_record(_EOF, DIRECTIONS.index(direction), 0.0, b""))
 
     def events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
-        self._queue.put(_record(_EVENTS, 0, 0.0, json.dumps(events).encode()))
+        self._send(_record(_EVENTS, 0, 0.0, json.dumps(events).encode()))
 
     def started_events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
-        self._queue.put(_record(_APPLY, 0, 0.0, json.dumps(events).encode()))
+        self._send(_record(_APPLY, 0, 0.0, json.dumps(events).encode()))
 
 
 def _record(kind: int, direction: int, at: float, payload: bytes) -> bytes:
@@ -258,6 +294,10 @@ def _serve(
 ) -> None:
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.nice(
+            int(os.environ.get("HARDENER_RECORDER_NICE", "5"))
+        )  # the relay, client and server come first
     reader = _Reader(fd)
     first = reader.next()
     if first is None or first[0] != T_LAUNCH:
