@@ -115,32 +115,33 @@ class ProcessRecorder:
     def start(self) -> None:
         if not self._pid:
             self.fork()
-        self._send(_record(T_LAUNCH, 0, 0.0, json.dumps(self._launch, default=str).encode()))
+        self._send(*_record(T_LAUNCH, 0, 0.0, json.dumps(self._launch, default=str).encode()))
         self._feeder = threading.Thread(target=self._feed, name="hardener-feeder", daemon=True)
         self._feeder.start()
         threading.Thread(target=self._watch_status, name="hardener-status", daemon=True).start()
 
-    def _send(self, data: bytes) -> None:
+    def _send(self, header: bytes, payload: bytes) -> None:
         """Write a record now if the pipe has room and nothing waits before it; else queue it."""
         with self._room:
             while self._queued_bytes > MAX_QUEUED and not self._broken:
                 self._room.wait(1.0)
             if self._queued or self._broken:
                 self._queued += 1
-                self._queued_bytes += len(data)
-                self._queue.put(data)
+                self._queued_bytes += len(header) + len(payload)
+                self._queue.put(header + payload)
                 return
             try:
-                written = os.write(self._fd, data)
+                written = os.writev(self._fd, [header, payload])  # no copy of a large payload
             except BlockingIOError:
                 written = 0
             except OSError:
                 self._gone()
                 return
-            if written < len(data):
+            if written < len(header) + len(payload):
+                rest = (header + payload)[written:]
                 self._queued += 1
-                self._queued_bytes += len(data) - written
-                self._queue.put(data[written:])
+                self._queued_bytes += len(rest)
+                self._queue.put(rest)
 
     def _gone(self) -> None:
         if not self._broken:
@@ -189,7 +190,7 @@ class ProcessRecorder:
     ) -> None:
         """Record the end of the session and wait until the recorder has written everything."""
         payload = json.dumps({"reason": reason, "exit_code": exit_code, "extra": extra}).encode()
-        self._send(_record(_END, 0, time.monotonic(), payload))
+        self._send(*_record(_END, 0, time.monotonic(), payload))
         self._queue.put(None)
         if self._feeder is not None:
             self._feeder.join(timeout)
@@ -206,27 +207,27 @@ class ProcessRecorder:
 
     # --- called from the relay threads (cheap) --------------------------------------------
     def chunk(self, direction: str, data: bytes, at: float) -> None:
-        self._send(_record(_CHUNK, DIRECTIONS.index(direction), at, data))
+        self._send(*_record(_CHUNK, DIRECTIONS.index(direction), at, data))
 
     def line(
         self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
     ) -> None:
         encoded = json.dumps(note).encode() if note else b""
         payload = struct.pack("!I", len(encoded)) + encoded + data
-        self._send(_record(_LINE, DIRECTIONS.index(direction), at, payload))
+        self._send(*_record(_LINE, DIRECTIONS.index(direction), at, payload))
 
     def eof(self, direction: str) -> None:
-        self._send(_record(_EOF, DIRECTIONS.index(direction), 0.0, b""))
+        self._send(*_record(_EOF, DIRECTIONS.index(direction), 0.0, b""))
 
     def events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
-        self._send(_record(_EVENTS, 0, 0.0, json.dumps(events).encode()))
+        self._send(*_record(_EVENTS, 0, 0.0, json.dumps(events).encode()))
 
     def started_events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
-        self._send(_record(_APPLY, 0, 0.0, json.dumps(events).encode()))
+        self._send(*_record(_APPLY, 0, 0.0, json.dumps(events).encode()))
 
 
-def _record(kind: int, direction: int, at: float, payload: bytes) -> bytes:
-    return HEADER.pack(kind, direction, at, len(payload)) + payload
+def _record(kind: int, direction: int, at: float, payload: bytes) -> tuple[bytes, bytes]:
+    return HEADER.pack(kind, direction, at, len(payload)), payload
 
 
 def _grow_pipe(fd: int) -> None:
