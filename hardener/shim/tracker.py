@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hardener.redact import Redactor
+from hardener.shim import bodies
 from hardener.shim import summaries as s
 from hardener.shim.gate import SERVER_REQUEST_METHODS
 
@@ -290,47 +291,11 @@ class SessionTracker:
         tool = p.get("name") if isinstance(p.get("name"), str) else None
         pending.tool = tool
         pending.task = isinstance(p.get("task"), dict)
-        redaction = self.redactor.redact(p.get("arguments") if "arguments" in p else {})
-        body: dict[str, Any] = {
-            "id": msg.get("id"),
-            "tool": tool,
-            "arguments": redaction.value,
-            "fingerprints": redaction.fingerprints,
-            "size_bytes": size,
-        }
-        if redaction.found:
-            body["secrets"] = redaction.found
-        if (tp := s.traceparent_of(p)) is not None:
-            body["traceparent"] = tp
-        if pending.task:
-            body["task"] = True
-        if "requestState" in p or "inputResponses" in p:
-            body["retry"] = True
-            if isinstance(p.get("inputResponses"), dict):
-                body["input_responses"] = sorted(p["inputResponses"])
-        if note and note.get("would_deny"):
-            body["would_deny"] = note["would_deny"]
+        body = bodies.tool_call(msg, p, size, note, self.redactor)
         out = self._emit("tool.call", body)
         if note and note.get("denied"):
-            out += self._emit(
-                "policy.deny",
-                {
-                    "what": note.get("what", "tool"),
-                    "name": tool,
-                    "rule": note.get("rule"),
-                    "id": msg.get("id"),
-                },
-            )
-            out += self._emit(
-                "tool.result",
-                {
-                    "id": msg.get("id"),
-                    "tool": tool,
-                    "status": "denied",
-                    "duration_ms": 0.0,
-                    "error_code": note.get("code"),
-                },
-            )
+            for kind, denied in bodies.denied_call(msg.get("id"), tool, note):
+                out += self._emit(kind, denied)
         return out
 
     def _notification(
@@ -403,39 +368,10 @@ class SessionTracker:
         pending: _Pending,
         note: dict[str, Any] | None,
     ) -> list[Event]:
+        in_reply_to = {"id": msg.get("id"), "method": pending.method, "tool": pending.tool}
         out: list[Event] = []
-        requests = result.get("inputRequests")
-        denied = (note or {}).get("denied_inputs", {})
-        if isinstance(requests, dict):
-            for key, request in requests.items():
-                method = request.get("method") if isinstance(request, dict) else None
-                body = {
-                    "method": method,
-                    "via": "input_required",
-                    "id": key,
-                    "in_reply_to": {
-                        "id": msg.get("id"),
-                        "method": pending.method,
-                        "tool": pending.tool,
-                    },
-                    "summary": s.server_request_summary(
-                        str(method),
-                        request.get("params") if isinstance(request, dict) else None,
-                        self.redactor,
-                    ),
-                    "decision": "denied" if key in denied else "forwarded",
-                }
-                out += self._emit("server.request", body)
-                if key in denied:
-                    out += self._emit(
-                        "policy.deny",
-                        {
-                            "what": str(method).split("/")[0],
-                            "name": method,
-                            "rule": denied[key],
-                            "id": key,
-                        },
-                    )
+        for kind, body in bodies.input_requests(result, in_reply_to, note, self.redactor):
+            out += self._emit(kind, body)
         return out
 
     def _tool_result(
@@ -446,47 +382,23 @@ class SessionTracker:
         at: float,
         note: dict[str, Any] | None,
     ) -> list[Event]:
-        body: dict[str, Any] = {
+        base: dict[str, Any] = {
             "id": msg.get("id"),
             "tool": pending.tool,
             "duration_ms": _ms(at - pending.started),
             "size_bytes": size,
         }
         if pending.method == "tasks/result":
-            body["via"] = "tasks/result"
-        error = msg.get("error")
-        if isinstance(error, dict) or "result" not in msg:
-            body["status"] = "error"
-            if isinstance(error, dict):
-                body["error_code"] = error.get("code")
-                if isinstance(error.get("message"), str):
-                    body["error_message"] = s.excerpt(error["message"], self.redactor)
-            return self._emit("tool.result", body)
-        result = msg["result"]
-        body.update(s.result_fields(result, self.redactor))
-        if isinstance(result, dict) and result.get("resultType") == "input_required":
-            body["status"] = "input_required"
-        else:
-            body["status"] = "error" if body.get("is_error") else "ok"
+            base["via"] = "tasks/result"
+        body = bodies.tool_result(msg, base, note, self.redactor)
         if "task_id" in body:
             self._tasks[str(body["task_id"])] = pending.tool or ""
-        if note and note.get("replaced"):
-            body["replaced_by_policy"] = True
         return self._emit("tool.result", body)
 
     def _tools_list(self, result: dict[str, Any], note: dict[str, Any] | None) -> list[Event]:
-        tools = [s.tool_entry(t, self.redactor) for t in result["tools"] if isinstance(t, dict)]
-        body: dict[str, Any] = {
-            "tools": tools,
-            "server_hash": s.sha256_of(sorted((str(t["name"]), t["hash"]) for t in tools)),
-        }
-        if isinstance(result.get("nextCursor"), str):
-            body["next_cursor"] = result["nextCursor"]
-        if self.instructions is not None:
-            body["instructions_hash"] = s.sha256_of(self.instructions)
-        if note and note.get("hidden"):
-            body["hidden"] = note["hidden"]
-        return self._emit("tools.list", body)
+        return self._emit(
+            "tools.list", bodies.tools_list(result, self.instructions, note, self.redactor)
+        )
 
 
 def _ms(seconds: float) -> float:
