@@ -12,9 +12,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import TYPE_CHECKING, Any
 
 from hardener.shim.relay import OutWriter
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any
+
 
 if TYPE_CHECKING:
     from hardener.shim.recorder import Sink

@@ -21,7 +21,10 @@ import signal
 import subprocess
 import sys
 from collections.abc import Mapping
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Resolved:

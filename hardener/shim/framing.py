@@ -10,7 +10,10 @@ its digest, and (from the head and tail) its JSON-RPC id and method.
 
 from __future__ import annotations
 
-from typing import Any, Final
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any, Final
+
 
 WINDOW: Final = 64 * 1024
 DEFAULT_PARSE_LIMIT: Final = 1024 * 1024

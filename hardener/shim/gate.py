@@ -12,7 +12,11 @@ the would-be decisions are only recorded.
 from __future__ import annotations
 
 import json
-from typing import Any, Final
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any, Final
+
 
 #: JSON-RPC error codes the shim answers with (implementation-defined server error range).
 CODE_DENIED: Final = -32001

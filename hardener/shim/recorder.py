@@ -21,10 +21,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from hardener.shim.framing import Line, LineAssembler
 from hardener.shim.gate import Gate
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any, Final, Protocol
+
 
 BACKLOG_LIMIT: Final = 10_000
 REOPEN_SECONDS: Final = 1.0

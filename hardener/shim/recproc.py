@@ -28,7 +28,6 @@ import struct
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
 
 from hardener.shim.gate import Gate
 from hardener.shim.recorder import (
@@ -42,7 +41,10 @@ from hardener.shim.recorder import (
     wait_for_first_answer,
 )
 
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
+    from typing import Any, Final
+
     from hardener.shim.recorder import Setup
 
 HEADER: Final = struct.Struct("!BBdI")

@@ -18,9 +18,13 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
 
 from hardener.shim.gate import Decision
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any, Final
+
 
 if TYPE_CHECKING:
     from hardener.shim.recorder import Sink

@@ -15,11 +15,15 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from hardener.shim.gate import Gate
 from hardener.shim.locate import Locations
 from hardener.shim.recorder import Recorder
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any
+
 
 if TYPE_CHECKING:
     from hardener.redact import Redactor

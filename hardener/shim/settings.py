@@ -36,9 +36,13 @@ import contextlib
 import json
 import os
 import sys
-from typing import Any
 
 from hardener.shim.locate import Locations
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any
+
 
 CACHE_VERSION = 1
 KEY_FILE = "fingerprint.key"

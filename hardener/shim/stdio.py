@@ -18,13 +18,17 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, Final
 
 from hardener.shim import child as child_mod
 from hardener.shim.blocked import answer_with_errors
 from hardener.shim.gate import CODE_DENIED, CODE_UNAVAILABLE
 from hardener.shim.relay import OutWriter, Pump
 from hardener.shim.session import Session, warn
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any, Final
+
 
 GRACE: Final = 2.0
 DRAIN: Final = 1.0

@@ -37,7 +37,7 @@ def test_a_cached_start_imports_little(sandbox_home: Path) -> None:
     code = (
         "import sys; from hardener.shim import main, settings, stdio, child, relay; from hardener.shim.locate import locate;"
         " settings.load_settings(locate(), []);"
-        " print(sorted(m for m in ('jsonschema', 'dataclasses', 'pathlib', 'keyring', 'watchdog', 'httpx', 'hardener.policy', 'hardener.redact') if m in sys.modules))"
+        " print(sorted(m for m in ('jsonschema', 'dataclasses', 'pathlib', 'typing', 'keyring', 'watchdog', 'httpx', 'hardener.policy', 'hardener.redact') if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
