@@ -43,12 +43,15 @@ def which(command: str, directories: list[str]) -> str | None:
     if sys.platform == "win32":
         import shutil
 
-        return shutil.which(command, path=os.pathsep.join(directories))
-    for directory in directories:
-        candidate = os.path.join(directory or ".", command)
-        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return None
+        found = shutil.which(command, path=os.pathsep.join(directories))
+    else:
+        found = None
+        for directory in directories:
+            candidate = os.path.join(directory or ".", command)
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                found = candidate
+                break
+    return found
 
 
 def resolve_command(
@@ -95,6 +98,13 @@ def spawn(argv: list[str], resolved: Resolved) -> subprocess.Popen[bytes]:
     return proc
 
 
+#: The last resort: SIGKILL on POSIX; on Windows every stop ends the whole job anyway.
+if sys.platform == "win32":
+    KILL = signal.SIGTERM
+else:
+    KILL = signal.SIGKILL
+
+
 def signal_child(proc: subprocess.Popen[bytes], sig: int) -> None:
     """Send ``sig`` to the child's process group (POSIX) or end its job (Windows)."""
     if sys.platform == "win32":
@@ -103,23 +113,25 @@ def signal_child(proc: subprocess.Popen[bytes], sig: int) -> None:
                 proc.send_signal(signal.CTRL_BREAK_EVENT)
         else:
             _terminate_job(proc)
-        return
-    try:
-        os.killpg(proc.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        with contextlib.suppress(OSError):
-            proc.send_signal(sig)
+    else:
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            with contextlib.suppress(OSError):
+                proc.send_signal(sig)
 
 
 def group_alive(proc: subprocess.Popen[bytes]) -> bool:
     """Whether any process of the child's group is left (POSIX); Windows: the child itself."""
     if sys.platform == "win32":
-        return proc.poll() is None
-    try:
-        os.killpg(proc.pid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
+        alive = proc.poll() is None
+    else:
+        try:
+            os.killpg(proc.pid, 0)
+            alive = True
+        except (ProcessLookupError, PermissionError):
+            alive = False
+    return alive
 
 
 def exit_status(code: int | None) -> int:

@@ -25,6 +25,7 @@ import queue
 import select
 import signal
 import struct
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -40,6 +41,9 @@ from hardener.shim.recorder import (
     Recorder,
     wait_for_first_answer,
 )
+
+# POSIX only (fork); Windows uses the recorder thread. Tells mypy --platform win32 as well.
+assert sys.platform != "win32"
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:

@@ -28,10 +28,14 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from hardener.redact import Redactor
     from hardener.shim.recorder import Spool
-    from hardener.shim.recproc import ProcessRecorder
     from hardener.shim.tracker import SessionTracker
 
-    AnyRecorder = Recorder | ProcessRecorder
+    if sys.platform == "win32":
+        AnyRecorder = Recorder
+    else:
+        from hardener.shim.recproc import ProcessRecorder
+
+        AnyRecorder = Recorder | ProcessRecorder
 
 
 class Session:
@@ -147,7 +151,7 @@ def prepare(
         return tracker, open_spool or default_open
 
     recorder: AnyRecorder
-    if hasattr(os, "fork") and os.environ.get("HARDENER_SHIM_RECORDER") != "thread":
+    if sys.platform != "win32" and os.environ.get("HARDENER_SHIM_RECORDER") != "thread":
         from hardener.shim.recproc import ProcessRecorder
 
         recorder = ProcessRecorder(setup, gate, warn, launch, protocol_fds or [])

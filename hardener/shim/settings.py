@@ -50,6 +50,8 @@ LOGIN_PATH_FILE = "login-path.json"
 POLICY_CACHE = ("cache", "shim-policy.json")
 _PATH_MARK = "__HARDENER_LOGIN_PATH__="
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+#: Windows keeps the managed policy in the registry, which has no cheap signature.
+_NO_CACHE = sys.platform == "win32"
 
 
 class SettingsError(Exception):
@@ -112,7 +114,7 @@ def load_settings(loc: Locations, warn: list[str]) -> dict[str, Any]:
     Without a state directory (HOME unset) only the managed policy applies.
     """
     cache = policy_cache_path(loc)
-    if sys.platform == "win32" or cache is None or loc.user_policy_file is None:
+    if _NO_CACHE or cache is None or loc.user_policy_file is None:
         return _full_load(warn, managed_only=cache is None)[0]
     files = [*loc.managed_files, loc.user_policy_file]
     signatures = [[f, _signature(f)] for f in files]
@@ -250,7 +252,7 @@ def record_login_path(loc: Locations, path_value: str, shell: str) -> str:
 
 def capture_login_path(shell: str | None = None, timeout: float = 10.0) -> str | None:
     """Ask the user's login shell for its ``PATH`` (POSIX only); ``None`` when that fails."""
-    if sys.platform == "win32":
+    if _NO_CACHE:  # Windows: no login shell
         return None
     import subprocess
 

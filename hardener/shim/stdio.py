@@ -193,9 +193,7 @@ def _supervise(life: _Lifecycle) -> None:
                 child_mod.signal_child(proc, signal.SIGTERM)
                 stage, deadline = 1, now + GRACE
             elif stage == 1:
-                child_mod.signal_child(
-                    proc, signal.SIGKILL if sys.platform != "win32" else signal.SIGTERM
-                )
+                child_mod.signal_child(proc, child_mod.KILL)
                 stage, deadline = 2, now + GRACE
             else:
                 proc.wait()
@@ -211,7 +209,7 @@ def _drain_and_reap(proc: subprocess.Popen[bytes], s2c: threading.Thread) -> Non
         while s2c.is_alive() and child_mod.group_alive(proc) and time.monotonic() < end:
             s2c.join(0.05)
         if child_mod.group_alive(proc) and sys.platform != "win32":
-            child_mod.signal_child(proc, signal.SIGKILL)
+            child_mod.signal_child(proc, child_mod.KILL)
     s2c.join(DRAIN)
 
 
