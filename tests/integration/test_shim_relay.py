@@ -110,3 +110,44 @@ def test_garbage_from_the_child_is_relayed_and_recorded(sandbox_home: Path) -> N
         ("s2c", "not_utf8"),
     }
     assert events[-1]["kind"] == "session.end"
+
+
+@pytest.mark.timeout(60)
+def test_no_secret_of_the_corpus_reaches_the_spool_or_stderr(sandbox_home: Path) -> None:
+    from tests.unit.test_redact import CORPUS, _contexts
+
+    texts = [text for name, secret in CORPUS.items() for text in _contexts(name, secret)]
+    calls = [
+        {
+            "jsonrpc": "2.0",
+            "id": i,
+            "method": "tools/call",
+            "params": {
+                "name": "run",
+                "arguments": {"input": text, "nested": {"password": "pw-" + str(i)}},
+            },
+        }
+        for i, text in enumerate(texts)
+    ]
+    results = [
+        {"jsonrpc": "2.0", "id": i, "result": {"content": [{"type": "text", "text": text}]}}
+        for i, text in enumerate(texts)
+    ]
+    peer = RawPeer(shim(*RAW_ECHO), env_for(sandbox_home))
+    for call, result in zip(calls, results, strict=True):
+        peer.send(call)
+        assert peer.read_line() is not None
+        peer.send(result)  # echoed back: the server "answers" with the secret in its result
+        assert peer.read_line() is not None
+    peer.close_stdin()
+    assert peer.wait() == 0
+    spool = b"".join(
+        p.read_bytes()
+        for p in (sandbox_home / ".local" / "state" / "hardener" / "spool").glob("*.jsonl")
+    )
+    assert spool
+    for secret in [*CORPUS.values(), *(f"pw-{i}" for i in range(len(texts)))]:
+        for piece in secret.split("\n"):
+            assert piece.encode() not in spool, piece
+            assert piece.encode() not in peer.stderr
+    assert len(of_kind(spool_events(sandbox_home), "tool.call")) == len(texts)
