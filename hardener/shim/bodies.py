@@ -75,10 +75,13 @@ def tool_result(
         return body
     result = msg["result"]
     body.update(s.result_fields(result, redactor))
-    if isinstance(result, dict) and result.get("resultType") == "input_required":
+    result_type = result.get("resultType") if isinstance(result, dict) else None
+    if result_type == "input_required":
         body["status"] = "input_required"
     else:
         body["status"] = "error" if body.get("is_error") else "ok"
+    if isinstance(result_type, str) and result_type not in ("complete", "input_required"):
+        body["result_type"] = result_type  # e.g. "task" (tasks extension)
     if note and note.get("replaced"):
         body["replaced_by_policy"] = True
     return body

@@ -209,9 +209,7 @@ class Gate:
         result = msg.get("result")
         if not isinstance(result, dict):
             return Decision(line)
-        if result.get("resultType") == "input_required" and isinstance(
-            result.get("inputRequests"), dict
-        ):
+        if isinstance(result.get("inputRequests"), dict):
             return self._input_required(line, msg, result)
         if self.hide_denied and isinstance(result.get("tools"), list):
             return self._hide_tools(line, msg, result)

@@ -177,9 +177,12 @@ def result_fields(result: Any, redactor: Redactor) -> dict[str, Any]:
     if "structuredContent" in result:
         fields["structured"] = True
     task = result.get("task")
-    if isinstance(task, dict) and "taskId" in task:
+    if isinstance(task, dict) and "taskId" in task:  # 2025-11-25 CreateTaskResult
         fields["task_id"] = task.get("taskId")
         fields["task_status"] = task.get("status")
+    elif result.get("resultType") == "task" and "taskId" in result:  # 2026 tasks extension
+        fields["task_id"] = result.get("taskId")
+        fields["task_status"] = result.get("status")
     return fields
 
 

@@ -348,7 +348,8 @@ class SessionTracker:
                 if isinstance(result.get("instructions"), str):
                     self.instructions = result["instructions"]
             out += self.ensure_started()
-        if ok and isinstance(result, dict) and result.get("resultType") == "input_required":
+        if ok and isinstance(result, dict) and isinstance(result.get("inputRequests"), dict):
+            # input_required results, and the tasks extension's task status carrying requests
             out += self._input_required(msg, result, pending, note)
         if pending.method in ("tools/call", "tasks/result"):
             out += self._tool_result(msg, pending, size, at, note)

@@ -420,3 +420,93 @@ def test_every_body_fits_the_event_schema(tmp_path: Path) -> None:
             schema,
         )
     assert "t0k" not in json.dumps(events)
+
+
+def test_2026_tasks_extension_flow() -> None:
+    tracker, _ = _tracker()
+    asks = {
+        "confirm": {
+            "method": "elicitation/create",
+            "params": {
+                "message": "go?",
+                "requestedSchema": {"type": "object", "properties": {"ok": {"type": "boolean"}}},
+            },
+        }
+    }
+    events = _run(
+        tracker,
+        [
+            (
+                "c2s",
+                {
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "method": "tools/call",
+                    "params": {"name": "deploy", "arguments": {}, "_meta": META},
+                },
+            ),
+            (
+                "s2c",
+                {
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "result": {"resultType": "task", "taskId": "T9", "status": "working"},
+                },
+            ),
+            (
+                "c2s",
+                {
+                    "jsonrpc": "2.0",
+                    "id": 2,
+                    "method": "tasks/get",
+                    "params": {"taskId": "T9", "_meta": META},
+                },
+            ),
+            (
+                "s2c",
+                {
+                    "jsonrpc": "2.0",
+                    "id": 2,
+                    "result": {
+                        "resultType": "complete",
+                        "taskId": "T9",
+                        "status": "input_required",
+                        "inputRequests": asks,
+                    },
+                },
+            ),
+            (
+                "c2s",
+                {
+                    "jsonrpc": "2.0",
+                    "id": 3,
+                    "method": "tasks/result",
+                    "params": {"taskId": "T9", "_meta": META},
+                },
+            ),
+            (
+                "s2c",
+                {
+                    "jsonrpc": "2.0",
+                    "id": 3,
+                    "result": {
+                        "resultType": "complete",
+                        "content": [{"type": "text", "text": "deployed"}],
+                    },
+                },
+            ),
+        ],
+    )
+    assert _kinds(events) == [
+        "session.start",
+        "tool.call",
+        "tool.result",
+        "server.request",
+        "tool.result",
+    ]
+    assert events[2][1]["task_id"] == "T9"
+    assert events[2][1]["result_type"] == "task"
+    assert events[3][1]["in_reply_to"]["method"] == "tasks/get"
+    assert events[3][1]["summary"]["fields"] == ["ok"]
+    assert events[4][1]["tool"] == "deploy"
+    assert events[4][1]["via"] == "tasks/result"
