@@ -41,7 +41,9 @@ events without the log holding them.
 - ``tool.result``: id, tool, status ("ok"|"error"|"denied"|"cancelled"|"no-response"|
   "input_required"), error_code, error_message (redacted excerpt), is_error, duration_ms,
   size_bytes, content_types, result_excerpt (redacted, 200 chars), secrets, structured,
-  task_id / task_status (tasks), via ("tasks/result"), replaced_by_policy, parsed, sha256
+  task_id / task_status (tasks: 2025-11-25 CreateTaskResult or the 2026 extension's
+  ``resultType: "task"``), result_type (when neither complete nor input_required),
+  via ("tasks/result"), replaced_by_policy, parsed, sha256
 - ``tools.list``: tools [{name, title, description, inputSchema, outputSchema, annotations,
   execution, _meta, hash (sha256 of the canonical JSON of the definition)}], server_hash,
   next_cursor, instructions_hash, hidden (removed by policy)
