@@ -159,20 +159,27 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def latency(argv: list[str], env: dict[str, str], calls: int) -> dict[str, float]:
-    peer = Peer(argv, env)
-    peer.initialize()
-    samples = []
-    for i in range(50):  # warm-up
-        peer.call("tools/call", {"name": "echo", "arguments": {"message": f"w{i}"}})
-    began = time.perf_counter()
+def latency(
+    variants: dict[str, list[str]], env: dict[str, str], calls: int
+) -> dict[str, dict[str, float]]:
+    """Sequential echo calls, interleaved call by call across all variants (all alive at once)."""
+    peers = {kind: Peer(argv, env) for kind, argv in variants.items()}
+    for peer in peers.values():
+        peer.initialize()
+        for i in range(50):  # warm-up
+            peer.call("tools/call", {"name": "echo", "arguments": {"message": f"w{i}"}})
+    samples: dict[str, list[float]] = {kind: [] for kind in peers}
     for i in range(calls):
-        t0 = time.perf_counter()
-        peer.call("tools/call", {"name": "echo", "arguments": {"message": f"m{i}"}})
-        samples.append(time.perf_counter() - t0)
-    total = time.perf_counter() - began
-    peer.close()
-    return {"p50": pct(samples, 0.5) * 1e3, "p99": pct(samples, 0.99) * 1e3, "rate": calls / total}
+        for kind, peer in peers.items():
+            t0 = time.perf_counter()
+            peer.call("tools/call", {"name": "echo", "arguments": {"message": f"m{i}"}})
+            samples[kind].append(time.perf_counter() - t0)
+    for peer in peers.values():
+        peer.close()
+    return {
+        kind: {"p50": pct(s, 0.5) * 1e3, "p99": pct(s, 0.99) * 1e3, "rate": len(s) / sum(s)}
+        for kind, s in samples.items()
+    }
 
 
 def throughput(
@@ -224,14 +231,17 @@ def main() -> int:
                 f"  {name:18} direct {med['direct']:7.1f}  min-relay {med['min-relay']:7.1f} (+{med['min-relay'] - med['direct']:.1f})  shim {med['shim']:7.1f} (+{med['shim'] - med['direct']:.1f})"
             )
 
-        print(f"\nround trip of {opts.calls} small tools/call echoes (sequential)")
+        print(
+            f"\nround trip of {opts.calls} small tools/call echoes (sequential, interleaved call by call)"
+        )
         for name, server in SERVERS.items():
             if name == "mcp-server-time" or (
                 name == "server-everything" and not EVERYTHING.exists()
             ):
                 continue
-            res = {kind: latency(argv, env, opts.calls) for kind, argv in wrappers(server).items()}
-            res["shim-thread"] = latency(thread_variant(server), env, opts.calls)
+            res = latency(
+                {**wrappers(server), "shim-thread": thread_variant(server)}, env, opts.calls
+            )
             d, m, s = res["direct"], res["min-relay"], res["shim"]
             added_m = (m["p50"] - d["p50"], m["p99"] - d["p99"])
             added_s = (s["p50"] - d["p50"], s["p99"] - d["p99"])

@@ -56,6 +56,7 @@ DIRECTIONS: Final = ("c2s", "s2c")
 T_LAUNCH: Final = 99
 WAIT_SECONDS: Final = 10.0
 MAX_QUEUED: Final = 64 * 1024 * 1024
+BATCH_PAUSE: Final = float(os.environ.get("HARDENER_RECORDER_BATCH", "0.002"))
 
 
 class ProcessRecorder:
@@ -250,26 +251,36 @@ def _grow_pipe(fd: int) -> None:
 
 
 class _Reader:
-    def __init__(self, fd: int) -> None:
+    """Framed records from the pipe. When it has consumed everything, it pauses a moment before
+    reading again, so that records arrive in batches: one wake-up per batch instead of per
+    message keeps the recorder from competing with the relay, the client and the server."""
+
+    def __init__(self, fd: int, pause: float = BATCH_PAUSE) -> None:
         self.fd = fd
-        self.buf = bytearray()
+        self.buf = b""
+        self.pos = 0
+        self.pause = pause
 
     def _fill(self, size: int) -> bool:
-        while len(self.buf) < size:
-            data = os.read(self.fd, max(1 << 20, size - len(self.buf)))
+        while len(self.buf) - self.pos < size:
+            if self.pause and len(self.buf) == self.pos:
+                time.sleep(self.pause)
+            data = os.read(self.fd, max(1 << 20, size - (len(self.buf) - self.pos)))
             if not data:
                 return False
-            self.buf += data
+            self.buf = self.buf[self.pos :] + data
+            self.pos = 0
         return True
 
     def next(self) -> tuple[int, int, float, bytes] | None:
         if not self._fill(HEADER.size):
             return None
-        kind, direction, at, length = HEADER.unpack_from(self.buf)
+        kind, direction, at, length = HEADER.unpack_from(self.buf, self.pos)
         if not self._fill(HEADER.size + length):
             return None
-        payload = bytes(self.buf[HEADER.size : HEADER.size + length])
-        del self.buf[: HEADER.size + length]
+        start = self.pos + HEADER.size
+        payload = self.buf[start : start + length]
+        self.pos = start + length
         return kind, direction, at, payload
 
 
