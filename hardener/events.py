@@ -14,25 +14,53 @@ Envelope (every event)::
 sealing. A session's last event is ``session.end``; a spool file without it belongs to a live shim
 or to one that was killed (the daemon tells them apart by the pid in ``session.start``).
 
-Bodies by kind (fields are optional unless stated; redaction has happened before any of this):
+Bodies by kind (``schemas/event.schema.json`` ``$defs`` has the exact types; consumers ignore
+fields they do not know; redaction has happened before any of this). The shim's redaction marker
+is ``"[redacted:<reason> len=<bytes> fp=<16 hex>]"``; a fingerprint is the first 16 hex digits of
+HMAC-SHA256 with the per-installation key ``<state>/fingerprint.key``, so equal values match across
+events without the log holding them.
 
-- ``session.start``: pid, argv (redacted list), cwd, server_fingerprint, transport
-  ("stdio"|"bridge"), url (redacted), protocol_era ("2025"|"2026"), protocol_version,
-  client_info, server_info, capabilities, shim_version
-- ``session.end``: reason ("client_closed"|"child_exited"|"signal"|"error"), exit_code,
-  duration_ms, counts {messages_in, messages_out, anomalies}
+- ``session.start``: pid (the shim's; required), child_pid, argv (redacted), cwd,
+  argv_fingerprint, server_fingerprint (argv plus the environment's variable *names*),
+  resolved_via ("path"|"extra_path"|"login_path"|"explicit"), transport ("stdio"|"bridge"),
+  url (redacted) and headers (names only) for the bridge, policy_mode, would_deny (audit mode),
+  protocol_era ("2025": initialize handshake | "2026": 2026-07-28 ``_meta``), protocol_version,
+  client_info, server_info, capabilities {client, server}, instructions (excerpt),
+  instructions_hash, shim_version. Written once the handshake is answered (so it carries
+  serverInfo), or before any other event.
+- ``session.end``: reason ("client_closed"|"child_exited"|"signal"|"error"|"denied"|
+  "shim_gone": the shim was killed and its recorder wrote what it had), exit_code (the child's
+  return code, negative for a signal), signal, error, duration_ms, counts {c2s, s2c, anomalies,
+  tool_calls}
 - ``tool.call``: id (JSON-RPC id, as sent), tool, arguments (redacted), fingerprints
-  {json-pointer: keyed fingerprint}, traceparent, task (bool)
-- ``tool.result``: id, tool, status ("ok"|"error"|"denied"|"cancelled"|"no-response"),
-  error_code, is_error, duration_ms, size_bytes, content_types, result_excerpt (redacted)
+  {JSON pointer: fingerprint} of string arguments (at most 100), secrets (kinds redacted),
+  size_bytes, traceparent (W3C, from ``_meta``), task (tasks extension), retry and
+  input_responses (2026 ``inputResponses`` keys), would_deny (audit mode). A line over the
+  shim's parse limit (1 MiB) is summarised instead: parsed=false, sha256, tool and id read
+  from its first bytes.
+- ``tool.result``: id, tool, status ("ok"|"error"|"denied"|"cancelled"|"no-response"|
+  "input_required"), error_code, error_message (redacted excerpt), is_error, duration_ms,
+  size_bytes, content_types, result_excerpt (redacted, 200 chars), secrets, structured,
+  task_id / task_status (tasks: 2025-11-25 CreateTaskResult or the 2026 extension's
+  ``resultType: "task"``), result_type (when neither complete nor input_required),
+  via ("tasks/result"), replaced_by_policy, parsed, sha256
 - ``tools.list``: tools [{name, title, description, inputSchema, outputSchema, annotations,
-  hash}], instructions, instructions_hash, server_hash, partial (true when the list is one page
-  of a paginated answer; the detectors then infer no removals). ``hash`` is
-  ``hardener.detect.pins.tool_hash`` of the definition.
+  execution, _meta, hash (sha256 of the canonical JSON of the definition)}], server_hash,
+  next_cursor, instructions_hash, hidden (removed by policy), partial (true when the list is one
+  page of a paginated answer; the detectors then infer no removals). The detectors pin with their
+  own ``hardener.detect.pins.tool_hash`` over the definitions, not with ``hash``.
 - ``server.request``: method ("sampling/createMessage"|"elicitation/create"|"roots/list"),
-  via ("request"|"input_required"), id, summary (redacted), decision ("forwarded"|"denied")
+  via ("request": legacy server-to-client request | "input_required": 2026 ``inputRequests``),
+  id (request id, or the inputRequests key), in_reply_to {id, method, tool} (2026),
+  summary (redacted: message counts, maxTokens, excerpts, requested field names),
+  decision ("forwarded"|"denied")
+- ``resource.read``: id, uri (redacted), traceparent; ``prompt.get``: id, name, arguments
+  (redacted), traceparent
 - ``policy.deny``: what ("tool"|"server"|"sampling"|"elicitation"|"roots"), name, rule, id
-- ``protocol.anomaly``: direction ("c2s"|"s2c"), problem, size_bytes, sha256, excerpt
+- ``protocol.anomaly``: direction ("c2s"|"s2c"|"internal"), problem ("invalid_json"|
+  "not_utf8"|"not_an_object"|"not_jsonrpc"|"batch_not_allowed"|"missing_final_newline"|
+  "oversized_unparsed"|"spool_write_failed"), size_bytes, sha256, excerpt (redacted); for
+  spool_write_failed: since, error, dropped (events lost beyond the in-memory backlog)
 - ``config.harden`` / ``config.restore`` / ``config.drift`` / ``config.reset_by_client``: file,
   client, servers, before_sha256, after_sha256, backup_id, detail
 - ``alert``: rule, severity ("low"|"medium"|"high"|"critical"), summary, evidence
@@ -60,6 +88,8 @@ KINDS: Final = frozenset(
         "tool.result",
         "tools.list",
         "server.request",
+        "resource.read",
+        "prompt.get",
         "policy.deny",
         "protocol.anomaly",
         "config.harden",
@@ -74,7 +104,11 @@ KINDS: Final = frozenset(
 
 def utc_timestamp(moment: datetime) -> str:
     """RFC 3339 UTC with microseconds and a ``Z``: sortable as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    m = moment.astimezone(UTC)  # formatted by hand: strftime costs the shim ~4 us per event
+    return (
+        f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+        f".{m.microsecond:06d}Z"
+    )
 
 
 def new_session_id() -> str:

@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "servers.deny": [],
     "tools.allow": [],
     "tools.deny": [],
+    "tools.hide_denied": False,
     "server_requests.sampling": "allow",
     "server_requests.elicitation": "allow",
     "server_requests.roots": "allow",

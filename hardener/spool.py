@@ -3,12 +3,14 @@
 Each writer (a shim session, or a CLI run that changed configs) owns one file
 ``<state>/spool/<session>.jsonl`` (0600, never through a symlink) and appends complete lines with
 single ``write`` calls on an ``O_APPEND`` descriptor, so a crash can at worst leave one torn last
-line, which the daemon detects. The daemon is the only reader; it seals lines in order and removes
+line, which the daemon detects. A write that fails half-way (disk full) is cut back to the last
+complete line, so a later successful write never follows a torn one. The daemon is the only reader; it seals lines in order and removes
 the file once the session has ended and every line is sealed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +41,7 @@ class SpoolWriter:
         ensure_private_dir(paths.spool_dir)
         self.path = spool_path(paths, self.session)
         self._fd = open_private_append(self.path)
+        self._size = os.fstat(self._fd).st_size
 
     def emit(self, kind: str, body: dict[str, Any], *, moment: datetime | None = None) -> int:
         """Append one event; returns its ``n``. Raises ``OSError`` subclasses on a full disk."""
@@ -53,8 +56,15 @@ class SpoolWriter:
         )
         data = encode_line(event)
         written = 0
-        while written < len(data):
-            written += os.write(self._fd, data[written:])
+        try:
+            while written < len(data):
+                written += os.write(self._fd, data[written:])
+        except OSError:
+            if written:  # never leave a torn line in front of the next event
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._fd, self._size)
+            raise
+        self._size += len(data)
         self._n += 1
         return self._n - 1
 

@@ -123,13 +123,13 @@ def test_python_dash_m_works(sandbox_home):
     assert __version__ in proc.stdout
 
 
-def test_shim_placeholder_says_not_implemented_and_keeps_stdout_clean(sandbox_home):
+def test_shim_keeps_stdout_clean_and_returns_the_childs_code(sandbox_home):
     proc = subprocess.run(
-        [sys.executable, "-m", "hardener.shim", "--client", "c", "--server", "s", "--", "true"],
+        [sys.executable, "-m", "hardener.shim", "--client", "c", "--server", "s", "--", "false"],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert proc.stdout == ""
-    assert proc.returncode != 0
+    assert proc.returncode == 1

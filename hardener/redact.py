@@ -1,0 +1,277 @@
+"""Redaction of secrets and oversized values before an event touches the disk (L1 pure core).
+
+:class:`Redactor` walks a JSON value and returns a copy in which
+
+- the value of every key that names a secret (``password``, ``token``, ``api_key``,
+  ``authorization``, ``cookie``, ``private_key``, … plus the policy's ``redaction.keys``) is
+  replaced whole;
+- every substring that looks like a secret (cloud provider keys, GitHub / GitLab / Slack / OpenAI /
+  Anthropic / Stripe / Google / npm / PyPI / Hugging Face tokens, JWTs, PEM private keys, passwords in
+  URLs, bearer and basic credentials, high-entropy strings, plus the policy's
+  ``redaction.patterns``) is replaced in place;
+- every string longer than ``redaction.max_value_bytes`` is replaced whole
+
+by a marker ``[redacted:<reason> len=<n> fp=<fingerprint>]``. The fingerprint is a keyed HMAC-SHA256
+(first 16 hex digits) of the original value, so an investigator can match equal values across
+events without the log holding them, while nobody without the per-installation key can test guesses
+against it. Values in, values out: the key and the settings are given to the constructor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+FINGERPRINT_HEX: Final = 16
+DEFAULT_MAX_VALUE_BYTES: Final = 4096
+#: Leaves whose fingerprints are listed in ``fingerprints`` (the rest are only counted).
+MAX_FINGERPRINTS: Final = 100
+ENTROPY_MIN_LEN: Final = 24
+ENTROPY_BITS: Final = 4.2
+
+#: Normalised key names (lower case, only letters and digits) whose values are secrets.
+_SECRET_KEY = re.compile(
+    r"password|passwd|passphrase|secret|token|apikey|accesskey|privatekey|authorization"
+    r"|cookie|credential|bearer|sessionid|sessionkey|signingkey|encryptionkey|connectionstring"
+    r"|^auth$|^pwd$|^pass$|^pin$|^otp$|^mfacode$|^xapikey$"
+)
+#: Key names that contain a secret word but are counts or settings, not secrets.
+_NOT_SECRET_KEY = re.compile(
+    r"^(max|min|num|total|count|n|output|input|completion|prompt)tokens?$"
+    r"|^tokens?(count|limit|usage|type|s)$|^tokens$|tokenizer|secretname$|passwordpolicy"
+)
+
+#: Secret formats, by name. Each pattern matches the secret itself (group ``s`` when only part of
+#: the match is secret, e.g. the password inside a URL).
+SECRET_PATTERNS: Final[tuple[tuple[str, str], ...]] = (
+    (
+        "pem-private-key",
+        r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|\Z)",
+    ),
+    ("aws-access-key-id", r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
+    ("github-token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})"),
+    ("gitlab-token", r"\bglpat-[A-Za-z0-9_\-]{20,}"),
+    ("slack-token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("slack-webhook", r"https://hooks\.slack\.com/services/[A-Za-z0-9/_\-]+"),
+    ("anthropic-key", r"\bsk-ant-[A-Za-z0-9_\-]{20,}"),
+    ("openai-key", r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}"),
+    ("stripe-key", r"\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}"),
+    ("google-api-key", r"\bAIza[0-9A-Za-z_\-]{35}"),
+    ("npm-token", r"\bnpm_[A-Za-z0-9]{36}"),
+    ("pypi-token", r"\bpypi-[A-Za-z0-9_\-]{50,}"),
+    ("huggingface-token", r"\bhf_[A-Za-z0-9]{30,}"),
+    ("sendgrid-key", r"\bSG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}"),
+    ("jwt", r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"),
+    ("azure-account-key", r"(?i:AccountKey|SharedAccessKey)=(?P<s>[A-Za-z0-9+/=]{20,})"),
+    ("url-credentials", r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@]+:(?P<s>[^\s@/]+)@"),
+    ("bearer-credentials", r"(?i:\bbearer)\s+(?P<s>[A-Za-z0-9._~+/\-]{12,}=*)"),
+    ("basic-credentials", r"(?i:\bbasic)\s+(?P<s>[A-Za-z0-9+/]{12,}=*)"),
+    (
+        "password-assignment",
+        r"(?i:\b(?:password|passwd|pwd|secret|api[_-]?key|token)\s*[=:]\s*)(?P<s>[^\s\"',;&]{6,})",
+    ),
+)
+_CANDIDATE = re.compile(rf"[A-Za-z0-9+/_\-=.]{{{ENTROPY_MIN_LEN},}}")
+
+
+def fingerprint(key: bytes, data: bytes | str) -> str:
+    """Keyed fingerprint: the first 16 hex digits of HMAC-SHA256(key, data)."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return hmac.new(key, raw, hashlib.sha256).hexdigest()[:FINGERPRINT_HEX]
+
+
+def shannon_bits(text: str) -> float:
+    """Shannon entropy of ``text`` in bits per character."""
+    if not text:
+        return 0.0
+    counts: dict[str, int] = {}
+    for char in text:
+        counts[char] = counts.get(char, 0) + 1
+    size = len(text)
+    return -sum(n / size * math.log2(n / size) for n in counts.values())
+
+
+def looks_random(token: str) -> bool:
+    """A long token mixing letters and digits with high entropy (not hex, not a word or path)."""
+    if len(token) < ENTROPY_MIN_LEN or ("/" in token.strip("/") and token.count("/") > 2):
+        return False
+    has_digit = any(c.isdigit() for c in token)
+    has_upper = any(c.isupper() for c in token)
+    has_lower = any(c.islower() for c in token)
+    if not (has_digit and has_upper and has_lower):
+        return False
+    return shannon_bits(token) >= ENTROPY_BITS
+
+
+def is_secret_key(name: str, extra: Iterable[re.Pattern[str]] = ()) -> bool:
+    """Whether a mapping key names a secret (``apiKey``, ``X-Auth-Token``, ``db_password``…)."""
+    if any(p.search(name) for p in extra):
+        return True
+    norm = re.sub(r"[^a-z0-9]", "", name.lower())
+    return bool(_SECRET_KEY.search(norm)) and not _NOT_SECRET_KEY.search(norm)
+
+
+@dataclass
+class Redaction:
+    """The result of redacting one value."""
+
+    value: Any
+    #: JSON pointer of each string leaf (up to :data:`MAX_FINGERPRINTS`) → keyed fingerprint.
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    #: Names of the secret kinds that were found (sorted, unique), e.g. ``["github-token"]``.
+    found: list[str] = field(default_factory=list)
+
+
+class Redactor:
+    """Redacts JSON values with a fingerprint key and the policy's ``redaction.*`` settings."""
+
+    def __init__(
+        self,
+        key: bytes,
+        *,
+        extra_keys: Iterable[str] = (),
+        extra_patterns: Iterable[str] = (),
+        max_value_bytes: int = DEFAULT_MAX_VALUE_BYTES,
+    ) -> None:
+        if len(key) < 16:
+            raise ValueError("the fingerprint key must be at least 16 bytes")
+        self._key = key
+        self.max_value_bytes = max_value_bytes
+        self._extra_keys = tuple(re.compile(k, re.IGNORECASE) for k in extra_keys)
+        named = [(name, pattern) for name, pattern in SECRET_PATTERNS]
+        named += [(f"policy-pattern-{i}", p) for i, p in enumerate(extra_patterns)]
+        self._patterns = tuple((name, re.compile(p)) for name, p in named)
+        # One pass that tells whether any rule could apply; most strings need nothing more.
+        alternatives = [p.replace("(?P<s>", "(?:") for _, p in named]
+        alternatives.append(_CANDIDATE.pattern)
+        try:
+            self._any: re.Pattern[str] | None = re.compile(
+                "|".join(f"(?:{p})" for p in alternatives)
+            )
+        except re.error:  # e.g. a policy pattern with global flags or named groups
+            self._any = None
+
+    def fingerprint(self, data: bytes | str) -> str:
+        return fingerprint(self._key, data)
+
+    def marker(self, reason: str, original: str) -> str:
+        size = len(original.encode("utf-8", "surrogatepass"))
+        return f"[redacted:{reason} len={size} fp={self.fingerprint(original)}]"
+
+    # --- strings --------------------------------------------------------------------------
+    def redact_text(self, text: str, found: set[str] | None = None) -> str:
+        """``text`` with every secret-looking substring replaced by a marker."""
+        hits = found if found is not None else set()
+        size = len(text)
+        if size > self.max_value_bytes or (
+            size * 4 > self.max_value_bytes
+            and len(text.encode("utf-8", "surrogatepass")) > self.max_value_bytes
+        ):
+            hits.add("oversized")
+            return self.marker("oversized", text)
+        if self._any is not None and self._any.search(text) is None:
+            return text
+        spans: list[tuple[int, int, str]] = []
+        for name, pattern in self._patterns:
+            for match in pattern.finditer(text):
+                group = "s" if "s" in pattern.groupindex and match.group("s") else 0
+                start, end = match.span(group)
+                if end > start:
+                    spans.append((start, end, name))
+        for match in _CANDIDATE.finditer(text):
+            token = match.group(0).strip("=.-_")
+            if looks_random(token):
+                start = match.start() + match.group(0).find(token)
+                spans.append((start, start + len(token), "high-entropy"))
+        if not spans:
+            return text
+        return self._replace(text, spans, hits)
+
+    def _replace(self, text: str, spans: list[tuple[int, int, str]], hits: set[str]) -> str:
+        spans.sort(key=lambda s: (s[0], -s[1]))
+        merged: list[list[Any]] = []
+        for start, end, name in spans:
+            if merged and start < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+                continue
+            merged.append([start, end, name])
+        out: list[str] = []
+        cursor = 0
+        for start, end, name in merged:
+            hits.add(name)
+            out.append(text[cursor:start])
+            out.append(self.marker(name, text[start:end]))
+            cursor = end
+        out.append(text[cursor:])
+        return "".join(out)
+
+    # --- JSON values ----------------------------------------------------------------------
+    def redact(self, value: Any, *, fingerprints: bool = True) -> Redaction:
+        """A redacted copy of ``value`` with leaf fingerprints and the kinds of secrets found."""
+        found: set[str] = set()
+        prints: dict[str, str] = {}
+        redacted = self._walk(value, "", found, prints if fingerprints else None)
+        return Redaction(redacted, prints, sorted(found))
+
+    def _walk(
+        self, value: Any, pointer: str, found: set[str], prints: dict[str, str] | None
+    ) -> Any:
+        if isinstance(value, str):
+            if prints is not None and len(prints) < MAX_FINGERPRINTS:
+                prints[pointer] = self.fingerprint(value)
+            return self.redact_text(value, found)
+        if isinstance(value, dict):
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                child = f"{pointer}/{_escape(str(key))}"
+                if (
+                    isinstance(key, str)
+                    and is_secret_key(key, self._extra_keys)
+                    and item not in (None, "", True, False)
+                ):
+                    text = item if isinstance(item, str) else _compact(item)
+                    found.add("secret-key")
+                    if prints is not None and len(prints) < MAX_FINGERPRINTS:
+                        prints[child] = self.fingerprint(text)
+                    out[key] = self.marker("secret-key", text)
+                else:
+                    out[key] = self._walk(item, child, found, prints)
+            return out
+        if isinstance(value, list):
+            return [
+                self._walk(item, f"{pointer}/{i}", found, prints) for i, item in enumerate(value)
+            ]
+        return value
+
+    def redact_argv(self, argv: list[str]) -> list[str]:
+        """A redacted copy of a command line: values of secret-named flags and secret substrings."""
+        out: list[str] = []
+        secret_next = False
+        for arg in argv:
+            if secret_next:
+                out.append(self.marker("secret-flag", arg))
+                secret_next = False
+                continue
+            if arg.startswith("-") and "=" in arg:
+                flag, _, val = arg.partition("=")
+                if is_secret_key(flag.lstrip("-"), self._extra_keys) and val:
+                    out.append(f"{flag}={self.marker('secret-flag', val)}")
+                    continue
+            elif arg.startswith("-") and is_secret_key(arg.lstrip("-"), self._extra_keys):
+                secret_next = True
+            out.append(self.redact_text(arg))
+        return out
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)

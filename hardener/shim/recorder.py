@@ -1,0 +1,313 @@
+"""The recorder thread: copies of relayed bytes in, spool lines out (L2 shim).
+
+The relay threads hand every chunk they have forwarded (or every whole line, when a direction is
+gated) to :class:`Recorder` through a lock-free queue and go back to relaying; this thread frames,
+parses, tracks and redacts, then appends the events to the spool. So parsing never delays or
+reorders the relay. A relay thread enqueues a chunk *before* writing it on, so a response can never
+be recorded before the request it answers.
+
+When the spool cannot be written (disk full, permission), events wait in a bounded backlog and are
+retried with every new event; a one-time warning goes to stderr; with ``fail_mode = "closed"`` the
+gate then refuses tool calls. Once writing works again, a ``protocol.anomaly`` with problem
+``spool_write_failed`` records the outage (and how many events were dropped) before the backlog.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from hardener.shim.framing import Line, LineAssembler
+from hardener.shim.gate import Gate
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any, Final, Protocol
+
+
+BACKLOG_LIMIT: Final = 10_000
+REOPEN_SECONDS: Final = 1.0
+_CHUNK, _LINE, _EOF, _EVENTS, _END, _APPLY = range(6)
+
+if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shim start
+    from hardener.shim.tracker import Event, SessionTracker
+
+    class Sink(Protocol):
+        """What the relay hands copies to: a :class:`Recorder` or a ``ProcessRecorder``."""
+
+        def chunk(self, direction: str, data: bytes, at: float) -> None: ...
+
+        def line(
+            self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
+        ) -> None: ...
+
+        def eof(self, direction: str) -> None: ...
+
+    class Spool(Protocol):
+        def emit(
+            self, kind: str, body: dict[str, Any], *, moment: datetime | None = None
+        ) -> int: ...
+
+        def close(self) -> None: ...
+
+    Setup = Callable[[], tuple[SessionTracker, Callable[[], Spool]]]
+
+
+class Recorder:
+    """Frames, parses, tracks, redacts and writes, in its own thread.
+
+    ``setup`` runs first in that thread and returns the tracker and a function that opens the
+    spool: the heavy imports (redaction patterns, the tracker, the spool writer) happen there, after
+    the server has been started, so they never delay the session's first message.
+    """
+
+    tracker: SessionTracker
+
+    def __init__(self, setup: Setup, gate: Gate, warn: Callable[[str], None]) -> None:
+        self._setup = setup
+        self.gate = gate
+        self._open_spool: Callable[[], Spool] = _no_spool
+        self._warn = warn
+        self._spool: Spool | None = None
+        self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self._assemblers = {"c2s": LineAssembler(), "s2c": LineAssembler()}
+        self._backlog: deque[tuple[str, dict[str, Any], datetime]] = deque()
+        self._dropped = 0
+        self._broken_since: datetime | None = None
+        self._broken_error = ""
+        self._last_open = 0.0
+        self._warned = False
+        self._thread = threading.Thread(target=self._run, name="hardener-recorder", daemon=True)
+        self.written = 0
+        self._oversized: Callable[[bytes, bytes], dict[str, Any]] | None = None
+        #: Called with True when the spool cannot be written, False when it works again.
+        self.on_status: Callable[[bool], None] = self._set_gate
+
+    def _set_gate(self, broken: bool) -> None:
+        self.gate.recording_broken = broken
+
+    def _prepare(self) -> None:
+        from hardener.shim.summaries import oversized_hints
+
+        self._oversized = oversized_hints
+        self.tracker, self._open_spool = self._setup()
+        try:
+            self._spool = self._open_spool()
+        except Exception as exc:  # OSError, or a HardenerError from the state dir: same outcome
+            self._mark_broken(exc)
+
+    def fork(self) -> None:
+        """Nothing to fork: this recorder is a thread (see :mod:`hardener.shim.recproc`)."""
+
+    def start(self) -> None:
+        self._thread.start()
+
+    # --- called from the relay threads (cheap) --------------------------------------------
+    def chunk(self, direction: str, data: bytes, at: float) -> None:
+        self._queue.put((_CHUNK, direction, data, at))
+
+    def line(
+        self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
+    ) -> None:
+        self._queue.put((_LINE, direction, data, msg, at, note))
+
+    def eof(self, direction: str) -> None:
+        self._queue.put((_EOF, direction))
+
+    def events(self, events: list[Event]) -> None:
+        self._queue.put((_EVENTS, events))
+
+    def started_events(self, events: list[Event]) -> None:
+        """Record ``session.start`` (if not yet) and then ``events``, in order with the rest."""
+        self._queue.put((_APPLY, events))
+
+    def finish(
+        self,
+        reason: str,
+        exit_code: int | None,
+        extra: dict[str, Any] | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        """Record the end of the session and wait until every event is written (or given up)."""
+        self._queue.put((_END, reason, exit_code, extra))
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        else:
+            self._run()
+
+    # --- the thread -----------------------------------------------------------------------
+    def _run(self) -> None:
+        waiting = wait_for_first_answer(self._queue.get)
+        try:
+            self._prepare()
+        except Exception as exc:  # nothing can be recorded: keep draining so the relay never blocks
+            self._warn(f"hardener-shim: warning: recording is off: {exc}")
+            while self._queue.get()[0] != _END:
+                pass
+            return
+        for item in waiting:
+            if self.handle(item):
+                return
+        get = self._queue.get
+        while not self.handle(get()):
+            pass
+
+    def handle(self, item: tuple[Any, ...]) -> bool:
+        """Process one queued item; True after the end of the session has been written."""
+        try:
+            if item[0] == _CHUNK:
+                for line in self._assemblers[item[1]].feed(item[2]):
+                    self._record_line(item[1], line, item[3])
+            elif item[0] == _LINE:
+                self._record_parsed(item[1], len(item[2]), item[3], item[4], item[5])
+            elif item[0] == _EOF:
+                last = self._assemblers[item[1]].flush()
+                if last is not None:
+                    self._record_line(item[1], last, time.monotonic())
+            elif item[0] == _EVENTS:
+                self._write(item[1])
+            elif item[0] == _APPLY:
+                self._write([*self.tracker.ensure_started(), *item[1]])
+            else:
+                self._write(self.tracker.finish(item[1], item[2], item[3]))
+                self._flush_backlog(final=True)
+                if self._spool is not None:
+                    self._spool.close()
+                return True
+        except Exception:  # the record must never take the relay down
+            import logging
+
+            logging.getLogger(__name__).exception("recorder failed on one item")
+        return False
+
+    def _record_line(self, direction: str, line: Line, at: float) -> None:
+        if line.data is None:
+            assert self._oversized is not None
+            hints = self._oversized(line.head, line.tail)
+            self._write(
+                self.tracker.oversized(
+                    direction,
+                    hints=hints,
+                    size=line.size,
+                    sha256=line.sha256 or "",
+                    at=at,
+                )
+            )
+            return
+        data = line.data
+        if not data.strip():
+            return
+        try:
+            msg = json.loads(data)
+        except ValueError:
+            try:
+                data.decode("utf-8")
+                problem = "invalid_json"
+            except UnicodeDecodeError:
+                problem = "not_utf8"
+            self._write(self.tracker.anomaly(direction, problem, size=line.size, raw=data))
+            return
+        if not line.terminated:
+            self._write(self.tracker.anomaly(direction, "missing_final_newline", size=line.size))
+        note = self.gate.audit_note(msg) if direction == "c2s" else None
+        self._write(self.tracker.message(direction, msg, line.size, at, note))
+
+    def _record_parsed(
+        self, direction: str, size: int, msg: Any, at: float, note: dict[str, Any] | None
+    ) -> None:
+        self._write(self.tracker.message(direction, msg, size, at, note))
+
+    # --- spool with fail-open / fail-closed -----------------------------------------------
+    def _write(self, events: list[Event]) -> None:
+        now = datetime.now(UTC)
+        if self._backlog or self._spool is None:
+            for kind, body in events:
+                self._queue_backlog(kind, body, now)
+            self._flush_backlog()
+            return
+        for index, (kind, body) in enumerate(events):
+            try:
+                self._spool.emit(kind, body, moment=now)
+                self.written += 1
+            except OSError as exc:
+                self._mark_broken(exc)
+                for later_kind, later_body in events[index:]:
+                    self._queue_backlog(later_kind, later_body, now)
+                return
+
+    def _queue_backlog(self, kind: str, body: dict[str, Any], moment: datetime) -> None:
+        if len(self._backlog) >= BACKLOG_LIMIT:
+            self._dropped += 1
+            return
+        self._backlog.append((kind, body, moment))
+
+    def _flush_backlog(self, final: bool = False) -> None:
+        if self._spool is None:
+            now = time.monotonic()
+            if not final and now - self._last_open < REOPEN_SECONDS:
+                return
+            self._last_open = now
+            try:
+                self._spool = self._open_spool()
+            except Exception:  # still broken
+                return
+        spool = self._spool
+        try:
+            if self._broken_since is not None:
+                body = {
+                    "direction": "internal",
+                    "problem": "spool_write_failed",
+                    "since": self._broken_since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                    "error": self._broken_error,
+                    "dropped": self._dropped,
+                }
+                spool.emit("protocol.anomaly", body)
+                self._broken_since = None
+                self._dropped = 0
+                self.on_status(False)
+            while self._backlog:
+                kind, body, moment = self._backlog[0]
+                spool.emit(kind, body, moment=moment)
+                self._backlog.popleft()
+                self.written += 1
+        except OSError as exc:
+            self._mark_broken(exc)
+
+    def _mark_broken(self, exc: BaseException) -> None:
+        if self._broken_since is None:
+            self._broken_since = datetime.now(UTC)
+            self._broken_error = str(getattr(exc, "strerror", None) or exc)[:200]
+        self.on_status(True)
+        if not self._warned:
+            self._warned = True
+            mode = (
+                "refusing tool calls (fail_mode = closed)"
+                if self.gate.fail_closed
+                else "relaying without recording (fail_mode = open)"
+            )
+            self._warn(
+                f"hardener-shim: warning: cannot write the audit spool ({self._broken_error}); {mode}"
+            )
+
+
+def _no_spool() -> Spool:
+    raise OSError("the spool is not open yet")
+
+
+def wait_for_first_answer(get: Callable[[], tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Items up to the server's first bytes (or the end): set-up waits, so start-up stays fast.
+
+    The recorder's set-up (imports, redaction patterns, the spool) costs CPU; done while the server
+    itself starts, it would slow the session's first answer on a busy machine.
+    """
+    items: list[tuple[Any, ...]] = []
+    while True:
+        item = get()
+        items.append(item)
+        if item[0] in (_END, _APPLY) or (item[0] in (_CHUNK, _LINE, _EOF) and item[1] == "s2c"):
+            return items

@@ -1,0 +1,359 @@
+"""The recorder in a forked process, so that recording never competes with the relay (L2 shim).
+
+In one process the recorder thread and the relay threads share the GIL: while the recorder parses a
+1 MB message or encodes events, a relay thread that has bytes to forward waits, and the GIL's
+hand-off (up to the 5 ms switch interval) shows up as latency spikes. On POSIX the shim therefore
+forks, before it starts any thread or the server, a recorder process that runs the ordinary
+:class:`~hardener.shim.recorder.Recorder` logic at a lower priority (``nice`` 5), so the relay,
+the client and the server come first. A relay thread writes each framed record (``!BBdI`` header:
+type, direction, monotonic time, payload length) straight into a non-blocking pipe to it; only
+when the pipe is full does a feeder thread take over the rest, in order, so the relay never
+waits for the record. If the recorder falls more than :data:`MAX_QUEUED` bytes behind, the relay
+does wait (back-pressure): events are never dropped and memory stays bounded. The recorder reports ``B`` (spool broken) / ``O`` (writable again) on a status pipe
+for fail-closed. It ignores SIGINT/SIGTERM/SIGHUP and exits at the end of its input: after the
+shim's ``END`` record, or at EOF when the shim was killed, in which case it still writes every
+event it received and a ``session.end`` with reason ``shim_gone``. Windows (no ``fork``), or
+``HARDENER_SHIM_RECORDER=thread``, use the recorder thread instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import select
+import signal
+import struct
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from hardener.shim.gate import Gate
+from hardener.shim.recorder import (
+    _APPLY,
+    _CHUNK,
+    _END,
+    _EOF,
+    _EVENTS,
+    _LINE,
+    Recorder,
+    wait_for_first_answer,
+)
+
+# POSIX only (fork); Windows uses the recorder thread. Tells mypy --platform win32 as well.
+assert sys.platform != "win32"
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any, Final
+
+    from hardener.shim.recorder import Setup
+
+HEADER: Final = struct.Struct("!BBdI")
+DIRECTIONS: Final = ("c2s", "s2c")
+T_LAUNCH: Final = 99
+WAIT_SECONDS: Final = 10.0
+MAX_QUEUED: Final = 64 * 1024 * 1024
+BATCH_PAUSE: Final = float(os.environ.get("HARDENER_RECORDER_BATCH", "0.002"))
+
+
+class ProcessRecorder:
+    """The shim's side: the same methods as :class:`Recorder`, feeding the recorder process."""
+
+    def __init__(
+        self,
+        setup: Setup,
+        gate: Gate,
+        warn: Callable[[str], None],
+        launch: dict[str, Any],
+        keep_closed: list[int],
+    ) -> None:
+        self._setup = setup
+        self.gate = gate
+        self._warn = warn
+        self._launch = launch
+        self._keep_closed = keep_closed
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._pid = 0
+        self._fd = -1
+        self._status = -1
+        self._feeder: threading.Thread | None = None
+        self._room = threading.Condition()
+        self._queued_bytes = 0
+        self._queued = 0  # records waiting in the queue: later ones must wait behind them
+        self._broken = False
+
+    # --- lifecycle ------------------------------------------------------------------------
+    def fork(self) -> None:
+        """Start the recorder process. Call before any thread or child process exists."""
+        read_end, self._fd = os.pipe()
+        status_read, status_write = os.pipe()
+        pid = os.fork()
+        if (
+            pid == 0
+        ):  # pragma: no cover - runs in the forked recorder (covered by integration tests)
+            code = 0
+            try:
+                os.close(self._fd)
+                os.close(status_read)
+                for fd in self._keep_closed:
+                    os.close(fd)
+                _serve(
+                    read_end,
+                    status_write,
+                    self._setup,
+                    self.gate,
+                    warn=self._warn,
+                    launch=self._launch,
+                )
+            except BaseException:  # nothing may escape a forked child
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(read_end)
+        os.close(status_write)
+        self._pid = pid
+        self._status = status_read
+        _grow_pipe(self._fd)
+        os.set_blocking(self._fd, False)
+
+    def start(self) -> None:
+        if not self._pid:
+            self.fork()
+        self._send(*_record(T_LAUNCH, 0, 0.0, json.dumps(self._launch, default=str).encode()))
+        self._feeder = threading.Thread(target=self._feed, name="hardener-feeder", daemon=True)
+        self._feeder.start()
+        threading.Thread(target=self._watch_status, name="hardener-status", daemon=True).start()
+
+    def _send(self, header: bytes, payload: bytes) -> None:
+        """Write a record now if the pipe has room and nothing waits before it; else queue it."""
+        with self._room:
+            while self._queued_bytes > MAX_QUEUED and not self._broken:
+                self._room.wait(1.0)
+            if self._queued or self._broken:
+                self._queued += 1
+                self._queued_bytes += len(header) + len(payload)
+                self._queue.put(header + payload)
+                return
+            try:
+                written = os.writev(self._fd, [header, payload])  # no copy of a large payload
+            except BlockingIOError:
+                written = 0
+            except OSError:
+                self._gone()
+                return
+            if written < len(header) + len(payload):
+                rest = (header + payload)[written:]
+                self._queued += 1
+                self._queued_bytes += len(rest)
+                self._queue.put(rest)
+
+    def _gone(self) -> None:
+        if not self._broken:
+            self._broken = True
+            self._warn(
+                "hardener-shim: warning: the recorder process is gone; relaying without recording"
+            )
+
+    def _feed(self) -> None:
+        """Writes what could not be written at once, in order, waiting for room in the pipe."""
+        while True:
+            data = self._queue.get()
+            if data is None:
+                break
+            view = memoryview(data)
+            while view and not self._broken:
+                try:
+                    view = view[os.write(self._fd, view) :]
+                except BlockingIOError:
+                    select.select([], [self._fd], [], 1.0)
+                except OSError:
+                    self._gone()
+            with self._room:
+                self._queued -= 1
+                self._queued_bytes -= len(data)
+                self._room.notify_all()
+        os.close(self._fd)
+
+    def _watch_status(self) -> None:
+        while True:
+            try:
+                data = os.read(self._status, 64)
+            except OSError:
+                data = b""
+            if not data:
+                os.close(self._status)
+                return
+            self.gate.recording_broken = data[-1:] == b"B"
+
+    def finish(
+        self,
+        reason: str,
+        exit_code: int | None,
+        extra: dict[str, Any] | None = None,
+        timeout: float = WAIT_SECONDS,
+    ) -> None:
+        """Record the end of the session and wait until the recorder has written everything."""
+        payload = json.dumps({"reason": reason, "exit_code": exit_code, "extra": extra}).encode()
+        self._send(*_record(_END, 0, time.monotonic(), payload))
+        self._queue.put(None)
+        if self._feeder is not None:
+            self._feeder.join(timeout)
+        deadline = time.monotonic() + timeout
+        while self._pid:
+            done, _status = os.waitpid(self._pid, os.WNOHANG)
+            if done:
+                return
+            if time.monotonic() > deadline:
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+                return
+            time.sleep(0.005)
+
+    # --- called from the relay threads (cheap) --------------------------------------------
+    def chunk(self, direction: str, data: bytes, at: float) -> None:
+        self._send(*_record(_CHUNK, DIRECTIONS.index(direction), at, data))
+
+    def line(
+        self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
+    ) -> None:
+        encoded = json.dumps(note).encode() if note else b""
+        payload = struct.pack("!I", len(encoded)) + encoded + data
+        self._send(*_record(_LINE, DIRECTIONS.index(direction), at, payload))
+
+    def eof(self, direction: str) -> None:
+        self._send(*_record(_EOF, DIRECTIONS.index(direction), 0.0, b""))
+
+    def events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+        self._send(*_record(_EVENTS, 0, 0.0, json.dumps(events).encode()))
+
+    def started_events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+        self._send(*_record(_APPLY, 0, 0.0, json.dumps(events).encode()))
+
+
+def _record(kind: int, direction: int, at: float, payload: bytes) -> tuple[bytes, bytes]:
+    return HEADER.pack(kind, direction, at, len(payload)), payload
+
+
+def _grow_pipe(fd: int) -> None:
+    """Ask Linux for a 1 MiB pipe buffer (fewer blocking writes); harmless elsewhere."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
+
+
+# --- the recorder process ----------------------------------------------------------------------
+
+
+class _Reader:
+    """Framed records from the pipe. When it has consumed everything, it pauses a moment before
+    reading again, so that records arrive in batches: one wake-up per batch instead of per
+    message keeps the recorder from competing with the relay, the client and the server."""
+
+    def __init__(self, fd: int, pause: float = BATCH_PAUSE) -> None:
+        self.fd = fd
+        self.buf = b""
+        self.pos = 0
+        self.pause = pause
+
+    def _fill(self, size: int) -> bool:
+        while len(self.buf) - self.pos < size:
+            if self.pause and len(self.buf) == self.pos:
+                time.sleep(self.pause)
+            data = os.read(self.fd, max(1 << 20, size - (len(self.buf) - self.pos)))
+            if not data:
+                return False
+            self.buf = self.buf[self.pos :] + data
+            self.pos = 0
+        return True
+
+    def next(self) -> tuple[int, int, float, bytes] | None:
+        if not self._fill(HEADER.size):
+            return None
+        kind, direction, at, length = HEADER.unpack_from(self.buf, self.pos)
+        if not self._fill(HEADER.size + length):
+            return None
+        start = self.pos + HEADER.size
+        payload = self.buf[start : start + length]
+        self.pos = start + length
+        return kind, direction, at, payload
+
+
+def _decode(kind: int, direction: int, at: float, payload: bytes) -> tuple[Any, ...]:
+    name = DIRECTIONS[direction]
+    if kind == _CHUNK:
+        return (_CHUNK, name, payload, at)
+    if kind == _LINE:
+        (size,) = struct.unpack_from("!I", payload)
+        note = json.loads(payload[4 : 4 + size]) if size else None
+        data = payload[4 + size :]
+        return (_LINE, name, data, json.loads(data), at, note)
+    if kind == _EOF:
+        return (_EOF, name)
+    if kind in (_EVENTS, _APPLY):
+        return (kind, [(k, b) for k, b in json.loads(payload)])
+    end = json.loads(payload)
+    return (_END, end["reason"], end["exit_code"], end["extra"])
+
+
+def _serve(
+    fd: int,
+    status: int,
+    setup: Setup,
+    gate: Gate,
+    *,
+    warn: Callable[[str], None],
+    launch: dict[str, Any],
+) -> None:
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.nice(
+            int(os.environ.get("HARDENER_RECORDER_NICE", "5"))
+        )  # the relay, client and server come first
+    reader = _Reader(fd)
+    first = reader.next()
+    if first is None or first[0] != T_LAUNCH:
+        return
+    launch.update(json.loads(first[3]))
+    records: list[tuple[int, int, float, bytes] | None] = []
+
+    def next_item() -> tuple[Any, ...]:
+        record = reader.next()
+        records.append(record)
+        if record is None:
+            return (_END,)
+        return (record[0], DIRECTIONS[record[1]] if record[1] < 2 else "", 0)
+
+    wait_for_first_answer(next_item)  # set up only once the server has answered: see there
+    backend = Recorder(setup, gate, warn)
+
+    def report(broken: bool) -> None:
+        gate.recording_broken = broken
+        with contextlib.suppress(OSError):
+            os.write(status, b"B" if broken else b"O")
+
+    backend.on_status = report
+    try:
+        backend._prepare()
+    except Exception as exc:
+        warn(f"hardener-shim: warning: recording is off: {exc}")
+        while reader.next() is not None:
+            pass
+        return
+    while True:
+        record = records.pop(0) if records else reader.next()
+        if record is None:  # the shim is gone without saying goodbye: keep what we have
+            backend.handle((_END, "shim_gone", None, None))
+            return
+        try:
+            item = _decode(*record)
+        except (ValueError, KeyError, IndexError):
+            continue
+        if backend.handle(item):
+            return

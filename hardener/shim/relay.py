@@ -1,0 +1,206 @@
+"""The byte relay: one thread per direction, forwarding first (L2 shim).
+
+A :class:`Pump` reads whatever its source pipe has (partial lines, many messages, 100 MB lines),
+hands the chunk to the recorder (an enqueue, no parsing) and writes it on unchanged. Only a gated
+direction (policy enforcement, or fail-closed with a broken spool) is framed before forwarding:
+then each complete line is parsed and passed to the gate, which may forward it, rewrite it, or drop
+it and answer the sender. A gated direction that was in the middle of a line when gating started
+finishes that line unchanged first.
+
+Both pumps write through an :class:`OutWriter`, which lets the other pump inject a whole message
+(the shim's own answer) only at a line boundary of the stream it shares.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+
+from hardener.shim.gate import Decision
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any, Final
+
+
+if TYPE_CHECKING:
+    from hardener.shim.recorder import Sink
+
+READ_SIZE: Final = 1 << 20
+
+
+def write_all(fd: int, data: bytes | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+class OutWriter:
+    """Serialised writes to one pipe, with whole-message injection at line boundaries."""
+
+    def __init__(self, fd: int, *, owns_fd: bool = True) -> None:
+        self.fd = fd
+        self._owns = owns_fd
+        self._lock = threading.Lock()
+        self._mid_line = False
+        self._pending: list[bytes] = []
+        self.closed = False
+        self.broken = False
+
+    def write(self, data: bytes) -> None:
+        with self._lock:
+            if self.closed or self.broken:
+                return
+            try:
+                if self._pending:
+                    if self._mid_line:
+                        end = data.find(b"\n")
+                        if end < 0:
+                            write_all(self.fd, data)
+                            return
+                        write_all(self.fd, data[: end + 1])
+                        data = data[end + 1 :]
+                    for line in self._pending:
+                        write_all(self.fd, line)
+                    self._pending.clear()
+                    if not data:
+                        self._mid_line = False
+                        return
+                write_all(self.fd, data)
+                self._mid_line = not data.endswith(b"\n")
+            except OSError:
+                self.broken = True
+                raise
+
+    def inject(self, line: bytes) -> None:
+        """Write one complete message now, or right after the line being relayed ends."""
+        with self._lock:
+            if self.closed or self.broken:
+                return
+            if self._mid_line:
+                self._pending.append(line)
+                return
+            try:
+                write_all(self.fd, line)
+            except OSError:
+                self.broken = True
+
+    def close(self) -> None:
+        with self._lock:
+            if self.closed:
+                return
+            self.closed = True
+            if self._pending and not self._mid_line:
+                try:
+                    for line in self._pending:
+                        write_all(self.fd, line)
+                except OSError:
+                    self.broken = True
+            if self._owns:
+                try:
+                    os.close(self.fd)
+                except OSError:
+                    self.broken = True
+
+
+class Pump(threading.Thread):
+    """Relays one direction: ``src`` fd → ``out``; answers from the gate go to ``back``."""
+
+    def __init__(
+        self,
+        direction: str,
+        src: int,
+        out: OutWriter,
+        back: OutWriter,
+        recorder: Sink,
+        *,
+        gated: Callable[[], bool],
+        check: Callable[[bytes, Any], Decision],
+        on_eof: Callable[[str], None],
+    ) -> None:
+        super().__init__(name=f"hardener-{direction}", daemon=True)
+        self.direction = direction
+        self.src = src
+        self.out = out
+        self.back = back
+        self.recorder = recorder
+        self.gated = gated
+        self.check = check
+        self.on_eof = on_eof
+        self.bytes = 0
+
+    def run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self.recorder.eof(self.direction)
+            self.on_eof(self.direction)
+
+    def _forward(self, data: bytes) -> None:
+        try:
+            self.out.write(data)
+        except OSError:
+            self.on_eof(f"{self.direction}-write")
+
+    def _loop(self) -> None:
+        direction, src, chunk_to_record = self.direction, self.src, self.recorder.chunk
+        monotonic, read = time.monotonic, os.read
+        at_boundary = True
+        buf = bytearray()
+        while True:
+            try:
+                chunk = read(src, READ_SIZE)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                break
+            self.bytes += len(chunk)
+            if not buf and not self.gated():
+                chunk_to_record(direction, chunk, monotonic())
+                self._forward(chunk)
+                at_boundary = chunk.endswith(b"\n")
+                continue
+            if not at_boundary:
+                end = chunk.find(b"\n")
+                head = chunk if end < 0 else chunk[: end + 1]
+                chunk_to_record(direction, head, monotonic())
+                self._forward(head)
+                if end < 0:
+                    continue
+                at_boundary = True
+                chunk = chunk[end + 1 :]
+            scan = len(buf)
+            buf += chunk
+            start = 0
+            while (end := buf.find(b"\n", scan)) >= 0:
+                self._gate_line(bytes(buf[start : end + 1]))
+                start = scan = end + 1
+            if start:
+                del buf[:start]
+            if buf and not self.gated():  # gating ended (spool writable again): flush as is
+                self._gate_line(bytes(buf), parse=False)
+                at_boundary = False
+                buf.clear()
+        if buf:
+            self._gate_line(bytes(buf))
+
+    def _gate_line(self, line: bytes, *, parse: bool = True) -> None:
+        at = time.monotonic()
+        try:
+            msg = json.loads(line) if parse else None
+        except ValueError:
+            parse = False
+        if not parse:
+            self.recorder.chunk(self.direction, line, at)
+            self._forward(line)
+            return
+        decision = self.check(line, msg)
+        self.recorder.line(self.direction, line, msg, at, decision.note)
+        if decision.forward is not None:
+            self._forward(decision.forward)
+        if decision.reply is not None:
+            self.back.inject(decision.reply)

@@ -1,0 +1,161 @@
+"""Shared set-up of one shim session: gate, recorder, protocol stdout (L2 shim).
+
+:func:`prepare` builds what every transport needs. Only the cheap parts happen here (the gate from
+the settings, the recorder's queue); the redactor, the tracker and the spool are created by the
+recorder once it starts (after the server process is running), from the ``launch`` description
+that the transport fills in. On POSIX the recorder is a forked process
+(:mod:`hardener.shim.recproc`), elsewhere (or with ``HARDENER_SHIM_RECORDER=thread``) a thread. :func:`protect_stdout` moves the protocol stream to a
+private descriptor and points fd 1 (and ``sys.stdout``) at stderr, so that no stray ``print``
+from any library can ever corrupt the protocol.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+
+from hardener.shim.gate import Gate
+from hardener.shim.locate import Locations
+from hardener.shim.recorder import Recorder
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any
+
+
+if TYPE_CHECKING:
+    from hardener.redact import Redactor
+    from hardener.shim.recorder import Spool
+    from hardener.shim.tracker import SessionTracker
+
+    if sys.platform == "win32":
+        AnyRecorder = Recorder
+    else:
+        from hardener.shim.recproc import ProcessRecorder
+
+        AnyRecorder = Recorder | ProcessRecorder
+
+
+class Session:
+    """One shim session: its names, gate, recorder and launch description."""
+
+    def __init__(
+        self, client: str, server: str, gate: Gate, recorder: AnyRecorder, launch: dict[str, Any]
+    ) -> None:
+        self.client = client
+        self.server = server
+        self.gate = gate
+        self.recorder = recorder
+        #: Filled in by the transport before the recorder starts: transport, argv, child_pid, url…
+        self.launch = launch
+
+
+def warn(text: str) -> None:
+    with contextlib.suppress(OSError):
+        os.write(2, text.encode("utf-8", "replace") + b"\n")
+
+
+def protect_stdout() -> int:
+    """A private duplicate of fd 1 for protocol bytes; fd 1 itself now goes to stderr."""
+    proto = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return proto
+
+
+def make_redactor(key: bytes, settings: dict[str, Any]) -> Redactor:
+    from hardener.redact import DEFAULT_MAX_VALUE_BYTES, Redactor
+
+    return Redactor(
+        key,
+        extra_keys=list(settings.get("redaction.keys") or []),
+        extra_patterns=list(settings.get("redaction.patterns") or []),
+        max_value_bytes=int(settings.get("redaction.max_value_bytes") or DEFAULT_MAX_VALUE_BYTES),
+    )
+
+
+def launch_fingerprints(
+    redactor: Redactor, argv: list[str], env_names: list[str]
+) -> dict[str, str]:
+    """Keyed fingerprints of the launch argv, and of argv plus the environment's variable names."""
+    import json
+
+    return {
+        "argv_fingerprint": redactor.fingerprint(json.dumps(argv, ensure_ascii=False)),
+        "server_fingerprint": redactor.fingerprint(
+            json.dumps([argv, sorted(env_names)], ensure_ascii=False)
+        ),
+    }
+
+
+def start_body(
+    redactor: Redactor, settings: dict[str, Any], launch: dict[str, Any]
+) -> dict[str, Any]:
+    """The static part of ``session.start`` (the protocol part is added by the tracker)."""
+    from hardener._version import __version__
+
+    body: dict[str, Any] = {
+        "pid": os.getpid(),
+        "cwd": os.getcwd(),
+        "shim_version": __version__,
+        "policy_mode": settings.get("mode"),
+        "transport": launch.get("transport"),
+    }
+    argv = launch.get("argv")
+    if isinstance(argv, list):
+        body["argv"] = redactor.redact_argv(argv)
+        body.update(launch_fingerprints(redactor, argv, list(launch.get("env_names", []))))
+    if isinstance(launch.get("url"), str):
+        body["url"] = redactor.redact_text(launch["url"])
+        body["headers"] = launch.get("headers", [])
+        body["server_fingerprint"] = redactor.fingerprint(launch["url"])
+    for key in ("resolved_via", "child_pid", "would_deny"):
+        if key in launch:
+            body[key] = launch[key]
+    return body
+
+
+def prepare(
+    loc: Locations,
+    settings: dict[str, Any],
+    *,
+    client: str,
+    server: str,
+    launch: dict[str, Any],
+    open_spool: Callable[[], Spool] | None = None,
+    protocol_fds: list[int] | None = None,
+) -> Session:
+    gate = Gate.from_settings(settings, server)
+
+    def default_open() -> Spool:
+        if loc.state_dir is None:
+            raise OSError("no state directory (is HOME set?)")
+        from hardener.paths import Platform, hardener_paths
+        from hardener.spool import SpoolWriter
+
+        return SpoolWriter(hardener_paths(Platform.current()), client=client, server=server)
+
+    def setup() -> tuple[SessionTracker, Callable[[], Spool]]:
+        from hardener.shim.settings import SettingsError, fingerprint_key
+        from hardener.shim.tracker import SessionTracker
+
+        try:
+            key = fingerprint_key(loc)
+        except SettingsError as exc:
+            warn(f"hardener-shim: warning: {exc}; fingerprints use a per-session key")
+            key = os.urandom(32)
+        redactor = make_redactor(key, settings)
+        tracker = SessionTracker(redactor, start_body(redactor, settings, session.launch))
+        return tracker, open_spool or default_open
+
+    recorder: AnyRecorder
+    if sys.platform != "win32" and os.environ.get("HARDENER_SHIM_RECORDER") != "thread":
+        from hardener.shim.recproc import ProcessRecorder
+
+        recorder = ProcessRecorder(setup, gate, warn, launch, protocol_fds or [])
+    else:
+        recorder = Recorder(setup, gate, warn)
+    session = Session(client, server, gate, recorder, launch)
+    return session

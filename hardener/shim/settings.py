@@ -1,0 +1,274 @@
+"""What the shim reads at start-up, cheaply: policy, fingerprint key, login-shell PATH (L2 service).
+
+The shim starts once per server per client, so its start-up must stay lean: this module uses only
+``os`` and ``json`` on its common path and imports the rest of hardener lazily. Three files in the
+state directory make that possible (all 0600, in 0700 directories, never followed through a link):
+
+``<state>/cache/shim-policy.json``
+    The effective policy compiled for the shim: ``{"v": 1, "sources": [[path, signature]…],
+    "settings": {dotted key: value}}``. A signature is ``[mtime_ns, ctime_ns, size, inode]`` of each
+    policy file that may exist (managed files, then the user's ``policy.toml``), or ``null`` when the
+    file is absent. When every signature still matches, the shim uses the cached settings and never
+    imports :mod:`hardener.policy` (which pulls in ``jsonschema``: ~100 ms). Otherwise it loads and
+    validates the policy the normal way and rewrites the cache. An invalid policy is reported on
+    stderr and not cached; the shim then uses the managed policy alone (or the defaults). On Windows
+    the managed policy lives in the registry, which has no cheap signature: the shim always loads
+    the policy there.
+
+``<state>/fingerprint.key``
+    64 hex digits (32 random bytes) and a newline: the per-installation key of the keyed
+    fingerprints (HMAC-SHA256) in events. Created on first use with ``O_EXCL`` semantics (the first
+    shim wins a race; the others read its key). It is not the ledger key: it only keeps the
+    fingerprints of redacted values from being tested against guesses by someone who reads the log.
+    Reading the OS keychain instead would cost 70-240 ms per shim start. The daemon may later move
+    it into the keychain and leave a copy here.
+
+``<state>/login-path.json``
+    ``{"v": 1, "path": "<PATH of the user's login shell>", "shell": "/bin/zsh"}``, recorded by
+    ``hardener harden`` (:func:`record_login_path`). GUI apps on macOS start servers with a minimal
+    ``PATH``; the shim falls back to this one (after the policy's ``shim.extra_path``) when a command
+    is not found on the client's ``PATH``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+
+from hardener.shim.locate import Locations
+
+TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
+if TYPE_CHECKING:
+    from typing import Any
+
+
+CACHE_VERSION = 1
+KEY_FILE = "fingerprint.key"
+LOGIN_PATH_FILE = "login-path.json"
+POLICY_CACHE = ("cache", "shim-policy.json")
+_PATH_MARK = "__HARDENER_LOGIN_PATH__="
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+#: Windows keeps the managed policy in the registry, which has no cheap signature.
+_NO_CACHE = sys.platform == "win32"
+
+
+class SettingsError(Exception):
+    """A problem with one of the shim's own files (message for stderr)."""
+
+
+def _read(path: str, limit: int = 1 << 20) -> bytes:
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    try:
+        return os.read(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def policy_cache_path(loc: Locations) -> str | None:
+    return loc.state(*POLICY_CACHE)
+
+
+def _signature(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
+
+
+def _full_load(warn: list[str], *, managed_only: bool = False) -> tuple[dict[str, Any], bool]:
+    """Load and validate the policy (imports jsonschema); returns (settings, cacheable)."""
+    from hardener import policy as policy_module
+    from hardener.errors import HardenerError
+    from hardener.paths import Platform
+
+    platform = Platform.current()
+    user = platform.env.get("USER")
+    try:
+        if managed_only:
+            effective = policy_module.merge_sources(
+                policy_module.managed_sources(platform, user=user)
+            )
+        else:
+            effective = policy_module.load_policy(platform)
+        cacheable = not managed_only
+    except HardenerError as exc:
+        warn.append(f"policy ignored: {exc.message}")
+        cacheable = False
+        try:
+            effective = policy_module.merge_sources(
+                policy_module.managed_sources(platform, user=user)
+            )
+        except HardenerError as again:
+            warn.append(f"managed policy ignored too: {again.message}")
+            effective = policy_module.EffectivePolicy.defaults()
+    return {key: setting.value for key, setting in effective.settings.items()}, cacheable
+
+
+def load_settings(loc: Locations, warn: list[str]) -> dict[str, Any]:
+    """The effective policy as ``{dotted key: value}``, from the cache when it is still valid.
+
+    Problems are appended to ``warn`` (for stderr); the shim never fails to start over policy.
+    Without a state directory (HOME unset) only the managed policy applies.
+    """
+    cache = policy_cache_path(loc)
+    if _NO_CACHE or cache is None or loc.user_policy_file is None:
+        return _full_load(warn, managed_only=cache is None)[0]
+    files = [*loc.managed_files, loc.user_policy_file]
+    signatures = [[f, _signature(f)] for f in files]
+    try:
+        cached = json.loads(_read(cache))
+        if (
+            isinstance(cached, dict)
+            and cached.get("v") == CACHE_VERSION
+            and cached.get("sources") == signatures
+            and isinstance(cached.get("settings"), dict)
+        ):
+            settings: dict[str, Any] = cached["settings"]
+            return settings
+    except (OSError, ValueError):
+        pass
+    settings, cacheable = _full_load(warn)
+    if cacheable:
+        document = {"v": CACHE_VERSION, "sources": signatures, "settings": settings}
+        assert loc.state_dir is not None
+        _write_private(cache, json.dumps(document, sort_keys=True).encode(), warn, loc.state_dir)
+    return settings
+
+
+def _write_private(path: str, data: bytes, warn: list[str], state_dir: str) -> None:
+    from pathlib import Path
+
+    from hardener.errors import HardenerError
+    from hardener.fsutil import ensure_private_dir, write_private
+
+    try:
+        ensure_private_dir(Path(state_dir))
+        write_private(Path(path), data)
+    except HardenerError as exc:
+        warn.append(f"cannot write {path}: {exc.message}")
+
+
+# --- fingerprint key -------------------------------------------------------------------------
+
+
+def key_path(loc: Locations) -> str | None:
+    return loc.state(KEY_FILE)
+
+
+def _parse_key(data: bytes) -> bytes | None:
+    try:
+        key = bytes.fromhex(data.strip().decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return key if len(key) >= 16 else None
+
+
+def fingerprint_key(loc: Locations) -> bytes:
+    """The per-installation fingerprint key, created (0600) on first use."""
+    path = key_path(loc)
+    if path is None:
+        raise SettingsError("no state directory (is HOME set?)")
+    try:
+        data = _read(path, 4096)
+    except FileNotFoundError:
+        return _create_key(loc, path)
+    except OSError as exc:
+        raise SettingsError(
+            f"cannot read the fingerprint key {path}: {exc.strerror or exc}"
+        ) from exc
+    key = _parse_key(data)
+    if key is None:
+        raise SettingsError(f"the fingerprint key {path} is damaged; remove it to get a new one")
+    return key
+
+
+def _create_key(loc: Locations, path: str) -> bytes:
+    from pathlib import Path
+
+    from hardener.errors import HardenerError
+    from hardener.fsutil import ensure_private_dir
+
+    assert loc.state_dir is not None
+    try:
+        ensure_private_dir(Path(loc.state_dir))
+    except HardenerError as exc:
+        raise SettingsError(exc.message) from exc
+    key = os.urandom(32)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+    try:
+        os.write(fd, key.hex().encode() + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)  # fails when another shim created the key first: then use theirs
+    except FileExistsError:
+        return fingerprint_key(loc)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return key
+
+
+# --- login-shell PATH ------------------------------------------------------------------------
+
+
+def login_path_file(loc: Locations) -> str | None:
+    return loc.state(LOGIN_PATH_FILE)
+
+
+def read_login_path(loc: Locations) -> list[str]:
+    """The directories of the recorded login-shell ``PATH`` (empty when none was recorded)."""
+    path = login_path_file(loc)
+    if path is None:
+        return []
+    try:
+        document = json.loads(_read(path))
+    except (OSError, ValueError):
+        return []
+    value = document.get("path") if isinstance(document, dict) else None
+    if not isinstance(value, str):
+        return []
+    return [part for part in value.split(os.pathsep) if part]
+
+
+def record_login_path(loc: Locations, path_value: str, shell: str) -> str:
+    """Store the login shell's ``PATH`` for the shim (called by ``hardener harden``)."""
+    path = login_path_file(loc)
+    if path is None:
+        raise SettingsError("no state directory (is HOME set?)")
+    warn: list[str] = []
+    document = {"v": 1, "path": path_value, "shell": shell}
+    assert loc.state_dir is not None
+    _write_private(path, json.dumps(document).encode() + b"\n", warn, loc.state_dir)
+    if warn:
+        raise SettingsError(warn[0])
+    return path
+
+
+def capture_login_path(shell: str | None = None, timeout: float = 10.0) -> str | None:
+    """Ask the user's login shell for its ``PATH`` (POSIX only); ``None`` when that fails."""
+    if _NO_CACHE:  # Windows: no login shell
+        return None
+    import subprocess
+
+    shell = shell or os.environ.get("SHELL") or "/bin/sh"
+    script = f'printf "\\n{_PATH_MARK}%s\\n" "$PATH"'
+    try:
+        done = subprocess.run(
+            [shell, "-l", "-i", "-c", script],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith(_PATH_MARK):
+            return line[len(_PATH_MARK) :] or None
+    return None

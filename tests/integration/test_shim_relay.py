@@ -1,0 +1,153 @@
+"""The shim relays bytes unchanged, whatever they are, and records what it could not parse."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.integration.shim_support import RAW_ECHO, RawPeer, env_for, of_kind, shim, spool_events
+
+pytestmark = pytest.mark.slow
+
+
+def _echo_through(home: Path, payload: bytes, *, chunk: int = 1 << 16) -> bytes:
+    """Write ``payload`` through shim → echo server → shim and return what came back."""
+    peer = RawPeer(shim(*RAW_ECHO), env_for(home), read_lines=False)
+    received = bytearray()
+
+    def read() -> None:
+        assert peer.proc.stdout is not None
+        while data := peer.proc.stdout.read1(1 << 20):
+            received.extend(data)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert peer.proc.stdin is not None
+    for start in range(0, len(payload), chunk):
+        peer.proc.stdin.write(payload[start : start + chunk])
+        peer.proc.stdin.flush()
+    peer.close_stdin()
+    reader.join(120)
+    assert peer.wait(60) == 0
+    return bytes(received)
+
+
+@pytest.mark.timeout(60)
+def test_odd_bytes_pass_unchanged_and_are_recorded_as_anomalies(sandbox_home: Path) -> None:
+    payload = (
+        b'{ "jsonrpc" : "2.0", "id" : 1, "method" : "tools/call", "params" : {"name":"caf\\u00e9", "arguments":{"x":"\xc3\xa9"}} }\r\n'
+        b"not json at all\n"
+        b"\xff\xfe invalid utf-8 \x80\n"
+        b'[{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"a"}},{"jsonrpc":"2.0","method":"notifications/x"}]\n'
+        b"\n"
+        b'{"jsonrpc":"2.0","id":3,"method":"ping"}'  # no final newline
+    )
+    assert _echo_through(sandbox_home, payload, chunk=7) == payload
+    events = spool_events(sandbox_home)
+    problems = sorted(b["problem"] for b in of_kind(events, "protocol.anomaly"))
+    assert "invalid_json" in problems
+    assert "not_utf8" in problems
+    assert "missing_final_newline" in problems
+    tools = [b["tool"] for b in of_kind(events, "tool.call")]
+    assert tools == ["café", "a"]
+
+
+@pytest.mark.timeout(120)
+def test_a_100_mb_line_passes_unchanged(sandbox_home: Path) -> None:
+    blob = b"x" * (100 * 1024 * 1024)
+    line = (
+        b'{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"big","arguments":{"blob":"'
+        + blob
+        + b'"}}}\n'
+    )
+    small = b'{"jsonrpc":"2.0","id":43,"method":"tools/call","params":{"name":"after"}}\n'
+    received = _echo_through(sandbox_home, line + small, chunk=1 << 20)
+    assert len(received) == len(line + small)
+    assert hashlib.sha256(received).digest() == hashlib.sha256(line + small).digest()
+    events = spool_events(sandbox_home)
+    calls = of_kind(events, "tool.call")
+    assert calls[0]["id"] == 42
+    assert calls[0]["tool"] == "big"
+    assert calls[0]["size_bytes"] == len(line) - 1
+    assert calls[0]["sha256"] == hashlib.sha256(line[:-1]).hexdigest()
+    assert calls[1]["tool"] == "after"
+
+
+@pytest.mark.timeout(60)
+def test_many_messages_in_one_write_and_pipelined_requests(sandbox_home: Path) -> None:
+    lines = b"".join(
+        json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": i,
+                "method": "tools/call",
+                "params": {"name": "echo", "arguments": {"i": i}},
+            }
+        ).encode()
+        + b"\n"
+        for i in range(500)
+    )
+    assert _echo_through(sandbox_home, lines, chunk=len(lines)) == lines
+    calls = of_kind(spool_events(sandbox_home), "tool.call")
+    assert [c["id"] for c in calls] == list(range(500))
+
+
+@pytest.mark.timeout(60)
+def test_garbage_from_the_child_is_relayed_and_recorded(sandbox_home: Path) -> None:
+    peer = RawPeer(shim(*RAW_ECHO, "--garbage"), env_for(sandbox_home))
+    assert peer.read_line() == b"this is not json\n"
+    assert peer.read_line() == b"\xff\xfe\xfd not utf-8\n"
+    peer.close_stdin()
+    assert peer.wait() == 0
+    events = spool_events(sandbox_home)
+    anomalies = of_kind(events, "protocol.anomaly")
+    assert {(a["direction"], a["problem"]) for a in anomalies} == {
+        ("s2c", "invalid_json"),
+        ("s2c", "not_utf8"),
+    }
+    assert events[-1]["kind"] == "session.end"
+
+
+@pytest.mark.timeout(60)
+def test_no_secret_of_the_corpus_reaches_the_spool_or_stderr(sandbox_home: Path) -> None:
+    from tests.unit.test_redact import CORPUS, _contexts
+
+    texts = [text for name, secret in CORPUS.items() for text in _contexts(name, secret)]
+    calls = [
+        {
+            "jsonrpc": "2.0",
+            "id": i,
+            "method": "tools/call",
+            "params": {
+                "name": "run",
+                "arguments": {"input": text, "nested": {"password": "pw-" + str(i)}},
+            },
+        }
+        for i, text in enumerate(texts)
+    ]
+    results = [
+        {"jsonrpc": "2.0", "id": i, "result": {"content": [{"type": "text", "text": text}]}}
+        for i, text in enumerate(texts)
+    ]
+    peer = RawPeer(shim(*RAW_ECHO), env_for(sandbox_home))
+    for call, result in zip(calls, results, strict=True):
+        peer.send(call)
+        assert peer.read_line() is not None
+        peer.send(result)  # echoed back: the server "answers" with the secret in its result
+        assert peer.read_line() is not None
+    peer.close_stdin()
+    assert peer.wait() == 0
+    spool = b"".join(
+        p.read_bytes()
+        for p in (sandbox_home / ".local" / "state" / "hardener" / "spool").glob("*.jsonl")
+    )
+    assert spool
+    for secret in [*CORPUS.values(), *(f"pw-{i}" for i in range(len(texts)))]:
+        for piece in secret.split("\n"):
+            assert piece.encode() not in spool, piece
+            assert piece.encode() not in peer.stderr
+    assert len(of_kind(spool_events(sandbox_home), "tool.call")) == len(texts)

@@ -1,0 +1,69 @@
+"""Line framing for the record: any chunking of a stream gives the same lines."""
+
+from __future__ import annotations
+
+import hashlib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hardener.shim.framing import WINDOW, LineAssembler
+
+
+def _chunks(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({c % (len(data) + 1) for c in cuts})
+    pieces, last = [], 0
+    for point in [*points, len(data)]:
+        pieces.append(data[last:point])
+        last = point
+    return [p for p in pieces if p]
+
+
+lines_strategy = st.lists(st.binary(max_size=60).map(lambda b: b.replace(b"\n", b"")), max_size=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=lines_strategy,
+    cuts=st.lists(st.integers(min_value=0, max_value=2000), max_size=30),
+    final_newline=st.booleans(),
+)
+def test_any_chunking_gives_the_same_lines(
+    lines: list[bytes], cuts: list[int], final_newline: bool
+) -> None:
+    stream = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
+    assembler = LineAssembler(parse_limit=32)
+    got = []
+    for piece in _chunks(stream, cuts):
+        got += assembler.feed(piece)
+    last = assembler.flush()
+    if last is not None:
+        got.append(last)
+    expected = stream.split(b"\n")
+    if stream.endswith(b"\n") or not stream:
+        expected = expected[:-1]
+    assert [line.size for line in got] == [len(e) for e in expected]
+    for line, want in zip(got, expected, strict=True):
+        if len(want) <= 32:
+            assert line.data == want
+        else:
+            assert line.data is None
+            assert line.sha256 == hashlib.sha256(want).hexdigest()
+            assert line.head == want[:WINDOW]
+            assert line.tail == want[-WINDOW:]
+    if got:
+        assert got[-1].terminated == stream.endswith(b"\n")
+
+
+def test_a_huge_line_is_summarised_not_kept() -> None:
+    assembler = LineAssembler(parse_limit=1024)
+    head = b'{"jsonrpc":"2.0","id":7,"result":{"x":"'
+    body = b"y" * (3 * 1024 * 1024)
+    tail = b'"}}\n'
+    out = []
+    for i in range(0, len(head + body + tail), 65536):
+        out += assembler.feed((head + body + tail)[i : i + 65536])
+    assert len(out) == 1
+    assert out[0].size == len(head + body + tail) - 1
+    assert out[0].head.startswith(head)
+    assert out[0].tail.endswith(b'"}}')
