@@ -7,6 +7,7 @@ Exit codes (ARCHITECTURE 3.1): 0 ok, 1 findings / non-compliant / tampered, 2 us
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 import traceback
@@ -15,37 +16,43 @@ from types import ModuleType
 from typing import NoReturn
 
 from hardener._version import __version__
-from hardener.cli import (
-    alerts,
-    analyze_tools,
-    approve,
-    daemon,
-    harden,
-    keys,
-    log,
-    policy,
-    restore,
-    scan,
-    status,
-)
 from hardener.cli.context import CliContext
 from hardener.errors import EXIT_INTERRUPTED, EXIT_USAGE, HardenerError, UsageError
 from hardener.paths import Platform
 
-#: The verbs, in the order ``--help`` lists them.
-VERBS: tuple[ModuleType, ...] = (
-    scan,
-    harden,
-    restore,
-    status,
-    daemon,
-    log,
-    alerts,
-    analyze_tools,
-    approve,
-    policy,
-    keys,
-)
+#: The verbs and their modules, in the order ``--help`` lists them. A verb's module is imported
+#: only when that verb runs (or for ``--help``), so ``hardener status`` does not pay for the
+#: detector engine or the config engine at start-up.
+VERB_MODULES: dict[str, str] = {
+    "scan": "hardener.cli.scan",
+    "harden": "hardener.cli.harden",
+    "restore": "hardener.cli.restore",
+    "status": "hardener.cli.status",
+    "daemon": "hardener.cli.daemon",
+    "log": "hardener.cli.log",
+    "alerts": "hardener.cli.alerts",
+    "analyze-tools": "hardener.cli.analyze_tools",
+    "approve": "hardener.cli.approve",
+    "policy": "hardener.cli.policy",
+    "keys": "hardener.cli.keys",
+}
+
+#: Global flags (none takes a value), skipped when looking for the verb in argv.
+_GLOBAL_FLAGS = frozenset({"--json", "-v", "--verbose", "-q", "--quiet", "-vv", "-vvv"})
+
+
+def _verb_in(argv: Sequence[str]) -> str | None:
+    for arg in argv:
+        if arg in _GLOBAL_FLAGS:
+            continue
+        return arg if arg in VERB_MODULES else None
+    return None
+
+
+def verb_modules(only: str | None = None) -> list[ModuleType]:
+    names = [only] if only else list(VERB_MODULES)
+    return [importlib.import_module(VERB_MODULES[name]) for name in names]
+
 
 ERROR_SCHEMA = "error.schema.json"
 
@@ -57,7 +64,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}", remedy=f"Run '{self.prog} --help' for usage.")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hardener",
         description="Audit every MCP server your AI clients launch: wrap, watch, log, alert.",
@@ -77,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(
         dest="verb", metavar="VERB", required=True, parser_class=_Parser
     )
-    for module in VERBS:
+    for module in verb_modules(only):
         module.register(subparsers)
     return parser
 
@@ -125,7 +132,7 @@ def main(argv: Sequence[str] | None = None, *, platform: Platform | None = None)
     as_json = _wants_json(args_list)
     ctx.verbose = args_list.count("-v") + args_list.count("--verbose")
     try:
-        parser = build_parser()
+        parser = build_parser(_verb_in(args_list))
         if not args_list:
             parser.print_help(ctx.stderr)
             return EXIT_USAGE
