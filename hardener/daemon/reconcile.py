@@ -31,12 +31,13 @@ from hardener.clients.inventory import ServerRef
 from hardener.engine.configfile import LoadedConfig, parse_text
 from hardener.engine.context import EngineContext
 from hardener.engine.desired import EntryRecord, FileState
+from hardener.engine.harden import entry_edit
 from hardener.engine.plan import EntryChange, FilePlan
 from hardener.engine.scan import analyse
 from hardener.errors import ConfigParseError, HardenerError
 from hardener.events import utc_timestamp
 from hardener.formats.interface import Path as DocPath
-from hardener.transform import EntryEdit, bridge_entry, parse_shim_args, wrap_entry
+from hardener.transform import parse_shim_args
 
 NEW_SERVER_ACTIONS = ("wrap", "quarantine", "report")
 
@@ -79,56 +80,6 @@ def _launch_key(info: EntryInfo) -> tuple[str, tuple[str, ...]] | None:
     if info.launch is None:
         return None
     return info.launch.command, info.launch.args
-
-
-def _edit(
-    ctx: EngineContext,
-    location: ConfigLocation,
-    loaded: LoadedConfig,
-    text: str,
-    *,
-    ref: ServerRef,
-    info: EntryInfo,
-) -> EntryEdit | None:
-    """Wrap a stdio entry, or bridge a remote one when policy says so (as ``harden`` does)."""
-    shim = str(ctx.require_shim())
-    shape = location.client.entry
-    if info.kind is Kind.STDIO and info.launch is not None:
-        if info.disabled and not ctx.policy.value("harden.wrap_disabled"):
-            return None
-        return wrap_entry(
-            loaded.codec,
-            text,
-            ref.path,
-            info.launch,
-            shim=shim,
-            client=location.client.id,
-            server=ref.name,
-        )
-    if (
-        info.kind is Kind.REMOTE
-        and info.url is not None
-        and not info.problem
-        and location.client.accepts_stdio
-        and ctx.policy.value("remote_servers") == "bridge"
-        and isinstance(ref.value, dict)
-    ):
-        return bridge_entry(
-            loaded.codec,
-            text,
-            ref.path,
-            ref.value,
-            drop=(info.remote_key or "url", *shape.bridge_drop),
-            command_key=shape.command,
-            args_key=shape.args,
-            type_value=shape.bridge_type,
-            url=info.url,
-            headers=info.headers,
-            shim=shim,
-            client=location.client.id,
-            server=ref.name,
-        )
-    return None
 
 
 def _quarantine_switch(location: ConfigLocation) -> tuple[str, Any] | None:
@@ -279,7 +230,7 @@ class _Planner:
     ) -> None:
         if self._deferred():
             return
-        edit = _edit(self.ctx, self.location, self.loaded, self.text, ref=ref, info=info)
+        edit = entry_edit(self.ctx, self.location, self.loaded, self.text, ref=ref, info=info)
         if edit is None or edit.text == self.text:
             if record is not None:
                 self._repair(Repair(ref.name, "new_report", "cannot be wrapped (policy)"))

@@ -43,7 +43,7 @@ def _set_path(document: Any, path: DocPath, new: Any) -> None:
     get_path(document, path[:-1])[path[-1]] = new
 
 
-def _edit(
+def entry_edit(
     ctx: EngineContext,
     location: ConfigLocation,
     loaded: LoadedConfig,
@@ -52,6 +52,9 @@ def _edit(
     ref: ServerRef,
     info: EntryInfo,
 ) -> EntryEdit | None:
+    """Wrap a stdio entry, or bridge a remote one when policy says so; ``None``: leave it.
+
+    Shared by ``harden`` and the daemon's drift repair, so both make the same edit."""
     shim = str(ctx.require_shim())
     shape = location.client.entry
     if info.kind is Kind.STDIO and info.launch is not None:
@@ -72,8 +75,8 @@ def _edit(
         and not info.problem
         and location.client.accepts_stdio
         and ctx.policy.value("remote_servers") == "bridge"
+        and isinstance(ref.value, dict)
     ):
-        assert isinstance(ref.value, dict)
         return bridge_entry(
             loaded.codec,
             text,
@@ -146,7 +149,7 @@ def plan_harden(
         for ref, info in entries:
             if ref.name in blocked and info.kind is Kind.STDIO:
                 continue
-            edit = _edit(ctx, location, plan.loaded, text, ref=ref, info=info)
+            edit = entry_edit(ctx, location, plan.loaded, text, ref=ref, info=info)
             if edit is None or edit.text == text:
                 continue
             text = edit.text
