@@ -5,8 +5,10 @@ In ``mode = "enforce"`` the relay hands each complete line of a gated direction 
 re-serialised), forward a rewritten message (a ``tools/list`` result without the hidden tools, an
 ``input_required`` result without the denied input requests), drop it and answer the sender
 itself (a denied ``tools/call``; a denied sampling / elicitation / roots request), or refuse tool
-calls while the spool cannot be written and policy is fail-closed. In audit mode nothing is gated;
-the would-be decisions are only recorded.
+calls while the spool cannot be written and policy is fail-closed. In enforce mode a call to a tool
+whose definition changed since it was pinned (a rug pull) is refused too: :attr:`Gate.pins` (set
+by the session) asks the pin store. In audit mode nothing is gated; the would-be decisions are
+only recorded.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, Final
 
 
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
 CODE_DENIED: Final = -32001
 CODE_NOT_RECORDED: Final = -32002
 CODE_UNAVAILABLE: Final = -32003
+#: The ``policy.deny`` rule of a call refused because the tool's definition changed.
+RUG_PULL_RULE: Final = "rug_pull"
 _KIND = {
     "sampling/createMessage": "sampling",
     "elicitation/create": "elicitation",
@@ -95,6 +100,11 @@ class Gate:
         self.requests = requests or {}  # sampling|elicitation|roots -> allow|deny
         #: Set by the recorder when the spool cannot be written (fail-closed refuses tool calls).
         self.recording_broken = False
+        #: Enforce mode: tool name -> why a call must be refused (pending pin change), or None.
+        #: ``listed`` is True when the client asked for ``tools/list`` since the last call, so
+        #: the checker first lets the recorder catch up with the answer.
+        self.pins: Callable[[str], str | None] | None = None
+        self.listed = False
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], server: str) -> Gate:
@@ -140,9 +150,9 @@ class Gate:
 
     @property
     def gates_c2s(self) -> bool:
-        return (self.enforce and bool(self.tools_deny or self.tools_allow)) or (
-            self.fail_closed and self.recording_broken
-        )
+        return (
+            self.enforce and (bool(self.tools_deny or self.tools_allow) or self.pins is not None)
+        ) or (self.fail_closed and self.recording_broken)
 
     @property
     def gates_s2c(self) -> bool:
@@ -163,6 +173,8 @@ class Gate:
 
     def check_c2s(self, line: bytes, msg: Any) -> Decision:
         if not isinstance(msg, dict) or msg.get("method") != "tools/call" or "id" not in msg:
+            if isinstance(msg, dict) and msg.get("method") == "tools/list":
+                self.listed = True
             return Decision(line)
         params = msg.get("params")
         tool = params.get("name") if isinstance(params, dict) else None
@@ -180,6 +192,14 @@ class Gate:
                 },
             )
         rule = self.tool_rule(tool) if self.enforce and isinstance(tool, str) else None
+        if rule is None and self.enforce and self.pins is not None and isinstance(tool, str):
+            reason = self.pins(tool)
+            if reason is not None:
+                return Decision(
+                    None,
+                    error_line(ident, CODE_DENIED, reason, {"rule": RUG_PULL_RULE}),
+                    {"denied": True, "what": "tool", "rule": RUG_PULL_RULE, "code": CODE_DENIED},
+                )
         if rule is None:
             return Decision(line)
         text = f"tool '{tool}' of server '{self.server}' is blocked by policy ({rule}); ask your administrator to allow it"

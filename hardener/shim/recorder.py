@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 BACKLOG_LIMIT: Final = 10_000
 REOPEN_SECONDS: Final = 1.0
-_CHUNK, _LINE, _EOF, _EVENTS, _END, _APPLY = range(6)
+_CHUNK, _LINE, _EOF, _EVENTS, _END, _APPLY, _SYNC = range(7)
+#: How long a tools/call waits for the recorder to catch up before the pins are consulted.
+SYNC_SECONDS: Final = 2.0
 
 if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shim start
     from hardener.shim.tracker import Event, SessionTracker
@@ -126,6 +128,13 @@ class Recorder:
         """Record ``session.start`` (if not yet) and then ``events``, in order with the rest."""
         self._queue.put((_APPLY, events))
 
+    def sync(self, timeout: float = SYNC_SECONDS) -> bool:
+        """Wait until everything handed over so far has been processed (e.g. a ``tools/list``
+        result observed in the pin store); False when that took longer than ``timeout``."""
+        done = threading.Event()
+        self._queue.put((_SYNC, done.set))
+        return done.wait(timeout)
+
     def finish(
         self,
         reason: str,
@@ -147,8 +156,9 @@ class Recorder:
             self._prepare()
         except Exception as exc:  # nothing can be recorded: keep draining so the relay never blocks
             self._warn(f"hardener-shim: warning: recording is off: {exc}")
-            while self._queue.get()[0] != _END:
-                pass
+            while (item := self._queue.get())[0] != _END:
+                if item[0] == _SYNC:
+                    item[1]()
             return
         for item in waiting:
             if self.handle(item):
@@ -173,6 +183,8 @@ class Recorder:
                 self._write(item[1])
             elif item[0] == _APPLY:
                 self._write([*self.tracker.ensure_started(), *item[1]])
+            elif item[0] == _SYNC:
+                item[1]()
             else:
                 self._write(self.tracker.finish(item[1], item[2], item[3]))
                 self._flush_backlog(final=True)

@@ -38,6 +38,8 @@ from hardener.shim.recorder import (
     _EOF,
     _EVENTS,
     _LINE,
+    _SYNC,
+    SYNC_SECONDS,
     Recorder,
     wait_for_first_answer,
 )
@@ -84,6 +86,9 @@ class ProcessRecorder:
         self._queued_bytes = 0
         self._queued = 0  # records waiting in the queue: later ones must wait behind them
         self._broken = False
+        self._synced = threading.Condition()
+        self._sync_sent = 0
+        self._sync_acked = 0
 
     # --- lifecycle ------------------------------------------------------------------------
     def fork(self) -> None:
@@ -185,8 +190,18 @@ class ProcessRecorder:
                 data = b""
             if not data:
                 os.close(self._status)
+                with self._synced:
+                    self._sync_acked = self._sync_sent  # nobody left to wait for
+                    self._synced.notify_all()
                 return
-            self.gate.recording_broken = data[-1:] == b"B"
+            acks = data.count(b"S")
+            if acks:
+                with self._synced:
+                    self._sync_acked += acks
+                    self._synced.notify_all()
+            status = data.replace(b"S", b"")
+            if status:
+                self.gate.recording_broken = status[-1:] == b"B"
 
     def finish(
         self,
@@ -225,6 +240,18 @@ class ProcessRecorder:
 
     def eof(self, direction: str) -> None:
         self._send(*_record(_EOF, DIRECTIONS.index(direction), 0.0, b""))
+
+    def sync(self, timeout: float = SYNC_SECONDS) -> bool:
+        """Wait until the recorder process has processed every record sent so far (it answers
+        ``S`` on the status pipe); False after ``timeout`` or when it is gone."""
+        if self._broken or not self._pid:
+            return False
+        with self._synced:
+            self._sync_sent += 1
+            token = self._sync_sent
+        self._send(*_record(_SYNC, 0, 0.0, b""))
+        with self._synced:
+            return self._synced.wait_for(lambda: self._sync_acked >= token, timeout)
 
     def events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
         self._send(*_record(_EVENTS, 0, 0.0, json.dumps(events).encode()))
@@ -295,6 +322,8 @@ def _decode(kind: int, direction: int, at: float, payload: bytes) -> tuple[Any, 
         return (_LINE, name, data, json.loads(data), at, note)
     if kind == _EOF:
         return (_EOF, name)
+    if kind == _SYNC:
+        return (_SYNC,)
     if kind in (_EVENTS, _APPLY):
         return (kind, [(k, b) for k, b in json.loads(payload)])
     end = json.loads(payload)
@@ -338,19 +367,27 @@ def _serve(
         with contextlib.suppress(OSError):
             os.write(status, b"B" if broken else b"O")
 
+    def ack() -> None:
+        with contextlib.suppress(OSError):
+            os.write(status, b"S")
+
     backend.on_status = report
     try:
         backend._prepare()
     except Exception as exc:
         warn(f"hardener-shim: warning: recording is off: {exc}")
-        while reader.next() is not None:
-            pass
+        while (record := reader.next()) is not None:
+            if record[0] == _SYNC:
+                ack()
         return
     while True:
         record = records.pop(0) if records else reader.next()
         if record is None:  # the shim is gone without saying goodbye: keep what we have
             backend.handle((_END, "shim_gone", None, None))
             return
+        if record[0] == _SYNC:  # everything before it has been handled
+            ack()
+            continue
         try:
             item = _decode(*record)
         except (ValueError, KeyError, IndexError):

@@ -148,6 +148,8 @@ def prepare(
             key = os.urandom(32)
         redactor = make_redactor(key, settings)
         tracker = SessionTracker(redactor, start_body(redactor, settings, session.launch))
+        if loc.state_dir is not None:
+            tracker.on_tools_list = pin_observer(client, server)
         return tracker, open_spool or default_open
 
     recorder: AnyRecorder
@@ -158,4 +160,60 @@ def prepare(
     else:
         recorder = Recorder(setup, gate, warn)
     session = Session(client, server, gate, recorder, launch)
+    if gate.enforce and loc.state_dir is not None:
+        gate.pins = pin_checker(gate, recorder, client, server)
     return session
+
+
+def pin_observer(client: str, server: str) -> Callable[[list[Any], str | None, bool], None]:
+    """The tracker's ``on_tools_list``: pins every listed tool on first sight and records changed
+    definitions as pending (``hardener.pins``; runs in the recorder, never in the relay)."""
+    store: list[Any] = []
+    warned: list[bool] = []
+
+    def observe(tools: list[Any], instructions: str | None, complete: bool) -> None:
+        try:
+            if not store:
+                from hardener.paths import Platform, hardener_paths
+                from hardener.pins import PinStore
+
+                store.append(PinStore(hardener_paths(Platform.current())))
+            store[0].observe(client, server, tools, instructions, complete=complete)
+        except Exception as exc:  # a broken pin store must not stop the recording
+            if not warned:
+                warned.append(True)
+                warn(f"hardener-shim: warning: cannot update the tool pins: {exc}")
+
+    return observe
+
+
+def pin_checker(
+    gate: Gate, recorder: AnyRecorder, client: str, server: str
+) -> Callable[[str], str | None]:
+    """Enforce mode: why a call of a tool must be refused (its definition changed since it was
+    pinned and the change is not approved yet), or None. The pin modules are imported on the
+    first tool call, not at start-up; each call then costs a ``stat`` of the pin file."""
+    state: list[Any] = []
+
+    def check(tool: str) -> str | None:
+        if gate.listed:  # let the recorder observe the tools/list answer the client has seen
+            gate.listed = False
+            if not recorder.sync():
+                warn("hardener-shim: warning: the recorder is behind; checking older tool pins")
+        try:
+            if not state:
+                from hardener.detect.pins import should_refuse_call
+                from hardener.paths import Platform, hardener_paths
+                from hardener.pins import PinStore
+
+                state.extend([PinStore(hardener_paths(Platform.current())), should_refuse_call])
+            store, should_refuse = state
+            reason: str | None = should_refuse(store.view(client, server), client, server, tool)
+            return reason
+        except Exception as exc:
+            warn(f"hardener-shim: warning: cannot read the tool pins: {exc}")
+            if gate.fail_closed:
+                return f"hardener cannot read its tool pins ({exc}) and policy is fail-closed"
+            return None
+
+    return check

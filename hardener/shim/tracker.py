@@ -33,6 +33,7 @@ class _Pending:
     tool: str | None = None
     era_probe: str | None = None  # protocol version this request asserted
     task: bool = False
+    paged: bool = False  # tools/list with a cursor: one page of the list
 
 
 @dataclass
@@ -54,6 +55,9 @@ class SessionTracker:
     _pending: dict[str, _Pending] = field(default_factory=dict)
     _tasks: dict[str, str] = field(default_factory=dict)  # task id -> tool
     _t0: float = 0.0
+    #: Called with (tools, server instructions, complete) for every ``tools/list`` result; the
+    #: shim uses it to update the pin store (``hardener.pins``). Must not raise.
+    on_tools_list: Callable[[list[dict[str, Any]], str | None, bool], None] | None = None
 
     def __post_init__(self) -> None:
         self._t0 = self.clock()
@@ -258,6 +262,8 @@ class SessionTracker:
         p = params if isinstance(params, dict) else {}
         if method == "tools/call":
             out += self._tool_call(msg, p, pending, size, note)
+        elif method == "tools/list":
+            pending.paged = isinstance(p.get("cursor"), str)
         elif method == "tasks/result" and isinstance(p.get("taskId"), str):
             pending.tool = self._tasks.get(p["taskId"])
             pending.method = "tasks/result"
@@ -360,6 +366,10 @@ class SessionTracker:
             and isinstance(result.get("tools"), list)
         ):
             out += self._tools_list(result, note)
+            if self.on_tools_list is not None:
+                tools = [t for t in result["tools"] if isinstance(t, dict)]
+                complete = not pending.paged and not isinstance(result.get("nextCursor"), str)
+                self.on_tools_list(tools, self.instructions, complete)
         return out
 
     def _input_required(

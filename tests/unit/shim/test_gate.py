@@ -127,3 +127,45 @@ def test_fail_closed_refuses_tool_calls_while_recording_is_broken() -> None:
     decision = gate.check_c2s(line, json.loads(line))
     assert decision.reply is not None
     assert json.loads(decision.reply)["error"]["code"] == CODE_NOT_RECORDED
+
+
+def test_enforce_refuses_calls_the_pin_checker_refuses_and_flags_tool_lists() -> None:
+    gate = Gate.from_settings({"mode": "enforce"}, "files")
+    assert not gate.gates_c2s  # nothing to enforce until the session sets a pin checker
+    asked: list[str] = []
+
+    def pins(tool: str) -> str | None:
+        asked.append(tool)
+        return "tool 'read' changed; run 'hardener approve'" if tool == "read" else None
+
+    gate.pins = pins
+    assert gate.gates_c2s
+    listing = _line({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+    assert gate.check_c2s(listing, json.loads(listing)).forward is listing
+    assert gate.listed
+    call = _line({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "read"}})
+    decision = gate.check_c2s(call, json.loads(call))
+    assert decision.forward is None
+    assert decision.reply is not None
+    answer = json.loads(decision.reply)
+    assert answer["id"] == 2
+    assert answer["error"]["code"] == CODE_DENIED
+    assert answer["error"]["data"] == {"rule": "rug_pull"}
+    assert "hardener approve" in answer["error"]["message"]
+    assert decision.note == {
+        "denied": True,
+        "what": "tool",
+        "rule": "rug_pull",
+        "code": CODE_DENIED,
+    }
+    other = _line({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "list"}})
+    assert gate.check_c2s(other, json.loads(other)).forward is other
+    assert asked == ["read", "list"]
+
+
+def test_audit_mode_never_consults_the_pins() -> None:
+    gate = Gate.from_settings({"mode": "audit"}, "files")
+    gate.pins = lambda tool: "changed"
+    assert not gate.gates_c2s
+    call = _line({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "read"}})
+    assert gate.check_c2s(call, json.loads(call)).forward is call

@@ -510,3 +510,29 @@ def test_2026_tasks_extension_flow() -> None:
     assert events[3][1]["summary"]["fields"] == ["ok"]
     assert events[4][1]["tool"] == "deploy"
     assert events[4][1]["via"] == "tasks/result"
+
+
+def test_tool_lists_reach_the_pin_hook_with_completeness() -> None:
+    tracker, _clock = _tracker()
+    seen: list[tuple[list[str], str | None, bool]] = []
+    tracker.on_tools_list = lambda tools, instructions, complete: seen.append(
+        ([t["name"] for t in tools], instructions, complete)
+    )
+    tool = {"name": "a", "inputSchema": {"type": "object"}}
+    _run(
+        tracker,
+        [
+            ("c2s", {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}),
+            ("s2c", {"jsonrpc": "2.0", "id": 1, "result": {"tools": [tool, "junk"]}}),
+            ("c2s", {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+            ("s2c", {"jsonrpc": "2.0", "id": 2, "result": {"tools": [tool], "nextCursor": "p2"}}),
+            (
+                "c2s",
+                {"jsonrpc": "2.0", "id": 3, "method": "tools/list", "params": {"cursor": "p2"}},
+            ),
+            ("s2c", {"jsonrpc": "2.0", "id": 3, "result": {"tools": []}}),
+            ("c2s", {"jsonrpc": "2.0", "id": 4, "method": "tools/list"}),
+            ("s2c", {"jsonrpc": "2.0", "id": 4, "error": {"code": -1, "message": "no"}}),
+        ],
+    )
+    assert seen == [(["a"], None, True), (["a"], None, False), ([], None, False)]
