@@ -140,19 +140,21 @@ class Verifier(FastPath):
         state = self.state
         boundary = self._fresh_segment and position.line == 1 and self._prev_closed
         fresh = self._fresh_segment and position.line == 1
-        if record is None:
-            self._open(
-                Pending(
-                    "malformed",
-                    state.next_seq,
-                    position,
-                    line_hash(line),
-                    state.prev,
-                    None,
-                    None,
-                    boundary=boundary,
-                )
+
+        def pending(kind: str, bad: Record | None, error: VerificationError | None) -> Pending:
+            return Pending(
+                kind,
+                state.next_seq,
+                position,
+                line_hash(line),
+                state.prev,
+                bad,
+                error,
+                boundary=boundary,
             )
+
+        if record is None:
+            self._open(pending("malformed", None, None))
             return
         mac_ok = False
         # the key of the epoch the record claims (a tampered epoch field then fails the MAC);
@@ -164,34 +166,12 @@ class Verifier(FastPath):
             try:
                 check_mac(record, key)
             except VerificationError as error:
-                self._open(
-                    Pending(
-                        "mac",
-                        state.next_seq,
-                        position,
-                        line_hash(line),
-                        state.prev,
-                        record,
-                        error,
-                        boundary=boundary,
-                    )
-                )
+                self._open(pending("mac", record, error))
                 return
             mac_ok = True
         elif loads_object(record.body) is None:
             # without the key only the chain protects the bytes; at least the body must be JSON
-            self._open(
-                Pending(
-                    "malformed",
-                    state.next_seq,
-                    position,
-                    line_hash(line),
-                    state.prev,
-                    None,
-                    None,
-                    boundary=boundary,
-                )
-            )
+            self._open(pending("malformed", None, None))
             return
         if record.log_id != state.log_id:
             raise VerificationError(
