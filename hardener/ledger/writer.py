@@ -79,11 +79,17 @@ class LedgerWriter:
     # --- records --------------------------------------------------------------------------
     def append(self, kind: str, body: bytes, *, now: float | None = None) -> int:
         """Seal one record into the buffer; returns its seq."""
+        seq = self._seal(kind, iso(self.clock() if now is None else now), body)
+        self.tail.since_signed += 1
+        return seq
+
+    def _seal(self, kind: str, ts: str, body: bytes) -> int:
+        """MAC one line at the tail, buffer it and advance the chain; returns its seq."""
         tail = self.tail
         seq = tail.next_seq
         line = make_line(
             seq=seq,
-            ts=iso(self.clock() if now is None else now),
+            ts=ts,
             log_id=tail.log_id,
             epoch=tail.epoch,
             kind=kind,
@@ -95,7 +101,6 @@ class LedgerWriter:
         tail.next_seq = seq + 1
         tail.prev = line_hash(line)
         tail.last_kind = kind
-        tail.since_signed += 1
         return seq
 
     def _signed(
@@ -116,20 +121,7 @@ class LedgerWriter:
             through=through,
             next_start=next_start,
         )
-        line = make_line(
-            seq=seq,
-            ts=ts,
-            log_id=tail.log_id,
-            epoch=tail.epoch,
-            kind=kind,
-            prev=tail.prev,
-            body=body,
-            key=self._mac_key,
-        )
-        self._buffer.append(line)
-        tail.next_seq = seq + 1
-        tail.prev = line_hash(line)
-        tail.last_kind = kind
+        self._seal(kind, ts, body)
         tail.since_signed = 0
         tail.last_signed = Anchor(seq, tail.prev)
         tail.last_signed_at = now
