@@ -10,7 +10,7 @@ Interface the agent loop relies on::
 
 Each spool line becomes one record whose body names the spool file and the line's byte offset, so
 a sealer killed at any point and restarted neither loses nor duplicates an event (the position is
-rebuilt from the ledger, see ``hardener.ledger.tail``). Spool files are removed only after their
+rebuilt from the ledger, see ``hardener.ledger.position``). Spool files are removed only after their
 session ended and the commit that made every line durable. Group commit: ``fsync`` happens at
 checkpoints (every ``ledger.checkpoint_records`` records or ``ledger.checkpoint_seconds``), epoch
 closes and rotations. Dead-writer rules: ``hardener.ledger.ingest``.

@@ -1,6 +1,6 @@
 """Engine handlers for tool calls, tool results and server-initiated requests (L1 pure core).
 
-Split from ``hardener.detect.engine`` to keep modules small. :class:`CallState` is the part of the
+Split from ``hardener.detect.detector`` to keep modules small. :class:`CallState` is the part of the
 engine's state these handlers own: calls awaiting their result, per-tool argument histories, the
 suspicion chain per client, and the text of recent results per server (to notice one
 server's data reappearing in another server's sampling request).
@@ -22,7 +22,7 @@ from hardener.detect.secrets import find_secrets
 from hardener.detect.server_requests import assess, request_text, shingles
 
 if TYPE_CHECKING:
-    from hardener.detect.engine import Ctx, DetectorEngine
+    from hardener.detect.detector import Ctx, DetectorEngine
 
 SEP: Final = "\x1f"
 MAX_PENDING: Final = 4096

@@ -33,9 +33,9 @@ from hardener.ledger.chain.record import (
     line_hash,
 )
 from hardener.ledger.commit import Committer
+from hardener.ledger.position import LedgerStateError, SealPosition, spool_map_json
 from hardener.ledger.sealkeys import SealKeys, save_keys
 from hardener.ledger.store import ACTIVE, AppendFile, first_line, fsync_dir
-from hardener.ledger.tail import LedgerStateError, Tail, spool_map_json
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class LedgerWriter:
         self,
         ledger_dir: Path,
         keys: SealKeys,
-        tail: Tail,
+        tail: SealPosition,
         keystore: KeyStore,
         *,
         clock: Callable[[], float],

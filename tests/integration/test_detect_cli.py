@@ -8,9 +8,9 @@ import stat
 
 import jsonschema
 
-from hardener.detect.engine import DetectorEngine
+from hardener.detect.detector import DetectorEngine
 from hardener.paths import Platform, hardener_paths
-from hardener.pins import PinStore
+from hardener.pin_store import PinStore
 from hardener.policy import load_schema
 from tests.unit.detect.helpers import FIXTURES, poisoned_items
 

@@ -21,7 +21,7 @@ from hardener.ledger.ingest import (
     process_alive,
     writer_gone,
 )
-from hardener.ledger.tail import SPOOL_REF
+from hardener.ledger.position import SPOOL_REF
 
 NOW = time.time()
 

@@ -6,7 +6,7 @@ import json
 
 import jsonschema
 
-from hardener.detect.engine import DetectorEngine
+from hardener.detect.detector import DetectorEngine
 from hardener.policy import load_schema
 from tests.unit.detect.helpers import FIXTURES, Stream, poisoned_items
 
