@@ -42,7 +42,7 @@ from hardener.processes import running_process_names
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.unit.clients.fixture_home import install  # noqa: E402
+from tests.support.fixture_home import install  # noqa: E402
 
 SERVERS_PER_FILE = 20
 _COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.DOTALL)

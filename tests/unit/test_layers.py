@@ -197,3 +197,20 @@ def test_the_cycle_check_catches_a_synthetic_cycle(tmp_path):
     assert graph["c"] == {"a"}
     assert find_cycles(graph) == [["a", "c", "sub.b"]]  # d -> c only; c -> d is function-level
     assert find_cycles({"x": {"y"}, "y": {"z"}, "z": set()}) == []
+
+
+def test_integration_tests_and_benchmarks_do_not_import_unit_tests():
+    repo = ROOT.parent
+    offenders = []
+    for folder in ("tests/integration", "tests/support", "bench"):
+        for path in sorted((repo / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                offenders += [
+                    f"{path.relative_to(repo)}: {n}" for n in names if n.startswith("tests.unit")
+                ]
+    assert not offenders, "shared helpers belong in tests/support/:\n" + "\n".join(offenders)
