@@ -1,4 +1,4 @@
-"""Spool line parsing, sealed bodies and the dead-writer rule (functions of the ingest module)."""
+"""Spool line parsing, sealed bodies and the dead-writer rule (``hardener.ledger.sealing.spool_reader``)."""
 
 from __future__ import annotations
 
