@@ -75,8 +75,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
+
+from hardener.timestamps import utc_timestamp as utc_timestamp  # noqa: PLC0414 - re-export
 
 VERSION: Final = 1
 
@@ -100,15 +102,6 @@ KINDS: Final = frozenset(
         "pin.approve",
     }
 )
-
-
-def utc_timestamp(moment: datetime) -> str:
-    """RFC 3339 UTC with microseconds and a ``Z``: sortable as text."""
-    m = moment.astimezone(UTC)  # formatted by hand: strftime costs the shim ~4 us per event
-    return (
-        f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
-        f".{m.microsecond:06d}Z"
-    )
 
 
 def new_session_id() -> str:

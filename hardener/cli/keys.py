@@ -18,10 +18,10 @@ from typing import Any
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import EXIT_OK, FileWriteError, KeychainError, UsageError
-from hardener.events import utc_timestamp
 from hardener.ledger.sealkeys import load_keys, load_seed0, seed0_item, verifier_document
 from hardener.ledger.store import read_public
 from hardener.policy import load_policy
+from hardener.timestamps import utc_timestamp
 
 HELP = "ledger keys: export a verifier for off-machine verification, show key state"
 

@@ -21,19 +21,16 @@ only consult it when policy ``mode`` is ``"enforce"``. Storage lives in ``harden
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+from hardener.canonical import canonical_text, sha256_of
+
 PIN_FIELDS: Final = ("name", "title", "description", "inputSchema", "outputSchema", "annotations")
 RENAME_SIMILARITY: Final = 0.9
 MAX_DIFF_CHARS: Final = 4000
-
-
-def canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def pinned_view(tool: Mapping[str, Any]) -> dict[str, Any]:
@@ -42,11 +39,11 @@ def pinned_view(tool: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def tool_hash(tool: Mapping[str, Any]) -> str:
-    return hashlib.sha256(canonical(pinned_view(tool))).hexdigest()
+    return sha256_of(pinned_view(tool))
 
 
 def instructions_hash(instructions: str | None) -> str:
-    return hashlib.sha256(canonical(instructions or "")).hexdigest()
+    return sha256_of(instructions or "")
 
 
 @dataclass(frozen=True)
@@ -176,8 +173,8 @@ def field_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[tuple[st
 def similarity(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
     """How alike two definitions are, ignoring their names and titles (0..1)."""
     strip = ("name", "title")
-    left = canonical({k: v for k, v in pinned_view(a).items() if k not in strip}).decode()
-    right = canonical({k: v for k, v in pinned_view(b).items() if k not in strip}).decode()
+    left = canonical_text({k: v for k, v in pinned_view(a).items() if k not in strip})
+    right = canonical_text({k: v for k, v in pinned_view(b).items() if k not in strip})
     matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
     if matcher.real_quick_ratio() < RENAME_SIMILARITY or matcher.quick_ratio() < RENAME_SIMILARITY:
         return matcher.quick_ratio()
