@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hardener.errors import FileWriteError, StateDirError
+from hardener.errors import FileWriteError, NoLedgerError, StateDirError
 from hardener.filelock import OPEN_FLAGS, is_held_elsewhere, try_lock, unlock
 from hardener.fsutil import atomic_write, ensure_private_dir, open_private_append, write_private
 from hardener.ledger.chain.record import ACTIVE_SEGMENT
@@ -246,6 +246,14 @@ def public_file(paths: HardenerPaths) -> Path:
 
 def read_public(paths: HardenerPaths) -> dict[str, Any] | None:
     return read_json(public_file(paths))
+
+
+def require_public(paths: HardenerPaths) -> dict[str, Any]:
+    """The public ledger data, or :class:`NoLedgerError` (exit 3) when none is enrolled here."""
+    public = read_public(paths)
+    if public is None:
+        raise NoLedgerError(f"no ledger is enrolled here ({public_file(paths)} is missing)")
+    return public
 
 
 def write_public(paths: HardenerPaths, data: dict[str, Any]) -> None:
