@@ -7,7 +7,7 @@ import json
 import pytest
 
 from hardener.daemon.lock import is_locked
-from tests.integration._daemon_support import run_hardener, sandbox_env, start_daemon
+from tests.support.daemon import run_hardener, sandbox_env, start_daemon
 
 pytestmark = pytest.mark.slow
 
