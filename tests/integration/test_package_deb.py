@@ -359,6 +359,20 @@ def test_deb_install_harden_status_remove_purge(package_env, tmp_path):
         assert user.agent.poll() is None
         assert (user.state / "backups").is_dir()
         assert user.state.stat().st_uid == user.uid
+        daemon = run(
+            "runuser",
+            "-u",
+            user.name,
+            "--",
+            *user.env(),
+            "/usr/bin/hardener",
+            "daemon",
+            "status",
+            "--json",
+            check=False,
+        )
+        installed = json.loads(daemon.stdout)["installed"]
+        assert installed["global"] == "/usr/lib/systemd/user/hardener.service", daemon.stdout
     timings["agents"] = time.monotonic() - started
 
     # 5. root asks, as Jamf/Intune/a fleet tool would: every user, each format, the exit contract
