@@ -20,6 +20,7 @@ Usage: ``python bench/eval_detect.py [--split tune|holdout|both] [--misses] [--j
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from collections import Counter, defaultdict
@@ -128,7 +129,7 @@ def benign_pairs(split: str) -> Iterator[tuple[str, dict[str, Any], dict[str, An
     """(where, old, new) for every tool whose definition changed between consecutive releases."""
     for package in sorted(p for p in (CORPUS / split / "versions").glob("*") if p.is_dir()):
         files = sorted(package.glob("*.json"), key=lambda p: _version_key(p.stem))
-        for older, newer in zip(files, files[1:], strict=False):
+        for older, newer in itertools.pairwise(files):
             old_tools = {t["name"]: t for t in json.loads(older.read_text("utf-8"))["tools"]}
             for tool in json.loads(newer.read_text("utf-8"))["tools"]:
                 before = old_tools.get(tool["name"])

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -43,7 +42,6 @@ from hardener.detect.patterns import (
     PROTECTIVE_RE,
     SENSITIVE_PATH_RE,
     SUSPICIOUS_PARAM_RE,
-    near,
 )
 
 #: Severities a change can get, weakest first.
@@ -65,7 +63,6 @@ _SECRET_PARAM_RE: Final = re.compile(
 _CAMEL: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: Placeholder e-mail domains that documentation uses (not a destination).
 _EXAMPLE_DOMAINS: Final = ("example.com", "example.org", "example.net", "domain.com", "email.com")
-_ = near  # re-exported pattern helper (keeps the import list in one place)
 
 
 @dataclass(frozen=True)
@@ -201,7 +198,7 @@ def grade_definition_change(
     new_texts = _texts(new, "/new")
     old_findings = analyze_item(kind, name, old_texts, threshold) if old_texts else []
     new_findings = analyze_item(kind, name, new_texts, threshold)
-    return _grade(old_texts, new_texts, old_findings, new_findings, threshold, old, new)
+    return _grade((old_texts, new_texts), (old_findings, new_findings), threshold, (old, new))
 
 
 def grade_instructions_change(old: str | None, new: str | None, threshold: int) -> ChangeGrade:
@@ -213,18 +210,23 @@ def grade_instructions_change(old: str | None, new: str | None, threshold: int) 
     kind, name = "instructions", "server instructions"
     old_findings = analyze_item(kind, name, old_texts, threshold) if old_texts else []
     new_findings = analyze_item(kind, name, new_texts, threshold)
-    return _grade(old_texts, new_texts, old_findings, new_findings, threshold, None, None)
+    return _grade((old_texts, new_texts), (old_findings, new_findings), threshold, (None, None))
+
+
+_Texts = list[tuple[str, str]]
+_Definition = Mapping[str, Any] | None
 
 
 def _grade(
-    old_texts: list[tuple[str, str]],
-    new_texts: list[tuple[str, str]],
-    old_findings: list[Finding],
-    new_findings: list[Finding],
+    texts: tuple[_Texts, _Texts],
+    findings: tuple[list[Finding], list[Finding]],
     threshold: int,
-    old: Mapping[str, Any] | None,
-    new: Mapping[str, Any] | None,
+    definitions: tuple[_Definition, _Definition],
 ) -> ChangeGrade:
+    """Grade one change from the (old, new) texts, findings and definitions."""
+    old_texts, new_texts = texts
+    old_findings, new_findings = findings
+    old, new = definitions
     severity = "low"
     reasons: list[str] = []
     signals: list[Signal] = []
@@ -280,8 +282,3 @@ def _grade(
     if not reasons:
         reasons.append("wording or schema change without a poisoning signal")
     return ChangeGrade(severity, tuple(reasons), tuple(signals))
-
-
-def definition_json(definition: Mapping[str, Any]) -> str:
-    """Canonical text of a definition (for messages and tests)."""
-    return json.dumps(definition, sort_keys=True, ensure_ascii=False)
