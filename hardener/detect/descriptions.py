@@ -221,8 +221,9 @@ def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal
             match = regex.search(subject)
             if match is None:
                 continue
-            if family in CAPABILITY_FAMILIES and _defensive(subject, match.start(), match.end()):
-                continue
+            named = family in CAPABILITY_FAMILIES or match.group().lower().startswith("exfiltrat")
+            if named and _defensive(subject, match.start(), match.end()):
+                continue  # e.g. "detects exfiltration": the tool defends against it
             start, end = skel.span(match.start(), match.end())
             yield Signal(family, weight, pointer, (start, end), excerpt(text, start, end), note)
             break
