@@ -94,6 +94,11 @@ class EntryShape:
     )
     #: header maps passed to the bridge as ``--header K:V``
     header_maps: tuple[str, ...] = ("headers",)
+    #: ``command`` holds the whole argv as one list (opencode); there is no ``args`` key
+    argv_list: bool = False
+    #: keys whose object may hold the launch fields instead of the entry itself (Cline 3.x's
+    #: ``{"transport": {"type": "stdio", "command": …, "args": […]}}``)
+    nested: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,10 @@ class ClientSpec:
     quit_before_edit: bool = False
     #: caveats shown by scan (not findings)
     notes: tuple[str, ...] = ()
+    #: executables whose presence on ``PATH`` means "this client is installed"
+    binaries: tuple[str, ...] = ()
+    #: directories (config dirs, app bundles) whose presence means "this client is installed"
+    installed: Locate | None = None
 
     def file(self, key: str) -> ConfigFile:
         for candidate in self.files:

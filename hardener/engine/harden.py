@@ -91,6 +91,7 @@ def entry_edit(
             shim=shim,
             client=location.client.id,
             server=ref.name,
+            argv_list=shape.argv_list,
         )
     return None
 

@@ -103,6 +103,7 @@ def plan_restore(
                 fragment=record.fragment if record is not None else None,
                 original=original,
                 had_args=record.had_args if record is not None else True,
+                argv_list=info.launch.argv_list,
             )
             plan.changes.append(EntryChange(ref.name, ref.path, "unwrap", exact, record))
         if state is not None:
