@@ -24,11 +24,13 @@ from hardener.engine.restore import plan_restore
 from hardener.engine.scan import scan
 from hardener.formats.registry import codec_for
 from hardener.paths import OS, Platform
-from tests.unit.clients.fixture_home import context, install, snapshot
+from tests.unit.clients.fixture_home import context, copy_edge, install, snapshot
 from tests.unit.clients.test_specs import LINUX, MAC, WIN, FakeFs, user_paths
 
 OPENCODE = ".config/opencode/opencode.jsonc"
 CLINE = ".cline/data/settings/cline_mcp_settings.json"
+#: what ``cline mcp add --yes`` (Cline CLI 3.0.65) wrote: nested ``transport`` entries
+CLINE3 = "cline3_nested.json"
 
 
 def restore_all(ctx):
@@ -139,7 +141,8 @@ def test_kiro_and_amazon_q_agents_are_globbed():
 
 
 def test_scan_sees_what_the_real_clients_wrote(tmp_path):
-    install(tmp_path, ["copilot-cli", "qwen", "opencode", "cline"])
+    install(tmp_path, ["copilot-cli", "qwen", "opencode"])
+    copy_edge(CLINE3, tmp_path / CLINE)
     found = states(scan(context(tmp_path)))
     assert found[("copilot-cli", "user", "filesystem")] == "unwrapped"
     assert found[("copilot-cli", "user", "github")] == "unwrapped"
@@ -153,7 +156,6 @@ def test_scan_sees_what_the_real_clients_wrote(tmp_path):
     assert found[("opencode", "project", "sentry")] == "remote"
     assert found[("cline", "user", "filesystem")] == "unwrapped"  # nested transport
     assert found[("cline", "user", "docs")] == "remote"
-    assert found[("cline", "user", "brave-search")] == "unwrapped"  # flat, same file
     assert "invalid" not in found.values()
 
 
@@ -186,8 +188,7 @@ def test_opencode_argv_list_is_wrapped_in_place(tmp_path):
 
 
 def test_cline_nested_transport_is_wrapped_inside_transport(tmp_path):
-    install(tmp_path, ["cline"])
-    target = tmp_path / CLINE
+    target = copy_edge(CLINE3, tmp_path / CLINE)
     original = target.read_bytes()
     ctx = context(tmp_path)
     harden(ctx, ctx.locations())
@@ -208,7 +209,8 @@ def test_cline_nested_transport_is_wrapped_inside_transport(tmp_path):
 
 
 def test_bridging_an_opencode_and_a_nested_cline_remote(tmp_path):
-    install(tmp_path, ["opencode", "cline"])
+    install(tmp_path, ["opencode"])
+    copy_edge(CLINE3, tmp_path / CLINE)
     before = snapshot(tmp_path)
     ctx = context(tmp_path, remote_servers="bridge")
     outcomes = harden(ctx, ctx.locations())
