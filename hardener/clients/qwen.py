@@ -16,6 +16,8 @@ from hardener.clients.spec import ClientSpec, ConfigFile, EntryShape, FsView, Ta
 from hardener.paths import Platform
 
 SERVERS = Table(("mcpServers",))
+#: the ``"$version"`` values of settings.json that Qwen Code 0.x writes (0.24 writes 4)
+VERSIONS = (1, 2, 3, 4)
 
 
 def qwen_dir(platform: Platform) -> Path:
@@ -36,8 +38,24 @@ SPEC = ClientSpec(
     id="qwen",
     name="Qwen Code",
     files=(
-        ConfigFile("user", "user", "jsonc", (SERVERS,), locate=_user),
-        ConfigFile("project", "project", "jsonc", (SERVERS,), project=(".qwen/settings.json",)),
+        ConfigFile(
+            "user",
+            "user",
+            "jsonc",
+            (SERVERS,),
+            locate=_user,
+            version_key="$version",
+            known_versions=VERSIONS,
+        ),
+        ConfigFile(
+            "project",
+            "project",
+            "jsonc",
+            (SERVERS,),
+            project=(".qwen/settings.json",),
+            version_key="$version",
+            known_versions=VERSIONS,
+        ),
         ConfigFile(
             "extension",
             "plugin",

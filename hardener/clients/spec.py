@@ -116,6 +116,23 @@ class ConfigFile:
     #: False: discovered and reported, never rewritten (``reason`` says why)
     writable: bool = True
     reason: str = ""
+    #: a top-level key naming the file's format version (Qwen's ``"$version"``) and the values
+    #: hardener knows; a file with another value is reported and left untouched
+    version_key: str = ""
+    known_versions: tuple[Any, ...] = ()
+
+
+def version_problem(file: ConfigFile, document: Any) -> str:
+    """Why ``document`` is in a format version hardener does not know ("" when it is not)."""
+    if not file.version_key or not isinstance(document, dict):
+        return ""
+    if file.version_key not in document:
+        return ""
+    value = document[file.version_key]
+    if value in file.known_versions and type(value) is not bool:
+        return ""
+    known = ", ".join(repr(v) for v in file.known_versions)
+    return f"'{file.version_key}' is {value!r}; hardener knows {known}"
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,10 @@ def inventory(target: Target, policy: EffectivePolicy) -> ServerInventory:
         except HardenerError as exc:
             errors.append(exc.message)
             continue
+        unknown = [f.message for f in report.findings if f.kind == "unknown_format"]
+        if unknown:
+            errors += unknown
+            continue
         read.add(location.client.id)
         files_read += 1
         for server, (ref, info) in zip(report.servers, entries, strict=True):

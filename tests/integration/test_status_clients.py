@@ -106,3 +106,23 @@ def test_an_unparsable_file_fails_and_is_left_untouched(home):
     assert check["result"] == "fail"
     assert "unreadable" in str(check["detail"])
     assert broken.read_text() == '{"mcp": {"x": '
+
+
+def test_a_format_version_hardener_does_not_know_is_reported_untouched_and_fails(home):
+    harden(home)
+    future = home / QWEN
+    text = future.read_text().replace('"$version": 4', '"$version": 99')
+    assert text != future.read_text()
+    future.write_text(text)
+    env = sandbox_env(home, keychain=False)
+    scanned = run_hardener(home, "scan", "--json", env=env)
+    findings = [f for f in json.loads(scanned.stdout)["findings"] if f["kind"] == "unknown_format"]
+    assert len(findings) == 1
+    assert str(future) in findings[0]["message"]
+    assert "'$version' is 99" in findings[0]["message"]
+    assert "Qwen Code" in findings[0]["message"]
+    run_hardener(home, "restore", "--yes", env=env)
+    assert future.read_text() == text  # not even restore edits it
+    check = clients_wrapped(home)
+    assert check["result"] == "fail"
+    assert "format version" in str(check["detail"])
