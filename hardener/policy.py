@@ -70,6 +70,7 @@ DEFAULTS: dict[str, Any] = {
     "daemon.heartbeat_seconds": 30,
     "daemon.max_rewrites_per_minute": 5,
     "status.fail_on_open_alerts": False,
+    "uninstall.purge_state": False,
 }
 
 DEFAULT_SOURCE = "default"
