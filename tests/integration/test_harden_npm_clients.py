@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration._daemon_support import run_hardener, sandbox_env
+from tests.support.daemon import run_hardener, sandbox_env
 
 pytestmark = pytest.mark.slow
 

@@ -24,7 +24,7 @@ from hardener.engine.restore import plan_restore
 from hardener.engine.scan import scan
 from hardener.formats.registry import codec_for
 from hardener.paths import OS, Platform
-from tests.unit.clients.fixture_home import context, copy_edge, install, snapshot
+from tests.support.fixture_home import context, copy_edge, install, snapshot
 from tests.unit.clients.test_specs import LINUX, MAC, WIN, FakeFs, user_paths
 
 OPENCODE = ".config/opencode/opencode.jsonc"
