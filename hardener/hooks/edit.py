@@ -132,3 +132,14 @@ def uninstall_text(text: str, target: HookTarget, created: list[list[str]] | Non
         if value is not MISSING and _empty(value):
             text = c.delete(text, tuple(path))
     return text
+
+
+def present(text: str | None, target: HookTarget) -> bool:
+    """Does every event of ``target`` carry a handler of hardener's (whatever its path)?"""
+    if text is None:
+        return False
+    c = codec()
+    try:
+        return all(any(is_ours(i) for i in (_items(c, text, e) or [])) for e in target.events)
+    except ValueError:
+        return False
