@@ -5,7 +5,10 @@ Sources (checked against each client's documentation, see docs/hooks.md):
 - **Claude Code** (``PreToolUse`` / ``PostToolUse`` / ``PostToolUseFailure``): ``session_id``,
   ``transcript_path``, ``cwd``, ``permission_mode``, ``hook_event_name``, ``tool_name``
   (``mcp__<server>__<tool>`` for MCP tools), ``tool_input``, ``tool_use_id``, ``tool_response``
-  (PostToolUse), ``error`` (PostToolUseFailure). A PreToolUse hook that prints nothing and exits 0
+  (PostToolUse, for MCP tools the result text), ``error`` (PostToolUseFailure); version 2.1.332
+  adds ``prompt_id``, ``effort``, ``duration_ms`` (PostToolUse) and ``mcp_server`` {``name``,
+  ``source``}, whose name (the config key) hardener prefers to parsing the tool name
+  (``tests/fixtures/hooks/`` holds payloads captured from that version). A PreToolUse hook that prints nothing and exits 0
   leaves the normal permission flow alone; ``hookSpecificOutput.permissionDecision = "deny"``
   refuses the call. (Answering ``"allow"`` would *skip* the user's permission prompt, so hardener
   never does.)
@@ -143,6 +146,9 @@ def parse(client: str, data: Any, event: str | None = None) -> HookInput:
     else:
         _snake(hook, data, name)
     hook.server, hook.tool, hook.is_mcp = split_tool(hook.raw_tool)
+    named = hook.transport.pop("server_name", None)
+    if isinstance(named, str):
+        hook.server, hook.is_mcp = named, True
     via_shim = shim_server(hook.transport.get("command"))
     if via_shim is not None:
         hook.transport["shimmed"] = True
@@ -187,9 +193,12 @@ def _snake(hook: HookInput, data: dict[str, Any], name: str) -> None:
         hook.result = response
         failed = isinstance(response, dict) and response.get("isError") is True
         hook.status = "error" if failed else "ok"
-    duration = data.get("duration")
+    duration = data.get("duration_ms", data.get("duration"))
     if isinstance(duration, int | float) and not isinstance(duration, bool):
         hook.duration_ms = float(duration)
+    server = data.get("mcp_server")
+    if isinstance(server, dict) and isinstance(server.get("name"), str) and server["name"]:
+        hook.transport["server_name"] = server["name"]  # Claude Code 2.1: the config's name
     for key in ("url", "command"):
         if isinstance(data.get(key), str) and data[key]:
             hook.transport[key] = data[key]
