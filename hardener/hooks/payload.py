@@ -67,12 +67,19 @@ def shim_server(command: Any) -> str | None:
     """The ``--server`` of a ``hardener-shim`` command line (Cursor's ``command`` field)."""
     if not isinstance(command, str) or "hardener-shim" not in command:
         return None
-    parts = command.split()
+    import shlex
+
+    try:
+        parts = shlex.split(command)
+    except ValueError:
+        parts = command.split()
     for index, part in enumerate(parts):
+        if part == "--":
+            break
         if part == "--server" and index + 1 < len(parts):
-            return parts[index + 1].strip("'\"")
+            return parts[index + 1]
         if part.startswith("--server="):
-            return part.split("=", 1)[1].strip("'\"")
+            return part.split("=", 1)[1]
     return None
 
 
