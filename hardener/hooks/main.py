@@ -129,8 +129,8 @@ def _redactor(loc: Locations, settings: dict[str, Any]) -> Redactor:
 
 
 def deny_rule(settings: dict[str, Any], hook: HookInput) -> str | None:
-    """Why the policy refuses this call (enforce mode only), or None."""
-    if settings.get("mode") != "enforce" or not hook.is_mcp or hook.phase != "call":
+    """Why the policy refuses this call (enforced in enforce mode, noted in audit mode), or None."""
+    if not hook.is_mcp or hook.phase != "call":
         return None
     from hardener.shim.gate import Gate
 
