@@ -83,7 +83,6 @@ events without the log holding them.
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -125,6 +124,8 @@ def utc_timestamp(moment: datetime) -> str:
 
 
 def new_session_id() -> str:
+    import uuid  # deferred: importing uuid costs every hook and shim start ~7 ms
+
     return uuid.uuid4().hex
 
 

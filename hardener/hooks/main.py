@@ -87,7 +87,7 @@ def append_event(loc: Locations, kind: str, body: dict[str, Any], client: str, s
     """Write one event as a new spool file; returns its path."""
     from datetime import UTC, datetime
 
-    from hardener.events import encode_line, make_event, new_session_id
+    from hardener.events import encode_line, make_event
 
     if loc.state_dir is None:
         raise OSError("HOME is not set: nothing can be recorded")
@@ -95,7 +95,7 @@ def append_event(loc: Locations, kind: str, body: dict[str, Any], client: str, s
     _private_dir(loc.state_dir)
     spool = os.path.join(loc.state_dir, "spool")
     _private_dir(spool)
-    session = new_session_id()
+    session = os.urandom(16).hex()  # like events.new_session_id, without importing uuid
     event = make_event(
         kind, body, session=session, n=0, client=client, server=server, moment=datetime.now(UTC)
     )
