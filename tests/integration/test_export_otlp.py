@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from mcp import Client, StdioServerParameters
 
-from hardener.daemon.sealer import Sealer
 from hardener.export.targets import Exporter
 from hardener.ledger.query import iter_records
+from hardener.ledger.sealing.sealer import Sealer
 from tests.integration.otlp_receiver import OtlpReceiver, attrs
 from tests.integration.shim_support import TIME_SERVER, env_for, shim
 

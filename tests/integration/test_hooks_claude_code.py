@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from tests.integration._daemon_support import run_hardener, sandbox_env, start_daemon, wait_until
 from tests.integration.anthropic_standin import AnthropicStandIn
 from tests.integration.otlp_receiver import OtlpReceiver, attrs
+from tests.support.daemon import run_hardener, sandbox_env, start_daemon, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.keychain]
 

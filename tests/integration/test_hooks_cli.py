@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from hardener.policy import load_schema
-from tests.integration._daemon_support import run_hardener, sandbox_env, start_daemon, wait_until
+from tests.support.daemon import run_hardener, sandbox_env, start_daemon, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "hooks"
