@@ -77,7 +77,7 @@ events without the log holding them.
   decision ("allow"|"deny"), rule / would_deny; result: status, is_error, duration_ms,
   error_message, result_excerpt (redacted)
 - ``hooks.install`` / ``hooks.uninstall``: file, client, scope ("user"|"managed"), events,
-  before_sha256, after_sha256, backup_id, reason ("install"|"drift"|"uninstall"), exact
+  before_sha256, after_sha256, backup_id, reason ("install"|"drift"|"policy"|"uninstall"), exact
 """
 
 from __future__ import annotations

@@ -41,6 +41,6 @@ def build_agent(platform: Platform) -> Agent:
         LedgerFeed(paths),
         stdio_servers=lambda: [(c.client, c.server) for c in drift.server_commands()],
     )
-    agent.hook_repair = HookRepair(platform, agent.record)
+    agent.hook_repair = HookRepair(platform, agent.record, lambda: agent.policy)
     agent.selfcheck = LedgerSelfCheck(paths)
     return agent

@@ -135,7 +135,8 @@ def test_install_uninstall_byte_exact_and_the_agent_repairs_a_removed_hook(tmp_p
     os.chmod(settings, 0o640)
     policy = home / ".config" / "hardener" / "policy.toml"
     policy.parent.mkdir(parents=True)
-    policy.write_text("[daemon]\nheartbeat_seconds = 1\n")  # sweeps (and repairs) every second
+    # sweeps (and repairs) every second; cursor's hooks are required by policy
+    policy.write_text('[daemon]\nheartbeat_seconds = 1\n[hooks]\nrequired = ["cursor"]\n')
     env = sandbox_env(home)
     done = run_hardener(home, "hooks", "install", "--json", env=env)
     assert done.returncode == 0, done.stderr
@@ -154,6 +155,10 @@ def test_install_uninstall_byte_exact_and_the_agent_repairs_a_removed_hook(tmp_p
     daemon = start_daemon(home, env=env)
     try:
         daemon.wait_ready()
+        cursor = home / ".cursor" / "hooks.json"
+        cursor.parent.mkdir()  # Cursor appears: the policy requires its hooks
+        wait_until(cursor.exists, what="the agent installing the hooks the policy requires")
+        assert "beforeMCPExecution" in json.loads(cursor.read_text())["hooks"]
         settings.write_bytes(original)  # a client rewrites its settings without the hook
         wait_until(
             lambda: b"hardener-hook" in settings.read_bytes(),
