@@ -50,6 +50,7 @@ def spooled(home: Path) -> list[dict[str, object]]:
     [
         ("claude-code", "claude-code-2.1.332-PreToolUse.json", None, "hook.call"),
         ("claude-code", "claude-code-2.1.332-PostToolUse.json", None, "hook.result"),
+        ("claude-code", "claude-code-2.1.332-PostToolUseFailure.json", None, "hook.result"),
         ("cursor", "cursor-beforeMCPExecution.json", None, "hook.call"),
         ("cursor", "cursor-afterMCPExecution.json", None, "hook.result"),
         ("copilot-cli", "copilot-cli-preToolUse.json", "preToolUse", "hook.call"),

@@ -44,12 +44,12 @@ def test_claude_code_post_tool_use_carries_status_duration_and_result():
     assert answer(hook, None) == ("", 0)
 
 
-def test_claude_code_failure_event():
-    data = load("claude-code-2.1.332-PostToolUse.json")
-    data.update(hook_event_name="PostToolUseFailure", error="MCP error -32602: bad timezone")
-    del data["tool_response"]
-    hook = parse("claude-code", data)
-    assert (hook.status, hook.error) == ("error", "MCP error -32602: bad timezone")
+def test_claude_code_failure_event_as_captured_from_the_cli():
+    hook = parse("claude-code", load("claude-code-2.1.332-PostToolUseFailure.json"))
+    assert (hook.phase, hook.status, hook.server) == ("result", "error", "time")
+    assert hook.error is not None
+    assert "Invalid timezone" in hook.error
+    assert hook.duration_ms == 10.0
 
 
 def test_cursor_names_the_server_through_the_shim_command():
