@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 
-@dataclass(frozen=True)
-class SecretFormat:
+class SecretFormat(NamedTuple):
+    """One secret format (a NamedTuple: ``dataclasses`` would cost every hook start ~7 ms)."""
+
     name: str
     pattern: str
     #: True when the text around the secret is what identifies it (``Bearer x``, ``password=x``,
