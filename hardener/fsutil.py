@@ -17,6 +17,7 @@ import errno
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ def atomic_write(
                 current.mode if current.mode is not None else (FILE_MODE if mode is None else mode)
             )
             os.chmod(tmp, keep)
-            if current.exists and os.name != "nt":
+            if current.exists and sys.platform != "win32":
                 with contextlib.suppress(PermissionError):
                     st = os.stat(target)
                     os.chown(tmp, st.st_uid, st.st_gid)
@@ -164,7 +165,7 @@ def ensure_private_dir(path: Path, *, mode: int = DIR_MODE) -> Path:
             f"{path} is not a real directory (symlink or file)",
             remedy=f"Remove {path} so hardener can create it as a private directory.",
         )
-    if os.name != "nt":
+    if sys.platform != "win32":
         if st.st_uid != os.getuid():
             raise StateDirError(
                 f"{path} belongs to uid {st.st_uid}, not to you (uid {os.getuid()})",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -54,7 +55,7 @@ class HookRepair:
             log.warning("cannot repair client hooks: %s", exc.message)
             return 0
         chosen = targets(self.platform)
-        if os.name != "nt" and os.geteuid() == 0:
+        if sys.platform != "win32" and os.geteuid() == 0:
             chosen += targets(self.platform, managed=True)
         installer = HookInstaller(paths, hook, self.record)
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import sys
 from pathlib import Path
 
 from hardener.fsutil import FILE_MODE, ensure_private_dir
@@ -26,7 +27,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     def _open(self):  # type: ignore[no-untyped-def]
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(self.baseFilename, flags, FILE_MODE)
-        if os.name != "nt":
+        if sys.platform != "win32":
             os.fchmod(fd, FILE_MODE)
         return os.fdopen(fd, "a", encoding=self.encoding or "utf-8", errors=self.errors)
 

@@ -79,7 +79,7 @@ def _private_dir(path: str) -> None:
     st = os.lstat(path)
     if not (st.st_mode & 0o170000 == 0o040000):
         raise OSError(f"{path} is not a real directory")
-    if os.name != "nt" and st.st_uid != os.getuid():
+    if sys.platform != "win32" and st.st_uid != os.getuid():
         raise OSError(f"{path} belongs to another user")
 
 

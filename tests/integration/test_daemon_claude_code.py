@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,7 +74,7 @@ def test_claude_mcp_add_is_wrapped_by_the_running_agent(tmp_path):
         assert added.returncode == 0, added.stderr
         config = home / ".claude.json"
 
-        def wrapped_entry() -> dict[str, object] | None:
+        def wrapped_entry() -> dict[str, Any] | None:
             try:
                 entry = json.loads(config.read_text())["mcpServers"]["time"]
             except (OSError, ValueError, KeyError):
@@ -106,7 +107,7 @@ def test_claude_mcp_add_is_wrapped_by_the_running_agent(tmp_path):
         if shim_implemented():
             assert "Connected" in line, listed.stdout
 
-        def recorded() -> list[dict[str, object]]:
+        def recorded() -> list[dict[str, Any]]:
             """Events in the ledger (sealed) or, without a keychain, waiting in the spool."""
             if keychain:
                 ledger = daemon.paths.ledger_dir / "ledger.jsonl"

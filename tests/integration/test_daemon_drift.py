@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ CURSOR = """{
 """
 
 
-def servers(path: Path) -> dict[str, dict[str, object]]:
+def servers(path: Path) -> dict[str, dict[str, Any]]:
     try:
         document = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -44,7 +45,7 @@ def all_wrapped(path: Path, names: set[str]) -> bool:
     )
 
 
-def daemon_events(daemon: DaemonProcess) -> list[dict[str, object]]:
+def daemon_events(daemon: DaemonProcess) -> list[dict[str, Any]]:
     """Events the agent recorded (its own spool while no ledger seals them)."""
     events = []
     for spool in sorted(daemon.paths.spool_dir.glob("*.jsonl")):

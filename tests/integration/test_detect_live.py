@@ -148,9 +148,9 @@ def test_rug_pull_through_pins_approve_and_engine(sandbox_home, tmp_path):
     alerts = engine.observe(record(1, "session.start", {"protocol_version": version}))
     alerts += engine.observe(record(2, "tools.list", {"tools": before}))
     assert alerts == []
-    alerts = [a.to_body() for a in engine.observe(record(3, "tools.list", {"tools": after}))]
-    assert [a["rule"] for a in alerts] == ["definition.changed", "description.poisoning"]
-    assert alerts[0]["evidence"][0]["seq"] == 3
+    bodies = [a.to_body() for a in engine.observe(record(3, "tools.list", {"tools": after}))]
+    assert [a["rule"] for a in bodies] == ["definition.changed", "description.poisoning"]
+    assert bodies[0]["evidence"][0]["seq"] == 3
 
     result = hardener(sandbox_home, "approve", "--server", "weather", "--json")
     assert result.returncode == 0, result.stderr

@@ -29,7 +29,7 @@ from tests.support.daemon import sandbox_env, start_daemon, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.keychain, pytest.mark.timeout(180)]
 FILE_SERVER = Path(__file__).resolve().parents[1] / "fixtures" / "tools" / "file_server.py"
-TOOLS = [
+TOOLS: list[dict[str, Any]] = [
     {
         "name": "get_weather",
         "description": "Weather forecast for a city.",

@@ -24,6 +24,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,7 +110,7 @@ def server_argv() -> list[str]:
     return ["node", str(EVERYTHING / "index.js"), "stdio"]
 
 
-def entry_of(client: Client, home: Path, name: str) -> dict[str, object]:
+def entry_of(client: Client, home: Path, name: str) -> dict[str, Any]:
     text = (home / client.config).read_text()
     if client.id == "opencode":
         from hardener.formats.registry import codec_for
@@ -119,7 +120,7 @@ def entry_of(client: Client, home: Path, name: str) -> dict[str, object]:
     return dict(json.loads(text)["mcpServers"][name])
 
 
-def launch_of(client: Client, entry: dict[str, object]) -> list[str]:
+def launch_of(client: Client, entry: dict[str, Any]) -> list[str]:
     """The argv the client would start, whatever the entry shape."""
     if client.id == "opencode":
         return [str(a) for a in entry["command"]]  # type: ignore[union-attr]
@@ -136,7 +137,7 @@ def assert_wrapped(client: Client, home: Path, name: str) -> list[str]:
     return argv
 
 
-def spooled_sessions(home: Path, client_id: str, server: str) -> list[dict[str, object]]:
+def spooled_sessions(home: Path, client_id: str, server: str) -> list[dict[str, Any]]:
     """Events the shim spooled for ``client_id``/``server`` (the agent is not running here)."""
     found = []
     for spool in (home / ".local" / "state" / "hardener" / "spool").glob("*.jsonl"):

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -34,7 +35,7 @@ def run_hook(
     )
 
 
-def spooled(home: Path) -> list[dict[str, object]]:
+def spooled(home: Path) -> list[dict[str, Any]]:
     spool = home / ".local" / "state" / "hardener" / "spool"
     events = []
     for path in sorted(spool.glob("*.jsonl"), key=lambda p: p.stat().st_mtime_ns):

@@ -11,6 +11,7 @@ import ssl
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -36,7 +37,7 @@ RFC5424 = re.compile(
 RECORD_SCHEMA = load_schema("log-export-record.schema.json")
 
 
-def check_message(message: bytes) -> dict[str, object]:
+def check_message(message: bytes) -> dict[str, Any]:
     match = RFC5424.match(message)
     assert match, message[:200]
     pri = int(match.group(1))

@@ -228,7 +228,7 @@ def test_a_rotation_cut_short_is_finished_on_start(paths, keystore, monkeypatch,
     report = verify(paths, keystore, full=True)
     assert report.finding is None, report.finding
     events = sealed_events(paths)
-    counts = {}
+    counts: dict[tuple[str, int], int] = {}
     for _, event in events:
         key = (event["session"], event["n"])
         counts[key] = counts.get(key, 0) + 1

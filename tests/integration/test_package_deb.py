@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import psutil
@@ -136,7 +137,7 @@ class User:
             "LANG=C.UTF-8",
         ]
 
-    def heartbeat(self) -> dict[str, object]:
+    def heartbeat(self) -> dict[str, Any]:
         try:
             return json.loads((self.state / "public" / "status.json").read_text())  # type: ignore[no-any-return]
         except (OSError, ValueError):
@@ -246,16 +247,16 @@ def status(fmt: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
     )
 
 
-def users_in(document: dict[str, object]) -> dict[str, dict[str, object]]:
+def users_in(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     users = document["users"]
     assert isinstance(users, list)
     return {u["user"]: u for u in users}
 
 
 @pytest.fixture
-def package_env(tmp_path: Path) -> Iterator[dict[str, object]]:
+def package_env(tmp_path: Path) -> Iterator[dict[str, Any]]:
     _gate()
-    state: dict[str, object] = {"users": []}
+    state: dict[str, Any] = {"users": []}
     try:
         yield state
     finally:

@@ -179,7 +179,7 @@ def _raw_script(peer: RawPeer) -> list[bytes]:
         for i in range(200)
     )
     peer.send(batch)
-    replies = []
+    replies: list[bytes] = []
     while len(replies) < 200:
         line = peer.read_line()
         assert line is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ OPENCODE = Path(".config/opencode/opencode.jsonc")
 QWEN = Path(".qwen/settings.json")
 
 
-def clients_wrapped(home: Path) -> dict[str, object]:
+def clients_wrapped(home: Path) -> dict[str, Any]:
     env = sandbox_env(home, keychain=False)
     result = run_hardener(home, "status", "--json", env=env)
     document = json.loads(result.stdout)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import Any
 
 import pytest
 
@@ -49,13 +50,13 @@ def agent(tmp_path):
     daemon.stop()
 
 
-def status(daemon: DaemonProcess, *args: str) -> tuple[int, dict[str, object]]:
+def status(daemon: DaemonProcess, *args: str) -> tuple[int, dict[str, Any]]:
     result = run_hardener(daemon.home, "status", "--json", *args, env=daemon.env)
     document = json.loads(result.stdout)
     return result.returncode, document
 
 
-def check(document: dict[str, object], check_id: str) -> dict[str, object]:
+def check(document: dict[str, Any], check_id: str) -> dict[str, Any]:
     checks = document["checks"]
     assert isinstance(checks, list)
     return next(c for c in checks if c["id"] == check_id)

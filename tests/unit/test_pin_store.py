@@ -88,7 +88,7 @@ def test_concurrent_writers_do_not_lose_updates(store, monkeypatch):
     store.observe("c", "fs", [TOOL], None)
     second = {"name": "write", "description": "Write.", "inputSchema": {"type": "object"}}
     real_write = pins_module.atomic_write
-    calls = []
+    calls: list[object] = []
 
     def racing_write(path, data, **kwargs):
         if not calls:

@@ -37,7 +37,7 @@ SHIM = "/opt/hardener/bin/hardener-shim"
 SHAPE = EntryShape()
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
 argv_items = st.lists(text, max_size=6)
 
 
@@ -132,7 +132,7 @@ def test_apply_fragment_refuses_ambiguity():
 names = st.text(
     st.characters(codec="utf-8", blacklist_categories=("Cs", "Cc")), min_size=1, max_size=8
 )
-values = st.text(st.characters(codec="utf-8", blacklist_categories=("Cs",)), max_size=10)
+values = st.text(st.characters(codec="utf-8", blacklist_categories=["Cs"]), max_size=10)
 servers_strategy = st.dictionaries(
     names,
     st.fixed_dictionaries(

@@ -33,7 +33,7 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 names = st.text(
     st.characters(codec="utf-8", blacklist_categories=("Cs", "Cc")), min_size=1, max_size=8
 )
-values = st.text(st.characters(codec="utf-8", blacklist_categories=("Cs",)), max_size=10)
+values = st.text(st.characters(codec="utf-8", blacklist_categories=["Cs"]), max_size=10)
 program = values.filter(lambda v: v.strip() != "" and not is_shim(v))
 env = st.dictionaries(st.from_regex(r"[A-Z_]{1,6}", fullmatch=True), values, max_size=2)
 

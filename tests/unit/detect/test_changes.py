@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from hardener.detect.pins import pinned_view
 VERSIONS = (
     Path(__file__).resolve().parents[2] / "fixtures" / "tools" / "corpus" / "tune" / "versions"
 )
-BASE = {
+BASE: dict[str, Any] = {
     "name": "read_file",
     "description": "Read the complete contents of a file from the file system.",
     "inputSchema": {

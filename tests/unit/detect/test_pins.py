@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,13 +17,13 @@ from hardener.detect.pins import (
     tool_hash,
 )
 
-READ = {
+READ: dict[str, Any] = {
     "name": "read_file",
     "description": "Read the complete contents of a file.",
     "inputSchema": {"type": "object", "properties": {"path": {"type": "string"}}},
     "annotations": {"readOnlyHint": True},
 }
-WRITE = {
+WRITE: dict[str, Any] = {
     "name": "write_file",
     "description": "Create or overwrite a file.",
     "inputSchema": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +18,7 @@ HOOK = Path("/opt/hardener venv/bin/hardener-hook")
 TARGETS = targets(Platform(OS.LINUX, {"HOME": "/home/u"}))
 OTHER = {"matcher": "Bash", "hooks": [{"type": "command", "command": "echo hi"}]}
 
-keys = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+keys = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=8)
 scalars = st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(max_size=10)
 values = st.recursive(
     scalars,
@@ -26,10 +27,13 @@ values = st.recursive(
 )
 
 
+INDENTS: list[int | str | None] = [None, 2, 4, "\t"]
+
+
 @st.composite
 def documents(draw: st.DrawFn) -> str:
     """A settings file: random keys, maybe some foreign hooks, in one of several layouts."""
-    doc: dict[str, object] = draw(
+    doc: dict[str, Any] = draw(
         st.dictionaries(keys.filter(lambda k: k not in ("hooks", "version")), values, max_size=4)
     )
     if draw(st.booleans()):
@@ -45,7 +49,7 @@ def documents(draw: st.DrawFn) -> str:
         doc["hooks"] = {e: draw(st.lists(st.just(OTHER), max_size=2)) for e in events}
     if draw(st.booleans()):
         doc["version"] = 1
-    indent = draw(st.sampled_from([None, 2, 4, "\t"]))
+    indent = draw(st.sampled_from(INDENTS))
     text = json.dumps(doc, indent=indent, ensure_ascii=draw(st.booleans()))
     newline = draw(st.sampled_from(["", "\n", "\r\n"]))
     return text.replace("\n", newline or "\n") + newline if indent is not None else text + newline

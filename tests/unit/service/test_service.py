@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ NS = {"t": windows_task.NAMESPACE}
 
 
 def definition(**kw) -> ServiceDefinition:
-    base = {"argv": ("/opt/hardener dir/bin/hardener", "daemon", "run")}
+    base: dict[str, Any] = {"argv": ("/opt/hardener dir/bin/hardener", "daemon", "run")}
     base.update(kw)
     return ServiceDefinition(**base)
 
