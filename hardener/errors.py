@@ -44,10 +44,6 @@ class HardenerError(Exception):
         """A stable, machine-readable name of the error class."""
         return type(self).__name__
 
-    def diagnostics(self) -> str:
-        """What happened and what to do, as printed on stderr."""
-        return f"{self.message}\n{self.remedy}"
-
 
 class UsageError(HardenerError):
     exit_code = 2

@@ -86,7 +86,7 @@ import json
 from datetime import datetime
 from typing import Any, Final
 
-from hardener.timestamps import utc_timestamp as utc_timestamp  # noqa: PLC0414 - re-export
+from hardener.timestamps import utc_timestamp
 
 VERSION: Final = 1
 

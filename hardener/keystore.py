@@ -65,11 +65,6 @@ class KeyStore:
         if _qualname(backend) == REAL_BACKENDS[OS.LINUX][0]:
             self._session = _SecretServiceSession(namespace)
 
-    @property
-    def usable_without_policy(self) -> bool:
-        """A real OS keychain (not fail/null/plaintext)."""
-        return self.info.real
-
     def is_plaintext(self) -> bool:
         return self.info.name in PLAINTEXT_BACKENDS
 

@@ -23,11 +23,10 @@ import jsonschema
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
-from hardener.detect.detector import parse_ts
 from hardener.detect.model import SEVERITIES, severity_rank
 from hardener.errors import UsageError
-from hardener.events import utc_timestamp
 from hardener.policy import load_schema
+from hardener.timestamps import timestamp_or_none, utc_timestamp
 
 HELP = "list anomaly alerts from the log"
 SCHEMA = "alerts.schema.json"
@@ -128,7 +127,7 @@ def _select(records: list[AlertRecord], args: argparse.Namespace) -> list[AlertR
     out = []
     for record in records:
         alert = record.alert
-        if since is not None and (parse_ts(record.ts) or 0.0) < since:
+        if since is not None and (timestamp_or_none(record.ts) or 0.0) < since:
             continue
         if alert.get("severity") in SEVERITIES and severity_rank(alert["severity"]) < minimum:
             continue

@@ -2,6 +2,7 @@
 
 Plans every file first (nothing is written while planning), shows what will change, asks on a
 terminal unless ``--yes``, then applies file by file. ``--dry-run`` prints a unified diff per file.
+A real run also records the login shell's ``PATH`` for the shim (:func:`record_login_path`).
 Exit codes: 0 done or nothing to do, 3 error with nothing changed, 4 error after some files changed.
 """
 
@@ -145,5 +146,35 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.out("nothing was changed")
         return EXIT_OK
     outcomes = apply_all(engine, plans, dry_run=args.dry_run)
+    if not args.dry_run:
+        record_login_path(ctx)
     report("harden", outcomes, ctx, dry_run=args.dry_run, shim=shim)
     return exit_code(outcomes)
+
+
+def record_login_path(ctx: CliContext) -> None:
+    """Record the login shell's ``PATH`` where the shim reads it (``login-path.json``).
+
+    Clients started from a GUI (macOS Dock, a desktop launcher) hand servers a minimal ``PATH``;
+    the shim then finds ``npx``/``uvx`` on the PATH the user's login shell would have. Best
+    effort: a shell that fails or times out leaves the previous record and warns.
+    """
+    from hardener.shim import settings as shim_settings
+    from hardener.shim.locate import locate
+
+    env = ctx.platform.env
+    loc = locate(env)
+    if loc.state_dir is None:
+        return
+    shell = env.get("SHELL") or "/bin/sh"
+    value = shim_settings.capture_login_path(shell)
+    if value is None:
+        if sys.platform != "win32":
+            ctx.warn(
+                f"could not read the login shell's PATH ({shell} -l); the shim keeps the last one"
+            )
+        return
+    try:
+        shim_settings.record_login_path(loc, value, shell)
+    except shim_settings.SettingsError as exc:
+        ctx.warn(f"could not record the login shell's PATH: {exc}")

@@ -61,11 +61,6 @@ def expand_pattern(platform: Platform, fs: FsView, pattern: str) -> list[Path]:
     return fs.glob(base, rest)
 
 
-def claude_projects(platform: Platform, fs: FsView) -> list[Path]:
-    """Project directories recorded in Claude Code's ``~/.claude.json`` (``projects`` keys)."""
-    return projects.claude_code(platform, fs)
-
-
 def project_dirs(
     platform: Platform,
     fs: FsView,

@@ -65,7 +65,6 @@ class FileWatchState:
     writes: deque[float] = field(default_factory=deque)
     backoff_until: float = 0.0
     repairs: int = 0
-    last_repair_unix: float | None = None
 
 
 class DriftGuard:
@@ -225,7 +224,6 @@ class DriftGuard:
         if plan.deleted:
             self._forget(ctx, path, plan)
         state.repairs += 1
-        state.last_repair_unix = time.time()
         self.total_repairs += 1
         self._record(location, plan, repairs, outcome_info)
         return True

@@ -71,10 +71,6 @@ class RepairPlan:
     def writes(self) -> bool:
         return self.plan.changed
 
-    @property
-    def anything(self) -> bool:
-        return bool(self.repairs) or self.plan.error is not None
-
 
 def _launch_key(info: EntryInfo) -> tuple[str, tuple[str, ...]] | None:
     if info.launch is None:

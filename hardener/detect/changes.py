@@ -171,14 +171,6 @@ def _secret_param(name: str) -> bool:
     return bool(SUSPICIOUS_PARAM_RE.match(name) or _SECRET_PARAM_RE.search(spaced))
 
 
-def _worst(findings: Iterable[Finding]) -> Finding | None:
-    best: Finding | None = None
-    for finding in findings:
-        if best is None or finding.score > best.score:
-            best = finding
-    return best
-
-
 # --- grading ----------------------------------------------------------------------------------
 
 

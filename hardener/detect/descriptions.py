@@ -278,12 +278,6 @@ def score(signals: Iterable[Signal]) -> int:
     return sum(best.values())
 
 
-def score_text(text: str) -> tuple[int, list[Signal]]:
-    """Score of one free text (a tool result, a sampling request), with its signals."""
-    signals = scan_text(text)
-    return score(signals), signals
-
-
 # --- items ------------------------------------------------------------------------------------
 
 

@@ -44,10 +44,6 @@ def key(*parts: str) -> str:
     return SEP.join(parts)
 
 
-#: Kept under its old name for ``cli/alerts.py``; the parser is ``hardener.timestamps``.
-parse_ts = timestamp_or_none
-
-
 def is_event(value: Any) -> bool:
     return (
         isinstance(value, Mapping)
@@ -79,11 +75,6 @@ class DetectorEngine:
         self._observed = 0
         self._last_ts = 0.0
 
-    @classmethod
-    def from_policy(cls, policy: Any) -> DetectorEngine:
-        """From an ``EffectivePolicy`` (anything with ``value(dotted_key)``)."""
-        return cls({name: policy.value(name) for name in DEFAULTS if name.startswith("detectors.")})
-
     # --- entry point ------------------------------------------------------------------------
 
     def observe(self, record: Mapping[str, Any]) -> list[Alert]:
@@ -91,9 +82,9 @@ class DetectorEngine:
         if not is_event(event):
             return []
         assert isinstance(event, Mapping)
-        ts = parse_ts(event.get("ts"))
+        ts = timestamp_or_none(event.get("ts"))
         if ts is None:
-            ts = parse_ts(record.get("ts"))
+            ts = timestamp_or_none(record.get("ts"))
         ctx = Ctx(
             seq=record.get("seq") if isinstance(record.get("seq"), int) else None,
             ts=ts if ts is not None else self._last_ts,

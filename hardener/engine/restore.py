@@ -20,7 +20,7 @@ from hardener.clients.inventory import ServerRef, servers
 from hardener.clients.spec import version_problem
 from hardener.engine.configfile import LoadedConfig, decode, load, parse_text
 from hardener.engine.context import EngineContext
-from hardener.engine.desired import DesiredStateStore, EntryRecord, FileState
+from hardener.engine.desired import DesiredStateStore, FileState
 from hardener.engine.harden import get_path
 from hardener.engine.plan import EntryChange, FilePlan
 from hardener.engine.report import Finding
@@ -154,8 +154,3 @@ def _verify(
             f"{location.path}: restoring would change more than the wrapped entries; nothing was written",
             remedy="This is a bug in hardener: please report it with the file's shape.",
         )
-
-
-def restore_records(ctx: EngineContext, plan: FilePlan) -> list[EntryRecord]:
-    """The records this plan releases (restored entries and stale records)."""
-    return [c.record for c in plan.changes if c.record is not None] + list(plan.releases)

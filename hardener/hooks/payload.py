@@ -46,11 +46,6 @@ class PayloadError(ValueError):
     """The hook's input is not what the client documents (message for stderr)."""
 
 
-def normalise_name(name: str) -> str:
-    """A server name as Claude Code spells it inside a tool name (other characters become ``_``)."""
-    return "".join(c if c in _KEEP else "_" for c in name)
-
-
 def split_tool(name: str) -> tuple[str, str, bool]:
     """``(server, tool, is_mcp)`` from a client's tool name."""
     if name.startswith("mcp__"):

@@ -9,7 +9,6 @@ reads at most one segment (``ledger.segment_bytes``, 16 MiB by default).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,7 +127,3 @@ def scan_segment(path: Path) -> SealPosition:
 def spool_map_json(spool: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """A copy fit for a file_open body (sorted for stable bytes)."""
     return {name: [int(v[0]), bool(v[1])] for name, v in sorted(spool.items())}
-
-
-def dumps_compact(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()

@@ -87,7 +87,6 @@ class _Lifecycle:
         self.wake = threading.Event()
         self.client_gone = False
         self.signalled: int | None = None
-        self.stdout_gone = False
 
     def on_eof(self, what: str) -> None:
         if what in ("c2s", "s2c-write"):

@@ -47,12 +47,6 @@ def meta_of(params: Any) -> dict[str, Any]:
     return {}
 
 
-def era_of(version: str | None) -> str | None:
-    if not version:
-        return None
-    return "2026" if version >= "2026" else "2025"
-
-
 _PARAMS_NAME = re.compile(rb'"params"\s*:\s*\{.*?"name"\s*:\s*"([^"\\]{1,200})"', re.DOTALL)
 _IS_ERROR = re.compile(rb'"isError"\s*:\s*true')
 

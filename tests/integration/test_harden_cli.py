@@ -207,3 +207,18 @@ def test_quiet_hides_progress_never_results(run_cli, home):
     assert "restored" in back.stdout
     scanned = run_cli("-q", "scan")
     assert "servers:" in scanned.stdout  # the summary is a result too
+
+
+def test_harden_records_the_login_shell_path_the_shim_reads(run_cli, home, monkeypatch):
+    login_bin = home / "login-bin"
+    login_bin.mkdir()
+    # The real login shell reads its profile: the PATH it ends with is what GUI apps lack.
+    (home / ".profile").write_text(f'PATH="{login_bin}:$PATH"; export PATH\n')
+    monkeypatch.setenv("SHELL", "/bin/sh")
+    from hardener.shim import settings as shim_settings
+    from hardener.shim.locate import locate
+
+    assert run_cli("harden", "--dry-run").code == 0
+    assert shim_settings.read_login_path(locate()) == []  # a dry run records nothing
+    assert run_cli("harden", "--yes").code == 0
+    assert str(login_bin) in shim_settings.read_login_path(locate())

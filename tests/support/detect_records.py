@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hardener.events import utc_timestamp
+from hardener.timestamps import utc_timestamp
 
 EPOCH = 1_790_000_000.0
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tools"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from hardener.events import utc_timestamp
 from hardener.ledger.chain.build import make_line, signed_body
 from hardener.ledger.chain.findings import Anchor
 from hardener.ledger.chain.keys import (
@@ -17,6 +16,7 @@ from hardener.ledger.chain.keys import (
     signing_key,
 )
 from hardener.ledger.chain.record import ZERO_HASH, line_hash
+from hardener.timestamps import utc_timestamp
 
 LOG_ID = "0123456789abcdef0123456789abcdef"
 SEED0 = bytes(range(32))

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hardener.detect import detector
 from hardener.ledger import query
 from hardener.ledger.chain.record import Record
 from hardener.timestamps import parse_timestamp, timestamp_or_none, utc_timestamp
@@ -29,7 +28,7 @@ MOMENTS = st.datetimes(
 def test_written_times_read_back_exactly(moment: datetime) -> None:
     text = utc_timestamp(moment)  # the one writer (events, records, alerts)
     assert parse_timestamp(text) == pytest.approx(moment.timestamp(), abs=1e-6)
-    assert detector.parse_ts(text) == parse_timestamp(text)
+    assert timestamp_or_none(text) == parse_timestamp(text)
     assert query.parse_time(text, now=0.0) == parse_timestamp(text)
 
 
@@ -55,7 +54,7 @@ def test_old_divergent_forms_agree(text: str) -> None:
     time.tzset()
     try:
         expected = datetime(2026, 1, 31, 12, tzinfo=UTC).timestamp()
-        assert detector.parse_ts(text) == expected
+        assert timestamp_or_none(text) == expected
         assert query.parse_time(text, now=0.0) == expected
         assert query.record_time(_record(text)) == expected
     finally:

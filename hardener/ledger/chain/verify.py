@@ -92,7 +92,6 @@ class Verifier(FastPath):
         self._prev_where: tuple[str, int, int] | None = None  # segment, line, offset
         self._prev_mac_ok = True
         self._fast: Expect | None = None
-        self._prev_line_hash: str | None = None
         self._anchor_hash: str | None = None
         self._anchor_seq = -1 if anchor is None else anchor.seq
 
