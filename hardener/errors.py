@@ -8,6 +8,7 @@ remedy, and the exit code the CLI maps it to. Only the CLI (``hardener.cli.main`
     │   └── PolicyError
     ├── NotAvailableError        exit 3: verb whose implementation has not landed
     ├── StateDirError            exit 3: state directory missing/unreadable/unsafe
+    │   └── NoLedgerError        exit 3: no ledger enrolled here (every verb)
     ├── ConfigParseError         exit 3: a client config cannot be parsed (left untouched)
     ├── WriteConflictError       exit 3: file changed between read and write (compare-and-swap)
     ├── FileWriteError           exit 3: a write failed (permission, read-only fs, disk full)
@@ -81,6 +82,14 @@ class NotAvailableError(HardenerError):
 
 class StateDirError(HardenerError):
     default_remedy = "Check that the directory exists, belongs to you and is mode 0700."
+
+
+class NoLedgerError(StateDirError):
+    """No ledger is enrolled in this state directory (exit 3, the same for every verb)."""
+
+    default_remedy = (
+        "Start the agent ('hardener daemon run') once to enroll, or check HOME/XDG paths."
+    )
 
 
 class ConfigParseError(HardenerError):

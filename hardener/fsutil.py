@@ -73,7 +73,8 @@ def resolve_write_target(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or a new file in ``directory`` durable (a no-op on Windows)."""
     if os.name == "nt":  # directories cannot be opened for fsync on Windows
         return
     fd = os.open(directory, os.O_RDONLY)
@@ -140,7 +141,7 @@ def atomic_write(
             os.replace(tmp, target)
         except OSError as exc:
             raise _write_error(target, exc) from exc
-        _fsync_dir(directory)
+        fsync_dir(directory)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

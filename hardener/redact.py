@@ -27,6 +27,8 @@ import re
 from collections.abc import Iterable
 from typing import Any, Final
 
+from hardener.secret_catalogue import FORMATS, is_secret_key, marker
+
 FINGERPRINT_HEX: Final = 16
 DEFAULT_MAX_VALUE_BYTES: Final = 4096
 #: Leaves whose fingerprints are listed in ``fingerprints`` (the rest are only counted).
@@ -34,48 +36,8 @@ MAX_FINGERPRINTS: Final = 100
 ENTROPY_MIN_LEN: Final = 24
 ENTROPY_BITS: Final = 4.2
 
-#: Normalised key names (lower case, only letters and digits) whose values are secrets.
-_SECRET_KEY = re.compile(
-    r"password|passwd|passphrase|secret|token|apikey|accesskey|privatekey|authorization"
-    r"|cookie|credential|bearer|sessionid|sessionkey|signingkey|encryptionkey|connectionstring"
-    r"|^auth$|^pwd$|^pass$|^pin$|^otp$|^mfacode$|^xapikey$"
-)
-#: Key names that contain a secret word but are counts or settings, not secrets.
-_NOT_SECRET_KEY = re.compile(
-    r"^(max|min|num|total|count|n|output|input|completion|prompt)tokens?$"
-    r"|^tokens?(count|limit|usage|type|s)$|^tokens$|tokenizer|secretname$|passwordpolicy"
-)
-
-#: Secret formats, by name. Each pattern matches the secret itself (group ``s`` when only part of
-#: the match is secret, e.g. the password inside a URL).
-SECRET_PATTERNS: Final[tuple[tuple[str, str], ...]] = (
-    (
-        "pem-private-key",
-        r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|\Z)",
-    ),
-    ("aws-access-key-id", r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
-    ("github-token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})"),
-    ("gitlab-token", r"\bglpat-[A-Za-z0-9_\-]{20,}"),
-    ("slack-token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-    ("slack-webhook", r"https://hooks\.slack\.com/services/[A-Za-z0-9/_\-]+"),
-    ("anthropic-key", r"\bsk-ant-[A-Za-z0-9_\-]{20,}"),
-    ("openai-key", r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}"),
-    ("stripe-key", r"\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}"),
-    ("google-api-key", r"\bAIza[0-9A-Za-z_\-]{35}"),
-    ("npm-token", r"\bnpm_[A-Za-z0-9]{36}"),
-    ("pypi-token", r"\bpypi-[A-Za-z0-9_\-]{50,}"),
-    ("huggingface-token", r"\bhf_[A-Za-z0-9]{30,}"),
-    ("sendgrid-key", r"\bSG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}"),
-    ("jwt", r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"),
-    ("azure-account-key", r"(?i:AccountKey|SharedAccessKey)=(?P<s>[A-Za-z0-9+/=]{20,})"),
-    ("url-credentials", r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@]+:(?P<s>[^\s@/]+)@"),
-    ("bearer-credentials", r"(?i:\bbearer)\s+(?P<s>[A-Za-z0-9._~+/\-]{12,}=*)"),
-    ("basic-credentials", r"(?i:\bbasic)\s+(?P<s>[A-Za-z0-9+/]{12,}=*)"),
-    (
-        "password-assignment",
-        r"(?i:\b(?:password|passwd|pwd|secret|api[_-]?key|token)\s*[=:]\s*)(?P<s>[^\s\"',;&]{6,})",
-    ),
-)
+#: Secret formats, by name: the catalogue's, as (name, pattern).
+SECRET_PATTERNS: Final[tuple[tuple[str, str], ...]] = tuple((f.name, f.pattern) for f in FORMATS)
 _CANDIDATE = re.compile(rf"[A-Za-z0-9+/_\-=.]{{{ENTROPY_MIN_LEN},}}")
 
 
@@ -106,14 +68,6 @@ def looks_random(token: str) -> bool:
     if not (has_digit and has_upper and has_lower):
         return False
     return shannon_bits(token) >= ENTROPY_BITS
-
-
-def is_secret_key(name: str, extra: Iterable[re.Pattern[str]] = ()) -> bool:
-    """Whether a mapping key names a secret (``apiKey``, ``X-Auth-Token``, ``db_password``…)."""
-    if any(p.search(name) for p in extra):
-        return True
-    norm = re.sub(r"[^a-z0-9]", "", name.lower())
-    return bool(_SECRET_KEY.search(norm)) and not _NOT_SECRET_KEY.search(norm)
 
 
 class Redaction:
@@ -183,7 +137,7 @@ class Redactor:
 
     def marker(self, reason: str, original: str) -> str:
         size = len(original.encode("utf-8", "surrogatepass"))
-        return f"[redacted:{reason} len={size} fp={self.fingerprint(original)}]"
+        return marker(reason, size, self.fingerprint(original))
 
     # --- strings --------------------------------------------------------------------------
     def redact_text(self, text: str, found: set[str] | None = None) -> str:

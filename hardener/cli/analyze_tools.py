@@ -65,7 +65,7 @@ def load_listing(path: Path) -> dict[str, Any]:
 
 def _human(ctx: CliContext, path: Path, count: int, findings: list[Finding]) -> None:
     if not findings:
-        ctx.info(f"{path}: {count} tool(s), no findings")
+        ctx.out(f"{path}: {count} tool(s), no findings")
         return
     ctx.out(f"{path}: {count} tool(s), {len(findings)} finding(s)")
     for finding in findings:

@@ -92,5 +92,5 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             what = f"tool '{item['tool']}'" if item["tool"] else "server instructions"
             ctx.out(f"approved {what} of '{args.server}' for client '{item['client']}'")
     else:
-        ctx.info(f"nothing to approve for server '{args.server}': no pending changes")
+        ctx.out(f"nothing to approve for server '{args.server}': no pending changes")
     return 0

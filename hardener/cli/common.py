@@ -31,5 +31,34 @@ def add_output_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_selection_flags(parser: argparse.ArgumentParser, *, servers: bool = False) -> None:
+    """``--client ID`` and ``--project DIR`` (repeatable), and ``--server NAME`` when asked:
+    the same selection for ``scan``, ``harden`` and ``restore``."""
+    parser.add_argument(
+        "--client", action="append", default=[], metavar="ID", help="only this client (repeatable)"
+    )
+    parser.add_argument(
+        "--project",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also cover this project directory (repeatable)",
+    )
+    if servers:
+        parser.add_argument(
+            "--server",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="only this server (repeatable)",
+        )
+
+
+def add_write_flags(parser: argparse.ArgumentParser) -> None:
+    """``--dry-run`` and ``--yes`` for the verbs that rewrite client config files."""
+    parser.add_argument("--dry-run", action="store_true", help="print a unified diff per file")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
 def not_available(verb: str) -> NotAvailableError:
     return NotAvailableError(f"'hardener {verb}' is not available yet in this version")

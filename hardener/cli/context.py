@@ -1,6 +1,7 @@
 """What every verb gets from the CLI frame: output channels, verbosity, the platform (L3 edge).
 
-stdout carries data only (one JSON document with ``--json``); everything for people goes to stderr.
+stdout carries the results of every verb (what it did or found; one JSON document with ``--json``),
+so ``-q`` never hides them; stderr carries diagnostics only (progress, warnings, errors, prompts).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class CliContext:
         self.stdout.flush()
 
     def out(self, text: str = "") -> None:
-        """Data for stdout (human format)."""
+        """A result, for stdout (human format)."""
         self.stdout.write(text + "\n")
 
     def info(self, text: str) -> None:

@@ -106,13 +106,13 @@ def _service(args: argparse.Namespace, ctx: CliContext) -> int:
         return EXIT_OK
     verb = "would" if args.dry_run else "did"
     for planned in plan.write:
-        ctx.info(f"# {verb} write {planned.path} (mode {planned.mode:04o}):")
+        ctx.out(f"# {verb} write {planned.path} (mode {planned.mode:04o}):")
         if args.dry_run:
             ctx.out(planned.text().rstrip("\n"))
     for path in plan.remove:
-        ctx.info(f"# {verb} remove {path}")
+        ctx.out(f"# {verb} remove {path}")
     for command in [*plan.commands, *plan.after]:
-        ctx.info(f"# {verb} run: {' '.join(command.argv)}")
+        ctx.out(f"# {verb} run: {' '.join(command.argv)}")
     for note in notes:
         ctx.warn(note)
     return EXIT_OK

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hardener.cli.common import add_output_flags
+from hardener.cli.common import add_output_flags, add_selection_flags, add_write_flags
 from hardener.cli.context import CliContext
 from hardener.engine.context import EngineContext
 from hardener.engine.harden import apply_all, plan_harden
@@ -29,18 +29,8 @@ SCHEMA = "harden-report.schema.json"
 def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("harden", help=HELP, description=HELP)
     add_output_flags(parser)
-    parser.add_argument("--dry-run", action="store_true", help="print a unified diff per file")
-    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    parser.add_argument(
-        "--client", action="append", default=[], metavar="ID", help="only this client (repeatable)"
-    )
-    parser.add_argument(
-        "--project",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="also cover this project directory (repeatable)",
-    )
+    add_write_flags(parser)
+    add_selection_flags(parser)
     parser.set_defaults(func=run)
     return parser
 
@@ -105,9 +95,9 @@ def report(
             ctx.stdout.write(plan.diff())
         names = ", ".join(c.name for c in plan.changes)
         if outcome.status == "changed":
-            ctx.info(f"{plan.location.path}: {done} {names} (backup {outcome.backup_id})")
+            ctx.out(f"{plan.location.path}: {done} {names} (backup {outcome.backup_id})")
         elif outcome.status == "would_change":
-            ctx.info(f"{plan.location.path}: would have {done} {names}")
+            ctx.out(f"{plan.location.path}: would have {done} {names}")
         inexact = [c.name for c in plan.changes if not c.exact]
         if inexact and outcome.status in ("changed", "would_change"):
             ctx.warn(
@@ -124,11 +114,11 @@ def report(
     left = Counter(f.kind for o in outcomes for f in o.plan.findings)
     if left and not ctx.verbose:
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(left.items()))
-        ctx.info(f"left as they are: {kinds} (details: -v, or 'hardener scan')")
+        ctx.out(f"left as they are: {kinds} (details: -v, or 'hardener scan')")
     if nothing:
-        ctx.info("nothing to do")
+        ctx.out("nothing to do")
     elif dry_run:
-        ctx.info(f"dry run: {entries} entries would change; nothing was written")
+        ctx.out(f"dry run: {entries} entries would change; nothing was written")
 
 
 def confirm(
@@ -152,7 +142,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     locations = engine.locations(args.client, [Path(p) for p in args.project])
     plans = [plan_harden(engine, loc) for loc in locations if loc.exists and loc.writable]
     if not confirm(plans, "wrap", ctx, yes=args.yes, dry_run=args.dry_run):
-        ctx.info("nothing was changed")
+        ctx.out("nothing was changed")
         return EXIT_OK
     outcomes = apply_all(engine, plans, dry_run=args.dry_run)
     report("harden", outcomes, ctx, dry_run=args.dry_run, shim=shim)

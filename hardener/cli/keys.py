@@ -18,10 +18,10 @@ from typing import Any
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import EXIT_OK, FileWriteError, KeychainError, UsageError
-from hardener.events import utc_timestamp
 from hardener.ledger.sealkeys import load_keys, load_seed0, seed0_item, verifier_document
-from hardener.ledger.store import read_public
+from hardener.ledger.store import require_public
 from hardener.policy import load_policy
+from hardener.timestamps import utc_timestamp
 
 HELP = "ledger keys: export a verifier for off-machine verification, show key state"
 
@@ -53,12 +53,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from hardener.keystore import open_keystore
 
-    public = read_public(ctx.paths)
-    if public is None:
-        raise UsageError(
-            "no ledger is enrolled here yet",
-            remedy="Start the agent ('hardener daemon run') once to enroll.",
-        )
+    public = require_public(ctx.paths)
     policy = load_policy(ctx.platform)
     store = open_keystore(allow_insecure=bool(policy.value("keychain.allow_insecure_backend")))
     try:

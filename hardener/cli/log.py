@@ -23,7 +23,7 @@ from hardener.keystore import KeyStore
 from hardener.ledger.audit import VerifyReport, verify_ledger
 from hardener.ledger.query import Filters, RecordReader, View, iter_records, parse_time, view
 from hardener.ledger.sealkeys import read_verifier
-from hardener.ledger.store import read_public
+from hardener.ledger.store import require_public
 from hardener.policy import EffectivePolicy, load_policy
 
 HELP = "verify, show, tail and export the tamper-evident log (verify: 0 intact, 1 tampered)"
@@ -163,13 +163,7 @@ def _filters(args: argparse.Namespace, now: float) -> Filters:
 
 
 def _require_ledger(ctx: CliContext) -> dict[str, Any]:
-    public = read_public(ctx.paths)
-    if public is None:
-        raise UsageError(
-            "no ledger here yet",
-            remedy="Start the agent ('hardener daemon run') to enroll and seal the spool.",
-        )
-    return public
+    return require_public(ctx.paths)
 
 
 def _line(item: View) -> str:
@@ -327,5 +321,8 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
             {"log_id": public["log_id"], "records": len(records), "destination": destination},
         )
     else:
-        ctx.info(f"exported {len(records)} records to {destination}")
+        # with the records on stdout the count is a diagnostic; otherwise it is the result
+        (ctx.info if destination == "stdout" else ctx.out)(
+            f"exported {len(records)} records to {destination}"
+        )
     return EXIT_OK

@@ -104,7 +104,9 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
 
 
 def _wants_json(argv: Sequence[str]) -> bool:
-    return "--json" in argv or any(a in ("--format=json",) for a in argv)
+    """``--json``, ``--format=json`` or ``--format json`` anywhere (also when argv is invalid)."""
+    pairs = zip(argv, [*argv[1:], ""], strict=False)
+    return any(a in ("--json", "--format=json") or (a, b) == ("--format", "json") for a, b in pairs)
 
 
 def _report(error: HardenerError, ctx: CliContext, *, as_json: bool) -> int:

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         return 0
     for source in effective.sources:
-        ctx.info(f"policy source: {source.describe()['label']}")
+        ctx.out(f"policy source: {source.describe()['label']}")
     width = max(len(key) for key in effective.settings)
     for key, setting in sorted(effective.settings.items()):
         ctx.out(f"{key:<{width}}  {json.dumps(setting.value)}  ({setting.source})")

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from hardener.cli.common import add_output_flags
+from hardener.cli.common import add_output_flags, add_selection_flags, add_write_flags
 from hardener.cli.context import CliContext
 from hardener.cli.harden import confirm, exit_code, report
 from hardener.engine.context import EngineContext
@@ -25,25 +25,8 @@ HELP = "unwrap server entries back to their originals (0 done, 3 error, 4 partia
 def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("restore", help=HELP, description=HELP)
     add_output_flags(parser)
-    parser.add_argument("--dry-run", action="store_true", help="print a unified diff per file")
-    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    parser.add_argument(
-        "--client", action="append", default=[], metavar="ID", help="only this client (repeatable)"
-    )
-    parser.add_argument(
-        "--project",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="also cover this project directory (repeatable)",
-    )
-    parser.add_argument(
-        "--server",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="only this server (repeatable)",
-    )
+    add_write_flags(parser)
+    add_selection_flags(parser, servers=True)
     parser.set_defaults(func=run)
     return parser
 
@@ -57,7 +40,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         if loc.exists and loc.writable
     ]
     if not confirm(plans, "restore", ctx, yes=args.yes, dry_run=args.dry_run):
-        ctx.info("nothing was changed")
+        ctx.out("nothing was changed")
         return EXIT_OK
     outcomes = apply_all(engine, plans, dry_run=args.dry_run)
     report("restore", outcomes, ctx, dry_run=args.dry_run, shim=None)

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from hardener.cli.common import add_output_flags
+from hardener.cli.common import add_output_flags, add_selection_flags
 from hardener.cli.context import CliContext
 from hardener.engine.context import EngineContext
 from hardener.engine.report import ScanReport
@@ -25,16 +25,7 @@ SCHEMA = "scan-report.schema.json"
 def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("scan", help=HELP, description=HELP)
     add_output_flags(parser)
-    parser.add_argument(
-        "--client", action="append", default=[], metavar="ID", help="only this client (repeatable)"
-    )
-    parser.add_argument(
-        "--project",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="also scan this project directory (repeatable)",
-    )
+    add_selection_flags(parser)
     parser.set_defaults(func=run)
     return parser
 
@@ -76,7 +67,7 @@ def print_report(report: ScanReport, ctx: CliContext) -> None:
             if finding.remedy:
                 ctx.out(f"    -> {finding.remedy}")
     summary = report.summary()
-    ctx.info(
+    ctx.out(
         f"{summary['clients']} clients, {summary['files']} files, {summary['servers']} servers: "
         f"{summary['wrapped']} wrapped, {summary['unwrapped']} unwrapped, "
         f"{summary['remote']} remote; {summary['errors']} errors, {summary['warnings']} warnings"

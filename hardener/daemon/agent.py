@@ -34,10 +34,10 @@ from hardener.daemon.lock import InstanceLock
 from hardener.daemon.sealing import SealingService
 from hardener.daemon.watch import Debouncer, DirectoryWatcher
 from hardener.errors import HardenerError
-from hardener.events import utc_timestamp
 from hardener.fsutil import ensure_private_dir
 from hardener.paths import HardenerPaths, Platform, hardener_paths
 from hardener.policy import EffectivePolicy, load_policy
+from hardener.timestamps import utc_timestamp
 
 log = logging.getLogger(__name__)
 

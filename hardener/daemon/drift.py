@@ -18,7 +18,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from hardener.fsutil import read_snapshot
 from hardener.paths import Platform
 from hardener.policy import EffectivePolicy
 from hardener.processes import ServerCommand
+from hardener.timestamps import parse_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -353,7 +353,7 @@ class DriftGuard:
         for desired in states:
             for entry in desired.entries:
                 try:
-                    when = datetime.fromisoformat(entry.updated.replace("Z", "+00:00")).timestamp()
+                    when = parse_timestamp(entry.updated)
                 except ValueError:
                     continue
                 result[desired.client] = max(result.get(desired.client, 0.0), when)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from pathlib import Path
 
 from hardener.errors import HardenerError
+from hardener.filelock import OPEN_FLAGS, is_held_elsewhere, try_lock, unlock
 from hardener.fsutil import ensure_private_dir
 
 LOCK_NAME = "daemon.lock"
@@ -45,51 +45,12 @@ def read_holder(path: Path) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        with contextlib.suppress(OSError):
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_UN)
-
-
 def is_locked(runtime_dir: Path) -> tuple[bool, int | None]:
     """Whether some process holds the daemon lock, and the pid it wrote (no side effects)."""
     path = lock_path(runtime_dir)
-    try:
-        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
+    if not is_held_elsewhere(path):
         return False, None
-    try:
-        if _try_lock(fd):
-            _unlock(fd)
-            return False, None
-        return True, read_holder(path)
-    finally:
-        os.close(fd)
+    return True, read_holder(path)
 
 
 class InstanceLock:
@@ -103,7 +64,7 @@ class InstanceLock:
     def acquire(self) -> None:
         """Take the lock or raise :class:`AlreadyRunningError` naming the holder."""
         ensure_private_dir(self._runtime_dir)
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        flags = OPEN_FLAGS | os.O_CREAT
         try:
             fd = os.open(self.path, flags, 0o600)
         except OSError as exc:
@@ -111,7 +72,7 @@ class InstanceLock:
                 f"cannot open the daemon lock {self.path}: {exc.strerror or exc}",
                 remedy=f"Check that {self._runtime_dir} is yours and writable.",
             ) from exc
-        if not _try_lock(fd):
+        if not try_lock(fd):
             os.close(fd)
             raise AlreadyRunningError(self.path, read_holder(self.path))
         # On Windows the locked byte cannot be read by others: the message then says
@@ -127,7 +88,7 @@ class InstanceLock:
             return
         with contextlib.suppress(OSError):
             os.ftruncate(self._fd, 0)
-        _unlock(self._fd)
+        unlock(self._fd)
         os.close(self._fd)
         self._fd = -1
 

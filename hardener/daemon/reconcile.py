@@ -35,8 +35,8 @@ from hardener.engine.harden import entry_edit
 from hardener.engine.plan import EntryChange, FilePlan
 from hardener.engine.scan import analyse
 from hardener.errors import ConfigParseError, HardenerError
-from hardener.events import utc_timestamp
 from hardener.formats.interface import Path as DocPath
+from hardener.timestamps import utc_timestamp
 from hardener.transform import parse_shim_args
 
 NEW_SERVER_ACTIONS = ("wrap", "quarantine", "report")

@@ -9,17 +9,16 @@ server's data reappearing in another server's sampling request).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any, Final, Protocol
 
+from hardener.canonical import sha256_of
 from hardener.detect.arguments import ArgHistory, check_arguments, make_validator, sensitive_paths
 from hardener.detect.context import Ctx
 from hardener.detect.descriptions import scan_text, score
 from hardener.detect.exfil import Suspicion, capabilities, chain_severity, qualifies
 from hardener.detect.frequency import FrequencyHit, FrequencyTracker
 from hardener.detect.model import Alert, Evidence, make_alert, raise_severity
-from hardener.detect.pins import canonical
 from hardener.detect.secrets import find_secrets
 from hardener.detect.server_requests import assess, request_text, shingles
 
@@ -34,7 +33,7 @@ FAILED: Final = frozenset({"error", "denied"})
 
 
 def arguments_hash(arguments: Any) -> str:
-    return hashlib.sha256(canonical(arguments)).hexdigest()[:16]
+    return sha256_of(arguments)[:16]
 
 
 class CallState:

@@ -20,7 +20,6 @@ suspicion; ``tool.result`` → repeated failures, injection in results, secrets;
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, Final
 
 from jsonschema.protocols import Validator
@@ -33,6 +32,7 @@ from hardener.detect.frequency import FrequencyTracker
 from hardener.detect.model import Alert, make_alert
 from hardener.detect.pins import Changes, ServerPins, approve, observe
 from hardener.policy import DEFAULTS
+from hardener.timestamps import timestamp_or_none
 
 STATE_VERSION: Final = 1
 MAX_SESSIONS: Final = 4096
@@ -44,15 +44,8 @@ def key(*parts: str) -> str:
     return SEP.join(parts)
 
 
-def parse_ts(value: Any) -> float | None:
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value).timestamp()
-        except ValueError:
-            return None
-    return None
+#: Kept under its old name for ``cli/alerts.py``; the parser is ``hardener.timestamps``.
+parse_ts = timestamp_or_none
 
 
 def is_event(value: Any) -> bool:

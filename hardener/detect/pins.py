@@ -23,12 +23,12 @@ change's graded severity (``hardener.detect.changes``) is high or critical, or w
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+from hardener.canonical import canonical_text, sha256_of
 from hardener.detect.changes import (
     ChangeGrade,
     blocks,
@@ -45,21 +45,17 @@ RENAME_SIMILARITY: Final = 0.9
 MAX_DIFF_CHARS: Final = 4000
 
 
-def canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def pinned_view(tool: Mapping[str, Any]) -> dict[str, Any]:
     """The parts of a tool definition that are pinned."""
     return {key: tool[key] for key in PIN_FIELDS if key in tool}
 
 
 def tool_hash(tool: Mapping[str, Any]) -> str:
-    return hashlib.sha256(canonical(pinned_view(tool))).hexdigest()
+    return sha256_of(pinned_view(tool))
 
 
 def instructions_hash(instructions: str | None) -> str:
-    return hashlib.sha256(canonical(instructions or "")).hexdigest()
+    return sha256_of(instructions or "")
 
 
 @dataclass(frozen=True)
@@ -201,8 +197,8 @@ def field_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[tuple[st
 def similarity(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
     """How alike two definitions are, ignoring their names and titles (0..1)."""
     strip = ("name", "title")
-    left = canonical({k: v for k, v in pinned_view(a).items() if k not in strip}).decode()
-    right = canonical({k: v for k, v in pinned_view(b).items() if k not in strip}).decode()
+    left = canonical_text({k: v for k, v in pinned_view(a).items() if k not in strip})
+    right = canonical_text({k: v for k, v in pinned_view(b).items() if k not in strip})
     matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
     if matcher.real_quick_ratio() < RENAME_SIMILARITY or matcher.quick_ratio() < RENAME_SIMILARITY:
         return matcher.quick_ratio()

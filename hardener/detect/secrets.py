@@ -3,7 +3,8 @@
 The shim redacts before an event touches the disk (ARCHITECTURE 3.4): a value that is a secret is
 replaced by a *marker* carrying the reason and a keyed fingerprint. A marker in a ``tool.call``'s
 arguments or a ``tool.result``'s excerpt is therefore the evidence that a secret went to or came
-from a tool. Accepted marker shapes (the redactor's and a few common spellings)::
+from a tool. Accepted marker shapes (the redactor's ``[redacted:<reason> len=<n> fp=<hex>]``, from
+``hardener.secret_catalogue``, and a few common spellings)::
 
     "[REDACTED:<reason>:<fingerprint>]"   "[REDACTED]"   "«redacted:<reason>…»"
     "<redacted:<reason>…>"                "***REDACTED***"
@@ -11,8 +12,8 @@ from a tool. Accepted marker shapes (the redactor's and a few common spellings):
 
 Markers whose reason says the value was only too large (``oversize``, ``too-large``,
 ``truncated``, ``binary``) are not secrets. As defence in depth, well-known secret formats that
-escaped redaction (cloud keys, tokens, private keys, JWTs) are found too; their text is never
-copied into evidence.
+escaped redaction (the catalogue's self-identifying formats: cloud keys, tokens, private keys,
+JWTs) are found too; their text is never copied into evidence.
 """
 
 from __future__ import annotations
@@ -22,34 +23,24 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from hardener.secret_catalogue import MARKER_RE as OWN_MARKER
+from hardener.secret_catalogue import NOT_SECRET_REASONS, TOKEN_FORMATS, TOKEN_HINTS
+
+#: Markers: the redactor's own (:data:`hardener.secret_catalogue.MARKER_RE`, group ``r0``) and
+#: a few common spellings from other tools.
 MARKER_RE: Final = re.compile(
-    r"\[REDACTED(?::(?P<r1>[\w.+-]*))?(?::[^\]]*)?\]"
+    OWN_MARKER.pattern.replace("(?P<reason>", "(?P<r0>")
+    + r"|\[REDACTED(?::(?P<r1>[\w.+-]*))?(?::[^\]]*)?\]"
     r"|«redacted(?::(?P<r2>[\w.+-]*))?[^»]*»"
     r"|<redacted(?::(?P<r3>[\w.+-]*))?[^>]*>"
     r"|\*{3}REDACTED\*{3}",
     re.IGNORECASE,
 )
 _MARKER_HINT: Final = re.compile(r"redact", re.IGNORECASE)
-#: Substrings every SECRET_SHAPES match contains (a cheap prefilter).
-_SHAPE_HINTS: Final = re.compile(
-    r"AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox|sk-|AIza|-----BEGIN|eyJ"
-)
-NOT_SECRET_REASONS: Final = re.compile(r"size|large|long|truncat|binary|oversize", re.IGNORECASE)
 
-#: (name, pattern) of secret formats that should never appear unredacted.
-SECRET_SHAPES: Final = (
-    ("aws-access-key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    (
-        "github-token",
-        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b"),
-    ),
-    ("gitlab-token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
-    ("slack-token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b")),
-    ("openai-key", re.compile(r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,}\b")),
-    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("private-key", re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----")),
-    ("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b")),
-)
+#: (name, pattern) of secret formats that should never appear unredacted: the catalogue's
+#: self-identifying formats.
+SECRET_SHAPES: Final = tuple((f.name, re.compile(f.pattern)) for f in TOKEN_FORMATS)
 
 
 @dataclass(frozen=True)
@@ -65,7 +56,9 @@ def _escape(token: str) -> str:
 
 
 def _marker_reason(match: re.Match[str]) -> str:
-    return match.group("r1") or match.group("r2") or match.group("r3") or "secret"
+    return (
+        match.group("r0") or match.group("r1") or match.group("r2") or match.group("r3") or "secret"
+    )
 
 
 def _dict_marker(value: Mapping[str, Any]) -> str | None:
@@ -120,7 +113,7 @@ def find_secrets(value: Any) -> list[SecretHit]:
                 reason = _marker_reason(match)
                 if not NOT_SECRET_REASONS.search(reason):
                     hits.append(SecretHit(pointer, reason, True, (match.start(), match.end())))
-        if not _SHAPE_HINTS.search(leaf):
+        if not TOKEN_HINTS.search(leaf):
             continue
         for name, pattern in SECRET_SHAPES:
             for match in pattern.finditer(leaf):

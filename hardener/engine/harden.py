@@ -22,8 +22,8 @@ from hardener.engine.desired import DesiredStateStore, EntryRecord
 from hardener.engine.plan import EntryChange, EventSink, FileOutcome, FilePlan, apply_plan
 from hardener.engine.scan import analyse
 from hardener.errors import ConfigParseError, HardenerError
-from hardener.events import utc_timestamp
 from hardener.formats.interface import Path as DocPath
+from hardener.timestamps import utc_timestamp
 from hardener.transform import EntryEdit, bridge_entry, parse_shim_args, wrap_entry
 
 #: findings that mean "this server was deliberately not wrapped" (reported, not errors)

@@ -33,7 +33,7 @@ from hardener.ledger.store import (
     list_segments,
     read_json,
     read_line_at,
-    read_public,
+    require_public,
     write_state,
     writer_active,
 )
@@ -154,12 +154,7 @@ def verify_ledger(
 
 
 def _verify_once(paths: HardenerPaths, options: VerifyOptions) -> VerifyReport:
-    public = read_public(paths)
-    if public is None:
-        raise LedgerStateError(
-            f"no ledger is enrolled here ({paths.public_dir / 'ledger.json'} is missing)",
-            remedy="Start the agent ('hardener daemon run') to enroll, or check HOME/XDG paths.",
-        )
+    public = require_public(paths)
     log_id = str(public["log_id"])
     verifier = options.verifier
     if verifier is not None and verifier.log_id != log_id:

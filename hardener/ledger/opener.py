@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hardener.errors import KeychainError
+from hardener.fsutil import fsync_dir
 from hardener.keystore import KeyStore
 from hardener.ledger.chain.keys import evolve, find_sign_seed, fingerprint, public_hex, signing_key
 from hardener.ledger.chain.record import (
@@ -43,7 +44,6 @@ from hardener.ledger.store import (
     cut_torn_tail,
     ensure_ledger_dir,
     first_line,
-    fsync_dir,
     list_segments,
     read_public,
     torn_tail,

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from hardener.errors import HardenerError
-from hardener.ledger.chain.ending import parse_ts
 from hardener.ledger.chain.findings import Anchor
 from hardener.ledger.chain.record import (
     EPOCH_CLOSE,
@@ -26,6 +25,7 @@ from hardener.ledger.chain.record import (
     parse,
 )
 from hardener.ledger.store import iter_lines
+from hardener.timestamps import parse_timestamp
 
 SPOOL_REF = re.compile(rb'\{"spool":\{"file":"([A-Za-z0-9._-]+)","offset":(\d+),"length":(\d+)\}')
 
@@ -77,7 +77,7 @@ def scan_segment(path: Path) -> SealPosition:
             if record.kind != FILE_OPEN:
                 raise LedgerStateError(f"{path.name} does not start with a file_open record")
             body = record.body_json()
-            at = parse_ts(record.ts)
+            at = parse_timestamp(record.ts)
             tail = SealPosition(
                 log_id=record.log_id,
                 next_seq=record.seq,
@@ -104,7 +104,7 @@ def scan_segment(path: Path) -> SealPosition:
             tail.signer = str(body["next_key"])
             tail.since_signed = 0
             tail.last_signed = Anchor(record.seq, this_hash)
-            tail.last_signed_at = parse_ts(record.ts)
+            tail.last_signed_at = parse_timestamp(record.ts)
             if kind == EPOCH_CLOSE:
                 tail.epoch = int(body["through"]) + 1
                 tail.epoch_start = float(body["next_start"])

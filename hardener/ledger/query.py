@@ -1,6 +1,8 @@
 """Reading sealed records for people and shippers: iterate, filter, follow (L2 service).
 
-Readers never verify (that is ``log verify``'s job) and never write. Lines that are not
+:class:`RecordReader` is the one reader of sealed records (``log show/tail/export``, the export
+targets, the daemon's detector feed, ``hardener alerts``). Readers never verify (that is
+``log verify``'s job) and never write. Lines that are not
 well-formed records are skipped here; ``verify`` names them. :class:`RecordReader` follows the
 ledger as it grows, across rotations (it drains the renamed segment through its open handle, then
 moves to the next one) and prunes, so ``log tail --follow`` and the export targets never miss or
@@ -13,13 +15,13 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from hardener.errors import UsageError
 from hardener.ledger.chain.record import Record, parse
 from hardener.ledger.store import ACTIVE, first_line, list_segments
+from hardener.timestamps import parse_timestamp
 
 _DURATION = re.compile(r"(\d+)\s*([smhdw])")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -31,19 +33,16 @@ def parse_time(text: str, now: float) -> float:
     if match:
         return now - int(match.group(1)) * _UNITS[match.group(2)]
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        return parse_timestamp(text)
     except ValueError as exc:
         raise UsageError(
             f"cannot read the time {text!r}",
             remedy="Use RFC 3339 (2026-01-31T12:00:00Z) or a duration such as 30m, 2h, 7d.",
         ) from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
 
 
 def record_time(record: Record) -> float:
-    return datetime.strptime(record.ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()
+    return parse_timestamp(record.ts)
 
 
 @dataclass(frozen=True)
@@ -138,27 +137,14 @@ class Filters:
 
 
 def iter_records(ledger_dir: Path, *, from_seq: int = 0) -> Iterator[Record]:
-    """Every well-formed record with ``seq >= from_seq``, in file order."""
-    segments = list_segments(ledger_dir)
-    starts = [s.first_seq for s in segments]
-    skip = 0
-    for index, first in enumerate(starts):
-        if first is not None and first <= from_seq:
-            skip = index
-    for segment in segments[skip:]:
-        try:
-            lines = list(_lines(segment.path))
-        except FileNotFoundError:
-            continue  # pruned meanwhile
-        for line in lines:
-            record = parse(line) if line.endswith(b"\n") else None
-            if record is not None and record.seq >= from_seq:
-                yield record
-
-
-def _lines(path: Path) -> Iterator[bytes]:
-    with open(path, "rb") as handle:
-        yield from handle
+    """Every well-formed record with ``seq >= from_seq`` present now, in order (a
+    :class:`RecordReader` read to the current end)."""
+    reader = RecordReader(ledger_dir, from_seq)
+    try:
+        while batch := reader.read():
+            yield from batch
+    finally:
+        reader.close()
 
 
 class RecordReader:

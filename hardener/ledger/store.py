@@ -19,13 +19,13 @@ import contextlib
 import json
 import os
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hardener.errors import FileWriteError, StateDirError
+from hardener.errors import FileWriteError, NoLedgerError, StateDirError
+from hardener.filelock import OPEN_FLAGS, is_held_elsewhere, try_lock, unlock
 from hardener.fsutil import atomic_write, ensure_private_dir, open_private_append, write_private
 from hardener.ledger.chain.record import ACTIVE_SEGMENT
 from hardener.paths import HardenerPaths
@@ -150,16 +150,6 @@ def cut_torn_tail(path: Path) -> bytes:
     return tail
 
 
-def fsync_dir(directory: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class AppendFile:
     """The active segment opened for appending (0600, never through a symlink)."""
 
@@ -193,59 +183,37 @@ class AppendFile:
 
 # --- the single-writer lock ------------------------------------------------------------------
 
-if sys.platform == "win32":  # pragma: no cover - Windows
 
-    class WriterLock:
-        """On Windows the per-user logon task is the only sealer; no advisory lock."""
+class WriterLock:
+    """Held by the one sealer for its whole life; a second one is refused (on every OS)."""
 
-        def __init__(self, ledger_dir: Path) -> None:
-            self.path = ledger_dir / LOCK
-
-        def release(self) -> None:
-            return None
-
-    def writer_active(ledger_dir: Path) -> bool:
-        return False
-
-else:
-    import fcntl
-
-    class WriterLock:
-        """Held by the one sealer for its whole life; a second one is refused."""
-
-        def __init__(self, ledger_dir: Path) -> None:
-            self.path = ledger_dir / LOCK
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    def __init__(self, ledger_dir: Path) -> None:
+        self.path = ledger_dir / LOCK
+        self._fd = os.open(self.path, OPEN_FLAGS | os.O_CREAT, 0o600)
+        if not try_lock(self._fd):
+            os.close(self._fd)
             try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                os.close(self._fd)
                 holder = self.path.read_text(encoding="ascii", errors="replace").strip()
-                raise StateDirError(
-                    f"another hardener process is sealing this ledger (pid {holder or '?'})",
-                    remedy="Stop the other 'hardener daemon run' first; only one may seal.",
-                ) from exc
-            os.ftruncate(self._fd, 0)
-            os.write(self._fd, str(os.getpid()).encode())
+            except OSError:  # Windows: the locked byte cannot be read
+                holder = ""
+            raise StateDirError(
+                f"another hardener process is sealing this ledger (pid {holder or '?'})",
+                remedy="Stop the other 'hardener daemon run' first; only one may seal.",
+            )
+        os.ftruncate(self._fd, 0)
+        os.lseek(self._fd, 0, os.SEEK_SET)
+        os.write(self._fd, str(os.getpid()).encode())
 
-        def release(self) -> None:
-            if self._fd >= 0:
-                os.close(self._fd)  # closing drops the flock
-                self._fd = -1
+    def release(self) -> None:
+        if self._fd >= 0:
+            unlock(self._fd)
+            os.close(self._fd)
+            self._fd = -1
 
-    def writer_active(ledger_dir: Path) -> bool:
-        """Is a sealer running right now (then a torn last line is a write in progress)?"""
-        try:
-            fd = os.open(ledger_dir / LOCK, os.O_RDONLY | os.O_NOFOLLOW)
-        except OSError:
-            return False
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            return True
-        finally:
-            os.close(fd)
-        return False
+
+def writer_active(ledger_dir: Path) -> bool:
+    """Is a sealer running right now (then a torn last line is a write in progress)?"""
+    return is_held_elsewhere(ledger_dir / LOCK)
 
 
 # --- small JSON state files ------------------------------------------------------------------
@@ -278,6 +246,14 @@ def public_file(paths: HardenerPaths) -> Path:
 
 def read_public(paths: HardenerPaths) -> dict[str, Any] | None:
     return read_json(public_file(paths))
+
+
+def require_public(paths: HardenerPaths) -> dict[str, Any]:
+    """The public ledger data, or :class:`NoLedgerError` (exit 3) when none is enrolled here."""
+    public = read_public(paths)
+    if public is None:
+        raise NoLedgerError(f"no ledger is enrolled here ({public_file(paths)} is missing)")
+    return public
 
 
 def write_public(paths: HardenerPaths, data: dict[str, Any]) -> None:

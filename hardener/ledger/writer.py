@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hardener.events import utc_timestamp
+from hardener.fsutil import fsync_dir
 from hardener.keystore import KeyStore
 from hardener.ledger.chain.build import make_line, signed_body
 from hardener.ledger.chain.findings import Anchor
@@ -35,7 +35,8 @@ from hardener.ledger.chain.record import (
 from hardener.ledger.commit import Committer
 from hardener.ledger.position import LedgerStateError, SealPosition, spool_map_json
 from hardener.ledger.sealkeys import SealKeys, save_keys
-from hardener.ledger.store import ACTIVE, AppendFile, first_line, fsync_dir
+from hardener.ledger.store import ACTIVE, AppendFile, first_line
+from hardener.timestamps import utc_timestamp
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hardener.canonical import sha256_of
 from hardener.redact import Redactor
 from hardener.shim import summaries as s
 
@@ -97,12 +98,12 @@ def tools_list(
     tools = [s.tool_entry(t, redactor) for t in result["tools"] if isinstance(t, dict)]
     body: dict[str, Any] = {
         "tools": tools,
-        "server_hash": s.sha256_of(sorted((str(t["name"]), t["hash"]) for t in tools)),
+        "server_hash": sha256_of(sorted((str(t["name"]), t["hash"]) for t in tools)),
     }
     if isinstance(result.get("nextCursor"), str):
         body["next_cursor"] = result["nextCursor"]
     if instructions is not None:
-        body["instructions_hash"] = s.sha256_of(instructions)
+        body["instructions_hash"] = sha256_of(instructions)
     if note and note.get("hidden"):
         body["hidden"] = note["hidden"]
     return body

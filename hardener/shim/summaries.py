@@ -6,11 +6,11 @@ of tool results, and a best-effort reading of the id and method of a line too la
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any, Final
 
+from hardener.canonical import sha256_of
 from hardener.redact import Redactor
 
 META_VERSION: Final = "io.modelcontextprotocol/protocolVersion"
@@ -28,16 +28,6 @@ _TAIL_ID = re.compile(rb'"id"\s*:\s*' + _ID + rb'\s*(?:,\s*"jsonrpc"\s*:\s*"2\.0
 _METHOD = re.compile(
     rb'^\s*\{\s*(?:"(?:jsonrpc|id)"\s*:\s*(?:"[^"]*"|-?\d+)\s*,\s*){0,2}"method"\s*:\s*"([^"\\]{1,200})"'
 )
-
-
-def canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8", "surrogatepass"
-    )
-
-
-def sha256_of(value: Any) -> str:
-    return hashlib.sha256(canonical(value)).hexdigest()
 
 
 def id_key(value: Any) -> str:

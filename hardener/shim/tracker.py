@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hardener.canonical import sha256_of
 from hardener.redact import Redactor
 from hardener.shim import bodies
 from hardener.shim import summaries as s
@@ -181,7 +182,7 @@ class SessionTracker:
         )
         if self.instructions is not None:
             body["instructions"] = s.excerpt(self.instructions, self.redactor)
-            body["instructions_hash"] = s.sha256_of(self.instructions)
+            body["instructions_hash"] = sha256_of(self.instructions)
         return [("session.start", {k: v for k, v in body.items() if v is not None})]
 
     def _emit(self, kind: str, body: dict[str, Any]) -> list[Event]:

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hardener._version import __version__
-from hardener.events import utc_timestamp
 from hardener.status.checks import CHECKS
 from hardener.status.inputs import StatusInputs
 from hardener.status.model import UNKNOWN, Check, LedgerFacts, Report, UserReport
 from hardener.status.targets import Target
+from hardener.timestamps import utc_timestamp
 
 log = logging.getLogger(__name__)
 

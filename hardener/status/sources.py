@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import shutil
 import time
-from datetime import datetime
 from typing import Any
 
 from hardener.clients import registry
@@ -29,6 +28,7 @@ from hardener.paths import HardenerPaths
 from hardener.policy import EffectivePolicy
 from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
 from hardener.status.targets import Target
+from hardener.timestamps import parse_timestamp
 
 #: findings that mean "not wrappable by design"; the entry is exempt but reported
 EXEMPT_FINDINGS = frozenset({"read_only", "report_only"})
@@ -61,7 +61,7 @@ def _hardened_at(ctx: EngineContext) -> dict[str, float]:
     for desired in DesiredStateStore(ctx.paths.desired_state_dir).all():
         for entry in desired.entries:
             try:
-                when = datetime.fromisoformat(entry.updated.replace("Z", "+00:00")).timestamp()
+                when = parse_timestamp(entry.updated)
             except ValueError:
                 continue
             result[desired.client] = max(result.get(desired.client, 0.0), when)

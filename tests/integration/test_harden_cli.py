@@ -69,7 +69,7 @@ def test_dry_run_prints_diffs_and_changes_nothing(run_cli, home):
     assert result.code == 0
     assert result.stdout.count("--- a") >= 15
     assert '+      "command": "' in result.stdout
-    assert "nothing was written" in result.stderr
+    assert "nothing was written" in result.stdout
     assert snapshot(home) == before
     document = run_cli("harden", "--dry-run", "--json").json()
     assert document["dry_run"] is True
@@ -89,7 +89,7 @@ def test_harden_is_idempotent_and_restore_is_byte_identical(run_cli, home):
 
     second = run_cli("harden", "--yes")
     assert second.code == 0
-    assert "nothing to do" in second.stderr
+    assert "nothing to do" in second.stdout
     assert run_cli("harden", "--yes", "--json").json()["nothing_to_do"] is True
 
     scanned = run_cli("scan", "--json").json()
@@ -191,4 +191,19 @@ def test_harden_asks_on_a_terminal(run_cli, home, monkeypatch, answer, changes):
     assert "entries? [y/N]" in result.stderr
     assert (snapshot(home) != before) is changes
     if not changes:
-        assert "nothing was changed" in result.stderr
+        assert "nothing was changed" in result.stdout
+
+
+def test_quiet_hides_progress_never_results(run_cli, home):
+    done = run_cli("-q", "harden", "--yes")
+    assert done.code == 0, done.stderr
+    assert "wrapped" in done.stdout
+    assert "(backup " in done.stdout
+    assert done.stderr == ""
+    again = run_cli("harden", "-q", "--yes")
+    assert again.stdout.strip().endswith("nothing to do")
+    back = run_cli("-q", "restore", "--yes")
+    assert back.code == 0
+    assert "restored" in back.stdout
+    scanned = run_cli("-q", "scan")
+    assert "servers:" in scanned.stdout  # the summary is a result too

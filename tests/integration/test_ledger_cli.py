@@ -81,10 +81,20 @@ def test_verify_reports_intact_then_tampered(paths, keystore, run_cli):
     assert "reordered at seq 4" in human.stdout
 
 
-def test_verify_without_a_ledger_is_an_error(run_cli, sandbox_home):
-    result = run_cli("log", "verify", "--json")
-    assert result.code == 3
-    assert result.json()["error"]["kind"] == "LedgerStateError"
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("log", "verify", "--json"),
+        ("log", "show", "--json"),
+        ("keys", "info", "--json"),
+        ("keys", "export-verifier", "--out", "verifier.json", "--json"),
+    ],
+)
+def test_no_ledger_is_the_same_error_for_every_verb(run_cli, sandbox_home, argv):
+    result = run_cli(*argv)
+    assert result.code == 3, result.stderr
+    assert result.json()["error"]["kind"] == "NoLedgerError"
+    assert "no ledger is enrolled here" in result.stderr
 
 
 def test_show_filters(paths, keystore, run_cli):

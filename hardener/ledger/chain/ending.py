@@ -8,13 +8,9 @@ whether records after the last checkpoint have waited too long to be anchored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from hardener.ledger.chain.findings import Anchor, ChainState, Finding, Reason
-
-
-def parse_ts(ts: str) -> float:
-    return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()
+from hardener.timestamps import parse_timestamp
 
 
 @dataclass(frozen=True)
@@ -90,7 +86,7 @@ def end_finding(
         and stale_after is not None
         and state.since_signed
         and state.last_signed_ts is not None
-        and now - parse_ts(state.last_signed_ts) > stale_after
+        and now - parse_timestamp(state.last_signed_ts) > stale_after
     ):
         seq = (state.last_signed_seq or 0) + 1
         return Finding(

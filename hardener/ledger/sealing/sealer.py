@@ -27,7 +27,6 @@ from typing import Any
 
 from hardener.events import make_event, new_session_id
 from hardener.keystore import KeyStore, open_keystore
-from hardener.ledger.chain.ending import parse_ts
 from hardener.ledger.chain.record import dumps, parse, split_lines
 from hardener.ledger.opener import open_ledger
 from hardener.ledger.sealing.spool_reader import (
@@ -47,6 +46,7 @@ from hardener.ledger.sealing.spool_reader import (
 from hardener.ledger.store import last_line, list_segments
 from hardener.paths import HardenerPaths
 from hardener.policy import EffectivePolicy
+from hardener.timestamps import parse_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -333,7 +333,7 @@ class Sealer:
                 break
             line = last_line(segment.path)
             record = parse(line) if line else None
-            if record is None or now - parse_ts(record.ts) < self.retention_seconds:
+            if record is None or now - parse_timestamp(record.ts) < self.retention_seconds:
                 break
             doomed.append((index, segment))
         if doomed:

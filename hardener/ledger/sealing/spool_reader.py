@@ -32,7 +32,8 @@ from typing import Any
 
 import psutil
 
-from hardener.events import KINDS, utc_timestamp
+from hardener.events import KINDS
+from hardener.timestamps import timestamp_or_none, utc_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -117,14 +118,7 @@ class Cursor:
             pid = event.get("body", {}).get("pid")
             if isinstance(pid, int) and not isinstance(pid, bool):
                 self.pid = pid
-            try:
-                self.started = (
-                    datetime.strptime(str(event["ts"]), "%Y-%m-%dT%H:%M:%S.%fZ")
-                    .replace(tzinfo=UTC)
-                    .timestamp()
-                )
-            except ValueError:
-                self.started = None
+            self.started = timestamp_or_none(event.get("ts"))
         if event.get("kind") in ENDS_FILE:
             self.ended = True
 

@@ -129,7 +129,7 @@ def test_redaction_markers_and_unredacted_secrets():
         ("/a", "aws-key", True),
         ("/b", "token", True),
         ("/c", "password", True),
-        ("/e", "aws-access-key", False),
-        ("/f/0", "private-key", False),
+        ("/e", "aws-access-key-id", False),
+        ("/f/0", "pem-private-key", False),
     }
     assert set(redacted_pointers(value)) == {"/a", "/b", "/c", "/d"}

@@ -12,7 +12,7 @@ def test_dry_run_prints_the_unit_and_writes_nothing(run_cli, sandbox_home):
     assert result.code == 0
     assert "[Service]" in result.stdout
     assert "Restart=on-failure" in result.stdout
-    assert "would run: systemctl --user enable --now hardener.service" in result.stderr
+    assert "would run: systemctl --user enable --now hardener.service" in result.stdout
     assert not (sandbox_home / ".config" / "systemd").exists()
 
 
