@@ -31,6 +31,7 @@ FINDING_KINDS: dict[str, Severity] = {
     "report_only": "warning",
     "not_restorable": "warning",
     "client_running": "info",
+    "managed_exclusive": "info",
 }
 
 
