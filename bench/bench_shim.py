@@ -15,13 +15,14 @@ at once and interleaved call by call:
 
 ``--before DIR`` adds a second shim, imported from the ``hardener`` package in DIR (e.g. a
 ``git archive`` of main), measured in the same interleaved run. The summary gives the median over
-rounds and the spread (min–max). The shim records into a throwaway HOME, its policy cache warmed.
+rounds and the spread (min-max). The shim records into a throwaway HOME, its policy cache warmed.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import json
 import os
 import shutil
@@ -31,7 +32,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,10 +96,8 @@ def _cpu_seconds(pid: int) -> float:
     total = 0
     try:
         for task in Path(f"/proc/{pid}/task").iterdir():
-            try:
+            with contextlib.suppress(OSError, ValueError, IndexError):
                 total += int((task / "schedstat").read_text().split()[0])
-            except (OSError, ValueError, IndexError):
-                pass
     except OSError:
         return 0.0
     return total / 1e9
@@ -172,10 +170,8 @@ class Peer:
 
         me = psutil.Process(self.proc.pid)
         found = [me.pid]
-        try:
+        with contextlib.suppress(psutil.Error):
             found += [c.pid for c in me.children() if c.cmdline() == me.cmdline()]
-        except psutil.Error:
-            pass
         return found
 
     def cpu(self) -> float:
@@ -206,7 +202,9 @@ def pct(values: list[float], q: float) -> float:
 Row = dict[str, dict[str, float]]
 
 
-def latency_round(variants: dict[str, list[str]], env: dict[str, str], calls: int, raw: bool) -> Row:
+def latency_round(
+    variants: dict[str, list[str]], env: dict[str, str], calls: int, raw: bool
+) -> Row:
     peers = {kind: Peer(argv, env, raw=raw) for kind, argv in variants.items()}
     try:
         for peer in peers.values():
@@ -310,7 +308,9 @@ def report_latency(name: str, rounds: list[Row], shims: list[str]) -> None:
 def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str]) -> None:
     kinds = list(rounds[0])
     print(f"\n{name}: {size // 1_000_000} MB echoes, MB/s both ways, median [min-max]")
-    print("  " + "  ".join(f"{k} {summary([r[k]['mbs'] for r in rounds], '{:.0f}')}" for k in kinds))
+    print(
+        "  " + "  ".join(f"{k} {summary([r[k]['mbs'] for r in rounds], '{:.0f}')}" for k in kinds)
+    )
     for shim in shims:
         ratios = [r[shim]["mbs"] / r["relay"]["mbs"] for r in rounds]
         print(f"    {shim} / relay: x{summary(ratios)}")
@@ -359,10 +359,7 @@ def main() -> int:
                 starts.append(start_round(wrappers(echo, opts.before), env))
             for name, server in servers.items():
                 raw = name == "cat"
-                run: Callable[[], Row] = lambda: latency_round(  # noqa: E731
-                    wrappers(server, opts.before), env, opts.calls, raw
-                )
-                lat[name].append(run())
+                lat[name].append(latency_round(wrappers(server, opts.before), env, opts.calls, raw))
                 if name in thr:
                     thr[name].append(
                         throughput_round(
@@ -375,7 +372,9 @@ def main() -> int:
         print("\nsession start (spawn -> initialize answer, python echo), ms, median [min-max]")
         print(
             "  "
-            + "  ".join(f"{k} {summary([r[k]['start'] for r in starts], '{:.1f}')}" for k in starts[0])
+            + "  ".join(
+                f"{k} {summary([r[k]['start'] for r in starts], '{:.1f}')}" for k in starts[0]
+            )
         )
     for name in servers:
         report_latency(name, lat[name], shims)
