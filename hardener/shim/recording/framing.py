@@ -168,13 +168,13 @@ class Tap:
         self._held_size = 0
         self._big: _Digest | None = None
 
+    @property
+    def idle(self) -> bool:
+        """Nothing held and no long line under way: a bounded piece ending a line passes as is."""
+        return not self._held_size and self._big is None
+
     def feed(self, chunk: bytes, at: float) -> list[Message]:
-        if (  # the common case: whole, bounded messages, nothing held
-            not self._held_size
-            and self._big is None
-            and chunk.endswith(b"\n")
-            and len(chunk) <= self.limit
-        ):
+        if self.idle and chunk.endswith(b"\n") and len(chunk) <= self.limit:  # the common case
             return [Chunk(self.direction, chunk, at)]
         out: list[Message] = []
         view = memoryview(chunk)

@@ -30,9 +30,11 @@ import time
 from collections.abc import Callable
 
 from hardener.shim.gate import Gate
+from hardener.shim.pipes import grow_pipe
 from hardener.shim.recording import wire
 from hardener.shim.recording.framing import Tap
 from hardener.shim.recording.messages import (
+    Chunk,
     End,
     Eof,
     Events,
@@ -80,7 +82,7 @@ class ProcessRecorder:
         self._fd = -1
         self._status = -1
         self._feeder: threading.Thread | None = None
-        self._room = threading.Condition()
+        self._room = threading.Condition(threading.Lock())  # cheaper than the default RLock
         self._queued_bytes = 0
         self._queued = 0  # records waiting in the queue: later ones must wait behind them
         self._broken = False
@@ -120,7 +122,7 @@ class ProcessRecorder:
         os.close(status_write)
         self._pid = pid
         self._status = status_read
-        _grow_pipe(self._fd)
+        grow_pipe(self._fd)
         os.set_blocking(self._fd, False)
 
     def start(self) -> None:
@@ -133,7 +135,6 @@ class ProcessRecorder:
 
     def _send(self, parts: list[bytes]) -> None:
         """Write a record now if the pipe has room and nothing waits before it; else queue it."""
-        size = sum(map(len, parts))
         with self._room:
             while self._queued_bytes > MAX_QUEUED and not self._broken:
                 self._room.wait(1.0)
@@ -147,7 +148,7 @@ class ProcessRecorder:
             except OSError:
                 self._gone()
                 return
-            if written < size:
+            if written < sum(map(len, parts)):
                 self._queue_rest(b"".join(parts)[written:])
 
     def _queue_rest(self, data: bytes) -> None:
@@ -228,7 +229,11 @@ class ProcessRecorder:
 
     # --- called from the relay threads (cheap) --------------------------------------------
     def chunk(self, direction: str, data: bytes, at: float) -> None:
-        for msg in self._taps[direction].feed(data, at):
+        tap = self._taps[direction]
+        if tap.idle and len(data) <= tap.limit and data.endswith(b"\n"):  # Tap.feed's common case
+            self._send([HEADER.pack(Chunk.KIND, direction == "s2c", at, len(data)), data])
+            return
+        for msg in tap.feed(data, at):
             self._send(wire.encode(msg))
 
     def line(
@@ -258,16 +263,6 @@ class ProcessRecorder:
 
     def started_events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
         self._send(wire.encode(Started(events)))
-
-
-def _grow_pipe(fd: int) -> None:
-    """Ask Linux for a 1 MiB pipe buffer (fewer blocking writes); harmless elsewhere."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-    except (ImportError, OSError):
-        pass
 
 
 # --- the recorder process ----------------------------------------------------------------------
