@@ -24,6 +24,7 @@ from hardener.ledger.audit import VerifyReport, verify_ledger
 from hardener.ledger.query import Filters, RecordReader, View, iter_records, parse_time, view
 from hardener.ledger.sealkeys import read_verifier
 from hardener.ledger.store import read_public
+from hardener.ledger.tail import LedgerStateError
 from hardener.policy import EffectivePolicy, load_policy
 
 HELP = "verify, show, tail and export the tamper-evident log (verify: 0 intact, 1 tampered)"
@@ -110,6 +111,14 @@ def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
             now=time.time(),
             stale_after=stale_after,
         )
+    except LedgerStateError as error:
+        if "log verify" not in error.remedy:
+            raise
+        raise LedgerStateError(
+            error.message,
+            remedy=f"Nothing was changed. Keep a copy of {ctx.paths.ledger_dir} as evidence and "
+            "compare it with a backup or the checkpoints shipped off the machine (SIEM, MDM).",
+        ) from error
     finally:
         if keystore is not None:
             keystore.close()

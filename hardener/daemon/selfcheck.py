@@ -29,6 +29,7 @@ TAMPER_REASONS = frozenset(
         "truncated",
         "segment_missing",
         "replaced",
+        "deleted",
     }
 )
 

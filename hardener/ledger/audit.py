@@ -117,6 +117,36 @@ def _keys(
     return schedule, source, keys.anchor, status, keys.epoch
 
 
+def _size(segment: Segment) -> int:
+    try:
+        return segment.path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def deleted_finding(
+    paths: HardenerPaths, public: dict[str, Any], anchor: Anchor | None, segments: list[Segment]
+) -> Finding:
+    """The log was enrolled (public values, maybe a keychain anchor) but no record is left."""
+    if not paths.ledger_dir.exists():
+        what = f"the ledger directory {paths.ledger_dir} is gone"
+    elif segments:
+        what = f"only empty segment files remain in {paths.ledger_dir}"
+    else:
+        what = f"every segment of {paths.ledger_dir} is gone"
+    proof = f"{paths.public_dir / 'ledger.json'} shows log {public['log_id']} was enrolled"
+    if public.get("created"):
+        proof += f" on {public['created']}"
+    if anchor is not None:
+        proof += f"; the keychain anchor names checkpoint seq {anchor.seq} (head {anchor.head})"
+    return Finding(
+        Reason.DELETED,
+        None if anchor is None else anchor.seq,
+        f"the ledger was deleted: {what}; {proof}",
+        expected=None if anchor is None else anchor.head,
+    )
+
+
 def _first_seq(segment: Segment) -> int | None:
     if segment.first_seq is not None:
         return segment.first_seq
@@ -155,6 +185,13 @@ def verify_ledger(
 
 def _verify_once(paths: HardenerPaths, options: VerifyOptions) -> VerifyReport:
     public = read_public(paths)
+    if public is None and list_segments(paths.ledger_dir):
+        raise LedgerStateError(
+            f"{paths.public_dir / 'ledger.json'} is missing but {paths.ledger_dir} holds a "
+            "ledger: its public values (log id, first key) were deleted",
+            remedy="Nothing was changed. Start the agent ('hardener daemon run'): it rebuilds the "
+            "public values from the ledger's genesis and checks them against the keychain.",
+        )
     if public is None:
         raise LedgerStateError(
             f"no ledger is enrolled here ({paths.public_dir / 'ledger.json'} is missing)",
@@ -167,12 +204,13 @@ def _verify_once(paths: HardenerPaths, options: VerifyOptions) -> VerifyReport:
     schedule, source, anchor, anchor_status, key_epoch = _keys(public, options.keystore, verifier)
     active = writer_active(paths.ledger_dir)
     segments = list_segments(paths.ledger_dir)
-    if not segments:
-        raise LedgerStateError(f"the ledger directory {paths.ledger_dir} has no segments")
     first_key = verifier.first_key if verifier is not None else str(public["first_key"])
     report = VerifyReport(
         log_id, str(public.get("fingerprint", "")), "all", source, anchor_status, anchor, active
     )
+    if not any(_size(segment) for segment in segments):
+        report.finding = deleted_finding(paths, public, anchor, segments)
+        return report
     start: tuple[int, int, int, ChainState | None] = (0, 0, 1, None)
     cache_file = paths.ledger_dir / VERIFIED
     if not options.full:

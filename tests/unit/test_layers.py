@@ -17,6 +17,7 @@ LAYERS: dict[str, int] = {
     "paths": 0,
     "fsutil": 0,
     "policy": 0,
+    "changes": 0,
     "formats": 1,
     "clients": 1,
     "transform": 1,
@@ -36,6 +37,7 @@ LAYERS: dict[str, int] = {
     "status": 2,
     "pins": 2,
     "cli": 3,
+    "demo": 3,
     "__main__": 3,
     "__init__": 0,
 }
