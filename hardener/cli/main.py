@@ -44,6 +44,7 @@ VERB_MODULES: dict[str, str] = {
     "approve": "hardener.cli.approve",
     "policy": "hardener.cli.policy",
     "keys": "hardener.cli.keys",
+    "demo": "hardener.cli.demo",
 }
 
 #: Global flags (none takes a value), skipped when looking for the verb in argv.
