@@ -85,10 +85,10 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     finally:
         if not keep:
             shutil.rmtree(root, ignore_errors=True)
-    if keep:
-        _explore_hint(ctx, root, outcome.keystore)
     if ctx.json:
         ctx.emit_json(SCHEMA, {"ok": True, "kept": keep, **outcome.to_json()})
     else:
         say(f"\nall of it held, in {outcome.seconds:.1f} s; 'hardener --help' for the rest")
+    if keep:
+        _explore_hint(ctx, root, outcome.keystore)
     return EXIT_OK
