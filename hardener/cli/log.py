@@ -23,7 +23,7 @@ from hardener.keystore import KeyStore
 from hardener.ledger.audit import VerifyReport, verify_ledger
 from hardener.ledger.query import Filters, RecordReader, View, iter_records, parse_time, view
 from hardener.ledger.sealkeys import read_verifier
-from hardener.ledger.store import read_public
+from hardener.ledger.store import list_segments, read_public
 from hardener.ledger.tail import LedgerStateError
 from hardener.policy import EffectivePolicy, load_policy
 
@@ -170,6 +170,13 @@ def _filters(args: argparse.Namespace, now: float) -> Filters:
 
 def _require_ledger(ctx: CliContext) -> dict[str, Any]:
     public = read_public(ctx.paths)
+    if public is None and list_segments(ctx.paths.ledger_dir):
+        raise LedgerStateError(
+            f"{ctx.paths.public_dir / 'ledger.json'} is missing but {ctx.paths.ledger_dir} holds "
+            "a ledger: its public values (log id, first key) were deleted",
+            remedy="Nothing was changed. Start the agent ('hardener daemon run'): it rebuilds the "
+            "public values from the ledger's genesis and checks them against the keychain.",
+        )
     if public is None:
         raise UsageError(
             "no ledger here yet",

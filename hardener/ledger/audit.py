@@ -208,6 +208,12 @@ def _verify_once(paths: HardenerPaths, options: VerifyOptions) -> VerifyReport:
     report = VerifyReport(
         log_id, str(public.get("fingerprint", "")), "all", source, anchor_status, anchor, active
     )
+    if anchor_status == "missing":
+        report.notes.append(
+            f"the keychain holds no key state for log {log_id} (deleted or replaced keychain "
+            "item?): MACs and the truncation anchor were not checked, only the chain and the "
+            "checkpoint signatures; the agent refuses to seal until the item is back"
+        )
     if not any(_size(segment) for segment in segments):
         report.finding = deleted_finding(paths, public, anchor, segments)
         return report
