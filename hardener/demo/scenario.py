@@ -47,7 +47,10 @@ WAIT_SECONDS = 20.0
 
 
 class DemoFailed(HardenerError):
-    default_remedy = "Run 'hardener demo --keep DIR -v' and look at DIR (the daemon log is there)."
+    default_remedy = (
+        "Nothing outside the sandbox was touched. Please report the output above with "
+        "'hardener --version' (with --keep DIR the sandbox and its daemon.out stay for a look)."
+    )
 
 
 @dataclass
