@@ -28,7 +28,7 @@ from pathlib import Path
 
 import psutil
 
-from tests.integration._daemon_support import run_hardener, sandbox_env, start_daemon
+from tests.support.daemon import run_hardener, sandbox_env, start_daemon
 
 CONFIG = """{
   "mcpServers": {
@@ -130,7 +130,7 @@ def big_ledger_home(root: Path, records: int, configs: int) -> Path:
 
     from hardener.ledger.chain.keys import fingerprint
     from hardener.paths import Platform, hardener_paths
-    from tests.unit.ledger.factory import LOG_ID, build
+    from tests.support.ledger_factory import LOG_ID, build
 
     home, _ = make_home(root, configs)
     paths = hardener_paths(Platform.current(sandbox_env(home)))

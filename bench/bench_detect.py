@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hardener.detect.descriptions import analyze_listing, item_texts, scan_text, score  # noqa: E402
-from hardener.detect.engine import DetectorEngine  # noqa: E402
+from hardener.detect.detector import DetectorEngine  # noqa: E402
 from hardener.detect.pins import should_refuse_call  # noqa: E402
 from hardener.paths import Platform, hardener_paths  # noqa: E402
-from hardener.pins import PinStore  # noqa: E402
+from hardener.pin_store import PinStore  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "tools"
 

@@ -33,16 +33,16 @@ from ruamel.yaml import YAML
 from hardener.clients.managed import ManagedRules
 from hardener.engine.context import EngineContext
 from hardener.engine.harden import apply_all, plan_harden
-from hardener.engine.processes import running_process_names
 from hardener.engine.restore import plan_restore
 from hardener.engine.scan import scan
 from hardener.engine.shimpath import locate_shim
 from hardener.paths import Platform, hardener_paths
 from hardener.policy import EffectivePolicy
+from hardener.processes import running_process_names
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.unit.clients.fixture_home import install  # noqa: E402
+from tests.support.fixture_home import install  # noqa: E402
 
 SERVERS_PER_FILE = 20
 _COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.DOTALL)

@@ -55,9 +55,9 @@ def main() -> int:
     for name in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR"):
         os.environ.pop(name, None)
 
-    from hardener.daemon.sealer import Sealer
     from hardener.keystore import open_keystore
     from hardener.ledger.audit import verify_ledger
+    from hardener.ledger.sealing.sealer import Sealer
     from hardener.paths import Platform, hardener_paths
     from hardener.policy import EffectivePolicy
     from hardener.spool import SpoolWriter
@@ -165,7 +165,7 @@ def _latency(paths, policy, keystore, sealer_cls, writer_cls) -> list[float]:  #
 
     latencies: list[float] = []
     with sealer_cls(paths, policy, keystore) as sealer:
-        reader = RecordReader(paths.ledger_dir, sealer.writer.tail.next_seq)
+        reader = RecordReader(paths.ledger_dir, sealer.writer.next_seq)
         reader.read()  # position the measuring reader at the end before the clock starts
         producer = threading.Thread(target=produce)
         producer.start()

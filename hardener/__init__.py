@@ -1,9 +1,8 @@
 """hardener: audit every MCP server an AI client launches on this workstation.
 
-The package is layered (see ARCHITECTURE.md section 2): L0 foundation (``errors``, ``paths``,
-``fsutil``, ``policy``), L1 pure core (``formats``, ``clients``, ``transform``, ``detect``,
-``ledger.chain``), L2 services (``backup``, ``engine``, ``shim``, ``daemon``, ``ledger.store``,
-``service``, ``export``) and L3 edges (``cli``). Each layer imports only from the layers below it.
+The package is layered L0 foundation → L1 pure core → L2 services → L3 edges; each module
+imports only from its own layer or lower ones. The map (processes, the layer table the layer test
+reads, data flow, contracts) is ``docs/architecture.md``.
 """
 
 from hardener._version import __version__

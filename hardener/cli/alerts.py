@@ -22,7 +22,7 @@ import jsonschema
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
-from hardener.detect.engine import parse_ts
+from hardener.detect.detector import parse_ts
 from hardener.detect.model import SEVERITIES, severity_rank
 from hardener.errors import UsageError
 from hardener.ledger.query import View, iter_records, view

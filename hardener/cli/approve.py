@@ -16,7 +16,7 @@ from typing import Any
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import UsageError
-from hardener.pins import PinStore
+from hardener.pin_store import PinStore
 from hardener.spool import SpoolWriter
 
 HELP = "accept the current definition of a changed server or tool"

@@ -21,10 +21,10 @@ from hardener.cli.context import CliContext
 from hardener.errors import EXIT_FINDINGS, EXIT_OK, KeychainError, UsageError
 from hardener.keystore import KeyStore
 from hardener.ledger.audit import VerifyReport, verify_ledger
+from hardener.ledger.position import LedgerStateError
 from hardener.ledger.query import Filters, RecordReader, View, iter_records, parse_time, view
 from hardener.ledger.sealkeys import read_verifier
 from hardener.ledger.store import list_segments, read_public
-from hardener.ledger.tail import LedgerStateError
 from hardener.policy import EffectivePolicy, load_policy
 
 HELP = "verify, show, tail and export the tamper-evident log (verify: 0 intact, 1 tampered)"

@@ -12,7 +12,7 @@ from hardener.daemon.agent import Agent
 from hardener.daemon.detection import Detection
 from hardener.daemon.drift import DriftGuard
 from hardener.daemon.ledgerfeed import LedgerFeed
-from hardener.daemon.procwatch import ProcessWatch
+from hardener.daemon.process_watch import ProcessWatch
 from hardener.daemon.sealing import SealingService
 from hardener.daemon.selfcheck import LedgerSelfCheck
 from hardener.paths import Platform, hardener_paths

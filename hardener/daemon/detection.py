@@ -2,7 +2,7 @@
 
 After each sealing pass the agent asks :meth:`Detection.run` for alerts: it reads the ledger
 records after its cursor (through an injected reader, so tests need no ledger), feeds them to
-:class:`hardener.detect.engine.DetectorEngine` in order, and returns ``("alert", body)`` pairs for
+:class:`hardener.detect.detector.DetectorEngine` in order, and returns ``("alert", body)`` pairs for
 the agent to seal. The engine's learned state and the cursor are saved (0600) in
 ``<state>/detect-state.json``, so a restart neither forgets pins and baselines nor alerts twice.
 A corrupt state file is moved aside and reported, never silently reset in place.
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from hardener.detect.engine import DetectorEngine
+from hardener.detect.detector import DetectorEngine
 from hardener.fsutil import read_snapshot, write_private
 from hardener.paths import HardenerPaths
 from hardener.policy import DEFAULTS, EffectivePolicy

@@ -24,7 +24,6 @@ from typing import Any
 
 from hardener.clients.discovery import ConfigLocation
 from hardener.clients.entries import Kind
-from hardener.daemon.processes import ServerCommand
 from hardener.daemon.reconcile import RepairPlan, plan_repair
 from hardener.daemon.watch import ContentMemory
 from hardener.engine.configfile import load
@@ -36,6 +35,7 @@ from hardener.errors import HardenerError, WriteConflictError
 from hardener.fsutil import read_snapshot
 from hardener.paths import Platform
 from hardener.policy import EffectivePolicy
+from hardener.processes import ServerCommand
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The daemon's side of sealing: open the keychain, drive the sealer, survive its absence (L2).
 
-Wraps :class:`hardener.daemon.sealer.Sealer`. When no usable keychain exists (or the ledger cannot
+Wraps :class:`hardener.ledger.sealing.sealer.Sealer`. When no usable keychain exists (or the ledger cannot
 be opened) the daemon keeps running: drift repair and status still work, the problem is logged and
 published in the heartbeat, the spool is left untouched (nothing lost), and opening is retried at
 every sweep. Events the daemon itself produces (``config.*``, alerts) then go to the daemon's own
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hardener.daemon.sealer import Sealer
 from hardener.errors import HardenerError
+from hardener.ledger.sealing.sealer import Sealer
 from hardener.paths import HardenerPaths
 from hardener.policy import EffectivePolicy
 from hardener.spool import SUFFIX, SpoolWriter

@@ -1,6 +1,7 @@
 """Engine handlers for tool calls, tool results and server-initiated requests (L1 pure core).
 
-Split from ``hardener.detect.engine`` to keep modules small. :class:`CallState` is the part of the
+Split from ``hardener.detect.detector`` to keep modules small; the handlers see the engine only
+through :class:`EngineView` (what they read), so this module never imports the detector. :class:`CallState` is the part of the
 engine's state these handlers own: calls awaiting their result, per-tool argument histories, the
 suspicion chain per client, and the text of recent results per server (to notice one
 server's data reappearing in another server's sampling request).
@@ -10,19 +11,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from hardener.detect.arguments import ArgHistory, check_arguments, make_validator, sensitive_paths
+from hardener.detect.context import Ctx
 from hardener.detect.descriptions import scan_text, score
 from hardener.detect.exfil import Suspicion, capabilities, chain_severity
-from hardener.detect.frequency import FrequencyHit
+from hardener.detect.frequency import FrequencyHit, FrequencyTracker
 from hardener.detect.model import Alert, Evidence, make_alert, raise_severity
 from hardener.detect.pins import canonical
 from hardener.detect.secrets import find_secrets
 from hardener.detect.server_requests import assess, request_text, shingles
-
-if TYPE_CHECKING:
-    from hardener.detect.engine import Ctx, DetectorEngine
 
 SEP: Final = "\x1f"
 MAX_PENDING: Final = 4096
@@ -95,6 +94,20 @@ class CallState:
         return state
 
 
+class EngineView(Protocol):
+    """What the handlers read from :class:`hardener.detect.detector.DetectorEngine`."""
+
+    calls: CallState
+    freq: FrequencyTracker
+    tools: dict[str, dict[str, dict[str, Any]]]
+    validators: dict[str, Any]
+    threshold: int
+    exfil_window: float
+    history_min_calls: int
+
+    def protocol_version(self, session: str) -> str | None: ...
+
+
 def _frequency_alert(ctx: Ctx, hit: FrequencyHit) -> Alert:
     where = "/".join(hit.key)
     if hit.rule == "frequency.burst":
@@ -116,7 +129,7 @@ def _frequency_alert(ctx: Ctx, hit: FrequencyHit) -> Alert:
     )
 
 
-def _validator(engine: DetectorEngine, ctx: Ctx, tool: str, schema: Any) -> Any:
+def _validator(engine: EngineView, ctx: Ctx, tool: str, schema: Any) -> Any:
     cache_key = SEP.join((ctx.client, ctx.server, tool, engine.protocol_version(ctx.session) or ""))
     if cache_key not in engine.validators:
         ok = isinstance(schema, Mapping)
@@ -126,7 +139,7 @@ def _validator(engine: DetectorEngine, ctx: Ctx, tool: str, schema: Any) -> Any:
     return engine.validators[cache_key]
 
 
-def on_call(engine: DetectorEngine, ctx: Ctx) -> list[Alert]:
+def on_call(engine: EngineView, ctx: Ctx) -> list[Alert]:
     tool = str(ctx.body.get("tool", ""))
     arguments = ctx.body.get("arguments")
     state = engine.calls
@@ -206,7 +219,7 @@ def on_call(engine: DetectorEngine, ctx: Ctx) -> list[Alert]:
 
 
 def _exfil(
-    engine: DetectorEngine, ctx: Ctx, tool: str, caps: frozenset[str], secret: bool
+    engine: EngineView, ctx: Ctx, tool: str, caps: frozenset[str], secret: bool
 ) -> list[Alert]:
     state = engine.calls
     chain = state.active(ctx.client, ctx.ts, engine.exfil_window)
@@ -243,7 +256,7 @@ def _exfil(
     ]
 
 
-def on_result(engine: DetectorEngine, ctx: Ctx) -> list[Alert]:
+def on_result(engine: EngineView, ctx: Ctx) -> list[Alert]:
     state = engine.calls
     entry = state.pending.pop(SEP.join((ctx.session, str(ctx.body.get("id")))), None) or {}
     tool = str(ctx.body.get("tool") or entry.get("tool") or "")
@@ -300,7 +313,7 @@ def on_result(engine: DetectorEngine, ctx: Ctx) -> list[Alert]:
     return alerts
 
 
-def on_server_request(engine: DetectorEngine, ctx: Ctx) -> list[Alert]:
+def on_server_request(engine: EngineView, ctx: Ctx) -> list[Alert]:
     foreign = {
         server: shingles("\n".join(texts))
         for server, texts in engine.calls.foreign.get(ctx.client, {}).items()

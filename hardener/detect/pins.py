@@ -15,7 +15,7 @@ are compared with the pins (:func:`observe`):
 :func:`approve` accepts pending definitions. :func:`should_refuse_call` is the enforce-mode
 decision the shim makes before forwarding ``tools/call``: a call to a tool with a pending change
 (or to any tool of a server whose instructions changed) is refused until approved. The shim must
-only consult it when policy ``mode`` is ``"enforce"``. Storage lives in ``hardener.pins`` (L2).
+only consult it when policy ``mode`` is ``"enforce"``. Storage lives in ``hardener.pin_store`` (L2).
 """
 
 from __future__ import annotations
@@ -320,7 +320,7 @@ def should_refuse_call(
 ) -> str | None:
     """Enforce mode: why a ``tools/call`` of ``tool`` must be refused, or None to forward it.
 
-    ``pins_view`` maps (client, server) to that pair's pins (``hardener.pins.PinStore.view``).
+    ``pins_view`` maps (client, server) to that pair's pins (``hardener.pin_store.PinStore.view``).
     Pure and cheap (two dict lookups), so the shim can call it for every call.
     """
     pins = pins_view.get((client, server))

@@ -18,11 +18,11 @@ from hardener.clients.managed import ManagedRules
 from hardener.clients.spec import ClientSpec, FsView
 from hardener.engine.fs import RealFs
 from hardener.engine.managed import load_managed_rules
-from hardener.engine.processes import is_running, running_process_names
 from hardener.engine.shimpath import locate_shim
 from hardener.errors import HardenerError
 from hardener.paths import HardenerPaths, Platform, hardener_paths
 from hardener.policy import EffectivePolicy
+from hardener.processes import is_running, running_process_names
 
 
 def _now() -> datetime:

@@ -2,9 +2,11 @@
 
 ``chain/`` is the pure core (L1): exact record bytes, MACs, key evolution, checkpoint signatures and
 the verifier. The rest is I/O (L2): ``store`` (segment files, locks, public values), ``sealkeys``
-(keychain items, enrollment, the verifier file), ``tail`` and ``opener`` (crash repair and
-roll-forward at start), ``writer`` (group commit, checkpoints, epochs, rotation, pruning),
-``ingest`` (spool lines), ``audit`` (``log verify``) and ``query`` (``log show/tail/export``).
+(keychain items, enrollment, the verifier file), ``position`` and ``opener`` (the sealer's
+position rebuilt from the ledger, crash repair and roll-forward at start), ``writer`` (group
+commit, checkpoints, epochs, rotation, pruning), ``sealing/`` (spool lines into records: the
+:class:`~hardener.ledger.sealing.sealer.Sealer` the daemon drives), ``audit`` (``log verify``)
+and ``query`` (``log show/tail/export``).
 
 **The honest promise.** A same-user attacker who can read the keychain can append lies from now
 on and can cut the unanchored tail (the records after the last checkpoint stored in the keychain);

@@ -23,6 +23,7 @@ from hardener.ledger.chain.findings import Anchor, ChainState, Finding, Reason
 from hardener.ledger.chain.keys import KeySchedule
 from hardener.ledger.chain.record import archive_name, line_hash, parse
 from hardener.ledger.chain.verify import Verifier
+from hardener.ledger.position import LedgerStateError
 from hardener.ledger.sealkeys import VerifierFile, load_keys, load_seed0
 from hardener.ledger.store import (
     VERIFIED,
@@ -36,7 +37,6 @@ from hardener.ledger.store import (
     write_state,
     writer_active,
 )
-from hardener.ledger.tail import LedgerStateError
 from hardener.paths import HardenerPaths
 
 log = logging.getLogger(__name__)

@@ -35,6 +35,7 @@ from hardener.ledger.chain.record import (
     dumps,
     parse,
 )
+from hardener.ledger.position import LedgerStateError, SealPosition, scan_segment
 from hardener.ledger.sealkeys import SealKeys, enroll, load_keys, save_keys
 from hardener.ledger.store import (
     ACTIVE,
@@ -48,7 +49,6 @@ from hardener.ledger.store import (
     torn_tail,
     write_public,
 )
-from hardener.ledger.tail import LedgerStateError, Tail, scan_segment
 from hardener.ledger.writer import LedgerWriter, finish_rotation, iso
 from hardener.paths import HardenerPaths
 
@@ -179,7 +179,7 @@ def _open(
 
 
 def _after_crash(
-    writer: LedgerWriter, tail: Tail, previous: str | None, dropped: bytes, now: float
+    writer: LedgerWriter, tail: SealPosition, previous: str | None, dropped: bytes, now: float
 ) -> None:
     """A new segment if a rotation was cut short, a recovery record for a cut torn line."""
     if previous is not None:
@@ -213,7 +213,7 @@ def _genesis(
 ) -> Opened:
     now = clock()
     signer = public_hex(signing_key(keys.sign_seed))
-    tail = Tail(keys.log_id, 0, ZERO_HASH, 0, now, 0, now, signer, None, 0, "")
+    tail = SealPosition(keys.log_id, 0, ZERO_HASH, 0, now, 0, now, signer, None, 0, "")
     writer = LedgerWriter(ledger_dir, keys, tail, keystore, clock=clock)
     try:
         writer.append(FILE_OPEN, writer.open_body(genesis=True, previous=None, now=now), now=now)
@@ -225,7 +225,7 @@ def _genesis(
     return Opened(writer, lock, public, 0)
 
 
-def _roll_forward(keys: SealKeys, tail: Tail, keystore: KeyStore) -> None:
+def _roll_forward(keys: SealKeys, tail: SealPosition, keystore: KeyStore) -> None:
     found = find_sign_seed(keys.sign_seed, keys.generation, tail.signer, limit=10_000)
     if found is None:
         raise LedgerStateError(

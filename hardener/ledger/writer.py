@@ -33,9 +33,9 @@ from hardener.ledger.chain.record import (
     line_hash,
 )
 from hardener.ledger.commit import Committer
+from hardener.ledger.position import LedgerStateError, SealPosition, spool_map_json
 from hardener.ledger.sealkeys import SealKeys, save_keys
 from hardener.ledger.store import ACTIVE, AppendFile, first_line, fsync_dir
-from hardener.ledger.tail import LedgerStateError, Tail, spool_map_json
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class LedgerWriter:
         self,
         ledger_dir: Path,
         keys: SealKeys,
-        tail: Tail,
+        tail: SealPosition,
         keystore: KeyStore,
         *,
         clock: Callable[[], float],
@@ -154,6 +154,39 @@ class LedgerWriter:
         tail.epoch_start = next_start
         self.commit()
         return elapsed
+
+    # --- the sealer's view of the position (read-only except the spool marks) ---------------
+    @property
+    def next_seq(self) -> int:
+        return self.tail.next_seq
+
+    @property
+    def unsigned_records(self) -> int:
+        """Records sealed since the last signed record (checkpoint or epoch close)."""
+        return self.tail.since_signed
+
+    @property
+    def last_signed_at(self) -> float:
+        return self.tail.last_signed_at
+
+    @property
+    def epoch_start(self) -> float:
+        return self.tail.epoch_start
+
+    def spool_mark(self, name: str) -> tuple[int, bool] | None:
+        """How far spool file ``name`` is sealed (next offset, session ended), if known."""
+        entry = self.tail.spool.get(name)
+        return (int(entry[0]), bool(entry[1])) if entry else None
+
+    def spool_names(self) -> list[str]:
+        return list(self.tail.spool)
+
+    def set_spool_mark(self, name: str, next_offset: int, ended: bool) -> None:
+        """Record how far ``name`` is sealed (carried into the next segment's ``file_open``)."""
+        self.tail.spool[name] = [next_offset, ended]
+
+    def forget_spool(self, name: str) -> None:
+        self.tail.spool.pop(name, None)
 
     # --- durability -----------------------------------------------------------------------
     def flush(self) -> None:

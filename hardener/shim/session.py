@@ -175,7 +175,7 @@ def pin_observer(client: str, server: str) -> Callable[[list[Any], str | None, b
         try:
             if not store:
                 from hardener.paths import Platform, hardener_paths
-                from hardener.pins import PinStore
+                from hardener.pin_store import PinStore
 
                 store.append(PinStore(hardener_paths(Platform.current())))
             store[0].observe(client, server, tools, instructions, complete=complete)
@@ -204,7 +204,7 @@ def pin_checker(
             if not state:
                 from hardener.detect.pins import should_refuse_call
                 from hardener.paths import Platform, hardener_paths
-                from hardener.pins import PinStore
+                from hardener.pin_store import PinStore
 
                 state.extend([PinStore(hardener_paths(Platform.current())), should_refuse_call])
             store, should_refuse = state

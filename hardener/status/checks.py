@@ -17,9 +17,9 @@ from typing import Any
 import psutil
 
 from hardener._version import __version__
-from hardener.daemon.processes import find_restart_needed, find_unshimmed
 from hardener.daemon.selfcheck import TAMPER_REASONS
 from hardener.errors import HardenerError
+from hardener.processes import find_restart_needed, find_unshimmed
 from hardener.status.inputs import StatusInputs
 from hardener.status.model import FAIL, PASS, UNKNOWN, Check
 

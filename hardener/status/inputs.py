@@ -14,10 +14,10 @@ from functools import cached_property
 from typing import Any
 
 from hardener.daemon.heartbeat import read_heartbeat
-from hardener.daemon.processes import ProcInfo, ServerCommand, snapshot
 from hardener.errors import HardenerError
 from hardener.paths import HardenerPaths, hardener_paths
 from hardener.policy import EffectivePolicy, load_policy
+from hardener.processes import ProcInfo, ServerCommand, snapshot
 from hardener.status.targets import Target
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 def seal(stop: Path) -> None:
-    from hardener.daemon.sealer import Sealer
+    from hardener.ledger.sealing.sealer import Sealer
     from hardener.paths import Platform, hardener_paths
     from hardener.policy import SourceDocument, merge_sources
 

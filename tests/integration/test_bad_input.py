@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from hardener.daemon.sealer import Sealer
 from hardener.errors import HardenerError
+from hardener.ledger.sealing.sealer import Sealer
 from hardener.ledger.store import ACTIVE
 from hardener.spool import SpoolWriter
 

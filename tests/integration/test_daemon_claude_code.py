@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration._daemon_support import sandbox_env, start_daemon, wait_until
+from tests.support.daemon import sandbox_env, start_daemon, wait_until
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import pytest
 
 from hardener.paths import Platform, hardener_paths
 from hardener.spool import SpoolWriter
-from tests.integration._daemon_support import run_hardener, sandbox_env, start_daemon, wait_until
+from tests.support.daemon import run_hardener, sandbox_env, start_daemon, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.keychain]
 

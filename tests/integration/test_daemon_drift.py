@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration._daemon_support import (
+from tests.support.daemon import (
     DaemonProcess,
     run_hardener,
     sandbox_env,

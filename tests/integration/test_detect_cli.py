@@ -8,11 +8,11 @@ import stat
 
 import jsonschema
 
-from hardener.detect.engine import DetectorEngine
+from hardener.detect.detector import DetectorEngine
 from hardener.paths import Platform, hardener_paths
-from hardener.pins import PinStore
+from hardener.pin_store import PinStore
 from hardener.policy import load_schema
-from tests.unit.detect.helpers import FIXTURES, poisoned_items
+from tests.support.detect_records import FIXTURES, poisoned_items
 
 from .ledger_support import keystore_fixture  # noqa: F401 - fixture
 
@@ -85,7 +85,7 @@ def test_alerts_shows_every_alert_the_daemon_and_a_spool_writer_seal(
 
     from hardener.daemon.detection import Detection
     from hardener.daemon.ledgerfeed import LedgerFeed
-    from hardener.daemon.sealer import Sealer
+    from hardener.ledger.sealing.sealer import Sealer
     from hardener.spool import SpoolWriter
 
     from .ledger_support import policy

@@ -22,10 +22,10 @@ import pytest
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from hardener.detect.engine import DetectorEngine
+from hardener.detect.detector import DetectorEngine
 from hardener.detect.pins import should_refuse_call
 from hardener.paths import Platform, hardener_paths
-from hardener.pins import PinStore
+from hardener.pin_store import PinStore
 from hardener.policy import load_schema
 
 pytestmark = pytest.mark.timeout(90)

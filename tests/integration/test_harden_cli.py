@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.unit.clients.fixture_home import copy_edge, install, snapshot
+from tests.support.fixture_home import copy_edge, install, snapshot
 
 
 @pytest.fixture

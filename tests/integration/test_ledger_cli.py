@@ -13,7 +13,7 @@ import time
 import jsonschema
 import pytest
 
-from hardener.daemon.sealer import Sealer
+from hardener.ledger.sealing.sealer import Sealer
 from hardener.ledger.store import ACTIVE
 from hardener.policy import load_schema
 

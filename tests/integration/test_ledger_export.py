@@ -15,8 +15,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from hardener.daemon.sealer import Sealer
 from hardener.ledger.query import iter_records
+from hardener.ledger.sealing.sealer import Sealer
 from hardener.policy import load_schema
 
 from .ledger_support import (  # noqa: F401 - fixtures

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from hardener.daemon.sealer import Sealer
 from hardener.errors import KeychainError
 from hardener.keystore import KeyStore
 from hardener.ledger.opener import check_backend
+from hardener.ledger.sealing.sealer import Sealer
 from hardener.ledger.sealkeys import state_item
 from hardener.ledger.store import read_public
 
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.keychain
 
 SCRIPT = textwrap.dedent("""
     import os, sys
-    from hardener.daemon.sealer import Sealer
+    from hardener.ledger.sealing.sealer import Sealer
     from hardener.errors import KeychainError
     from hardener.paths import Platform, hardener_paths
     from hardener.policy import EffectivePolicy

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from hardener.daemon.sealer import Sealer
 from hardener.ledger.audit import verify_ledger
 from hardener.ledger.chain.build import make_line, signed_body
 from hardener.ledger.chain.findings import Reason
 from hardener.ledger.chain.keys import evolve_sign, mac_key
 from hardener.ledger.chain.record import SIGNED_KINDS, line_hash, parse
+from hardener.ledger.sealing.sealer import Sealer
 from hardener.ledger.sealkeys import SealKeys, read_verifier, state_item
 from hardener.ledger.store import ACTIVE, read_public
 

@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from hardener.daemon.sealer import Sealer
 from hardener.errors import StateDirError
 from hardener.ledger.audit import verify_ledger
 from hardener.ledger.chain.findings import Reason
 from hardener.ledger.query import iter_records
+from hardener.ledger.sealing.sealer import Sealer
 from hardener.ledger.sealkeys import load_keys
 from hardener.ledger.store import ACTIVE, list_segments, read_public
 

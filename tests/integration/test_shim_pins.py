@@ -24,7 +24,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
 
 from hardener.paths import Platform, hardener_paths
-from hardener.pins import PinStore
+from hardener.pin_store import PinStore
 from tests.integration.shim_support import env_for, of_kind, shim, spool_events
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]

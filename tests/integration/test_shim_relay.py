@@ -114,7 +114,7 @@ def test_garbage_from_the_child_is_relayed_and_recorded(sandbox_home: Path) -> N
 
 @pytest.mark.timeout(60)
 def test_no_secret_of_the_corpus_reaches_the_spool_or_stderr(sandbox_home: Path) -> None:
-    from tests.unit.test_redact import CORPUS, _contexts
+    from tests.support.secret_corpus import CORPUS, _contexts
 
     texts = [text for name, secret in CORPUS.items() for text in _contexts(name, secret)]
     calls = [

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.integration._daemon_support import (
+from tests.support.daemon import (
     DaemonProcess,
     run_hardener,
     sandbox_env,

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from hardener.policy import load_schema
-from tests.integration._daemon_support import run_hardener, sandbox_env, start_daemon
+from tests.support.daemon import run_hardener, sandbox_env, start_daemon
 
 pytestmark = pytest.mark.slow
 

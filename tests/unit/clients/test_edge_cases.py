@@ -16,7 +16,7 @@ from hardener.engine.restore import plan_restore
 from hardener.engine.scan import scan
 from hardener.errors import WriteConflictError
 from hardener.formats.registry import codec_for
-from tests.unit.clients.fixture_home import context, copy_edge, install, snapshot
+from tests.support.fixture_home import context, copy_edge, install, snapshot
 
 CURSOR = ".cursor/mcp.json"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hardener.daemon.ledgerfeed import LedgerFeed
 from hardener.paths import Platform, hardener_paths
-from tests.unit.ledger.factory import build
+from tests.support.ledger_factory import build
 
 
 def write(paths, built) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.detect.helpers import Stream
+from tests.support.detect_records import Stream
 
 
 @pytest.fixture

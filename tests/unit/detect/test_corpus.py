@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hardener.detect.descriptions import analyze_listing
 from hardener.policy import DEFAULTS
-from tests.unit.detect.helpers import benign_listings, poisoned_items
+from tests.support.detect_records import benign_listings, poisoned_items
 
 THRESHOLD = int(DEFAULTS["detectors.description_score_threshold"])
 

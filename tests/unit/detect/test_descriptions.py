@@ -10,7 +10,7 @@ from hardener.detect import descriptions
 from hardener.detect.descriptions import analyze_listing, item_texts, scan_text, score
 from hardener.detect.patterns import FAMILIES, SENSITIVE_ANCHORS, SENSITIVE_PATH_RE, might_match
 from hardener.detect.text import skeleton
-from tests.unit.detect.helpers import benign_listings, poisoned_items
+from tests.support.detect_records import benign_listings, poisoned_items
 
 
 def families(text: str) -> dict[str, int]:

@@ -9,7 +9,7 @@ import pytest
 from hardener.detect.exfil import Suspicion, capabilities, chain_severity
 from hardener.detect.secrets import find_secrets, redacted_pointers
 from hardener.detect.server_requests import assess, shingles
-from tests.unit.detect.helpers import FIXTURES
+from tests.support.detect_records import FIXTURES
 
 
 def real_tool(server: str, name: str) -> dict:

@@ -10,10 +10,11 @@ Interface the agent loop relies on::
 
 Each spool line becomes one record whose body names the spool file and the line's byte offset, so
 a sealer killed at any point and restarted neither loses nor duplicates an event (the position is
-rebuilt from the ledger, see ``hardener.ledger.tail``). Spool files are removed only after their
+rebuilt from the ledger, see ``hardener.ledger.position``). Spool files are removed only after their
 session ended and the commit that made every line durable. Group commit: ``fsync`` happens at
 checkpoints (every ``ledger.checkpoint_records`` records or ``ledger.checkpoint_seconds``), epoch
-closes and rotations. Dead-writer rules: ``hardener.ledger.ingest``.
+closes and rotations. Dead-writer rules: ``hardener.ledger.sealing.spool_reader``. The sealer
+uses only the public methods of :class:`~hardener.ledger.writer.LedgerWriter`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from hardener.events import make_event, new_session_id
 from hardener.keystore import KeyStore, open_keystore
 from hardener.ledger.chain.ending import parse_ts
 from hardener.ledger.chain.record import dumps, parse, split_lines
-from hardener.ledger.ingest import (
+from hardener.ledger.opener import open_ledger
+from hardener.ledger.sealing.spool_reader import (
     READ_LIMIT,
     Cursor,
     SpoolFile,
@@ -42,7 +44,6 @@ from hardener.ledger.ingest import (
     sealer_body,
     writer_gone,
 )
-from hardener.ledger.opener import open_ledger
 from hardener.ledger.store import last_line, list_segments
 from hardener.paths import HardenerPaths
 from hardener.policy import EffectivePolicy
@@ -133,8 +134,8 @@ class Sealer:
         """Epoch closes, time-based checkpoints, rotation, retention, exports."""
         now = self.clock()
         self._close_epochs(now)
-        tail = self.writer.tail
-        if tail.since_signed and now - tail.last_signed_at >= self.checkpoint_seconds:
+        writer = self.writer
+        if writer.unsigned_records and now - writer.last_signed_at >= self.checkpoint_seconds:
             self._checkpoint()
         self._maybe_rotate()
         if now - self._last_retention >= RETENTION_EVERY:
@@ -167,7 +168,7 @@ class Sealer:
             return
         self._closed = True
         try:
-            if self.writer.tail.since_signed:
+            if self.writer.unsigned_records:
                 self.writer.checkpoint(sync=True)
             else:
                 self.writer.commit(sync=True)
@@ -194,8 +195,8 @@ class Sealer:
         name = spool_file.path.name
         cursor = self.cursors.get(name)
         if cursor is None:
-            entry = self.writer.tail.spool.get(name)
-            cursor = Cursor(name, int(entry[0]) if entry else 0, bool(entry[1]) if entry else False)
+            offset, ended = self.writer.spool_mark(name) or (0, False)
+            cursor = Cursor(name, offset, ended)
             if cursor.offset:
                 load_cursor(spool_file.path, cursor)
             self.cursors[name] = cursor
@@ -277,12 +278,12 @@ class Sealer:
     ) -> None:
         cursor.last_seq = self.writer.append(kind, body, now=now)
         cursor.offset = next_offset
-        self.writer.tail.spool[cursor.name] = [next_offset, cursor.ended]
+        self.writer.set_spool_mark(cursor.name, next_offset, cursor.ended)
         self._after_record()
 
     # --- duties ---------------------------------------------------------------------------
     def _after_record(self) -> None:
-        if self.writer.tail.since_signed >= self.checkpoint_records:
+        if self.writer.unsigned_records >= self.checkpoint_records:
             self._checkpoint()
             self._maybe_rotate()
 
@@ -291,7 +292,7 @@ class Sealer:
         self._remove_finished()
 
     def _close_epochs(self, now: float) -> None:
-        if now - self.writer.tail.epoch_start >= self.epoch_seconds:
+        if now - self.writer.epoch_start >= self.epoch_seconds:
             closed = self.writer.close_epochs(now, self.epoch_seconds)
             log.info("closed %d epoch(s); the MAC key evolved", closed)
             self._remove_finished()
@@ -316,12 +317,12 @@ class Sealer:
             if size <= cursor.offset:
                 path.unlink(missing_ok=True)
                 del self.cursors[name]
-                self.writer.tail.spool.pop(name, None)
+                self.writer.forget_spool(name)
 
     def _drop_vanished(self) -> None:
-        for name in list(self.writer.tail.spool):
+        for name in self.writer.spool_names():
             if not (self.paths.spool_dir / name).exists():
-                self.writer.tail.spool.pop(name, None)
+                self.writer.forget_spool(name)
                 self.cursors.pop(name, None)
 
     def _retention(self, now: float) -> None:

@@ -38,7 +38,7 @@ class LedgerStateError(HardenerError):
 
 
 @dataclass
-class Tail:
+class SealPosition:
     log_id: str
     next_seq: int
     prev: str
@@ -64,9 +64,9 @@ def _body(line: bytes, kind: str, seq: int) -> dict[str, Any]:
         raise LedgerStateError(f"the body of ledger record seq {seq} is not JSON") from exc
 
 
-def scan_segment(path: Path) -> Tail:
-    """Rebuild the tail from one segment that starts with a ``file_open`` record."""
-    tail: Tail | None = None
+def scan_segment(path: Path) -> SealPosition:
+    """Rebuild the seal position from one segment that starts with a ``file_open`` record."""
+    tail: SealPosition | None = None
     for number, _offset, line in iter_lines(path):
         if not line.endswith(b"\n"):
             break  # a torn last line: the opener cuts it once every check has passed
@@ -78,7 +78,7 @@ def scan_segment(path: Path) -> Tail:
                 raise LedgerStateError(f"{path.name} does not start with a file_open record")
             body = record.body_json()
             at = parse_ts(record.ts)
-            tail = Tail(
+            tail = SealPosition(
                 log_id=record.log_id,
                 next_seq=record.seq,
                 prev=record.prev,

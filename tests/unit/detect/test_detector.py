@@ -6,9 +6,9 @@ import json
 
 import jsonschema
 
-from hardener.detect.engine import DetectorEngine
+from hardener.detect.detector import DetectorEngine
 from hardener.policy import load_schema
-from tests.unit.detect.helpers import FIXTURES, Stream, poisoned_items
+from tests.support.detect_records import FIXTURES, Stream, poisoned_items
 
 ALERT_SCHEMA = load_schema("alert.schema.json")
 FS = json.loads((FIXTURES / "benign" / "server-filesystem.json").read_text(encoding="utf-8"))

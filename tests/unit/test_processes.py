@@ -9,7 +9,7 @@ import time
 
 import psutil
 
-from hardener.daemon.processes import (
+from hardener.processes import (
     ProcInfo,
     ServerCommand,
     find_restart_needed,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from hardener.daemon.processes import (
+from hardener.processes import (
     RestartNeeded,
     UnshimmedProcess,
     find_restart_needed,

@@ -11,8 +11,7 @@ from hardener.export.records import export_record, wanted
 from hardener.export.syslog import format_message, parse_url, severity
 from hardener.ledger.chain.record import parse
 from hardener.ledger.query import parse_time
-
-from .factory import build
+from tests.support.ledger_factory import build
 
 BUILT = build(3, checkpoint_every=2)
 

@@ -18,7 +18,7 @@ from hardener.engine.harden import apply_all, harden
 from hardener.engine.restore import plan_restore
 from hardener.engine.scan import scan
 from hardener.policy import load_schema
-from tests.unit.clients.fixture_home import context, fixture_clients, install, snapshot
+from tests.support.fixture_home import context, fixture_clients, install, snapshot
 
 
 def restore_all(ctx, only=()):

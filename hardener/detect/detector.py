@@ -20,16 +20,16 @@ suspicion; ``tool.result`` → repeated failures, injection in results, secrets;
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
 from jsonschema.protocols import Validator
 
 from hardener.detect import calls
+from hardener.detect.context import Ctx
 from hardener.detect.descriptions import Finding, analyze_item, analyze_listing, item_texts
 from hardener.detect.frequency import FrequencyTracker
-from hardener.detect.model import Alert, Evidence, make_alert
+from hardener.detect.model import Alert, make_alert
 from hardener.detect.pins import Changes, ServerPins, approve, observe
 from hardener.policy import DEFAULTS
 
@@ -61,27 +61,6 @@ def is_event(value: Any) -> bool:
         and isinstance(value.get("body"), Mapping)
         and "session" in value
     )
-
-
-@dataclass(frozen=True)
-class Ctx:
-    """The record being observed, flattened for the handlers."""
-
-    seq: int | None
-    ts: float
-    session: str
-    n: int | None
-    client: str
-    server: str
-    body: Mapping[str, Any]
-
-    def evidence(
-        self,
-        pointer: str | None = None,
-        span: tuple[int, int] | None = None,
-        excerpt: str | None = None,
-    ) -> Evidence:
-        return Evidence(self.seq, self.session, self.n, pointer, span, excerpt)
 
 
 class DetectorEngine:
@@ -315,15 +294,6 @@ class DetectorEngine:
 
     # --- calls, results, server requests (hardener.detect.calls) ----------------------------
 
-    def _tool_call(self, ctx: Ctx) -> list[Alert]:
-        return calls.on_call(self, ctx)
-
-    def _tool_result(self, ctx: Ctx) -> list[Alert]:
-        return calls.on_result(self, ctx)
-
-    def _server_request(self, ctx: Ctx) -> list[Alert]:
-        return calls.on_server_request(self, ctx)
-
     # --- state ----------------------------------------------------------------------------------
 
     def to_state(self) -> dict[str, Any]:
@@ -362,7 +332,7 @@ _HANDLERS: Final = {
     "session.end": DetectorEngine._session_end,
     "tools.list": DetectorEngine._tools_list,
     "pin.approve": DetectorEngine._pin_approve,
-    "tool.call": DetectorEngine._tool_call,
-    "tool.result": DetectorEngine._tool_result,
-    "server.request": DetectorEngine._server_request,
+    "tool.call": calls.on_call,
+    "tool.result": calls.on_result,
+    "server.request": calls.on_server_request,
 }

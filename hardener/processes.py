@@ -1,4 +1,11 @@
-"""Process checks with ``psutil``: MCP servers running outside the shim, clients needing a restart (L2).
+"""What runs on this machine, with ``psutil``: clients, servers outside the shim, restarts (L2 service).
+
+The one module that asks the OS about processes (the daemon's process watch, ``hardener status``
+and ``hardener harden``'s "client is running" findings all use it).
+
+:func:`running_process_names` / :func:`is_running`: which MCP clients are running right now, for
+two findings of ``harden``: a client that must be restarted to pick up a hardened file, and Claude
+Desktop, which rewrites its config from memory and so must be quit before hardener edits it.
 
 A process *is a configured server* when its argv ends with the entry's args and one of its argv
 elements names the entry's command (basename, ignoring ``.exe``/``.cmd`` and version suffixes such
@@ -20,6 +27,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import psutil
+
+from hardener.clients.spec import ClientSpec
+from hardener.paths import OS
 
 log = logging.getLogger(__name__)
 
@@ -212,3 +222,22 @@ def find_restart_needed(
             if proc.create_time < when:
                 findings.append(RestartNeeded(proc.pid, client, proc.name, proc.create_time, when))
     return findings
+
+
+def running_process_names() -> frozenset[str]:
+    names: set[str] = set()
+    try:
+        for process in psutil.process_iter(["name"]):
+            name = process.info.get("name")
+            if isinstance(name, str) and name:
+                names.add(name)
+    except (psutil.Error, OSError) as exc:  # e.g. /proc hidden: nothing known is running
+        log.info("cannot list processes: %s", type(exc).__name__)
+    return frozenset(names)
+
+
+def is_running(spec: ClientSpec, running: frozenset[str], os_kind: OS) -> bool:
+    if os_kind is OS.WINDOWS:
+        lowered = {n.lower() for n in running}
+        return any(name.lower() in lowered for name in spec.process_names)
+    return any(name in running for name in spec.process_names)

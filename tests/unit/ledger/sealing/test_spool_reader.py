@@ -1,4 +1,4 @@
-"""Spool line parsing, sealed bodies and the dead-writer rule (functions of the ingest module)."""
+"""Spool line parsing, sealed bodies and the dead-writer rule (``hardener.ledger.sealing.spool_reader``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from hardener.events import encode_line, make_event
-from hardener.ledger.ingest import (
+from hardener.ledger.position import SPOOL_REF
+from hardener.ledger.sealing.spool_reader import (
     Cursor,
     SpoolFile,
     anomaly_event,
@@ -21,7 +22,6 @@ from hardener.ledger.ingest import (
     process_alive,
     writer_gone,
 )
-from hardener.ledger.tail import SPOOL_REF
 
 NOW = time.time()
 

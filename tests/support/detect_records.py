@@ -11,7 +11,7 @@ from typing import Any
 from hardener.events import utc_timestamp
 
 EPOCH = 1_790_000_000.0
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "tools"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tools"
 
 
 def benign_listings() -> Iterator[tuple[str, dict[str, Any]]]:

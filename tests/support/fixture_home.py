@@ -19,7 +19,7 @@ from hardener.formats.registry import codec_for
 from hardener.paths import Platform, hardener_paths
 from hardener.policy import EffectivePolicy, Setting
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "clients"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "clients"
 EDGE = FIXTURES / "edge"
 HOME_TOKEN = "__HOME__"
 STATE = ".local"

@@ -1,0 +1,1 @@
+"""Shared test helpers: used by unit tests, integration tests and benchmarks alike."""
