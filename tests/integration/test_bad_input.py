@@ -132,3 +132,28 @@ def test_a_spool_line_cut_in_half_is_sealed_as_an_anomaly(paths, keystore, run_c
     shown = run_cli("log", "show", "--json", "--kind", "protocol.anomaly").json()
     assert shown["count"] == 1
     assert run_cli("log", "verify", "--all").code == 0
+
+
+def test_a_ledger_replaced_by_empty_files_is_deleted(paths, keystore, run_cli):
+    from hardener.ledger.audit import verify_ledger
+
+    _seal(paths, keystore)
+    intact = verify_ledger(paths, full=True, keystore=keystore)
+    assert intact.finding is None
+    for segment in paths.ledger_dir.glob("*.jsonl"):
+        segment.write_bytes(b"")
+    result = run_cli("log", "verify", "--json")
+    assert result.code == 1
+    finding = result.json()["finding"]
+    assert finding["reason"] == "deleted"
+    assert finding["seq"] == intact.anchor.seq
+    assert finding["expected"] == intact.anchor.head
+    assert "only empty segment files remain" in finding["message"]
+    # without the keychain (root reading public values only) it is still deletion, just unanchored
+    public_only = verify_ledger(paths, keystore=None)
+    assert public_only.finding is not None
+    assert str(public_only.finding.reason) == "deleted"
+    assert public_only.finding.seq is None
+    # the agent refuses to start a new log over it
+    with pytest.raises(HardenerError):
+        Sealer(paths, policy(), keystore)
