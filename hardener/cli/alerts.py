@@ -51,7 +51,11 @@ def parse_since(value: str, now: datetime) -> float:
     """Epoch seconds from an RFC 3339 time or a duration back from ``now``."""
     match = _DURATION.match(value.strip())
     if match:
-        return (now - timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])).timestamp()
+        try:
+            back = timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+            return (now - back).timestamp()
+        except (OverflowError, ValueError):
+            return float("-inf")  # further back than any clock: everything
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError as exc:
