@@ -29,7 +29,8 @@ from hardener.errors import HardenerError
 POLICY = """# the demo's policy (a sandbox: nothing here applies to your machine)
 mode = "audit"          # record and alert, never block: the demo wants to show the alerts
 [detectors]
-burst_calls = 20        # a burst of 30 calls within 5 s raises frequency.burst
+burst_calls = 20        # 30 calls of one tool within burst_window_seconds raise frequency.burst
+burst_window_seconds = 30
 [ledger]
 checkpoint_seconds = 2
 """
