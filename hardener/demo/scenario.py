@@ -123,7 +123,9 @@ class Demo:
     def claim(self, name: str, value: Any, ok: bool, why: str) -> None:
         self.outcome.claims[name] = value
         if not ok:
-            raise DemoFailed(f"the demo's claim '{name}' did not hold: {why}")
+            if self.verbose:
+                self.say(f"--- the daemon's log (last lines) ---\n{self._daemon_log()}")
+            raise DemoFailed(f"the demo's claim '{name}' did not hold: {why.strip()[:500]}")
 
     # --- the steps ----------------------------------------------------------------------------
     def run(self) -> Outcome:
