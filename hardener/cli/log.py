@@ -150,7 +150,7 @@ def _print_report(report: VerifyReport, ctx: CliContext) -> None:
     ctx.out(f"  {finding.message}")
     if finding.expected is not None or finding.computed is not None:
         ctx.out(f"  expected: {finding.expected}")
-        ctx.out(f"  found:    {finding.computed}")
+        ctx.out(f"  found:    {finding.computed or '(nothing)'}")
     ctx.out(f"  checked {report.records} records before it; keychain anchor {anchor}")
 
 

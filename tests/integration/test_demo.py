@@ -27,6 +27,7 @@ import pytest
 from hardener.demo.clients import configs
 from hardener.demo.scenario import EXPECTED_RULES
 from hardener.demo.session import DEMO_TOKEN
+from hardener.export.records import ALWAYS
 from hardener.policy import load_schema
 
 pytestmark = pytest.mark.slow
@@ -174,18 +175,24 @@ def test_demo_without_any_secret_service_and_every_seam(tmp_path: Path) -> None:
     alerts_exported = [r for r in exported if r["kind"] == "alert"]
     assert {r["body"]["event"]["body"]["rule"] for r in alerts_exported} >= set(EXPECTED_RULES)
     # log export to a real syslog receiver on loopback
+    # (checkpoints always go along: they anchor what was shipped)
+    shipped = [r for r in exported if r["kind"] == "alert" or r["kind"] in ALWAYS]
     receiver = SyslogReceiver()
     try:
         sent = _hardener(
             box, "log", "export", "--kind", "alert", "--syslog", f"udp://127.0.0.1:{receiver.port}"
         )
         assert sent.returncode == 0, sent.stderr
-        messages = receiver.take(len(alerts_exported))
+        messages = receiver.take(len(shipped))
     finally:
         receiver.close()
-    for message, record in zip(messages, alerts_exported, strict=True):
+    for message, record in zip(messages, shipped, strict=True):
         assert message.startswith(b"<"), message[:40]
-        assert f'seq="{record["seq"]}" kind="alert"'.encode() in message
+        assert f'seq="{record["seq"]}" kind="{record["kind"]}"'.encode() in message
+        if record["kind"] == "alert":
+            severity = record["body"]["event"]["body"]["severity"]
+            pri = 13 * 8 + {"critical": 2, "high": 3, "medium": 4, "low": 5}[severity]
+            assert message.startswith(f"<{pri}>1 ".encode())
     # status: the chain verified, the daemon's last heartbeat read through --home
     status = _json(_hardener(box, "status", "--format", "json"))
     checks = {c["id"]: c for c in status["checks"]}
@@ -213,8 +220,9 @@ def test_demo_without_any_secret_service_and_every_seam(tmp_path: Path) -> None:
     assert "deleted" in human.stdout
     assert "hardener log verify" not in human.stdout + human.stderr
     status = _json(_hardener(box, "status", "--format", "json"))
-    chain = {c["id"]: c for c in status["checks"]}["audit.chain"]
-    assert chain["result"] == "fail"
-    assert "deleted" in chain["detail"]
+    checks = {c["id"]: c for c in status["checks"]}
+    assert checks["audit.chain"]["result"] == "fail"
+    assert "TAMPERED (deleted)" in checks["audit.chain"]["detail"]
+    assert checks["audit.anchored"]["result"] == "fail"
     shutil.rmtree(ledger)
     assert _json(_hardener(box, "log", "verify", "--json"))["finding"]["reason"] == "deleted"
