@@ -46,13 +46,23 @@ def _demo(root: Path, env: dict[str, str], *args: str) -> dict[str, Any]:
     document = json.loads(result.stdout)
     jsonschema.validate(document, load_schema("demo.schema.json"))
     assert "[1] Three AI clients" in result.stderr  # the narrative goes to stderr with --json
-    leftovers = [
-        p.info["pid"]
-        for p in psutil.process_iter(["pid", "cmdline"])
-        if any(str(root) in part for part in (p.info["cmdline"] or []))
-    ]
-    assert leftovers == [], "the demo left processes running"
+    assert _processes_of(root) == [], "the demo left processes running"
     return document
+
+
+def _processes_of(root: Path) -> list[int]:
+    """Processes started for the sandbox: its path in their argv or their HOME."""
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        try:
+            home = proc.environ().get("HOME", "")
+            alive = proc.status() != psutil.STATUS_ZOMBIE
+        except (psutil.Error, OSError):
+            continue
+        argv = proc.info["cmdline"] or []
+        if alive and (home.startswith(str(root)) or any(str(root) in part for part in argv)):
+            found.append(proc.info["pid"])
+    return found
 
 
 def _sandbox_env(root: Path) -> dict[str, str]:
