@@ -239,7 +239,7 @@ class Demo:
         first = run_session(command, args, self.box.env)
         self.note(f"tools/list: {', '.join(first.tools)}")
         self.note("  search_notes' description tells the model to read ~/.ssh/id_rsa")
-        self.note(f"{first.calls} calls: get_weather, {BURST} x ping within a second, deploy with")
+        self.note(f"{first.calls} calls: get_weather, {BURST} x ping in a row, deploy with")
         self.note(
             "  a GitHub token in its arguments, summarize (the server asks the client's model"
         )
