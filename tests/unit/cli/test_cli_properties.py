@@ -212,3 +212,27 @@ def test_an_internal_error_after_a_change_exits_4(monkeypatch: Any) -> None:
         code, err = cli("--json", "scan")
         assert code == 4
         assert "/some/config.json" in err
+
+
+def test_the_vscode_config_that_crashed_scan() -> None:
+    """Issue 10: a ``${input:…}`` host made ``safe_url`` raise; scan must report, not crash."""
+    text = """{
+  "inputs": [{"type": "promptString", "id": "home-assistant-domain", "description": "Domain"}],
+  "servers": {
+    "home-assistant": {"type": "sse", "url": "https://${input:home-assistant-domain}/mcp_server/sse"}
+  }
+}
+"""
+    with sandbox() as home:
+        path = home / ".config/Code/User/mcp.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(text)
+        err = io.StringIO()
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["scan", "--json"], platform=Platform.current())
+        assert code in (0, 1), err.getvalue()
+        assert "internal error" not in err.getvalue()
+        document = json.loads(out.getvalue())
+        servers = [s for c in document["clients"] for f in c["files"] for s in f["servers"]]
+        assert servers[0]["url"] == "https://${input:home-assistant-domain}/mcp_server/sse"
