@@ -157,3 +157,27 @@ def test_a_ledger_replaced_by_empty_files_is_deleted(paths, keystore, run_cli):
     # the agent refuses to start a new log over it
     with pytest.raises(HardenerError):
         Sealer(paths, policy(), keystore)
+
+
+def test_the_daemons_tamper_alert_reaches_hardener_alerts(paths, keystore, run_cli):
+    """Real producers: the daemon's ledger self-check raises it, the sealer seals it."""
+    from hardener.daemon.selfcheck import LedgerSelfCheck
+
+    write_session(paths, 5)
+    with Sealer(paths, policy(), keystore) as sealer:
+        sealer.seal_pending()
+        sealer.writer.commit(sync=True)
+        active = paths.ledger_dir / ACTIVE
+        data = active.read_bytes()
+        at = data.index(b'"q":"query 1"')
+        active.write_bytes(data[:at] + b'"q":"QUERY 1"' + data[at + 13 :])  # same length
+        found = LedgerSelfCheck(paths).run()
+        assert [body["rule"] for _, body in found] == ["ledger.tampered"]
+        for kind, body in found:
+            sealer.append(kind, body)
+    result = run_cli("alerts", "--json", "--severity", "critical")
+    assert result.code == 0
+    assert "does not match" not in result.stderr  # every sealed alert is a valid alert
+    (alert,) = result.json()["alerts"]
+    assert alert["alert"]["rule"] == "ledger.tampered"
+    assert alert["alert"]["evidence"][0]["seq"] == alert["alert"]["detail"]["seq"]
