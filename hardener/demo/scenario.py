@@ -158,6 +158,11 @@ class Demo:
         policy_file = self.box.home / ".config" / "hardener" / "policy.toml"
         policy_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         policy_file.write_text(policy, encoding="utf-8")
+        from hardener.paths import Platform, managed_policy_location
+
+        managed = [p for p in managed_policy_location(Platform.current()).files if p.exists()]
+        if managed:  # an MDM's policy outranks the sandbox's, as it should
+            self.say(f"note: the managed policy {managed[0]} applies inside the sandbox too")
 
     def write_clients(self) -> None:
         self.step("Three AI clients, each with an MCP server, in their own formats")
