@@ -4,8 +4,10 @@ Reads the ledger with its one reader (:func:`hardener.ledger.query.iter_records`
 alert records, oldest first, as a table or (``--json``) as ``alerts.schema.json``. An alert is a
 record of kind ``alert`` whose body wraps an event envelope of kind ``alert`` whose body is the
 alert (``alert.schema.json``): the daemon seals ``{"origin": "daemon", "event": …}``, a shim's
-spooled alert is sealed as ``{"spool": …, "event": …}``. Lines that are not well-formed records are
-skipped (``hardener log verify`` names them); this reader does not verify the chain.
+spooled alert is sealed as ``{"spool": …, "event": …}``. An alert's time (shown, and what
+``--since`` compares) is when it was raised, the envelope's ``ts``, not when it was sealed. Lines
+that are not well-formed records are skipped (``hardener log verify`` names them); this reader
+does not verify the chain.
 """
 
 from __future__ import annotations
