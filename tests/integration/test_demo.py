@@ -148,8 +148,38 @@ class SyslogReceiver:
         self.sock.close()
 
 
+def _status_as_root_for(user: str, home: Path, tmp_path: Path, monkeypatch: Any) -> dict[str, Any]:
+    """``status --json --user NAME`` in-process, the account database answering ``home``."""
+    import io
+    import pwd
+    from types import SimpleNamespace
+
+    from hardener.cli.main import main
+    from hardener.paths import Platform
+
+    real = pwd.getpwnam
+    monkeypatch.setattr(
+        pwd,
+        "getpwnam",
+        lambda name: SimpleNamespace(pw_dir=str(home)) if name == user else real(name),
+    )
+    elsewhere = tmp_path / "root-home"
+    elsewhere.mkdir(exist_ok=True)
+    for name in list(os.environ):
+        if name.startswith(("XDG_", "DBUS_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(elsewhere))
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stderr", err)
+    main(["status", "--json", "--user", user], platform=Platform.current())
+    document = json.loads(out.getvalue())
+    jsonschema.validate(document, load_schema(str(document["schema"])))
+    return document
+
+
 @pytest.mark.timeout(240)
-def test_demo_without_any_secret_service_and_every_seam(tmp_path: Path) -> None:
+def test_demo_without_any_secret_service_and_every_seam(tmp_path: Path, monkeypatch: Any) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DBUS_")}
     env["PATH"] = str(Path(sys.executable).parent)  # no dbus-daemon, no gnome-keyring
     root = tmp_path / "demo"
@@ -214,6 +244,11 @@ def test_demo_without_any_secret_service_and_every_seam(tmp_path: Path) -> None:
     remote = _json(_hardener(as_root, "status", "--json", "--home", box["HOME"]))
     agent = {c["id"]: c for c in remote["checks"]}["agent.running"]
     assert "stopped" in agent["detail"]  # the daemon's final heartbeat says it stopped
+
+    by_user = _status_as_root_for("demo-user", Path(box["HOME"]), tmp_path, monkeypatch)
+    assert by_user["home"] == box["HOME"]
+    agent = {c["id"]: c for c in by_user["checks"]}["agent.running"]
+    assert "stopped" in agent["detail"]  # the daemon's own last heartbeat, read through --user
 
     # deleting the log is tampering: verify and status name it
     ledger = Path(box["XDG_STATE_HOME"]) / "hardener" / "ledger"
