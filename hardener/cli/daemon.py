@@ -35,6 +35,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             default="user",
             help="user: this user only (default); global: every user (administrators, MDM)",
         )
+    stop_p = actions.add_parser(
+        "stop", help="stop this user's running agent (SIGTERM, then wait for it to seal and exit)"
+    )
+    add_output_flags(stop_p)
+    stop_p.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds to wait for it to exit (default 60)"
+    )
     status_p = actions.add_parser("status", help="is the agent installed and running?")
     add_output_flags(status_p)
     parser.set_defaults(func=run)
@@ -47,6 +54,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         return _run_agent(args, ctx)
     if action in ("install", "uninstall"):
         return _service(args, ctx)
+    if action == "stop":
+        return _stop(args, ctx)
     return _status(ctx)
 
 
@@ -106,6 +115,41 @@ def _service(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.info(f"# {verb} run: {' '.join(command.argv)}")
     for note in notes:
         ctx.warn(note)
+    return EXIT_OK
+
+
+def _stop(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Signal the process holding this user's daemon lock and wait until the lock is free.
+
+    Only the lock holder's pid is signalled, and only while the lock is held; run it as the user
+    whose agent it is (package removal does so for each user), never as root for another user.
+    """
+    import os
+    import signal
+
+    from hardener.daemon.lock import is_locked
+
+    locked, pid = is_locked(ctx.paths.runtime_dir)
+    if not locked:
+        ctx.info("agent: not running")
+        return EXIT_OK
+    if pid is None:
+        ctx.warn(f"the agent holds {ctx.paths.runtime_dir} but wrote no pid; stop it yourself")
+        return EXIT_FAILED
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    except PermissionError:
+        ctx.warn(f"pid {pid} holds the lock but is not this user's process; not signalled")
+        return EXIT_FAILED
+    deadline = time.monotonic() + max(0.0, float(args.timeout))
+    while is_locked(ctx.paths.runtime_dir)[0]:
+        if time.monotonic() >= deadline:
+            ctx.warn(f"agent (pid {pid}) still running after {args.timeout:g} s")
+            return EXIT_FAILED
+        time.sleep(0.1)
+    ctx.info(f"agent (pid {pid}) stopped")
     return EXIT_OK
 
 

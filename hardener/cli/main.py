@@ -44,6 +44,7 @@ VERB_MODULES: dict[str, str] = {
     "approve": "hardener.cli.approve",
     "policy": "hardener.cli.policy",
     "keys": "hardener.cli.keys",
+    "hooks": "hardener.cli.hooks",
     "demo": "hardener.cli.demo",
 }
 

@@ -180,6 +180,11 @@ def apply_plan(plan: ServicePlan, runner: Runner | None = None) -> list[str]:
 
 
 def installed(platform: Platform, definition: ServiceDefinition) -> Path | None:
-    """The service file when it is installed for this scope."""
+    """The service file when it is installed for this scope (on Linux, also the package's unit)."""
     _, path = service_file(platform, definition)
-    return path if path.exists() else None
+    if path.exists():
+        return path
+    if platform.os is OS.LINUX and definition.scope == "global":
+        vendor = systemd.vendor_unit_path(platform, definition)
+        return vendor if vendor.exists() else None
+    return None

@@ -2,7 +2,8 @@
 
 User scope: ``$XDG_CONFIG_HOME/systemd/user/hardener.service`` enabled with
 ``systemctl --user enable --now``. Global scope: ``/etc/systemd/user/hardener.service`` enabled for
-every user with ``systemctl --global enable`` (it starts at each user's next login).
+every user with ``systemctl --global enable`` (it starts at each user's next login); the .deb
+ships the same rendering as ``/usr/lib/systemd/user/hardener.service`` instead.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from hardener.paths import Platform
 from hardener.service.template import ServiceDefinition
 
 GLOBAL_DIR = "/etc/systemd/user"
+#: Where the .deb ships its unit (packaging/linux/build-deb.sh); a unit in GLOBAL_DIR overrides it.
+VENDOR_DIR = "/usr/lib/systemd/user"
 
 
 def quote(arg: str) -> str:
@@ -30,6 +33,10 @@ def unit_path(platform: Platform, definition: ServiceDefinition) -> Path:
     if definition.scope == "global":
         return platform.path(GLOBAL_DIR, unit_file_name(definition))
     return platform.path(platform.xdg_config_home, "systemd", "user", unit_file_name(definition))
+
+
+def vendor_unit_path(platform: Platform, definition: ServiceDefinition) -> Path:
+    return platform.path(VENDOR_DIR, unit_file_name(definition))
 
 
 def render(definition: ServiceDefinition) -> str:

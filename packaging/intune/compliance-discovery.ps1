@@ -1,7 +1,7 @@
 # Intune custom compliance discovery script for hardener (Windows). Prints one line of compact
 # JSON; compliance-rules.json evaluates it. Always exits 0: the rules decide.
 param(
-  [string]$Hardener = "$env:ProgramFiles\hardener\hardener.exe"
+  [string]$Hardener = "$env:ProgramFiles\hardener\venv\Scripts\hardener.exe"
 )
 if (-not (Test-Path $Hardener)) {
   Write-Output '{"compliant":false,"verdict":"not-installed"}'

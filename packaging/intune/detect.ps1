@@ -4,7 +4,7 @@
 # exit 1 = issue found (non-compliant or unknown), 0 = fine. Any stderr output turns the run into
 # a script error, so hardener prints nothing there in this format.
 param(
-  [string]$Hardener = "$env:ProgramFiles\hardener\hardener.exe"
+  [string]$Hardener = "$env:ProgramFiles\hardener\venv\Scripts\hardener.exe"
 )
 if (-not (Test-Path $Hardener)) {
   Write-Output '{"compliant":false,"verdict":"not-installed"}'

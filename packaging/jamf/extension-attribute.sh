@@ -5,7 +5,7 @@
 # NONCOMPLIANT <check ids>; seq=N head=H (the ledger's sequence number and head hash, so the
 # inventory history witnesses the log). Smart group: "hardener compliance" is "COMPLIANT".
 # Every user with hardener state is evaluated, from public files only (no keychain needed).
-HARDENER=${HARDENER:-/usr/local/hardener/bin/hardener}
+HARDENER=${HARDENER:-/usr/local/bin/hardener}
 if [ ! -x "$HARDENER" ]; then
   echo "<result>NOT INSTALLED</result>"
   exit 0
