@@ -58,18 +58,21 @@ def cover_recorded(
     coverage = Coverage()
     known = {fs_key(ctx.fs, location.path) for location in discovered}
     specs = registry.select(client_ids)
+    gone: set[str] = set()
     for path in recorded_files(ctx):
         text = str(path)
         if text.startswith("\0"):
             coverage.skipped.append(("(state directory)", text[1:]))
             continue
         key = fs_key(ctx.fs, path)
+        if not ctx.fs.exists(path):  # discovered or not: say why nothing is restored there
+            if key not in gone:
+                gone.add(key)
+                coverage.skipped.append((text, "the file no longer exists"))
+            continue
         if key in known:
             continue
         known.add(key)
-        if not ctx.fs.exists(path):
-            coverage.skipped.append((text, "the file no longer exists"))
-            continue
         parents = list(path.parents)[:PROJECT_DEPTH]
         candidates = discover(ctx.platform, ctx.fs, specs, parents)
         match = next((c for c in candidates if fs_key(ctx.fs, c.path) == key), None)
