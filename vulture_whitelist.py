@@ -22,6 +22,14 @@ self_writes  # hardener/clients/spec.py
 explanation  # hardener/detect/model.py
 # Exit-code 4 error class; raised by the CLI frame's contract test and listed in the exit table.
 PartialChangeError  # hardener/errors.py
+# Loaded by qualified name: PYTHON_KEYRING_BACKEND=hardener.demo.demokeys.DemoKeyring.
+DemoKeyring  # hardener/demo/demokeys.py
+# The demo MCP server's tools, registered by the @server.tool decorator.
+search_notes  # hardener/demo/server.py
+get_weather
+ping
+deploy
+summarize
 # Public entry points the tests drive (the CLI uses their parts directly):
 _.restore  # restore one backup by id (tests/unit/test_backup.py)
 harden  # hardener/engine/harden.py: plan + apply in one call (engine and client tests)

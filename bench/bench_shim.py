@@ -1,16 +1,28 @@
-"""Benchmark: direct vs a minimal byte-copy relay vs hardener-shim, measured in one run, interleaved.
+"""Benchmark: direct vs a minimal byte relay vs hardener-shim, interleaved in one run, several rounds.
 
-Run: ``.venv/bin/python bench/bench_shim.py [--calls 2000] [--starts 10]`` (after ``npm ci`` in tests/).
-Prints session start time (spawn to initialize answer), round-trip latency of small tools/call echoes
-(p50 / p99 / calls per second), throughput of 1 MB and 10 MB payloads, and the shim's peak RSS, with
-ratios against the direct connection and against the minimal relay. The shim records into a
-throwaway state directory (HOME is pointed at a temp dir), with its policy cache warmed first.
+Run: ``.venv/bin/python bench/bench_shim.py [--rounds 5] [--calls 400] [--before DIR]`` (after
+``npm ci`` in tests/ for the Node server). Every round measures, for each server (the in-repo Python
+echo server, ``@modelcontextprotocol/server-everything`` on Node, and ``cat``), all wrappers alive
+at once and interleaved call by call:
+
+- round-trip latency of small ``tools/call`` echoes: p50, p99 and max, and the latency each wrapper
+  *adds* to the direct connection; the headline ratio is the shim's added latency over the minimal
+  relay's (``bench/min_relay.py``);
+- CPU time per call of the wrapper processes (shim + its recorder; from ``/proc``), a metric that
+  is far less sensitive to a busy machine than wall time;
+- throughput of 10 MB echoes (both ways), as a ratio to the minimal relay;
+- peak RSS of the shim plus its recorder process (and their PSS, which counts shared pages once).
+
+``--before DIR`` adds a second shim, imported from the ``hardener`` package in DIR (e.g. a
+``git archive`` of main), measured in the same interleaved run. The summary gives the median over
+rounds and the spread (min-max). The shim records into a throwaway HOME, its policy cache warmed.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import json
 import os
 import shutil
@@ -18,64 +30,83 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EVERYTHING = (
-    ROOT
-    / "tests"
-    / "node_modules"
-    / "@modelcontextprotocol"
-    / "server-everything"
-    / "dist"
-    / "index.js"
-)
+    ROOT / "tests" / "node_modules" / "@modelcontextprotocol" / "server-everything" / "dist"
+) / "index.js"
 #: The console script clients run (``python -m hardener.shim`` would add runpy's import time).
 _SCRIPT = Path(sys.executable).with_name("hardener-shim")
 SHIM = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "hardener.shim"]
 SERVERS: dict[str, list[str]] = {
-    "echo (in-repo)": [sys.executable, str(ROOT / "bench" / "echo_mcp_server.py")],
-    "server-everything": [shutil.which("node") or "node", str(EVERYTHING), "stdio"],
-    "mcp-server-time": [sys.executable, "-m", "mcp_server_time"],
+    "python echo": [sys.executable, str(ROOT / "bench" / "echo_mcp_server.py")],
+    "node everything": [shutil.which("node") or "node", str(EVERYTHING), "stdio"],
+    "cat": [shutil.which("cat") or "cat"],
 }
 
 
-def wrappers(server: list[str]) -> dict[str, list[str]]:
-    return {
+def shim_from(root: str | None) -> list[str]:
+    if root is None:
+        return SHIM
+    code = (
+        f"import sys; sys.path.insert(0, {root!r}); "
+        "from hardener.shim.main import main; sys.exit(main())"
+    )
+    return [sys.executable, "-c", code]
+
+
+def wrappers(server: list[str], before: str | None) -> dict[str, list[str]]:
+    tail = ["--client", "bench", "--server", "b", "--", *server]
+    out = {
         "direct": server,
-        "min-relay": [sys.executable, str(ROOT / "bench" / "min_relay.py"), *server],
-        "shim": [
-            *SHIM,
-            "--client",
-            "bench",
-            "--server",
-            "b",
-            "--",
-            *server,
-        ],
+        "relay": [sys.executable, str(ROOT / "bench" / "min_relay.py"), *server],
     }
+    if before is not None:
+        out["shim@before"] = [*shim_from(before), *tail]
+    out["shim"] = [*SHIM, *tail]
+    return out
 
 
-def thread_variant(server: list[str]) -> list[str]:
-    """The shim with its recorder as a thread instead of a forked process (for comparison)."""
-    return ["env", "HARDENER_SHIM_RECORDER=thread", *wrappers(server)["shim"]]
-
-
-def peak_rss_mb(pid: int) -> float | None:
-    """VmHWM of a process (Linux)."""
+def _proc_status(pid: int, field: str) -> float | None:
     try:
         for row in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if row.startswith("VmHWM:"):
+            if row.startswith(field + ":"):
                 return int(row.split()[1]) / 1024
     except OSError:
         return None
     return None
 
 
+def _pss_mb(pid: int) -> float | None:
+    try:
+        for row in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if row.startswith("Pss:"):
+                return int(row.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of all threads of a process, in ns resolution (``schedstat``)."""
+    total = 0
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                total += int((task / "schedstat").read_text().split()[0])
+    except OSError:
+        return 0.0
+    return total / 1e9
+
+
 class Peer:
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+    """A client over a wrapper's stdio; ``raw`` when the server echoes requests back (``cat``)."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], *, raw: bool) -> None:
         self.proc = subprocess.Popen(
             argv,
             stdin=subprocess.PIPE,
@@ -86,55 +117,73 @@ class Peer:
         )
         assert self.proc.stdin is not None
         assert self.proc.stdout is not None
-        self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
-        self.buf = b""
+        self.stdin, self.out = self.proc.stdin, self.proc.stdout.fileno()
+        self.raw = raw
+        self.buf = bytearray()
         self.next_id = 0
 
     def line(self) -> bytes:
-        while b"\n" not in self.buf:
-            data = os.read(self.stdout.fileno(), 1 << 20)
+        scan = 0
+        while (end := self.buf.find(b"\n", scan)) < 0:
+            scan = len(self.buf)
+            data = os.read(self.out, 1 << 20)
             if not data:
                 raise EOFError("server closed")
             self.buf += data
-        line, _, self.buf = self.buf.partition(b"\n")
+        line = bytes(self.buf[:end])
+        del self.buf[: end + 1]
         return line
 
-    def call(self, method: str, params: dict[str, Any]) -> bytes:
+    def call(self, method: str, params: dict[str, Any]) -> None:
         self.next_id += 1
         ident = self.next_id
-        self.stdin.write(
+        data = (
             json.dumps({"jsonrpc": "2.0", "id": ident, "method": method, "params": params}).encode()
             + b"\n"
         )
+        writer = None
+        if len(data) > 1 << 16:  # a server like cat answers while we still write: no deadlock
+            writer = threading.Thread(target=self.stdin.write, args=(data,))
+            writer.start()
+        else:
+            self.stdin.write(data)
         marker = b'"id":%d' % ident
         while True:
             line = self.line()
-            if marker in line.replace(b" ", b"") and b'"method"' not in line[:40]:
-                return line
+            head = line[:100].replace(b" ", b"")
+            ends = head + line[-100:].replace(b" ", b"")
+            if marker in ends and (self.raw or b'"method"' not in head[:40]):
+                if writer is not None:
+                    writer.join()
+                return
 
     def initialize(self) -> None:
+        info = {"name": "bench", "version": "1"}
         self.call(
-            "initialize",
-            {
-                "protocolVersion": "2025-11-25",
-                "capabilities": {},
-                "clientInfo": {"name": "bench", "version": "1"},
-            },
+            "initialize", {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": info}
         )
         self.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
 
-    def recorder_rss_mb(self) -> float | None:
-        """VmHWM of the shim's forked recorder process, if there is one."""
+    def pids(self) -> list[int]:
+        """The wrapper and (for the shim) its forked recorder; not the server."""
         import psutil
 
         me = psutil.Process(self.proc.pid)
-        for child in me.children():
-            if child.cmdline() == me.cmdline():
-                return peak_rss_mb(child.pid)
-        return None
+        found = [me.pid]
+        with contextlib.suppress(psutil.Error):
+            found += [c.pid for c in me.children() if c.cmdline() == me.cmdline()]
+        return found
 
-    def peak_rss_mb(self) -> float | None:
-        return peak_rss_mb(self.proc.pid)
+    def cpu(self) -> float:
+        return sum(_cpu_seconds(pid) for pid in self.pids())
+
+    def memory(self) -> tuple[float, float]:
+        """Peak RSS and current PSS (MB) of the wrapper plus its recorder."""
+        pids = self.pids()
+        return (
+            sum(_proc_status(p, "VmHWM") or 0.0 for p in pids),
+            sum(_pss_mb(p) or 0.0 for p in pids),
+        )
 
     def close(self) -> None:
         self.stdin.close()
@@ -145,140 +194,192 @@ class Peer:
             self.proc.wait()
 
 
-def start_time(argv: list[str], env: dict[str, str]) -> float:
-    began = time.perf_counter()
-    peer = Peer(argv, env)
-    peer.initialize()
-    took = time.perf_counter() - began
-    peer.close()
-    return took
-
-
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def latency(
-    variants: dict[str, list[str]], env: dict[str, str], calls: int
-) -> dict[str, dict[str, float]]:
-    """Sequential echo calls, interleaved call by call across all variants (all alive at once)."""
-    peers = {kind: Peer(argv, env) for kind, argv in variants.items()}
-    for peer in peers.values():
-        peer.initialize()
-        for i in range(50):  # warm-up
-            peer.call("tools/call", {"name": "echo", "arguments": {"message": f"w{i}"}})
-    samples: dict[str, list[float]] = {kind: [] for kind in peers}
-    for i in range(calls):
-        for kind, peer in peers.items():
-            t0 = time.perf_counter()
-            peer.call("tools/call", {"name": "echo", "arguments": {"message": f"m{i}"}})
-            samples[kind].append(time.perf_counter() - t0)
-    for peer in peers.values():
-        peer.close()
+Row = dict[str, dict[str, float]]
+
+
+def latency_round(
+    variants: dict[str, list[str]], env: dict[str, str], calls: int, raw: bool
+) -> Row:
+    peers = {kind: Peer(argv, env, raw=raw) for kind, argv in variants.items()}
+    try:
+        for peer in peers.values():
+            peer.initialize()
+            for i in range(30):  # warm-up (and the recorder's set-up)
+                peer.call("tools/call", {"name": "echo", "arguments": {"message": f"w{i}"}})
+        time.sleep(0.1)
+        samples: dict[str, list[float]] = {kind: [] for kind in peers}
+        cpu0 = {kind: peer.cpu() for kind, peer in peers.items()}
+        for i in range(calls):
+            for kind, peer in peers.items():
+                args = {"name": "echo", "arguments": {"message": f"m{i}"}}
+                t0 = time.perf_counter()
+                peer.call("tools/call", args)
+                samples[kind].append(time.perf_counter() - t0)
+        time.sleep(0.05)  # let the recorders finish the last events (their CPU counts too)
+        cpu = {kind: (peer.cpu() - cpu0[kind]) / calls * 1e6 for kind, peer in peers.items()}
+    finally:
+        for peer in peers.values():
+            peer.close()
     return {
-        kind: {"p50": pct(s, 0.5) * 1e3, "p99": pct(s, 0.99) * 1e3, "rate": len(s) / sum(s)}
+        kind: {
+            "p50": pct(s, 0.5) * 1e6,
+            "p99": pct(s, 0.99) * 1e6,
+            "max": max(s) * 1e6,
+            "cpu": cpu[kind],
+        }
         for kind, s in samples.items()
     }
 
 
-def throughput(
-    argv: list[str], env: dict[str, str], size: int, rounds: int
-) -> tuple[float, float | None, float | None]:
-    peer = Peer(argv, env)
-    peer.initialize()
+def throughput_round(
+    variants: dict[str, list[str]], env: dict[str, str], size: int, echoes: int, raw: bool
+) -> Row:
+    peers = {kind: Peer(argv, env, raw=raw) for kind, argv in variants.items()}
     message = "x" * size
-    peer.call("tools/call", {"name": "echo", "arguments": {"message": message}})
-    began = time.perf_counter()
-    for _ in range(rounds):
-        peer.call("tools/call", {"name": "echo", "arguments": {"message": message}})
-    took = time.perf_counter() - began
-    rss, recorder = peer.peak_rss_mb(), peer.recorder_rss_mb()
-    peer.close()
-    return 2 * size * rounds / took / 1e6, rss, recorder  # bytes both ways, MB/s
+    out: Row = {kind: {"mbs": 0.0} for kind in peers}
+    took = dict.fromkeys(peers, 0.0)
+    try:
+        for peer in peers.values():
+            peer.initialize()
+            peer.call("tools/call", {"name": "echo", "arguments": {"message": message}})
+        for _ in range(echoes):
+            for kind, peer in peers.items():
+                t0 = time.perf_counter()
+                peer.call("tools/call", {"name": "echo", "arguments": {"message": message}})
+                took[kind] += time.perf_counter() - t0
+        time.sleep(0.2)
+        for kind, peer in peers.items():
+            out[kind]["mbs"] = 2 * size * echoes / took[kind] / 1e6
+            out[kind]["rss"], out[kind]["pss"] = peer.memory()
+    finally:
+        for peer in peers.values():
+            peer.close()
+    return out
+
+
+def start_round(variants: dict[str, list[str]], env: dict[str, str]) -> Row:
+    out: Row = {}
+    for kind, argv in variants.items():
+        began = time.perf_counter()
+        peer = Peer(argv, env, raw=False)
+        peer.initialize()
+        out[kind] = {"start": (time.perf_counter() - began) * 1e3}
+        peer.close()
+    return out
+
+
+def summary(values: list[float], fmt: str = "{:.2f}") -> str:
+    if not values:
+        return "-"
+    med = statistics.median(values)
+    return f"{fmt.format(med)} [{fmt.format(min(values))}-{fmt.format(max(values))}]"
+
+
+def report_latency(name: str, rounds: list[Row], shims: list[str]) -> None:
+    print(f"\n{name}: small tools/call round trip, µs, median over {len(rounds)} rounds [min-max]")
+    kinds = list(rounds[0])
+    for metric in ("p50", "p99", "max", "cpu"):
+        cells = "  ".join(f"{k} {summary([r[k][metric] for r in rounds], '{:.0f}')}" for k in kinds)
+        label = "cpu/call" if metric == "cpu" else metric
+        print(f"  {label:8} {cells}")
+    for metric in ("p50", "p99", "max"):
+        added = {
+            k: [r[k][metric] - r["direct"][metric] for r in rounds] for k in kinds if k != "direct"
+        }
+        cells = "  ".join(f"{k} +{summary(v, '{:.0f}')}" for k, v in added.items())
+        print(f"  added {metric:4} {cells}")
+        for shim in shims:
+            ratios = [
+                (r[shim][metric] - r["direct"][metric])
+                / max(1.0, r["relay"][metric] - r["direct"][metric])
+                for r in rounds
+            ]
+            print(f"    {shim} added / relay added ({metric}): x{summary(ratios)}")
+    for shim in shims:
+        cpu_ratio = [r[shim]["cpu"] / max(1.0, r["relay"]["cpu"]) for r in rounds]
+        print(f"  {shim} cpu per call / relay's: x{summary(cpu_ratio)}")
+
+
+def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str]) -> None:
+    kinds = list(rounds[0])
+    print(f"\n{name}: {size // 1_000_000} MB echoes, MB/s both ways, median [min-max]")
+    print(
+        "  " + "  ".join(f"{k} {summary([r[k]['mbs'] for r in rounds], '{:.0f}')}" for k in kinds)
+    )
+    for shim in shims:
+        ratios = [r[shim]["mbs"] / r["relay"]["mbs"] for r in rounds]
+        print(f"    {shim} / relay: x{summary(ratios)}")
+    for kind in kinds[1:]:
+        rss = [r[kind]["rss"] for r in rounds]
+        pss = [r[kind]["pss"] for r in rounds]
+        print(
+            f"  memory {kind} (+ recorder): peak RSS {summary(rss, '{:.1f}')} MB, "
+            f"PSS {summary(pss, '{:.1f}')} MB"
+        )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=2000)
-    parser.add_argument("--starts", type=int, default=10)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--calls", type=int, default=400, help="small calls per round")
+    parser.add_argument("--echoes", type=int, default=3, help="10 MB echoes per round")
+    parser.add_argument("--size", type=int, default=10_000_000)
+    parser.add_argument("--starts", type=int, default=3, help="session starts per round")
+    parser.add_argument("--before", help="a directory holding another hardener package to compare")
+    parser.add_argument("--only", help="comma-separated server names (default: all)")
     opts = parser.parse_args()
-    # Like an installed package: bytecode compiled once (PYTHONDONTWRITEBYTECODE would otherwise
-    # make every shim start recompile the modules changed since the last compile).
     compileall.compile_dir(str(ROOT / "hardener"), quiet=1)
+    if opts.before:
+        compileall.compile_dir(str(Path(opts.before) / "hardener"), quiet=1)
     home = tempfile.mkdtemp(prefix="hardener-bench-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
     env["HOME"] = home
+    servers = dict(SERVERS)
+    if not EVERYTHING.exists():
+        print("node everything: skipped (run npm ci in tests/)")
+        del servers["node everything"]
+    if opts.only:
+        servers = {k: v for k, v in servers.items() if k in opts.only.split(",")}
+    shims = [k for k in wrappers([], opts.before) if k.startswith("shim")]
+    lat: dict[str, list[Row]] = {name: [] for name in servers}
+    thr: dict[str, list[Row]] = {name: [] for name in servers if name != "node everything"}
+    starts: list[Row] = []
     try:
-        start_time(
-            wrappers(SERVERS["echo (in-repo)"])["shim"], env
-        )  # warm the policy cache and key
-        print(
-            f"python {sys.version.split()[0]}, {os.cpu_count()} cpus; times in ms; each row interleaved\n"
-        )
-        print("session start (spawn -> initialize answer), median of", opts.starts)
-        for name, server in SERVERS.items():
-            if name == "server-everything" and not EVERYTHING.exists():
-                print(f"  {name}: skipped (run npm ci in tests/)")
-                continue
-            runs: dict[str, list[float]] = {k: [] for k in wrappers(server)}
+        echo = SERVERS["python echo"]
+        start_round(wrappers(echo, opts.before), env)  # warm the policy cache and key
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, load {os.getloadavg()}")
+        for index in range(opts.rounds):
+            print(f"round {index + 1}/{opts.rounds}", file=sys.stderr, flush=True)
             for _ in range(opts.starts):
-                for kind, argv in wrappers(server).items():
-                    runs[kind].append(start_time(argv, env))
-            med = {k: statistics.median(v) * 1e3 for k, v in runs.items()}
-            print(
-                f"  {name:18} direct {med['direct']:7.1f}  min-relay {med['min-relay']:7.1f} (+{med['min-relay'] - med['direct']:.1f})  shim {med['shim']:7.1f} (+{med['shim'] - med['direct']:.1f})"
-            )
-
-        print(
-            f"\nround trip of {opts.calls} small tools/call echoes (sequential, interleaved call by call)"
-        )
-        for name, server in SERVERS.items():
-            if name == "mcp-server-time" or (
-                name == "server-everything" and not EVERYTHING.exists()
-            ):
-                continue
-            res = latency(
-                {**wrappers(server), "shim-thread": thread_variant(server)}, env, opts.calls
-            )
-            d, m, s = res["direct"], res["min-relay"], res["shim"]
-            added_m = (m["p50"] - d["p50"], m["p99"] - d["p99"])
-            added_s = (s["p50"] - d["p50"], s["p99"] - d["p99"])
-            print(
-                f"  {name:18} p50 direct {d['p50']:.3f} min-relay {m['p50']:.3f} shim {s['p50']:.3f} | p99 direct {d['p99']:.3f} min-relay {m['p99']:.3f} shim {s['p99']:.3f}"
-            )
-            ratio50 = added_s[0] / added_m[0] if added_m[0] > 0 else float("nan")
-            ratio99 = added_s[1] / added_m[1] if added_m[1] > 0 else float("nan")
-            print(
-                f"  {'':18} added p50: min-relay {added_m[0]:.3f} shim {added_s[0]:.3f} (x{ratio50:.2f}); added p99: min-relay {added_m[1]:.3f} shim {added_s[1]:.3f} (x{ratio99:.2f})"
-            )
-            print(
-                f"  {'':18} calls/s direct {d['rate']:.0f} min-relay {m['rate']:.0f} shim {s['rate']:.0f} (shim/direct {s['rate'] / d['rate']:.2f}, shim/min-relay {s['rate'] / m['rate']:.2f})"
-            )
-            th = res["shim-thread"]
-            print(
-                f"  {'':18} recorder as a thread instead of a process: p50 {th['p50']:.3f} p99 {th['p99']:.3f} calls/s {th['rate']:.0f}"
-            )
-
-        print(
-            "\nthroughput of large echoes (in-repo echo server), MB/s both ways, and peak RSS of the wrapper"
-        )
-        server = SERVERS["echo (in-repo)"]
-        for size in (1_000_000, 10_000_000):
-            res = {
-                kind: throughput(argv, env, size, opts.rounds)
-                for kind, argv in wrappers(server).items()
-            }
-            res["shim-thread"] = throughput(thread_variant(server), env, size, opts.rounds)
-            d, m, s = res["direct"], res["min-relay"], res["shim"]
-            print(
-                f"  {size // 1_000_000:>2} MB  direct {d[0]:7.1f}  min-relay {m[0]:7.1f}  shim {s[0]:7.1f}  shim/min-relay {s[0] / m[0]:.2f}  shim/direct {s[0] / d[0]:.2f}  | RSS min-relay {m[1] or 0:.1f} MB, shim {s[1] or 0:.1f} MB + recorder {s[2] or 0:.1f} MB"
-            )
-            th = res["shim-thread"]
-            print(f"  {'':6}recorder as a thread: {th[0]:7.1f} MB/s, RSS {th[1] or 0:.1f} MB")
+                starts.append(start_round(wrappers(echo, opts.before), env))
+            for name, server in servers.items():
+                raw = name == "cat"
+                lat[name].append(latency_round(wrappers(server, opts.before), env, opts.calls, raw))
+                if name in thr:
+                    thr[name].append(
+                        throughput_round(
+                            wrappers(server, opts.before), env, opts.size, opts.echoes, raw
+                        )
+                    )
     finally:
         shutil.rmtree(home, ignore_errors=True)
+    if starts:
+        print("\nsession start (spawn -> initialize answer, python echo), ms, median [min-max]")
+        print(
+            "  "
+            + "  ".join(
+                f"{k} {summary([r[k]['start'] for r in starts], '{:.1f}')}" for k in starts[0]
+            )
+        )
+    for name in servers:
+        report_latency(name, lat[name], shims)
+        if name in thr:
+            report_throughput(name, opts.size, thr[name], shims)
     return 0
 
 

@@ -28,7 +28,9 @@ REAL_BACKENDS: dict[OS, tuple[str, ...]] = {
     OS.MACOS: ("keyring.backends.macOS.Keyring",),
     OS.WINDOWS: ("keyring.backends.Windows.WinVaultKeyring",),
 }
-PLAINTEXT_BACKENDS = ("keyrings.alt.file.PlaintextKeyring",)
+#: Backends accepted only with policy ``keychain.allow_insecure_backend``: plaintext files (the
+#: demo's labelled sandbox store is one).
+PLAINTEXT_BACKENDS = ("keyrings.alt.file.PlaintextKeyring", "hardener.demo.demokeys.DemoKeyring")
 
 MISSING_PIECE = {
     OS.LINUX: "a Secret Service on the session D-Bus (for example gnome-keyring, unlocked)",

@@ -1,17 +1,18 @@
 """``hardener alerts``: anomaly alerts from the ledger (L3 edge).
 
-Reads the ledger's JSON-line segments (``<state>/ledger/*.jsonl``) and lists the alert records,
-oldest first, as a table or (``--json``) as ``alerts.schema.json``. An alert is a record of kind
-``alert`` whose body is the alert (``alert.schema.json``), or whose body is an event envelope of
-kind ``alert`` (an alert raised by the shim and sealed like any event). A torn last line (a
-writer killed mid-append) is skipped silently; other unreadable lines are skipped with a warning.
-This reader does not verify the chain: ``hardener log verify`` does.
+Reads the ledger with its one reader (:func:`hardener.ledger.query.iter_records`) and lists the
+alert records, oldest first, as a table or (``--json``) as ``alerts.schema.json``. An alert is a
+record of kind ``alert`` whose body wraps an event envelope of kind ``alert`` whose body is the
+alert (``alert.schema.json``): the daemon seals ``{"origin": "daemon", "event": …}``, a shim's
+spooled alert is sealed as ``{"spool": …, "event": …}``. An alert's time (shown, and what
+``--since`` compares) is when it was raised, the envelope's ``ts``, not when it was sealed. Lines
+that are not well-formed records are skipped (``hardener log verify`` names them); this reader
+does not verify the chain.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -25,8 +26,9 @@ from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.detect.model import SEVERITIES, severity_rank
 from hardener.errors import UsageError
+from hardener.ledger.query import View, iter_records, view
 from hardener.policy import load_schema
-from hardener.timestamps import timestamp_or_none, utc_timestamp
+from hardener.timestamps import timestamp_or_none
 
 HELP = "list anomaly alerts from the log"
 SCHEMA = "alerts.schema.json"
@@ -51,7 +53,11 @@ def parse_since(value: str, now: datetime) -> float:
     """Epoch seconds from an RFC 3339 time or a duration back from ``now``."""
     match = _DURATION.match(value.strip())
     if match:
-        return (now - timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])).timestamp()
+        try:
+            back = timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+            return (now - back).timestamp()
+        except (OverflowError, ValueError):
+            return float("-inf")  # further back than any clock: everything
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError as exc:
@@ -71,54 +77,34 @@ class AlertRecord:
     alert: dict[str, Any]
 
 
-def _alert_body(record: Mapping[str, Any]) -> dict[str, Any] | None:
-    body = record.get("body")
-    if not isinstance(body, Mapping):
+def alert_of(item: View) -> dict[str, Any] | None:
+    """The alert a sealed record carries, or None.
+
+    Every alert is sealed as an event envelope of kind ``alert`` whose body is the alert: the
+    daemon's as ``{"origin": "daemon", "event": {...}}``, a shim's as ``{"spool": {...}, "event":
+    {...}}``. The envelope's client and server fill in the alert's when it names none.
+    """
+    event = item.event
+    if event.get("kind") != "alert" or not isinstance(event.get("body"), Mapping):
         return None
-    if record.get("kind") == "alert" and "rule" in body:
-        return dict(body)
-    if body.get("kind") == "alert" and isinstance(body.get("body"), Mapping):
-        alert = dict(body["body"])
-        for field in ("client", "server"):
-            if field not in alert and isinstance(body.get(field), str):
-                alert[field] = body[field]
-        return alert
-    return None
+    alert = dict(event["body"])
+    for name in ("client", "server"):
+        if name not in alert and isinstance(event.get(name), str) and event[name]:
+            alert[name] = event[name]
+    return alert
 
 
-def read_alerts(ledger_dir: Path, warn: Any = None) -> Iterator[AlertRecord]:
-    """Every alert record in the ledger segments, in file then line order."""
-    if not ledger_dir.is_dir():
-        return
-    for path in sorted(ledger_dir.glob("*.jsonl")):
-        try:
-            lines = path.read_bytes().split(b"\n")
-        except OSError as exc:
-            if warn:
-                warn(f"cannot read {path}: {exc.strerror or exc}")
+def read_alerts(ledger_dir: Path) -> Iterator[AlertRecord]:
+    """Every alert in the ledger, in seq order, read with the ledger's one reader."""
+    for record in iter_records(ledger_dir):
+        if record.kind != "alert":
             continue
-        last = len(lines) - 1
-        while last >= 0 and not lines[last].strip():
-            last -= 1
-        for number, raw in enumerate(lines[: last + 1], start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                if number != last + 1 and warn:  # a torn last line is expected after a crash
-                    warn(f"{path}:{number}: unreadable ledger line skipped")
-                continue
-            if not isinstance(record, Mapping):
-                continue
-            alert = _alert_body(record)
-            if alert is None:
-                continue
-            seq = record.get("seq") if isinstance(record.get("seq"), int) else None
-            ts = record.get("ts")
-            if isinstance(ts, int | float):
-                ts = utc_timestamp(datetime.fromtimestamp(ts, UTC))
-            yield AlertRecord(seq, str(ts or ""), alert)
+        item = view(record)
+        alert = None if item is None else alert_of(item)
+        if alert is not None:
+            assert item is not None
+            moment = item.event.get("ts")  # when it happened, not when it was sealed
+            yield AlertRecord(record.seq, moment if isinstance(moment, str) else record.ts, alert)
 
 
 def _select(records: list[AlertRecord], args: argparse.Namespace) -> list[AlertRecord]:
@@ -165,7 +151,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     ledger = ctx.paths.ledger_dir
     validator = jsonschema.Draft202012Validator(load_schema("alert.schema.json"))
     records = []
-    for record in read_alerts(ledger, ctx.warn):
+    for record in read_alerts(ledger):
         problem = next(iter(validator.iter_errors(record.alert)), None)
         if problem is not None:
             ctx.warn(

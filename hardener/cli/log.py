@@ -21,6 +21,7 @@ from hardener.cli.context import CliContext
 from hardener.errors import EXIT_FINDINGS, EXIT_OK, KeychainError, UsageError
 from hardener.keystore import KeyStore
 from hardener.ledger.audit import VerifyReport, verify_ledger
+from hardener.ledger.position import LedgerStateError
 from hardener.ledger.query import Filters, RecordReader, View, iter_records, parse_time, view
 from hardener.ledger.sealkeys import read_verifier
 from hardener.ledger.store import require_public
@@ -113,6 +114,14 @@ def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
             now=time.time(),
             stale_after=stale_after,
         )
+    except LedgerStateError as error:
+        if "log verify" not in error.remedy:
+            raise
+        raise LedgerStateError(
+            error.message,
+            remedy=f"Nothing was changed. Keep a copy of {ctx.paths.ledger_dir} as evidence and "
+            "compare it with a backup or the checkpoints shipped off the machine (SIEM, MDM).",
+        ) from error
     finally:
         if keystore is not None:
             keystore.close()
@@ -144,7 +153,7 @@ def _print_report(report: VerifyReport, ctx: CliContext) -> None:
     ctx.out(f"  {finding.message}")
     if finding.expected is not None or finding.computed is not None:
         ctx.out(f"  expected: {finding.expected}")
-        ctx.out(f"  found:    {finding.computed}")
+        ctx.out(f"  found:    {finding.computed or '(nothing)'}")
     ctx.out(f"  checked {report.records} records before it; keychain anchor {anchor}")
 
 

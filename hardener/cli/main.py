@@ -16,8 +16,17 @@ from types import ModuleType
 from typing import NoReturn
 
 from hardener._version import __version__
+from hardener.changes import changed
+from hardener.changes import reset as reset_changes
 from hardener.cli.context import CliContext
-from hardener.errors import EXIT_INTERRUPTED, EXIT_USAGE, HardenerError, UsageError
+from hardener.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    HardenerError,
+    UsageError,
+)
 from hardener.paths import Platform
 
 #: The verbs and their modules, in the order ``--help`` lists them. A verb's module is imported
@@ -36,6 +45,7 @@ VERB_MODULES: dict[str, str] = {
     "policy": "hardener.cli.policy",
     "keys": "hardener.cli.keys",
     "hooks": "hardener.cli.hooks",
+    "demo": "hardener.cli.demo",
 }
 
 #: Global flags (none takes a value), skipped when looking for the verb in argv.
@@ -132,6 +142,7 @@ def main(argv: Sequence[str] | None = None, *, platform: Platform | None = None)
     """Run the CLI; returns the exit code. Tests call this in-process."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     ctx = CliContext(platform=platform or Platform.current())
+    reset_changes()
     as_json = _wants_json(args_list)
     ctx.verbose = args_list.count("-v") + args_list.count("--verbose")
     try:
@@ -152,3 +163,41 @@ def main(argv: Sequence[str] | None = None, *, platform: Platform | None = None)
         return EXIT_INTERRUPTED
     except SystemExit as exc:  # --help / --version exit 0 through argparse
         return int(exc.code) if isinstance(exc.code, int) else 0
+    except Exception as exc:  # the one catch point for bugs: never a bare traceback, never 1
+        return _internal_error(exc, ctx, as_json=as_json)
+
+
+REPORT_HINT = (
+    "This is a bug in hardener. Run the same command again with -v and report the traceback "
+    "(it names no secrets; check before sharing) with 'hardener --version'."
+)
+
+
+def _internal_error(exc: Exception, ctx: CliContext, *, as_json: bool) -> int:
+    """An unexpected exception: one line, how to report it, exit 3 (or 4 after a change)."""
+    touched = changed()
+    code = EXIT_PARTIAL if touched else EXIT_FAILED
+    text = " ".join(str(exc).split())[:300]
+    message = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    remedy = REPORT_HINT
+    if touched:
+        remedy = (
+            f"Files were already changed ({', '.join(touched[:3])}); run 'hardener scan' to see "
+            "the state. " + REPORT_HINT
+        )
+    ctx.stderr.write(f"hardener: internal error: {message}\n{remedy}\n")
+    if ctx.verbose:
+        traceback.print_exception(exc, file=ctx.stderr)
+    if as_json:
+        ctx.emit_json(
+            ERROR_SCHEMA,
+            {
+                "error": {
+                    "kind": "InternalError",
+                    "message": f"internal error: {message}",
+                    "remedy": remedy,
+                    "exit_code": code,
+                }
+            },
+        )
+    return code

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from hardener.cli import policy_allowlist
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.policy import load_policy
@@ -18,11 +19,14 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     actions = parser.add_subparsers(dest="policy_action", metavar="ACTION", required=True)
     show = actions.add_parser("show", help=HELP)
     add_output_flags(show)
+    policy_allowlist.add_parser(actions)
     parser.set_defaults(func=run)
     return parser
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.policy_action == "allowlist":
+        return policy_allowlist.run(args, ctx)
     effective = load_policy(ctx.platform)
     if ctx.json:
         ctx.emit_json(

@@ -1,7 +1,9 @@
 """``hardener restore``: unwrap entries back to exactly what they were (L3 edge).
 
 Entry by entry, never a whole old file; the original bytes when the wrapped entry is as hardener
-left it, the original values otherwise. Exit codes as ``harden``.
+left it, the original values otherwise. Besides the discovered files, every file named in the
+backup manifest or the desired state is covered (``hardener.engine.coverage``), or a warning says
+why not. Exit codes as ``harden``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from hardener.cli.common import add_output_flags, add_selection_flags, add_write
 from hardener.cli.context import CliContext
 from hardener.cli.harden import confirm, exit_code, report
 from hardener.engine.context import EngineContext
+from hardener.engine.coverage import cover_recorded
 from hardener.engine.harden import apply_all
 from hardener.engine.restore import plan_restore
 from hardener.errors import EXIT_OK
@@ -34,6 +37,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform))
     locations = engine.locations(args.client, [Path(p) for p in args.project])
+    coverage = cover_recorded(engine, locations, args.client)
+    locations += coverage.locations
+    for path, why in coverage.skipped:
+        ctx.warn(f"not restored: {path}: {why}")
     plans = [
         plan_restore(engine, loc, set(args.server))
         for loc in locations

@@ -5,6 +5,13 @@ and the client blocks the server:
 
 - Claude Code ``managed-settings.json`` (and ``managed-settings.d/*.json``): ``allowedMcpServers``
   entries ``{"serverCommand": [exact argv]}``; once any exists, a stdio server must match one.
+  ``deniedMcpServers`` ``serverCommand`` entries block a server by its exact argv: wrapping a denied
+  server would slip it past the denylist, so it is left alone too. A ``managed-mcp.json`` next to
+  the settings is *exclusive*: Claude Code then loads only its servers and ignores the user's.
+- GitHub Copilot's file-based enterprise ``managed-settings.json`` (``/etc/github-copilot``,
+  ``/Library/Application Support/GitHubCopilot``, ``%ProgramFiles%\\GitHubCopilot``), read by
+  Copilot CLI and VS Code: the same ``allowedMcpServers`` / ``deniedMcpServers`` ``serverCommand``
+  schema as Claude Code.
 - Codex ``requirements.toml``: ``[mcp_servers.<name>.identity]`` pins a server's command.
 - Windsurf's team whitelist lives with the team admin, not on this machine (a note, not a check).
 
@@ -20,13 +27,36 @@ from typing import Any
 
 from hardener.paths import OS, Platform
 
+#: Re-roots the system paths below (an absolute directory); used by tests to stand in for ``/``.
+ROOT_ENV = "HARDENER_MANAGED_ROOT"
+
+#: clients whose servers Copilot's enterprise managed settings govern
+COPILOT_CLIENTS = frozenset({"copilot-cli", "vscode", "vscode-insiders"})
+
+
+def _system(platform: Platform, path: str) -> Path:
+    root = platform.env.get(ROOT_ENV, "")
+    if root and platform.os is not OS.WINDOWS and root.startswith("/"):
+        return platform.path(root, path.lstrip("/"))
+    return platform.path(path)
+
 
 def claude_code_managed_dir(platform: Platform) -> Path:
     if platform.os is OS.MACOS:
-        return platform.path("/Library/Application Support/ClaudeCode")
+        return _system(platform, "/Library/Application Support/ClaudeCode")
     if platform.os is OS.WINDOWS:
         return platform.path("C:\\Program Files\\ClaudeCode")
-    return platform.path("/etc/claude-code")
+    return _system(platform, "/etc/claude-code")
+
+
+def copilot_managed_settings_path(platform: Platform) -> Path:
+    """GitHub Copilot's file-based enterprise managed settings (Copilot CLI, VS Code)."""
+    if platform.os is OS.MACOS:
+        return _system(platform, "/Library/Application Support/GitHubCopilot/managed-settings.json")
+    if platform.os is OS.WINDOWS:
+        base = platform.env.get("ProgramFiles") or platform.env.get("PROGRAMFILES")
+        return platform.path(base or "C:\\Program Files", "GitHubCopilot", "managed-settings.json")
+    return _system(platform, "/etc/github-copilot/managed-settings.json")
 
 
 def codex_requirements_path(platform: Platform) -> Path:
@@ -48,14 +78,41 @@ class ManagedRules:
     codex_identities: Mapping[str, Any] = field(default_factory=dict)
     #: the files the rules came from, for messages
     sources: tuple[str, ...] = ()
+    #: Claude Code ``deniedMcpServers`` ``serverCommand`` argvs
+    claude_code_denied: tuple[tuple[str, ...], ...] = ()
+    #: Claude Code's exclusive ``managed-mcp.json`` when one is deployed (its path)
+    claude_code_exclusive: str | None = None
+    #: Copilot enterprise ``allowedMcpServers`` ``serverCommand`` argvs (None: none in force)
+    copilot_commands: tuple[tuple[str, ...], ...] | None = None
+    #: Copilot enterprise ``deniedMcpServers`` ``serverCommand`` argvs
+    copilot_denied: tuple[tuple[str, ...], ...] = ()
+    #: where the allowlist of each client comes from (client id -> file), for remedies
+    allowlist_files: Mapping[str, str] = field(default_factory=dict)
+
+    def allowlist(self, client: str) -> tuple[tuple[str, ...], ...] | None:
+        """The exact-argv allowlist in force for ``client`` (None: none)."""
+        if client == "claude-code":
+            return self.claude_code_commands
+        if client in COPILOT_CLIENTS:
+            return self.copilot_commands
+        return None
+
+    def denylist(self, client: str) -> tuple[tuple[str, ...], ...]:
+        if client == "claude-code":
+            return self.claude_code_denied
+        if client in COPILOT_CLIENTS:
+            return self.copilot_denied
+        return ()
 
 
-def claude_code_commands(documents: Sequence[Any]) -> tuple[tuple[str, ...], ...] | None:
-    """The ``serverCommand`` argvs of every ``allowedMcpServers`` list in managed settings."""
+def claude_code_commands(
+    documents: Sequence[Any], key: str = "allowedMcpServers"
+) -> tuple[tuple[str, ...], ...] | None:
+    """The ``serverCommand`` argvs of every ``key`` list (allow- or denylist) in the documents."""
     commands: list[tuple[str, ...]] = []
     seen_allowlist = False
     for document in documents:
-        allowed = document.get("allowedMcpServers") if isinstance(document, dict) else None
+        allowed = document.get(key) if isinstance(document, dict) else None
         if not isinstance(allowed, list):
             continue
         for item in allowed:
@@ -88,17 +145,44 @@ def _identity_command(identity: Mapping[str, Any]) -> str | None:
     return executable if isinstance(executable, str) else None
 
 
+ALLOWLIST_OWNERS = {
+    "claude-code": "Claude Code managed settings",
+    "copilot-cli": "GitHub Copilot enterprise managed settings",
+    "vscode": "GitHub Copilot enterprise managed settings",
+    "vscode-insiders": "GitHub Copilot enterprise managed settings",
+}
+
+
 def wrap_blocked(
-    rules: ManagedRules, client: str, server: str, wrapped_argv: Sequence[str]
+    rules: ManagedRules,
+    client: str,
+    server: str,
+    wrapped_argv: Sequence[str],
+    original_argv: Sequence[str] | None = None,
 ) -> str | None:
     """Why wrapping this server would make a managed policy block it, or None."""
-    commands = rules.claude_code_commands
-    if client == "claude-code" and commands is not None and tuple(wrapped_argv) not in commands:
+    owner = ALLOWLIST_OWNERS.get(client, "")
+    if original_argv is not None and tuple(original_argv) in rules.denylist(client):
         return (
-            "Claude Code managed settings allow stdio servers by exact command "
-            "(allowedMcpServers.serverCommand); the wrapped command would not match and "
-            "Claude Code would block the server. Ask your administrator to allow the "
-            "wrapped command."
+            f"{owner} deny this server by its exact command (deniedMcpServers.serverCommand); "
+            "wrapping it would slip it past the denylist, so it is left as the administrator "
+            "denied it"
+        )
+    commands = rules.allowlist(client)
+    if commands is not None and original_argv is not None and tuple(original_argv) not in commands:
+        if tuple(wrapped_argv) in commands:
+            return None
+        return (
+            f"blocked by allowlist: {owner} allow stdio servers by exact command "
+            "(allowedMcpServers.serverCommand) and this server's command is not on the list; "
+            "the client blocks it with or without wrapping"
+        )
+    if commands is not None and tuple(wrapped_argv) not in commands:
+        return (
+            f"blocked by allowlist: {owner} allow stdio servers by exact command "
+            "(allowedMcpServers.serverCommand); the wrapped command would not match and the "
+            "client would block the server. Ask your administrator to allow the wrapped command "
+            f"(hardener policy allowlist --client {client} prints it)."
         )
     if client == "codex" and server in rules.codex_identities:
         identity = rules.codex_identities[server]

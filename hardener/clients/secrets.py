@@ -2,10 +2,9 @@
 
 Reports the location (``env.GITHUB_TOKEN``), never the value. A value counts as literal when what
 is left after removing variable references (``${X}``, ``$X``, ``${env:X}``, ``${input:x}``,
-``%X%``, ``${{ secrets.X }}``, opencode's ``{env:X}``/``{file:path}``) and an auth scheme word still
-looks like a credential: the key names a secret and at least 8 characters remain, or the value
-matches a secret format. Key names and formats come from the one catalogue,
-``hardener.secret_catalogue``.
+``%X%``, ``${{ secrets.X }}``, opencode's ``{env:X}``/``{file:path}``) and an auth scheme word still looks like a credential: the key names
+a secret and at least 8 characters remain, or the value matches a secret format. Key names and
+formats come from the one catalogue, ``hardener.secret_catalogue``.
 """
 
 from __future__ import annotations

@@ -268,6 +268,7 @@ class DriftGuard:
                 "remedy": f"Quit {location.client.name}, run 'hardener harden', then restart it; "
                 "check for a second tool that manages this file.",
                 "detail": {"file": str(path), "client": location.client.id},
+                "client": location.client.id,
             },
         )
         return True
@@ -308,6 +309,7 @@ class DriftGuard:
                     "evidence": [],
                     "remedy": "Check who changed the file; the servers run through the shim again.",
                     "detail": {"file": str(location.path), "client": location.client.id},
+                    "client": location.client.id,
                 },
             )
 

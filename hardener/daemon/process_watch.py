@@ -67,6 +67,8 @@ class ProcessWatch:
                             "program": found.program,
                             "file": found.config,
                         },
+                        "client": found.client,
+                        "server": found.server,
                     },
                 )
             )

@@ -29,6 +29,7 @@ TAMPER_REASONS = frozenset(
         "truncated",
         "segment_missing",
         "replaced",
+        "deleted",
     }
 )
 
@@ -77,7 +78,7 @@ class LedgerSelfCheck:
                     "severity": "critical",
                     "summary": f"the audit ledger does not verify ({finding.reason} at seq "
                     f"{finding.seq})",
-                    "evidence": [finding.seq] if finding.seq is not None else [],
+                    "evidence": [{"seq": finding.seq}] if finding.seq is not None else [],
                     "remedy": "Run 'hardener log verify' and preserve the ledger directory for "
                     "investigation; compare with checkpoints shipped off the machine.",
                     "detail": finding.to_dict(),

@@ -10,8 +10,8 @@ of the item's texts; an item is poisoned when the score reaches the threshold
 (``detectors.description_score_threshold``). Hidden characters and terminal escapes are findings
 of their own whatever the score: nobody needs them in a description.
 
-Entry points: :func:`analyze_listing` (a tools/list result, optionally with instructions, prompts
-and resources) and :func:`score_text` (any text, e.g. a tool result).
+Entry point: :func:`analyze_listing` (a tools/list result, optionally with instructions, prompts
+and resources); :func:`scan_text` and :func:`score` for any other text.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from hardener.clients.managed import (
     claude_code_managed_dir,
     codex_identities,
     codex_requirements_path,
+    copilot_managed_settings_path,
 )
 from hardener.paths import Platform
 
@@ -34,6 +35,7 @@ def load_managed_rules(
     *,
     claude_code_dir: Path | None = None,
     codex_requirements: Path | None = None,
+    copilot_settings: Path | None = None,
 ) -> ManagedRules:
     """The rules in force on this machine (directories overridable for tests)."""
     cc_dir = claude_code_dir if claude_code_dir is not None else claude_code_managed_dir(platform)
@@ -59,6 +61,20 @@ def load_managed_rules(
     commands = claude_code_commands(documents)
     if blocked_unparsable and commands is None:
         commands = ()  # unknown allowlist: assume it matches by command
+    denied = claude_code_commands(documents, "deniedMcpServers") or ()
+    exclusive = cc_dir / "managed-mcp.json"
+    exclusive_path = str(exclusive) if exclusive.is_file() else None
+    if exclusive_path is not None:
+        sources.append(exclusive_path)
+    allowlist_files = {"claude-code": str(cc_files[0])}
+    copilot_path = (
+        copilot_settings
+        if copilot_settings is not None
+        else copilot_managed_settings_path(platform)
+    )
+    copilot_commands, copilot_denied = _copilot(copilot_path, sources)
+    for client in ("copilot-cli", "vscode", "vscode-insiders"):
+        allowlist_files[client] = str(copilot_path)
     identities: dict[str, Any] = {}
     text = _read(req)
     if text is not None:
@@ -67,4 +83,31 @@ def load_managed_rules(
             identities = codex_identities(tomllib.loads(text))
         except tomllib.TOMLDecodeError:
             identities = {}
-    return ManagedRules(commands, identities, tuple(sources))
+    return ManagedRules(
+        commands,
+        identities,
+        tuple(sources),
+        claude_code_denied=denied,
+        claude_code_exclusive=exclusive_path,
+        copilot_commands=copilot_commands,
+        copilot_denied=copilot_denied,
+        allowlist_files=allowlist_files,
+    )
+
+
+def _copilot(
+    path: Path, sources: list[str]
+) -> tuple[tuple[tuple[str, ...], ...] | None, tuple[tuple[str, ...], ...]]:
+    """Copilot's enterprise allow- and denylist (unparsable: restrictive, nothing admitted)."""
+    text = _read(path)
+    if text is None:
+        return None, ()
+    sources.append(str(path))
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return (), ()
+    return (
+        claude_code_commands([document]),
+        claude_code_commands([document], "deniedMcpServers") or (),
+    )

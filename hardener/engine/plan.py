@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from hardener.backup import BackupStore
+from hardener.changes import note_change
 from hardener.clients.discovery import ConfigLocation
 from hardener.engine.configfile import LoadedConfig
 from hardener.engine.context import EngineContext
@@ -170,6 +171,7 @@ def apply_plan(
             location.path, snapshot.data, reason=f"before {plan.verb} ({location.client.id})"
         )
         atomic_write(location.path, data, expected=snapshot, _before_replace=_before_replace)
+        note_change(location.path)
     except WriteConflictError as exc:
         error = WriteConflictError(
             f"{location.path} changed while hardener was working on it; nothing was written",

@@ -31,6 +31,7 @@ FINDING_KINDS: dict[str, Severity] = {
     "report_only": "warning",
     "not_restorable": "warning",
     "client_running": "info",
+    "managed_exclusive": "info",
 }
 
 
@@ -70,7 +71,9 @@ def safe_url(url: str) -> str:
         return "(unparsable URL)"
     if not parts.scheme or not parts.hostname:
         return url.split("?", 1)[0].split("#", 1)[0]
-    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    # the host part without credentials, as written (it may hold ``${input:…}`` variables, which
+    # make ``parts.port`` raise)
+    host = parts.netloc.rpartition("@")[2]
     return f"{parts.scheme}://{host}{parts.path}"
 
 

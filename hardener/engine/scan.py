@@ -33,15 +33,25 @@ from hardener.transform import wrap_args
 HARDEN_REMEDY = "Run 'hardener harden'."
 
 
+def wrapped_argv(
+    ctx: EngineContext, location: ConfigLocation, ref: ServerRef, info: EntryInfo
+) -> list[str] | None:
+    """The argv the client would launch once this stdio server is wrapped."""
+    if info.launch is None:
+        return None
+    shim = str(ctx.shim) if ctx.shim is not None else "hardener-shim"
+    return [shim, *wrap_args(location.client.id, ref.name, info.launch.command, info.launch.args)]
+
+
 def blocked_reason(
     ctx: EngineContext, location: ConfigLocation, ref: ServerRef, info: EntryInfo
 ) -> str | None:
     """Why a managed policy would block this stdio server once wrapped (None: it would not)."""
-    if info.launch is None:
+    argv = wrapped_argv(ctx, location, ref, info)
+    if argv is None or info.launch is None:
         return None
-    shim = str(ctx.shim) if ctx.shim is not None else "hardener-shim"
-    argv = [shim, *wrap_args(location.client.id, ref.name, info.launch.command, info.launch.args)]
-    return wrap_blocked(ctx.managed, location.client.id, ref.name, argv)
+    original = [info.launch.command, *info.launch.args]
+    return wrap_blocked(ctx.managed, location.client.id, ref.name, argv, original)
 
 
 def _shim_exists(command: str) -> bool:
@@ -157,6 +167,18 @@ def analyse(
             )
         )
         return report, []
+    exclusive = ctx.managed.claude_code_exclusive
+    if location.client.id == "claude-code" and exclusive and location.file.scope != "managed":
+        report.findings.append(
+            Finding(
+                "managed_exclusive",
+                f"Claude Code: the administrator's exclusive {exclusive} is deployed; Claude Code "
+                f"loads only its servers and ignores the ones in {location.path}",
+                "",
+                location.client.id,
+                str(location.path),
+            )
+        )
     refs, problems = servers(loaded.document, location.file.tables)
     for problem in problems:
         report.findings.append(

@@ -69,12 +69,15 @@ def format_message(export: dict[str, Any], *, hostname: str | None = None, limit
 
 def parse_url(url: str) -> tuple[str, str, int]:
     """``udp://host:port``, ``tcp://host:port`` or ``tls://host:port`` → (protocol, host, port)."""
-    parts = urlsplit(url)
+    remedy = "Use udp://, tcp:// or tls://HOST:PORT (port 1-65535)."
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # a bad IPv6 literal, a port that is not a number or out of range
+        raise UsageError(f"not a syslog URL: {url!r} ({exc})", remedy=remedy) from exc
     if parts.scheme not in ("udp", "tcp", "tls") or not parts.hostname:
-        raise UsageError(
-            f"not a syslog URL: {url!r}", remedy="Use udp://, tcp:// or tls://HOST:PORT."
-        )
-    return parts.scheme, parts.hostname, parts.port or (6514 if parts.scheme == "tls" else 514)
+        raise UsageError(f"not a syslog URL: {url!r}", remedy=remedy)
+    return parts.scheme, parts.hostname, port or (6514 if parts.scheme == "tls" else 514)
 
 
 class SyslogSender:

@@ -23,7 +23,6 @@ from hardener.ledger.chain.findings import Anchor, ChainState, Finding, Reason
 from hardener.ledger.chain.keys import KeySchedule
 from hardener.ledger.chain.record import archive_name, line_hash, parse
 from hardener.ledger.chain.verify import Verifier
-from hardener.ledger.position import LedgerStateError
 from hardener.ledger.sealkeys import VerifierFile, load_keys, load_seed0
 from hardener.ledger.store import (
     VERIFIED,
@@ -117,6 +116,36 @@ def _keys(
     return schedule, source, keys.anchor, status, keys.epoch
 
 
+def _size(segment: Segment) -> int:
+    try:
+        return segment.path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def deleted_finding(
+    paths: HardenerPaths, public: dict[str, Any], anchor: Anchor | None, segments: list[Segment]
+) -> Finding:
+    """The log was enrolled (public values, maybe a keychain anchor) but no record is left."""
+    if not paths.ledger_dir.exists():
+        what = f"the ledger directory {paths.ledger_dir} is gone"
+    elif segments:
+        what = f"only empty segment files remain in {paths.ledger_dir}"
+    else:
+        what = f"every segment of {paths.ledger_dir} is gone"
+    proof = f"{paths.public_dir / 'ledger.json'} shows log {public['log_id']} was enrolled"
+    if public.get("created"):
+        proof += f" on {public['created']}"
+    if anchor is not None:
+        proof += f"; the keychain anchor names checkpoint seq {anchor.seq} (head {anchor.head})"
+    return Finding(
+        Reason.DELETED,
+        None if anchor is None else anchor.seq,
+        f"the ledger was deleted: {what}; {proof}",
+        expected=None if anchor is None else anchor.head,
+    )
+
+
 def _first_seq(segment: Segment) -> int | None:
     if segment.first_seq is not None:
         return segment.first_seq
@@ -162,12 +191,19 @@ def _verify_once(paths: HardenerPaths, options: VerifyOptions) -> VerifyReport:
     schedule, source, anchor, anchor_status, key_epoch = _keys(public, options.keystore, verifier)
     active = writer_active(paths.ledger_dir)
     segments = list_segments(paths.ledger_dir)
-    if not segments:
-        raise LedgerStateError(f"the ledger directory {paths.ledger_dir} has no segments")
     first_key = verifier.first_key if verifier is not None else str(public["first_key"])
     report = VerifyReport(
         log_id, str(public.get("fingerprint", "")), "all", source, anchor_status, anchor, active
     )
+    if anchor_status == "missing":
+        report.notes.append(
+            f"the keychain holds no key state for log {log_id} (deleted or replaced keychain "
+            "item?): MACs and the truncation anchor were not checked, only the chain and the "
+            "checkpoint signatures; the agent refuses to seal until the item is back"
+        )
+    if not any(_size(segment) for segment in segments):
+        report.finding = deleted_finding(paths, public, anchor, segments)
+        return report
     start: tuple[int, int, int, ChainState | None] = (0, 0, 1, None)
     cache_file = paths.ledger_dir / VERIFIED
     if not options.full:

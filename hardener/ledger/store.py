@@ -251,6 +251,13 @@ def read_public(paths: HardenerPaths) -> dict[str, Any] | None:
 def require_public(paths: HardenerPaths) -> dict[str, Any]:
     """The public ledger data, or :class:`NoLedgerError` (exit 3) when none is enrolled here."""
     public = read_public(paths)
+    if public is None and list_segments(paths.ledger_dir):
+        raise StateDirError(
+            f"{public_file(paths)} is missing but {paths.ledger_dir} holds a ledger: its public "
+            "values (log id, first key) were deleted",
+            remedy="Nothing was changed. Start the agent ('hardener daemon run'): it rebuilds the "
+            "public values from the ledger's genesis and checks them against the keychain.",
+        )
     if public is None:
         raise NoLedgerError(f"no ledger is enrolled here ({public_file(paths)} is missing)")
     return public

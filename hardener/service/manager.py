@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hardener.changes import note_change
 from hardener.errors import FileWriteError, HardenerError, UsageError
 from hardener.fsutil import atomic_write
 from hardener.paths import OS, Platform
@@ -160,6 +161,7 @@ def apply_plan(plan: ServicePlan, runner: Runner | None = None) -> list[str]:
         except OSError as exc:
             raise FileWriteError(f"cannot create {planned.path.parent}: {exc.strerror}") from exc
         target = atomic_write(planned.path, planned.content, mode=planned.mode)
+        note_change(target)
         if os.name != "nt":
             os.chmod(target, planned.mode)
         log.info("wrote %s", planned.path)

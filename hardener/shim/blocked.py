@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 if TYPE_CHECKING:
-    from hardener.shim.recorder import Sink
+    from hardener.shim.recording.recorder import Sink
 
 
 def _errors_for(msg: Any, code: int, message: str, data: dict[str, Any]) -> Any:

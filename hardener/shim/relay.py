@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 if TYPE_CHECKING:
-    from hardener.shim.recorder import Sink
+    from hardener.shim.recording.recorder import Sink
 
 READ_SIZE: Final = 1 << 20
 

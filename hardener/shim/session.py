@@ -4,7 +4,7 @@
 the settings, the recorder's queue); the redactor, the tracker and the spool are created by the
 recorder once it starts (after the server process is running), from the ``launch`` description
 that the transport fills in. On POSIX the recorder is a forked process
-(:mod:`hardener.shim.recproc`), elsewhere (or with ``HARDENER_SHIM_RECORDER=thread``) a thread. :func:`protect_stdout` moves the protocol stream to a
+(:mod:`hardener.shim.recording.process`), elsewhere (or with ``HARDENER_SHIM_RECORDER=thread``) a thread. :func:`protect_stdout` moves the protocol stream to a
 private descriptor and points fd 1 (and ``sys.stdout``) at stderr, so that no stray ``print``
 from any library can ever corrupt the protocol.
 """
@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from hardener.shim.gate import Gate
 from hardener.shim.locate import Locations
-from hardener.shim.recorder import Recorder
+from hardener.shim.recording.recorder import Recorder
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
@@ -27,13 +27,13 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:
     from hardener.redact import Redactor
-    from hardener.shim.recorder import Spool
+    from hardener.shim.recording.recorder import Spool
     from hardener.shim.tracker import SessionTracker
 
     if sys.platform == "win32":
         AnyRecorder = Recorder
     else:
-        from hardener.shim.recproc import ProcessRecorder
+        from hardener.shim.recording.process import ProcessRecorder
 
         AnyRecorder = Recorder | ProcessRecorder
 
@@ -154,7 +154,7 @@ def prepare(
 
     recorder: AnyRecorder
     if sys.platform != "win32" and os.environ.get("HARDENER_SHIM_RECORDER") != "thread":
-        from hardener.shim.recproc import ProcessRecorder
+        from hardener.shim.recording.process import ProcessRecorder
 
         recorder = ProcessRecorder(setup, gate, warn, launch, protocol_fds or [])
     else:

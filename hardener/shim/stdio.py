@@ -22,6 +22,7 @@ import time
 from hardener.shim import child as child_mod
 from hardener.shim.blocked import answer_with_errors
 from hardener.shim.gate import CODE_DENIED, CODE_UNAVAILABLE
+from hardener.shim.pipes import grow_pipe
 from hardener.shim.relay import OutWriter, Pump
 from hardener.shim.session import Session, warn
 
@@ -112,6 +113,9 @@ def run_stdio(
     assert proc.stdin is not None
     assert proc.stdout is not None
     session.launch["child_pid"] = proc.pid
+    if sys.platform == "linux":
+        grow_pipe(proc.stdin.fileno())
+        grow_pipe(proc.stdout.fileno())
     life = _Lifecycle(proc)
     to_child = OutWriter(proc.stdin.fileno(), owns_fd=False)
     to_client = OutWriter(proto_out)

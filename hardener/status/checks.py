@@ -221,6 +221,8 @@ def audit_anchored(inputs: StatusInputs) -> Check:
         return ledger
     if ledger.reason == "truncated":
         return Check("audit.anchored", FAIL, f"the tail was cut: {ledger.problem}")
+    if ledger.reason == "deleted":
+        return Check("audit.anchored", FAIL, f"nothing is left to anchor: {ledger.problem}")
     if ledger.reason == "stale":
         return Check("audit.anchored", FAIL, ledger.problem)
     if ledger.anchor == "missing":

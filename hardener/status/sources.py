@@ -177,9 +177,12 @@ def _own_keystore(target: Target, policy: EffectivePolicy) -> Any:
 
 def ledger_status(target: Target, paths: HardenerPaths, policy: EffectivePolicy) -> LedgerStatus:
     from hardener.ledger.audit import verify_ledger
-    from hardener.ledger.store import read_public
+    from hardener.ledger.store import list_segments, read_public
 
     public = read_public(paths)
+    if public is None and list_segments(paths.ledger_dir):
+        problem = f"{paths.public_dir / 'ledger.json'} is missing but the ledger exists (deleted?)"
+        return LedgerStatus(False, None, problem=problem)
     if public is None:
         return LedgerStatus(False, None, problem="no ledger yet: the agent has never sealed")
     stale_after = STALE_CHECKPOINT_INTERVALS * float(policy.value("ledger.checkpoint_seconds"))

@@ -25,6 +25,7 @@ class Reason(StrEnum):
     TORN = "torn"  # a last line without its newline (a crash; the daemon repairs it on start)
     SEGMENT_MISSING = "segment_missing"  # a whole segment file is gone
     REPLACED = "replaced"  # another (older or rebuilt) copy stands where the anchored one was
+    DELETED = "deleted"  # every segment (or the directory) is gone, or only empty files remain
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,16 @@ from hardener.policy import load_schema
 from hardener.redact import Redactor
 from hardener.shim.tracker import SessionTracker
 
-EXAMPLES = Path("/work/shared/mcp-schema/2026-07-28-examples")
+# shared/ lies beside the repository (CI lays a copy there); /work/shared on developer machines.
+_SHARED = next(
+    (
+        p
+        for p in (Path(__file__).resolve().parents[4] / "shared", Path("/work/shared"))
+        if p.is_dir()
+    ),
+    Path("/work/shared"),
+)
+EXAMPLES = _SHARED / "mcp-schema" / "2026-07-28-examples"
 META = {
     "io.modelcontextprotocol/protocolVersion": "2026-07-28",
     "io.modelcontextprotocol/clientInfo": {"name": "c", "version": "1"},

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
+from hardener.daemon.agent import Agent
 from hardener.daemon.heartbeat import heartbeat_path, write_public
 from hardener.paths import Platform, hardener_paths
+from hardener.policy import EffectivePolicy
 from hardener.status import checks
 from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState, StatusInputs
 from hardener.status.model import FAIL, PASS, UNKNOWN
@@ -20,24 +20,14 @@ from hardener.status.targets import current_target, target_for_home
 
 
 def beat(**overrides):
-    me = psutil.Process()
-    document = {
-        "schema": "heartbeat.schema.json",
-        "version": __import__("hardener").__version__,
-        "state": "running",
-        "pid": os.getpid(),
-        "process_create_time": me.create_time(),
-        "started_at": "x",
-        "updated_at": "x",
-        "updated_unix": time.time(),
-        "heartbeat_seconds": 30,
-        "sealing": {
-            "ok": True,
-            "problem": None,
-            "backend": "keyring.backends.SecretService.Keyring",
-            "backend_real": True,
-        },
-    }
+    """A heartbeat as the real agent writes it (running, in this process), with overrides."""
+    agent = Agent(Platform.current(), EffectivePolicy.defaults())
+    agent.state.state = "running"
+    document = agent.heartbeat_document()
+    # the sealing service never started here: say what a healthy agent's says
+    document["sealing"].update(
+        ok=True, problem=None, backend="keyring.backends.SecretService.Keyring", backend_real=True
+    )
     document.update(overrides)
     return document
 

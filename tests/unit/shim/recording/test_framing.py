@@ -7,7 +7,8 @@ import hashlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hardener.shim.framing import WINDOW, LineAssembler
+from hardener.shim.recording.framing import WINDOW, Line, LineAssembler, Tap
+from hardener.shim.recording.messages import Chunk, Oversized
 
 
 def _chunks(data: bytes, cuts: list[int]) -> list[bytes]:
@@ -67,3 +68,48 @@ def test_a_huge_line_is_summarised_not_kept() -> None:
     assert out[0].size == len(head + body + tail) - 1
     assert out[0].head.startswith(head)
     assert out[0].tail.endswith(b'"}}')
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(
+        st.one_of(
+            st.binary(max_size=60).map(lambda b: b.replace(b"\n", b"")),
+            st.integers(33, 200).map(lambda n: b"z" * n),
+        ),
+        max_size=20,
+    ),
+    cuts=st.lists(st.integers(min_value=0, max_value=4000), max_size=30),
+    final_newline=st.booleans(),
+)
+def test_the_tap_hands_over_the_same_lines_and_never_a_long_one(
+    lines: list[bytes], cuts: list[int], final_newline: bool
+) -> None:
+    """Relay side (Tap) then recorder side (LineAssembler) give what the assembler alone gives,
+    while no handed-over chunk holds any byte of a line longer than the limit."""
+    stream = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
+    tap, assembler, alone = Tap("s2c", parse_limit=32), LineAssembler(32), LineAssembler(32)
+    got: list[Line] = []
+    want: list[Line] = []
+    for piece in _chunks(stream, cuts):
+        want += alone.feed(piece)
+        for msg in tap.feed(piece, 1.0):
+            if isinstance(msg, Chunk):
+                assert all(len(part) <= 32 for part in msg.data.split(b"\n"))
+                got += assembler.feed(msg.data)
+            else:
+                assert isinstance(msg, Oversized)
+                got.append(Line(msg.size, None, sha256=msg.sha256, head=msg.head, tail=msg.tail))
+    for msg in tap.flush(2.0):
+        if isinstance(msg, Chunk):
+            got += assembler.feed(msg.data)
+        else:
+            assert isinstance(msg, Oversized)
+            assert not msg.terminated
+            got.append(Line(msg.size, None, sha256=msg.sha256, head=msg.head, tail=msg.tail))
+    for last, into in ((assembler.flush(), got), (alone.flush(), want)):
+        if last is not None:
+            into.append(last)
+    assert [(g.size, g.data, g.sha256, g.head, g.tail) for g in got] == [
+        (w.size, w.data, w.sha256, w.head, w.tail) for w in want
+    ]

@@ -9,7 +9,7 @@ from typing import Any
 
 from hardener.redact import Redactor
 from hardener.shim.gate import Gate
-from hardener.shim.recorder import Recorder
+from hardener.shim.recording.recorder import Recorder
 from hardener.shim.tracker import SessionTracker
 
 

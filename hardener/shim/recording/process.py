@@ -4,10 +4,11 @@ In one process the recorder thread and the relay threads share the GIL: while th
 1 MB message or encodes events, a relay thread that has bytes to forward waits, and the GIL's
 hand-off (up to the 5 ms switch interval) shows up as latency spikes. On POSIX the shim therefore
 forks, before it starts any thread or the server, a recorder process that runs the ordinary
-:class:`~hardener.shim.recorder.Recorder` logic at a lower priority (``nice`` 5), so the relay,
-the client and the server come first. A relay thread writes each framed record (``!BBdI`` header:
-type, direction, monotonic time, payload length) straight into a non-blocking pipe to it; only
-when the pipe is full does a feeder thread take over the rest, in order, so the relay never
+:class:`~hardener.shim.recording.recorder.Recorder` logic at a lower priority (``nice`` 5), so the
+relay, the client and the server come first. A relay thread passes what it forwards through its
+:class:`~hardener.shim.recording.framing.Tap` (a long line becomes a small summary) and writes the
+messages, framed by :mod:`hardener.shim.recording.wire`, straight into a non-blocking pipe to it;
+only when the pipe is full does a feeder thread take over the rest, in order, so the relay never
 waits for the record. If the recorder falls more than :data:`MAX_QUEUED` bytes behind, the relay
 does wait (back-pressure): events are never dropped and memory stays bounded. The recorder reports ``B`` (spool broken) / ``O`` (writable again) on a status pipe
 for fail-closed. It ignores SIGINT/SIGTERM/SIGHUP and exits at the end of its input: after the
@@ -19,30 +20,30 @@ event it received and a ``session.end`` with reason ``shim_gone``. Windows (no `
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import queue
 import select
 import signal
-import struct
 import sys
 import threading
 import time
 from collections.abc import Callable
 
 from hardener.shim.gate import Gate
-from hardener.shim.recorder import (
-    _APPLY,
-    _CHUNK,
-    _END,
-    _EOF,
-    _EVENTS,
-    _LINE,
-    _SYNC,
-    SYNC_SECONDS,
-    Recorder,
-    wait_for_first_answer,
+from hardener.shim.pipes import grow_pipe
+from hardener.shim.recording import wire
+from hardener.shim.recording.framing import Tap
+from hardener.shim.recording.messages import (
+    Chunk,
+    End,
+    Eof,
+    Events,
+    Launch,
+    Parsed,
+    Started,
+    Sync,
 )
+from hardener.shim.recording.recorder import SYNC_SECONDS, Recorder, wait_for_first_answer
 
 # POSIX only (fork); Windows uses the recorder thread. Tells mypy --platform win32 as well.
 assert sys.platform != "win32"
@@ -51,11 +52,10 @@ TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up
 if TYPE_CHECKING:
     from typing import Any, Final
 
-    from hardener.shim.recorder import Setup
+    from hardener.shim.recording.messages import Message
+    from hardener.shim.recording.recorder import Setup
 
-HEADER: Final = struct.Struct("!BBdI")
-DIRECTIONS: Final = ("c2s", "s2c")
-T_LAUNCH: Final = 99
+HEADER: Final = wire.HEADER
 WAIT_SECONDS: Final = 10.0
 MAX_QUEUED: Final = 64 * 1024 * 1024
 BATCH_PAUSE: Final = float(os.environ.get("HARDENER_RECORDER_BATCH", "0.002"))
@@ -82,13 +82,14 @@ class ProcessRecorder:
         self._fd = -1
         self._status = -1
         self._feeder: threading.Thread | None = None
-        self._room = threading.Condition()
+        self._room = threading.Condition(threading.Lock())  # cheaper than the default RLock
         self._queued_bytes = 0
         self._queued = 0  # records waiting in the queue: later ones must wait behind them
         self._broken = False
         self._synced = threading.Condition()
         self._sync_sent = 0
         self._sync_acked = 0
+        self._taps = {"c2s": Tap("c2s"), "s2c": Tap("s2c")}
 
     # --- lifecycle ------------------------------------------------------------------------
     def fork(self) -> None:
@@ -121,39 +122,39 @@ class ProcessRecorder:
         os.close(status_write)
         self._pid = pid
         self._status = status_read
-        _grow_pipe(self._fd)
+        grow_pipe(self._fd)
         os.set_blocking(self._fd, False)
 
     def start(self) -> None:
         if not self._pid:
             self.fork()
-        self._send(*_record(T_LAUNCH, 0, 0.0, json.dumps(self._launch, default=str).encode()))
+        self._send(wire.encode(Launch(self._launch)))
         self._feeder = threading.Thread(target=self._feed, name="hardener-feeder", daemon=True)
         self._feeder.start()
         threading.Thread(target=self._watch_status, name="hardener-status", daemon=True).start()
 
-    def _send(self, header: bytes, payload: bytes) -> None:
+    def _send(self, parts: list[bytes]) -> None:
         """Write a record now if the pipe has room and nothing waits before it; else queue it."""
         with self._room:
             while self._queued_bytes > MAX_QUEUED and not self._broken:
                 self._room.wait(1.0)
             if self._queued or self._broken:
-                self._queued += 1
-                self._queued_bytes += len(header) + len(payload)
-                self._queue.put(header + payload)
+                self._queue_rest(b"".join(parts))
                 return
             try:
-                written = os.writev(self._fd, [header, payload])  # no copy of a large payload
+                written = os.writev(self._fd, parts)  # no copy of a large payload
             except BlockingIOError:
                 written = 0
             except OSError:
                 self._gone()
                 return
-            if written < len(header) + len(payload):
-                rest = (header + payload)[written:]
-                self._queued += 1
-                self._queued_bytes += len(rest)
-                self._queue.put(rest)
+            if written < sum(map(len, parts)):
+                self._queue_rest(b"".join(parts)[written:])
+
+    def _queue_rest(self, data: bytes) -> None:
+        self._queued += 1
+        self._queued_bytes += len(data)
+        self._queue.put(data)
 
     def _gone(self) -> None:
         if not self._broken:
@@ -211,8 +212,7 @@ class ProcessRecorder:
         timeout: float = WAIT_SECONDS,
     ) -> None:
         """Record the end of the session and wait until the recorder has written everything."""
-        payload = json.dumps({"reason": reason, "exit_code": exit_code, "extra": extra}).encode()
-        self._send(*_record(_END, 0, time.monotonic(), payload))
+        self._send(wire.encode(End(reason, exit_code, extra)))
         self._queue.put(None)
         if self._feeder is not None:
             self._feeder.join(timeout)
@@ -229,17 +229,22 @@ class ProcessRecorder:
 
     # --- called from the relay threads (cheap) --------------------------------------------
     def chunk(self, direction: str, data: bytes, at: float) -> None:
-        self._send(*_record(_CHUNK, DIRECTIONS.index(direction), at, data))
+        tap = self._taps[direction]
+        if tap.idle and len(data) <= tap.limit and data.endswith(b"\n"):  # Tap.feed's common case
+            self._send([HEADER.pack(Chunk.KIND, direction == "s2c", at, len(data)), data])
+            return
+        for msg in tap.feed(data, at):
+            self._send(wire.encode(msg))
 
     def line(
         self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
     ) -> None:
-        encoded = json.dumps(note).encode() if note else b""
-        payload = struct.pack("!I", len(encoded)) + encoded + data
-        self._send(*_record(_LINE, DIRECTIONS.index(direction), at, payload))
+        self._send(wire.encode(Parsed(direction, data, msg, at, note)))
 
     def eof(self, direction: str) -> None:
-        self._send(*_record(_EOF, DIRECTIONS.index(direction), 0.0, b""))
+        for msg in self._taps[direction].flush(time.monotonic()):
+            self._send(wire.encode(msg))
+        self._send(wire.encode(Eof(direction)))
 
     def sync(self, timeout: float = SYNC_SECONDS) -> bool:
         """Wait until the recorder process has processed every record sent so far (it answers
@@ -249,85 +254,59 @@ class ProcessRecorder:
         with self._synced:
             self._sync_sent += 1
             token = self._sync_sent
-        self._send(*_record(_SYNC, 0, 0.0, b""))
+        self._send(wire.encode(Sync()))
         with self._synced:
             return self._synced.wait_for(lambda: self._sync_acked >= token, timeout)
 
     def events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
-        self._send(*_record(_EVENTS, 0, 0.0, json.dumps(events).encode()))
+        self._send(wire.encode(Events(events)))
 
     def started_events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
-        self._send(*_record(_APPLY, 0, 0.0, json.dumps(events).encode()))
-
-
-def _record(kind: int, direction: int, at: float, payload: bytes) -> tuple[bytes, bytes]:
-    return HEADER.pack(kind, direction, at, len(payload)), payload
-
-
-def _grow_pipe(fd: int) -> None:
-    """Ask Linux for a 1 MiB pipe buffer (fewer blocking writes); harmless elsewhere."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-    except (ImportError, OSError):
-        pass
+        self._send(wire.encode(Started(events)))
 
 
 # --- the recorder process ----------------------------------------------------------------------
 
 
 class _Reader:
-    """Framed records from the pipe. When it has consumed everything, it pauses a moment before
+    """Messages from the pipe. When it has consumed everything, it pauses a moment before
     reading again, so that records arrive in batches: one wake-up per batch instead of per
     message keeps the recorder from competing with the relay, the client and the server."""
 
     def __init__(self, fd: int, pause: float = BATCH_PAUSE) -> None:
         self.fd = fd
-        self.buf = b""
+        self.buf = bytearray()
         self.pos = 0
         self.pause = pause
 
     def _fill(self, size: int) -> bool:
         while len(self.buf) - self.pos < size:
-            if self.pause and len(self.buf) == self.pos:
+            if self.pos:
+                del self.buf[: self.pos]
+                self.pos = 0
+            if self.pause and not self.buf:
                 time.sleep(self.pause)
-            data = os.read(self.fd, max(1 << 20, size - (len(self.buf) - self.pos)))
+            data = os.read(self.fd, max(1 << 20, size - len(self.buf)))
             if not data:
                 return False
-            self.buf = self.buf[self.pos :] + data
-            self.pos = 0
+            self.buf += data
         return True
 
-    def next(self) -> tuple[int, int, float, bytes] | None:
-        if not self._fill(HEADER.size):
-            return None
-        kind, direction, at, length = HEADER.unpack_from(self.buf, self.pos)
-        if not self._fill(HEADER.size + length):
-            return None
-        start = self.pos + HEADER.size
-        payload = self.buf[start : start + length]
-        self.pos = start + length
-        return kind, direction, at, payload
-
-
-def _decode(kind: int, direction: int, at: float, payload: bytes) -> tuple[Any, ...]:
-    name = DIRECTIONS[direction]
-    if kind == _CHUNK:
-        return (_CHUNK, name, payload, at)
-    if kind == _LINE:
-        (size,) = struct.unpack_from("!I", payload)
-        note = json.loads(payload[4 : 4 + size]) if size else None
-        data = payload[4 + size :]
-        return (_LINE, name, data, json.loads(data), at, note)
-    if kind == _EOF:
-        return (_EOF, name)
-    if kind == _SYNC:
-        return (_SYNC,)
-    if kind in (_EVENTS, _APPLY):
-        return (kind, [(k, b) for k, b in json.loads(payload)])
-    end = json.loads(payload)
-    return (_END, end["reason"], end["exit_code"], end["extra"])
+    def next(self) -> Message | None:
+        """The next message; None at the end of the input (or a record that cannot be read)."""
+        while True:
+            if not self._fill(HEADER.size):
+                return None
+            kind, direction, at, length = HEADER.unpack_from(self.buf, self.pos)
+            if not self._fill(HEADER.size + length):
+                return None
+            start = self.pos + HEADER.size
+            payload = bytes(self.buf[start : start + length])
+            self.pos = start + length
+            try:
+                return wire.decode(kind, direction, at, payload)
+            except wire.WireError:
+                continue
 
 
 def _serve(
@@ -347,19 +326,15 @@ def _serve(
         )  # the relay, client and server come first
     reader = _Reader(fd)
     first = reader.next()
-    if first is None or first[0] != T_LAUNCH:
+    if not isinstance(first, Launch):
         return
-    launch.update(json.loads(first[3]))
-    records: list[tuple[int, int, float, bytes] | None] = []
+    launch.update(first.launch)
+    gone = End("shim_gone", None, None)  # the shim is gone without saying goodbye
 
-    def next_item() -> tuple[Any, ...]:
-        record = reader.next()
-        records.append(record)
-        if record is None:
-            return (_END,)
-        return (record[0], DIRECTIONS[record[1]] if record[1] < 2 else "", 0)
+    def next_message() -> Message:
+        return reader.next() or gone
 
-    wait_for_first_answer(next_item)  # set up only once the server has answered: see there
+    waiting = wait_for_first_answer(next_message)  # set up only once the server has answered
     backend = Recorder(setup, gate, warn)
 
     def report(broken: bool) -> None:
@@ -376,21 +351,16 @@ def _serve(
         backend._prepare()
     except Exception as exc:
         warn(f"hardener-shim: warning: recording is off: {exc}")
-        while (record := reader.next()) is not None:
-            if record[0] == _SYNC:
+        for item in waiting:
+            if isinstance(item, Sync):
+                ack()
+        while (rest := reader.next()) is not None:
+            if isinstance(rest, Sync):
                 ack()
         return
     while True:
-        record = records.pop(0) if records else reader.next()
-        if record is None:  # the shim is gone without saying goodbye: keep what we have
-            backend.handle((_END, "shim_gone", None, None))
-            return
-        if record[0] == _SYNC:  # everything before it has been handled
+        item = waiting.pop(0) if waiting else next_message()
+        if isinstance(item, Sync):  # everything before it has been handled
             ack()
-            continue
-        try:
-            item = _decode(*record)
-        except (ValueError, KeyError, IndexError):
-            continue
-        if backend.handle(item):
+        elif backend.handle(item):
             return

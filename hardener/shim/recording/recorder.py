@@ -1,10 +1,15 @@
 """The recorder thread: copies of relayed bytes in, spool lines out (L2 shim).
 
 The relay threads hand every chunk they have forwarded (or every whole line, when a direction is
-gated) to :class:`Recorder` through a lock-free queue and go back to relaying; this thread frames,
-parses, tracks and redacts, then appends the events to the spool. So parsing never delays or
-reorders the relay. A relay thread enqueues a chunk *before* writing it on, so a response can never
-be recorded before the request it answers.
+gated) to :class:`Recorder`, as typed messages (:mod:`hardener.shim.recording.messages`) through
+a lock-free queue, and go back to relaying; this thread frames, parses, tracks and redacts, then
+appends the events to the spool. So parsing never delays or reorders the relay. A relay thread
+enqueues a chunk *before* writing it on, so a response can never be recorded before the request it
+answers. Each direction's :class:`~hardener.shim.recording.framing.Tap` keeps the hand-off small
+(a line longer than the parse limit is handed over as a summary, never copied).
+
+:meth:`Recorder.handle` is also the whole of the recorder process
+(:mod:`hardener.shim.recording.process`), which receives the same messages over a pipe.
 
 When the spool cannot be written (disk full, permission), events wait in a bounded backlog and are
 retried with every new event; a one-time warning goes to stderr; with ``fail_mode = "closed"`` the
@@ -22,8 +27,18 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from hardener.shim.framing import Line, LineAssembler
 from hardener.shim.gate import Gate
+from hardener.shim.recording.framing import Line, LineAssembler, Tap
+from hardener.shim.recording.messages import (
+    Chunk,
+    End,
+    Eof,
+    Events,
+    Oversized,
+    Parsed,
+    Started,
+    Sync,
+)
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
@@ -32,11 +47,11 @@ if TYPE_CHECKING:
 
 BACKLOG_LIMIT: Final = 10_000
 REOPEN_SECONDS: Final = 1.0
-_CHUNK, _LINE, _EOF, _EVENTS, _END, _APPLY, _SYNC = range(7)
 #: How long a tools/call waits for the recorder to catch up before the pins are consulted.
 SYNC_SECONDS: Final = 2.0
 
 if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shim start
+    from hardener.shim.recording.messages import Message
     from hardener.shim.tracker import Event, SessionTracker
 
     class Sink(Protocol):
@@ -76,7 +91,8 @@ class Recorder:
         self._open_spool: Callable[[], Spool] = _no_spool
         self._warn = warn
         self._spool: Spool | None = None
-        self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Message] = queue.SimpleQueue()
+        self._taps = {"c2s": Tap("c2s"), "s2c": Tap("s2c")}
         self._assemblers = {"c2s": LineAssembler(), "s2c": LineAssembler()}
         self._backlog: deque[tuple[str, dict[str, Any], datetime]] = deque()
         self._dropped = 0
@@ -104,35 +120,39 @@ class Recorder:
             self._mark_broken(exc)
 
     def fork(self) -> None:
-        """Nothing to fork: this recorder is a thread (see :mod:`hardener.shim.recproc`)."""
+        """Nothing to fork: this recorder is a thread (see :mod:`hardener.shim.recording.process`)."""
 
     def start(self) -> None:
         self._thread.start()
 
     # --- called from the relay threads (cheap) --------------------------------------------
     def chunk(self, direction: str, data: bytes, at: float) -> None:
-        self._queue.put((_CHUNK, direction, data, at))
+        put = self._queue.put
+        for msg in self._taps[direction].feed(data, at):
+            put(msg)
 
     def line(
         self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
     ) -> None:
-        self._queue.put((_LINE, direction, data, msg, at, note))
+        self._queue.put(Parsed(direction, data, msg, at, note))
 
     def eof(self, direction: str) -> None:
-        self._queue.put((_EOF, direction))
+        for msg in self._taps[direction].flush(time.monotonic()):
+            self._queue.put(msg)
+        self._queue.put(Eof(direction))
 
     def events(self, events: list[Event]) -> None:
-        self._queue.put((_EVENTS, events))
+        self._queue.put(Events(events))
 
     def started_events(self, events: list[Event]) -> None:
         """Record ``session.start`` (if not yet) and then ``events``, in order with the rest."""
-        self._queue.put((_APPLY, events))
+        self._queue.put(Started(events))
 
     def sync(self, timeout: float = SYNC_SECONDS) -> bool:
         """Wait until everything handed over so far has been processed (e.g. a ``tools/list``
         result observed in the pin store); False when that took longer than ``timeout``."""
         done = threading.Event()
-        self._queue.put((_SYNC, done.set))
+        self._queue.put(Sync(done.set))
         return done.wait(timeout)
 
     def finish(
@@ -143,7 +163,7 @@ class Recorder:
         timeout: float = 10.0,
     ) -> None:
         """Record the end of the session and wait until every event is written (or given up)."""
-        self._queue.put((_END, reason, exit_code, extra))
+        self._queue.put(End(reason, exit_code, extra))
         if self._thread.is_alive():
             self._thread.join(timeout)
         else:
@@ -156,9 +176,9 @@ class Recorder:
             self._prepare()
         except Exception as exc:  # nothing can be recorded: keep draining so the relay never blocks
             self._warn(f"hardener-shim: warning: recording is off: {exc}")
-            while (item := self._queue.get())[0] != _END:
-                if item[0] == _SYNC:
-                    item[1]()
+            while not isinstance(item := self._queue.get(), End):
+                if isinstance(item, Sync) and item.done is not None:
+                    item.done()
             return
         for item in waiting:
             if self.handle(item):
@@ -167,26 +187,41 @@ class Recorder:
         while not self.handle(get()):
             pass
 
-    def handle(self, item: tuple[Any, ...]) -> bool:
-        """Process one queued item; True after the end of the session has been written."""
+    def handle(self, item: Message) -> bool:
+        """Process one message; True after the end of the session has been written."""
         try:
-            if item[0] == _CHUNK:
-                for line in self._assemblers[item[1]].feed(item[2]):
-                    self._record_line(item[1], line, item[3])
-            elif item[0] == _LINE:
-                self._record_parsed(item[1], len(item[2]), item[3], item[4], item[5])
-            elif item[0] == _EOF:
-                last = self._assemblers[item[1]].flush()
+            if isinstance(item, Chunk):
+                for line in self._assemblers[item.direction].feed(item.data):
+                    self._record_line(item.direction, line, item.at)
+            elif isinstance(item, Parsed):
+                self._write(
+                    self.tracker.message(
+                        item.direction, item.msg, len(item.data), item.at, item.note
+                    )
+                )
+            elif isinstance(item, Oversized):
+                line = Line(
+                    item.size,
+                    None,
+                    head=item.head,
+                    tail=item.tail,
+                    sha256=item.sha256,
+                    terminated=item.terminated,
+                )
+                self._record_line(item.direction, line, item.at)
+            elif isinstance(item, Eof):
+                last = self._assemblers[item.direction].flush()
                 if last is not None:
-                    self._record_line(item[1], last, time.monotonic())
-            elif item[0] == _EVENTS:
-                self._write(item[1])
-            elif item[0] == _APPLY:
-                self._write([*self.tracker.ensure_started(), *item[1]])
-            elif item[0] == _SYNC:
-                item[1]()
-            else:
-                self._write(self.tracker.finish(item[1], item[2], item[3]))
+                    self._record_line(item.direction, last, time.monotonic())
+            elif isinstance(item, Events):
+                self._write(item.events)
+            elif isinstance(item, Started):
+                self._write([*self.tracker.ensure_started(), *item.events])
+            elif isinstance(item, Sync):
+                if item.done is not None:
+                    item.done()
+            elif isinstance(item, End):
+                self._write(self.tracker.finish(item.reason, item.exit_code, item.extra))
                 self._flush_backlog(final=True)
                 if self._spool is not None:
                     self._spool.close()
@@ -228,11 +263,6 @@ class Recorder:
             self._write(self.tracker.anomaly(direction, "missing_final_newline", size=line.size))
         note = self.gate.audit_note(msg) if direction == "c2s" else None
         self._write(self.tracker.message(direction, msg, line.size, at, note))
-
-    def _record_parsed(
-        self, direction: str, size: int, msg: Any, at: float, note: dict[str, Any] | None
-    ) -> None:
-        self._write(self.tracker.message(direction, msg, size, at, note))
 
     # --- spool with fail-open / fail-closed -----------------------------------------------
     def _write(self, events: list[Event]) -> None:
@@ -311,15 +341,17 @@ def _no_spool() -> Spool:
     raise OSError("the spool is not open yet")
 
 
-def wait_for_first_answer(get: Callable[[], tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Items up to the server's first bytes (or the end): set-up waits, so start-up stays fast.
+def wait_for_first_answer(get: Callable[[], Message]) -> list[Message]:
+    """Messages up to the server's first bytes (or the end): set-up waits, so start-up stays fast.
 
     The recorder's set-up (imports, redaction patterns, the spool) costs CPU; done while the server
     itself starts, it would slow the session's first answer on a busy machine.
     """
-    items: list[tuple[Any, ...]] = []
+    items: list[Message] = []
     while True:
         item = get()
         items.append(item)
-        if item[0] in (_END, _APPLY) or (item[0] in (_CHUNK, _LINE, _EOF) and item[1] == "s2c"):
+        if isinstance(item, End | Started):
+            return items
+        if isinstance(item, Chunk | Parsed | Oversized | Eof) and item.direction == "s2c":
             return items
