@@ -25,6 +25,7 @@ from hardener.errors import HardenerError
 from hardener.paths import HardenerPaths
 from hardener.policy import EffectivePolicy
 from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
+from hardener.status.statefiles import StateFiles
 from hardener.status.targets import Target
 
 #: findings that mean "not wrappable by design"; the entry is exempt but reported
@@ -136,11 +137,17 @@ def _own_keystore(target: Target, policy: EffectivePolicy) -> Any:
 
 def ledger_status(target: Target, paths: HardenerPaths, policy: EffectivePolicy) -> LedgerStatus:
     from hardener.ledger.audit import verify_ledger
-    from hardener.ledger.store import read_public
+    from hardener.ledger.store import PUBLIC
 
-    public = read_public(paths)
+    # public values and the ledger directory, never through a link the user planted
+    files = StateFiles.for_paths(paths, target.home, own=target.own)
+    public = files.read_json("public", PUBLIC)
     if public is None:
         return LedgerStatus(False, None, problem="no ledger yet: the agent has never sealed")
+    if not files.check_dir("ledger"):
+        return LedgerStatus(
+            True, None, problem=f"the ledger directory {paths.ledger_dir} is missing"
+        )
     stale_after = STALE_CHECKPOINT_INTERVALS * float(policy.value("ledger.checkpoint_seconds"))
     report = verify_ledger(
         paths,
