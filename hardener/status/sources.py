@@ -11,6 +11,7 @@ the user runs it in their own session.
 
 from __future__ import annotations
 
+import errno
 import time
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,7 @@ from hardener.engine.configfile import load
 from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore
 from hardener.engine.scan import analyse
-from hardener.errors import HardenerError
+from hardener.errors import HardenerError, StateDirError
 from hardener.paths import HardenerPaths
 from hardener.policy import EffectivePolicy
 from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
@@ -149,14 +150,19 @@ def ledger_status(target: Target, paths: HardenerPaths, policy: EffectivePolicy)
             True, None, problem=f"the ledger directory {paths.ledger_dir} is missing"
         )
     stale_after = STALE_CHECKPOINT_INTERVALS * float(policy.value("ledger.checkpoint_seconds"))
-    report = verify_ledger(
-        paths,
-        keystore=_own_keystore(target, policy),
-        now=time.time(),
-        stale_after=stale_after,
-        # root reading another user's ledger must not leave root-owned files in it
-        save_cache=target.own,
-    )
+    try:
+        report = verify_ledger(
+            paths,
+            keystore=_own_keystore(target, policy),
+            now=time.time(),
+            stale_after=stale_after,
+            # root reading another user's ledger must not leave root-owned files in it
+            save_cache=target.own,
+        )
+    except OSError as exc:  # the ledger files are opened with O_NOFOLLOW: ELOOP is a planted link
+        planted = exc.errno == errno.ELOOP
+        what = "is a symlink: refused" if planted else f"cannot be read ({exc.strerror or exc})"
+        raise StateDirError(f"a ledger file in {paths.ledger_dir} {what}") from exc
     finding = report.finding
     return LedgerStatus(
         exists=True,
