@@ -58,6 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "detectors.description_score_threshold": 3,
     "detectors.exfil_window_seconds": 600,
     "detectors.history_min_calls": 5,
+    "pins.block_low_severity_changes": False,
     "ledger.epoch_seconds": 3600,
     "ledger.checkpoint_records": 100,
     "ledger.checkpoint_seconds": 60,

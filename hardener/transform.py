@@ -3,7 +3,9 @@
 ARCHITECTURE 3.2: a stdio entry ``{"command": C, "args": [A…]}`` becomes
 ``{"command": SHIM, "args": ["--client", ID, "--server", NAME, "--", C, A…]}``; only the command
 and args values change (through the format codec's ``set``), every other byte of the file stays.
-A remote entry can instead become a bridge entry (``… --url URL [--header K:V]…``).
+A remote entry can instead become a bridge entry (``… --url URL [--header K:V]…``). A client
+whose ``command`` is the whole argv as one list (opencode) gets the same argv in that one list:
+``[SHIM, "--client", ID, "--server", NAME, "--", C, A…]``, and unwrapping is its exact inverse.
 
 Two ways back, both pure:
 
@@ -181,6 +183,9 @@ class Launch:
     command: str
     args: tuple[str, ...]
     has_args: bool
+    #: the command and its args are one list at ``command_path`` (opencode); ``args_path`` is the
+    #: same path
+    argv_list: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,8 +211,11 @@ def wrap_entry(
 ) -> EntryEdit:
     """Put the shim in front of the entry's command; only command and args change."""
     args = wrap_args(client, server, launch.command, launch.args)
-    new = codec.set(text, (*entry_path, *launch.command_path), shim)
-    new = codec.set(new, (*entry_path, *launch.args_path), args)
+    if launch.argv_list:
+        new = codec.set(text, (*entry_path, *launch.command_path), [shim, *args])
+    else:
+        new = codec.set(text, (*entry_path, *launch.command_path), shim)
+        new = codec.set(new, (*entry_path, *launch.args_path), args)
     return EntryEdit(new, "wrap", make_fragment(text, new), (shim, *args), launch.has_args)
 
 
@@ -226,6 +234,7 @@ def bridge_entry(
     shim: str,
     client: str,
     server: str,
+    argv_list: bool = False,
 ) -> EntryEdit:
     """Turn a remote entry into a stdio entry running the shim in bridge mode."""
     new = text
@@ -235,8 +244,11 @@ def bridge_entry(
     if type_value is not None:
         new = codec.set(new, (*entry_path, "type"), type_value)
     args = bridge_args(client, server, url, headers)
-    new = codec.set(new, (*entry_path, command_key), shim)
-    new = codec.set(new, (*entry_path, args_key), args)
+    if argv_list:
+        new = codec.set(new, (*entry_path, command_key), [shim, *args])
+    else:
+        new = codec.set(new, (*entry_path, command_key), shim)
+        new = codec.set(new, (*entry_path, args_key), args)
     return EntryEdit(new, "bridge", make_fragment(text, new), (shim, *args), False)
 
 
@@ -251,6 +263,7 @@ def unwrap_entry(
     fragment: Fragment | None = None,
     original: Any = None,
     had_args: bool = True,
+    argv_list: bool = False,
 ) -> tuple[str, bool]:
     """Undo a wrap or a bridge; returns the new text and whether the bytes are exact.
 
@@ -262,6 +275,9 @@ def unwrap_entry(
         if exact is not None:
             return exact, True
     if inner is not None and inner.command is not None:
+        if argv_list:
+            argv = [inner.command, *inner.args]
+            return codec.set(text, (*entry_path, *command_path), argv), False
         new = codec.set(text, (*entry_path, *command_path), inner.command)
         if not had_args and not inner.args:
             return codec.delete(new, (*entry_path, *args_path)), False

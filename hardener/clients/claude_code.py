@@ -79,5 +79,7 @@ SPEC = ClientSpec(
     ),
     self_writes="rewrites ~/.claude.json constantly (non-atomically, from several sessions)",
     process_names=("claude", "claude.exe"),
+    binaries=("claude",),
+    installed=fixed(claude_dir),
     notes=("Start a new Claude Code session (or /mcp reconnect) to pick up changes.",),
 )

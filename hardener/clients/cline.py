@@ -4,7 +4,10 @@ Since mid-2026 Cline keeps one settings file for VS Code, its CLI and JetBrains 
 ``~/.cline/data`` (``CLINE_MCP_SETTINGS_PATH``, ``CLINE_DATA_DIR`` and ``CLINE_DIR`` override it).
 Older versions (and tools that still target them) use each editor's ``globalStorage`` folder and
 ``~/Documents/Cline/MCP``; both are scanned and wrapped, since machines often have both.
-The file holds OAuth state (tokens): it is treated as secret-bearing.
+The file holds OAuth state (tokens): it is treated as secret-bearing. Cline 3.x (``cline mcp add
+--yes``) writes entries nested as ``{"transport": {"type": "stdio", "command": …, "args": […]}}``
+(remote: ``{"transport": {"type": "streamableHttp", "url": …, "headers": {…}}}``); they are
+wrapped inside ``transport`` and every other key stays.
 """
 
 from __future__ import annotations
@@ -12,7 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from hardener.clients._dirs import VSCODE_PRODUCTS, vscode_user_dir
-from hardener.clients.spec import ClientSpec, ConfigFile, FsView, Table, env_path
+from hardener.clients.spec import (
+    ClientSpec,
+    ConfigFile,
+    EntryShape,
+    FsView,
+    Table,
+    env_path,
+    fixed,
+)
 from hardener.paths import Platform
 
 FILE_NAME = "cline_mcp_settings.json"
@@ -51,6 +62,9 @@ SPEC = ClientSpec(
         ConfigFile("user", "user", "json", (SERVERS,), locate=_current),
         ConfigFile("legacy", "user", "json", (SERVERS,), locate=_legacy),
     ),
+    entry=EntryShape(nested=("transport",)),
+    binaries=("cline",),
+    installed=fixed(lambda p: p.path(p.home, ".cline")),
     self_writes="writes the file for toggles, autoApprove, timeouts, remote config and OAuth "
     "(atomically, under a lock file)",
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hardener.clients.spec import ClientSpec, ConfigFile, EntryShape, FsView, Table, env_path
+from hardener.clients.spec import ClientSpec, ConfigFile, EntryShape, FsView, Table, env_path, fixed
 from hardener.paths import Platform
 
 SERVERS = Table(("mcp_servers",))
@@ -40,5 +40,7 @@ SPEC = ClientSpec(
     ),
     self_writes="'codex mcp add' rewrites config.toml (comments inside [mcp_servers.*] are lost)",
     process_names=("codex", "codex.exe"),
+    binaries=("codex",),
+    installed=fixed(codex_home),
     notes=("Codex reads MCP servers at session start: start a new session after hardening.",),
 )

@@ -21,4 +21,6 @@ SPEC = ClientSpec(
     ),
     self_writes="one-click installs and 'Add new MCP server' write mcp.json",
     process_names=("Cursor", "Cursor.exe", "cursor"),
+    binaries=("cursor",),
+    installed=fixed(lambda p: p.path(p.home, ".cursor")),
 )

@@ -6,19 +6,20 @@ including paths that do not exist yet (the daemon watches their directories, and
 them as probed). A path two clients would read (VS Code reads Claude's ``.mcp.json``) belongs to the
 first client in registry order, so it is wrapped once.
 
-Project directories come from three places (:func:`project_dirs`): ``--project DIR`` on the command
-line, the policy's ``scan.project_roots`` globs, and the project keys of Claude Code's
-``~/.claude.json``.
+Project directories come from four places (:func:`project_dirs`): ``--project DIR`` on the command
+line, the policy's ``scan.project_roots`` globs, the lists clients keep of the folders they were
+used in (:mod:`hardener.clients.projects`: Claude Code, Gemini CLI, Qwen Code, Codex, VS Code and
+its forks), and the projects of files hardener already edited (so ``restore`` needs no flags).
 """
 
 from __future__ import annotations
 
-import json
+import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hardener.clients.claude_code import claude_json
+from hardener.clients import projects
 from hardener.clients.spec import ClientSpec, ConfigFile, FsView
 from hardener.paths import Platform
 
@@ -62,17 +63,7 @@ def expand_pattern(platform: Platform, fs: FsView, pattern: str) -> list[Path]:
 
 def claude_projects(platform: Platform, fs: FsView) -> list[Path]:
     """Project directories recorded in Claude Code's ``~/.claude.json`` (``projects`` keys)."""
-    text = fs.read_text(claude_json(platform))
-    if not text:
-        return []
-    try:
-        document = json.loads(text.removeprefix("\ufeff"))
-    except ValueError:
-        return []  # scan reports the parse error on the file itself
-    projects = document.get("projects") if isinstance(document, dict) else None
-    if not isinstance(projects, dict):
-        return []
-    return [platform.path(key) for key in projects if isinstance(key, str) and key]
+    return projects.claude_code(platform, fs)
 
 
 def project_dirs(
@@ -81,14 +72,19 @@ def project_dirs(
     *,
     explicit: Sequence[Path] = (),
     roots: Sequence[str] = (),
-    include_claude_projects: bool = True,
+    include_recorded: bool = True,
+    also: Sequence[Path] = (),
 ) -> list[Path]:
-    """Every existing project directory hardener can know about, without duplicates."""
+    """Every existing project directory hardener can know about, without duplicates.
+
+    ``also``: directories known some other way (the projects of files hardener already edited).
+    """
     candidates: list[Path] = list(explicit)
     for pattern in roots:
         candidates += expand_pattern(platform, fs, pattern)
-    if include_claude_projects:
-        candidates += claude_projects(platform, fs)
+    if include_recorded:
+        candidates += projects.recorded_projects(platform, fs)
+    candidates += also
     seen: set[str] = set()
     found: list[Path] = []
     for candidate in candidates:
@@ -142,3 +138,21 @@ def discover(
                 for path in _project_paths(platform, fs, file, project):
                     add(spec, file, path, project)
     return found
+
+
+def project_of(file: ConfigFile, path: Path) -> Path | None:
+    """The project directory of ``path`` if it is one of ``file``'s project files (no globs)."""
+    parts = path.parts
+    for pattern in file.project:
+        if _has_glob(pattern):
+            tail = pattern.split("/")
+            if len(parts) > len(tail) and all(
+                fnmatch.fnmatchcase(part, want)
+                for part, want in zip(parts[-len(tail) :], tail, strict=True)
+            ):
+                return Path(*parts[: -len(tail)])
+            continue
+        tail = pattern.split("/")
+        if len(parts) > len(tail) and list(parts[-len(tail) :]) == tail:
+            return Path(*parts[: -len(tail)])
+    return None

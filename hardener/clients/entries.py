@@ -3,7 +3,9 @@
 Values in, a value out: :func:`classify` reads a parsed entry with the client's
 :class:`~hardener.clients.spec.EntryShape` and says what it is, where its launch command sits
 (including Zed's early-2025 ``{"command": {"path": …, "args": […]}}`` shape), whether it is
-switched off, and for a remote entry whether the shim's bridge could stand in for it.
+switched off, and for a remote entry whether the shim's bridge could stand in for it. Two more
+shapes come from the spec's :class:`~hardener.clients.spec.EntryShape`: opencode's argv list
+(``"command": ["npx", "-y", "pkg"]``) and Cline 3.x's nested ``transport`` object.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from hardener.clients.spec import EntryShape
+from hardener.formats.interface import Path as DocPath
 from hardener.transform import Launch, ShimArgs, is_shim, parse_shim_args
 
 
@@ -49,28 +52,52 @@ def _is_disabled(shape: EntryShape, entry: dict[str, Any]) -> bool:
     return any(key in entry and entry[key] is value for key, value in shape.disabled_when)
 
 
-def _launch(shape: EntryShape, entry: dict[str, Any]) -> Launch | str:
+def _argv_launch(shape: EntryShape, holder: dict[str, Any], prefix: DocPath) -> Launch | str:
+    """opencode's ``"command": [argv…]``: the program and its arguments in one list."""
+    argv = holder[shape.command]
+    if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
+        return f"'{shape.command}' is {_type_name(argv)}, not a list of strings (the whole argv)"
+    if not argv or not argv[0].strip():
+        return f"'{shape.command}' has no program to run"
+    path = (*prefix, shape.command)
+    return Launch(path, path, argv[0], tuple(argv[1:]), True, argv_list=True)
+
+
+def _launch(shape: EntryShape, holder: dict[str, Any], prefix: DocPath = ()) -> Launch | str:
     """The entry's launch command, or a problem description."""
-    command = entry[shape.command]
+    if shape.argv_list:
+        return _argv_launch(shape, holder, prefix)
+    command = holder[shape.command]
     if isinstance(command, dict) and "path" in command:  # Zed, early 2025
-        command_path: tuple[str, ...] = (shape.command, "path")
-        args_path: tuple[str, ...] = (shape.command, "args")
-        holder: dict[str, Any] = command
+        command_path: DocPath = (*prefix, shape.command, "path")
+        args_path: DocPath = (*prefix, shape.command, "args")
+        inner: dict[str, Any] = command
         command, args_key = command["path"], "args"
     else:
-        command_path, args_path, holder, args_key = (
-            (shape.command,),
-            (shape.args,),
-            entry,
+        command_path, args_path, inner, args_key = (
+            (*prefix, shape.command),
+            (*prefix, shape.args),
+            holder,
             shape.args,
         )
     if not isinstance(command, str) or not command.strip():
         return f"'{shape.command}' is {_type_name(command)}, not a command string"
-    has_args = args_key in holder
-    args = holder.get(args_key, [])
+    has_args = args_key in inner
+    args = inner.get(args_key, [])
     if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
         return f"'{args_key}' is not a list of strings"
     return Launch(command_path, args_path, command, tuple(args), has_args)
+
+
+def _holder(shape: EntryShape, entry: dict[str, Any]) -> tuple[DocPath, dict[str, Any]]:
+    """Where the launch/remote fields sit: the entry itself, or one of its ``nested`` objects."""
+    if shape.command in entry or any(k in entry for k in shape.remote):
+        return (), entry
+    for key in shape.nested:
+        inner = entry.get(key)
+        if isinstance(inner, dict):
+            return (key,), inner
+    return (), entry
 
 
 def _headers(shape: EntryShape, entry: dict[str, Any]) -> tuple[tuple[str, ...], str]:
@@ -92,12 +119,13 @@ def classify(shape: EntryShape, entry: Any) -> EntryInfo:
     if not isinstance(entry, dict):
         return EntryInfo(Kind.INVALID, problem=f"the entry is {_type_name(entry)}, not an object")
     disabled = _is_disabled(shape, entry)
+    prefix, holder = _holder(shape, entry)
     remote_key = next(
-        (k for k in shape.remote if k in entry and isinstance(entry[k], str)),
+        (k for k in shape.remote if k in holder and isinstance(holder[k], str)),
         None,
     )
-    if shape.command in entry:
-        launch = _launch(shape, entry)
+    if shape.command in holder:
+        launch = _launch(shape, holder, prefix)
         if isinstance(launch, str):
             return EntryInfo(Kind.INVALID, disabled, problem=launch)
         if remote_key is not None:
@@ -113,15 +141,15 @@ def classify(shape: EntryShape, entry: Any) -> EntryInfo:
             return EntryInfo(kind, disabled, launch=launch, shim=parsed, problem=problem)
         return EntryInfo(Kind.STDIO, disabled, launch=launch)
     if remote_key is not None:
-        headers, problem = _headers(shape, entry)
-        blocker = next((k for k in shape.bridge_blockers if k in entry), None)
+        headers, problem = _headers(shape, holder)
+        blocker = next((k for k in shape.bridge_blockers if k in entry or k in holder), None)
         if blocker is not None:
             problem = f"'{blocker}' (authentication the bridge cannot perform)"
         return EntryInfo(
             Kind.REMOTE,
             disabled,
             remote_key=remote_key,
-            url=str(entry[remote_key]),
+            url=str(holder[remote_key]),
             headers=headers,
             problem=problem,
         )
@@ -129,8 +157,9 @@ def classify(shape: EntryShape, entry: Any) -> EntryInfo:
         return EntryInfo(Kind.BUILTIN, disabled)
     if any(key in entry for key in shape.extension_keys):
         return EntryInfo(Kind.EXTENSION, disabled)
+    where = "" if not shape.nested else f" (nor in {', '.join(repr(k) for k in shape.nested)})"
     return EntryInfo(
         Kind.INVALID,
         disabled,
-        problem=f"no '{shape.command}' and no URL ({', '.join(shape.remote)})",
+        problem=f"no '{shape.command}' and no URL ({', '.join(shape.remote)}){where}",
     )

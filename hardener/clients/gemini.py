@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hardener.clients.spec import ClientSpec, ConfigFile, EntryShape, FsView, Table, env_path
+from hardener.clients.spec import ClientSpec, ConfigFile, EntryShape, FsView, Table, env_path, fixed
 from hardener.paths import Platform
 
 SERVERS = Table(("mcpServers",))
@@ -47,6 +47,8 @@ SPEC = ClientSpec(
         ),
     ),
     entry=EntryShape(disabled_when=()),
+    binaries=("gemini",),
+    installed=fixed(gemini_dir),
     self_writes="'gemini mcp add' and /settings rewrite settings.json (keeping comments)",
     notes=("Restart Gemini CLI after hardening.",),
 )

@@ -2,7 +2,7 @@
 
 Reports the location (``env.GITHUB_TOKEN``), never the value. A value counts as literal when what
 is left after removing variable references (``${X}``, ``$X``, ``${env:X}``, ``${input:x}``,
-``%X%``, ``${{ secrets.X }}``) and an auth scheme word still looks like a credential: the key names
+``%X%``, ``${{ secrets.X }}``, opencode's ``{env:X}``/``{file:path}``) and an auth scheme word still looks like a credential: the key names
 a secret and at least 8 characters remain, or the value matches a well-known token shape.
 """
 
@@ -18,6 +18,7 @@ _SECRET_NAME = re.compile(
 )
 _VARIABLE = re.compile(
     r"\$\{\{.*?\}\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%"
+    r"|\{(?:env|file):[^}]*\}"
 )
 _SCHEME = re.compile(r"(?i)^\s*(bearer|basic|token)\s+")
 _TOKEN_SHAPE = re.compile(

@@ -94,6 +94,11 @@ class EntryShape:
     )
     #: header maps passed to the bridge as ``--header K:V``
     header_maps: tuple[str, ...] = ("headers",)
+    #: ``command`` holds the whole argv as one list (opencode); there is no ``args`` key
+    argv_list: bool = False
+    #: keys whose object may hold the launch fields instead of the entry itself (Cline 3.x's
+    #: ``{"transport": {"type": "stdio", "command": …, "args": […]}}``)
+    nested: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,23 @@ class ConfigFile:
     #: False: discovered and reported, never rewritten (``reason`` says why)
     writable: bool = True
     reason: str = ""
+    #: a top-level key naming the file's format version (Qwen's ``"$version"``) and the values
+    #: hardener knows; a file with another value is reported and left untouched
+    version_key: str = ""
+    known_versions: tuple[Any, ...] = ()
+
+
+def version_problem(file: ConfigFile, document: Any) -> str:
+    """Why ``document`` is in a format version hardener does not know ("" when it is not)."""
+    if not file.version_key or not isinstance(document, dict):
+        return ""
+    if file.version_key not in document:
+        return ""
+    value = document[file.version_key]
+    if value in file.known_versions and type(value) is not bool:
+        return ""
+    known = ", ".join(repr(v) for v in file.known_versions)
+    return f"'{file.version_key}' is {value!r}; hardener knows {known}"
 
 
 @dataclass(frozen=True)
@@ -131,6 +153,10 @@ class ClientSpec:
     quit_before_edit: bool = False
     #: caveats shown by scan (not findings)
     notes: tuple[str, ...] = ()
+    #: executables whose presence on ``PATH`` means "this client is installed"
+    binaries: tuple[str, ...] = ()
+    #: directories (config dirs, app bundles) whose presence means "this client is installed"
+    installed: Locate | None = None
 
     def file(self, key: str) -> ConfigFile:
         for candidate in self.files:

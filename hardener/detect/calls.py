@@ -16,7 +16,7 @@ from typing import Any, Final, Protocol
 from hardener.detect.arguments import ArgHistory, check_arguments, make_validator, sensitive_paths
 from hardener.detect.context import Ctx
 from hardener.detect.descriptions import scan_text, score
-from hardener.detect.exfil import Suspicion, capabilities, chain_severity
+from hardener.detect.exfil import Suspicion, capabilities, chain_severity, qualifies
 from hardener.detect.frequency import FrequencyHit, FrequencyTracker
 from hardener.detect.model import Alert, Evidence, make_alert, raise_severity
 from hardener.detect.pins import canonical
@@ -47,9 +47,13 @@ class CallState:
         self.alerted: dict[str, list[str]] = {}
         self.foreign: dict[str, dict[str, list[str]]] = {}
 
-    def suspect(self, ctx: Ctx, reason: str, strength: int) -> None:
+    def suspect(self, ctx: Ctx, reason: str, strength: int, severity: str = "medium") -> None:
+        """Remember what makes later exfiltration-capable calls suspect (``severity``: of the
+        alert that raised it; only suspicions that :func:`qualifies` count)."""
         chain = self.suspicions.setdefault(ctx.client, [])
-        chain.append(Suspicion(ctx.ts, ctx.seq, ctx.session, ctx.n, ctx.server, reason, strength))
+        chain.append(
+            Suspicion(ctx.ts, ctx.seq, ctx.session, ctx.n, ctx.server, reason, strength, severity)
+        )
         del chain[:-MAX_SUSPICIONS]
 
     def active(self, client: str, now: float, window: float) -> list[Suspicion]:
@@ -222,7 +226,7 @@ def _exfil(
     engine: EngineView, ctx: Ctx, tool: str, caps: frozenset[str], secret: bool
 ) -> list[Alert]:
     state = engine.calls
-    chain = state.active(ctx.client, ctx.ts, engine.exfil_window)
+    chain = [s for s in state.active(ctx.client, ctx.ts, engine.exfil_window) if qualifies(s)]
     if not chain:
         return []
     latest = chain[-1]
@@ -287,7 +291,7 @@ def on_result(engine: EngineView, ctx: Ctx) -> list[Alert]:
                 tool=tool,
             )
         )
-        state.suspect(ctx, "result.injection", 3 if severity == "high" else 2)
+        state.suspect(ctx, "result.injection", 3 if severity == "high" else 2, severity)
     secrets = find_secrets(excerpt)
     if secrets:
         alerts.append(
@@ -305,7 +309,7 @@ def on_result(engine: EngineView, ctx: Ctx) -> list[Alert]:
                 tool=tool,
             )
         )
-        state.suspect(ctx, "secrets.in-result", 2)
+        state.suspect(ctx, "secrets.in-result", 2, alerts[-1].severity)
     if text.strip():
         recent = state.foreign.setdefault(ctx.client, {}).setdefault(ctx.server, [])
         recent.append(text[:MAX_EXCERPT_CHARS])
@@ -330,7 +334,7 @@ def on_server_request(engine: EngineView, ctx: Ctx) -> list[Alert]:
         ctx.evidence(s.pointer, s.span, s.excerpt) for s in result.signals[:6]
     ]
     if result.severity in ("high", "critical"):
-        engine.calls.suspect(ctx, result.rule, 2)
+        engine.calls.suspect(ctx, result.rule, 2, result.severity)
     return [
         make_alert(
             result.rule,

@@ -27,7 +27,9 @@ from hardener.detect.model import excerpt, raise_severity
 from hardener.detect.patterns import (
     ACCESS_BEFORE_RE,
     BASE64_RE,
+    CAPABILITY_FAMILIES,
     CONTENT_OF_RE,
+    DEFENSIVE_RE,
     DESCRIPTIVE_RE,
     DIRECTIVE_RE,
     FAMILIES,
@@ -35,6 +37,7 @@ from hardener.detect.patterns import (
     SENSITIVE_ANCHORS,
     SENSITIVE_PATH_RE,
     SENTENCE_END_RE,
+    STRONG_PARAM_RE,
     SUSPICIOUS_PARAM_RE,
     present_anchors,
 )
@@ -50,6 +53,9 @@ _SYNTAX_KEYS: Final = frozenset(
 _CAMEL: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NAME_TOKEN: Final = re.compile(r"^(?=.*[_\-.]|.*[a-z][A-Z])[A-Za-z][\w.\-]{4,}$")
 _TOKEN_RE: Final = re.compile(r"[^\s'\"`()<>,;]*")
+#: A single line break (not a paragraph break): docstrings wrap sentences at ~80 columns, so the
+#: patterns read such a break as a space (same length, so spans stay exact).
+_WRAP_RE: Final = re.compile(r"(?<!\n)[ \t]*\n(?!\s*\n)")
 #: Families with their patterns strongest first: the first match is the family's weight.
 _ORDERED: Final = {
     family: [
@@ -77,7 +83,7 @@ class Signal:
 class Finding:
     """One problem with one item (tool, prompt, resource or the server's instructions)."""
 
-    rule: str  # description.poisoning | description.hidden-text | description.terminal-escape
+    rule: str  # description.poisoning | .hidden-text | .terminal-escape | .malicious-capability
     severity: str
     kind: str  # "tool" | "prompt" | "resource" | "instructions"
     name: str
@@ -92,6 +98,8 @@ class Finding:
             return f"{what} looks poisoned (score {self.score}: {families})"
         if self.rule == "description.hidden-text":
             return f"{what} contains hidden characters ({families})"
+        if self.rule == "description.malicious-capability":
+            return f"{what} openly offers an attack capability ({self.signals[0].excerpt!r})"
         return f"{what} contains terminal escape sequences"
 
     def to_json(self) -> dict[str, Any]:
@@ -185,20 +193,37 @@ def _sensitive(
     return best
 
 
+def _unwrap(text: str) -> str:
+    """``text`` with single line breaks read as spaces (same length)."""
+    if "\n" not in text:
+        return text
+    return _WRAP_RE.sub(lambda m: " " * len(m.group()), text)
+
+
+def _defensive(text: str, start: int, end: int) -> bool:
+    """The sentence around a capability names it to detect or resist it, not to do it."""
+    return DEFENSIVE_RE.search(_sentence(text, start, end)) is not None
+
+
 def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal]:
     skel = skeleton(text)
+    flat = _unwrap(skel.text)
     present = present_anchors(skel.text.lower())
-    found = _sensitive(skel.text, present, name=pointer.endswith("#name"))
+    found = _sensitive(flat, present, name=pointer.endswith("#name"))
     if found is not None:
         start, end = skel.span(found[1], found[2])
         yield Signal("sensitive", found[0], pointer, (start, end), excerpt(text, start, end), note)
     for family, patterns in _ORDERED.items():
+        subject = skel.text if family == "padding" else flat
         for weight, regex, anchors in patterns:
             if USE_ANCHORS and anchors.isdisjoint(present):
                 continue
-            match = regex.search(skel.text)
+            match = regex.search(subject)
             if match is None:
                 continue
+            named = family in CAPABILITY_FAMILIES or match.group().lower().startswith("exfiltrat")
+            if named and _defensive(subject, match.start(), match.end()):
+                continue  # e.g. "detects exfiltration": the tool defends against it
             start, end = skel.span(match.start(), match.end())
             yield Signal(family, weight, pointer, (start, end), excerpt(text, start, end), note)
             break
@@ -320,7 +345,8 @@ def _param_signals(item: Mapping[str, Any], pointer: str) -> Iterator[Signal]:
     for name in props:
         if SUSPICIOUS_PARAM_RE.match(str(name)):
             where = f"{pointer}/inputSchema/properties/{_escape(str(name))}#name"
-            yield Signal("param", 2, where, (0, len(str(name))), str(name), "parameter abuse")
+            weight = 3 if STRONG_PARAM_RE.match(str(name)) else 2
+            yield Signal("param", weight, where, (0, len(str(name))), str(name), "parameter abuse")
 
 
 def _other_tool_signals(
@@ -360,10 +386,23 @@ def analyze_item(
         signals += scan_text(text, pointer)
     signals += _other_tool_signals(texts, other_tools)
     findings: list[Finding] = []
+    capability = tuple(s for s in signals if s.family in CAPABILITY_FAMILIES)
+    signals = [s for s in signals if s.family not in CAPABILITY_FAMILIES]
     hidden = tuple(s for s in signals if s.family.startswith("hidden:"))
     ansi = tuple(s for s in signals if s.family == "ansi")
     prose = [s for s in signals if not s.family.startswith("hidden:") and s.family != "ansi"]
     total = score(signals)
+    if capability:
+        findings.append(
+            Finding(
+                "description.malicious-capability",
+                "high",
+                kind,
+                name,
+                score(capability),
+                capability,
+            )
+        )
     if hidden and (len(hidden) > 1 or hidden[0].weight >= 3):
         findings.append(Finding("description.hidden-text", "high", kind, name, total, hidden))
     if ansi:

@@ -26,6 +26,7 @@ from typing import Any, Final
 from jsonschema.protocols import Validator
 
 from hardener.detect import calls
+from hardener.detect.changes import ChangeGrade
 from hardener.detect.context import Ctx
 from hardener.detect.descriptions import Finding, analyze_item, analyze_listing, item_texts
 from hardener.detect.frequency import FrequencyTracker
@@ -160,7 +161,13 @@ class DetectorEngine:
         complete = not (ctx.body.get("partial") or ctx.body.get("next_cursor"))
         pair = key(ctx.client, ctx.server)
         updated, changes = observe(
-            self.pins.get(pair), ctx.client, ctx.server, tools, instructions, complete=complete
+            self.pins.get(pair),
+            ctx.client,
+            ctx.server,
+            tools,
+            instructions,
+            complete=complete,
+            threshold=self.threshold,
         )
         self.pins[pair] = updated
         current = {} if complete else dict(self.tools.get(pair, {}))
@@ -179,24 +186,28 @@ class DetectorEngine:
             if not change.new:
                 continue
             what = f"tool '{change.name}'" if change.name else "the server's instructions"
+            grade = change.grade
             alerts.append(
                 make_alert(
                     "definition.changed",
                     f"{what} of server '{ctx.server}' changed after first use "
-                    f"({', '.join(change.fields)})",
+                    f"({', '.join(change.fields)}): {grade.severity}, {grade.reasons[0]}",
                     evidence=[ctx.evidence("/tools" if change.name else "/instructions")],
+                    severity=grade.severity,
                     detail={
                         "fields": list(change.fields),
                         "diff": change.diff,
                         "pinned_hash": change.old_hash,
                         "current_hash": change.new_hash,
+                        "grade": grade.to_json(),
                     },
                     client=ctx.client,
                     server=ctx.server,
                     tool=change.name,
                 )
             )
-            self.calls.suspect(ctx, "definition.changed", 2)
+            if grade.blocking:  # a benign update is no reason to distrust later calls
+                self.calls.suspect(ctx, "definition.changed", _strength(grade), grade.severity)
         for rename in changes.renamed:
             if rename.first:
                 alerts.append(
@@ -205,17 +216,21 @@ class DetectorEngine:
                         f"tool '{rename.old}' of server '{ctx.server}' disappeared and a "
                         f"near-identical '{rename.new}' appeared",
                         evidence=[ctx.evidence("/tools")],
+                        severity=rename.grade.severity,
                         detail={
                             "old": rename.old,
                             "new": rename.new,
                             "similarity": rename.similarity,
+                            "grade": rename.grade.to_json(),
                         },
                         client=ctx.client,
                         server=ctx.server,
                         tool=rename.new,
                     )
                 )
-                self.calls.suspect(ctx, "definition.renamed", 2)
+                if rename.grade.blocking:
+                    strength = _strength(rename.grade)
+                    self.calls.suspect(ctx, "definition.renamed", strength, rename.grade.severity)
         if changes.added and not changes.first_seen:
             alerts.append(
                 make_alert(
@@ -256,7 +271,7 @@ class DetectorEngine:
         for finding in findings:
             alerts.append(self._finding_alert(ctx, finding))
             strength = 3 if finding.score >= 2 * self.threshold else 2
-            self.calls.suspect(ctx, finding.rule, strength)
+            self.calls.suspect(ctx, finding.rule, strength, finding.severity)
         return alerts
 
     def _finding_alert(self, ctx: Ctx, finding: Finding) -> Alert:
@@ -336,3 +351,8 @@ _HANDLERS: Final = {
     "tool.result": calls.on_result,
     "server.request": calls.on_server_request,
 }
+
+
+def _strength(grade: ChangeGrade) -> int:
+    """Suspicion strength of a graded definition change (only high/critical ones are suspect)."""
+    return 3 if grade.severity == "critical" else 2

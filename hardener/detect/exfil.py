@@ -7,8 +7,8 @@ comments on hosted services), ``file-write`` and ``shell``. Read-only tools
 (``readOnlyHint: true`` without an open world) are never exfiltration-capable.
 
 :class:`Suspicion` is something that makes the next exfiltration-capable call in the same client
-worth an alert: a poisoned description, a changed definition, a tool result carrying instructions
-or secrets. :func:`chain_severity` grades the resulting ``exfil.after-suspicion`` alert: the
+worth an alert: a poisoned description, a definition change graded high (it introduced poisoning
+signals), a tool result carrying instructions or secrets — at least medium (:func:`qualifies`). :func:`chain_severity` grades the resulting ``exfil.after-suspicion`` alert: the
 stronger the chain, the higher the severity.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from hardener.detect.model import raise_severity
+from hardener.detect.model import raise_severity, severity_rank
 
 _NAME_RULES: Final = (
     ("shell", re.compile(r"(?:^|_)(?:shell|bash|exec|execute|run_?command|terminal|cmd|powershell|subprocess|eval|start_process|interact_with_process|ssh)(?:_|$)")),
@@ -69,6 +69,7 @@ class Suspicion:
     server: str
     reason: str  # a rule id: description.poisoning, definition.changed, result.injection, …
     strength: int  # 1 weak … 3 strong
+    severity: str = "medium"  # of the alert that raised it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +80,7 @@ class Suspicion:
             "server": self.server,
             "reason": self.reason,
             "strength": self.strength,
+            "severity": self.severity,
         }
 
     @classmethod
@@ -91,7 +93,23 @@ class Suspicion:
             str(data["server"]),
             str(data["reason"]),
             int(data["strength"]),
+            # saved before suspicions carried a severity: definition changes were not graded
+            str(
+                data.get("severity")
+                or ("low" if str(data["reason"]).startswith("definition.") else "medium")
+            ),
         )
+
+
+def qualifies(suspicion: Suspicion) -> bool:
+    """Can this suspicion make a later exfiltration-capable call an alert? Only when the alert
+    that raised it was at least medium, and a definition change only when its graded severity
+    was high or critical (the change carried poisoning signals, not a benign upstream update)."""
+    if severity_rank(suspicion.severity) < severity_rank("medium"):
+        return False
+    if suspicion.reason.startswith("definition."):
+        return severity_rank(suspicion.severity) >= severity_rank("high")
+    return True
 
 
 def chain_severity(

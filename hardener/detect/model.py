@@ -62,6 +62,14 @@ RULES: Final = _rules(
         "until the hidden text is explained.",
     ),
     Rule(
+        "description.malicious-capability",
+        "high",
+        "A tool openly describes an attack capability (exfiltration, credential dumping, "
+        "persistence or backdoors, payload generation, AV/EDR evasion, password cracking).",
+        "Allow such a server only on purpose (a red-team workstation); otherwise remove it from "
+        "the client config or deny the tool in policy (tools.deny).",
+    ),
+    Rule(
         "description.terminal-escape",
         "high",
         "A description contains ANSI/terminal control sequences that can hide or rewrite what a "
@@ -72,7 +80,9 @@ RULES: Final = _rules(
         "definition.changed",
         "high",
         "A tool definition or the server's instructions changed after they were first seen "
-        "(possible rug pull).",
+        "(possible rug pull). The severity is graded by what the change does: high or critical "
+        "when it adds poisoning signals, hidden characters, sensitive files, destinations or "
+        "parameters asking for secrets; low for wording and schema changes without such signals.",
         "Review the diff; if the change is expected run 'hardener approve --server NAME "
         "[--tool NAME]', otherwise remove the server.",
     ),

@@ -40,7 +40,7 @@ SENSITIVE_PATH: Final = (
     r"|\bmcp\.json\b|\bclaude_desktop_config\.json\b|\.cursor[/\\]|\.claude(?:\.json|[/\\])"
     r"|\.codeium[/\\]|\bLogin\s+Data\b|\bLocal\s+State\b|\bcookies\.sqlite\b|\blogins\.json\b"
     r"|\bkey[34]\.db\b|\bkeychains?\b|\bfind-(?:generic|internet)-password\b"
-    r"|\.(?:bash|zsh)_history\b|\bwallet\.dat\b|\bseed\s+phrase\b|\bmnemonic\s+phrase\b"
+    r"|\.(?:bash|zsh)_history\b|\bwallet\.dat\b"
     r"|Google[/\\]Chrome[/\\](?:User\s+Data|Default)|\.mozilla[/\\]firefox|\bfirefox[/\\]profiles"
     r"|\.config[/\\]gh[/\\]hosts|\.terraform\.d[/\\]credentials|\.vault-token\b|\.kube[/\\]config\b"
 )
@@ -50,7 +50,7 @@ SENSITIVE_ANCHORS: Final = (
     "ssh", "rsa", "dsa", "ed25519", "authorized_keys", "aws", "azure", "gcloud", "application_default",
     "docker", "npmrc", "pypirc", "netrc", "git-credentials", "gnupg", "password-store", "/etc/",
     ".env", "mcp.json", "claude", ".cursor", "codeium", "login", "local", "cookies", "key3",
-    "key4", "keychain", "find-", "_history", "wallet", "seed", "mnemonic", "chrome", "mozilla",
+    "key4", "keychain", "find-", "_history", "wallet", "chrome", "mozilla",
     "firefox", "hosts", "terraform", "vault", "kube",
 )  # fmt: skip
 
@@ -73,7 +73,8 @@ _DATA = (
 _SENSITIVE_NOUNS = (
     r"\b(?:passwords?|passphrases?|api[\s_-]?keys?|access[\s_-]?tokens?|secret[\s_-]?keys?"
     r"|credentials?|private[\s_-]?keys?|auth(?:entication)?[\s_-]?tokens?|session[\s_-]?cookies?"
-    r"|bearer\s+tokens?|ssh\s+keys?|conversation\s+history|chat\s+history|system\s+prompt)\b"
+    r"|bearer\s+tokens?|ssh\s+keys?|conversation\s+history|chat\s+history|system\s+prompt"
+    r"|seed\s+phrases?|mnemonic\s+phrases?|recovery\s+phrases?)\b"
 )
 _HIGH_VALUE = (
     r"(?:" + _SENSITIVE_NOUNS + r"|" + SENSITIVE_PATH + r"|\b(?:conversation|chat|history|messages"
@@ -166,6 +167,45 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
             ),
             ("upset", "scare", "alarm", "worry", "frighten", "confuse", "annoy"),
         ),
+        (
+            3,
+            _c(
+                r"\b(?:not|never)\s+(?:an?\s+|something\s+)?(?:\w+[\s-]){0,3}?(?:that\s+)?(?:needs?"
+                r"|has|have|requires?|ought)\s+to\s+be\s+(?:discussed|mentioned|shared|disclosed"
+                r"|explained|surfaced|reported|shown|confirmed)\b"
+            ),
+            ("not", "never"),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:no\s+need|needn't|unnecessary|not\s+necessary)\s+to\s+(?:tell|inform|mention"
+                r"|notify|bother|alert|ask|show|explain|confirm\s+with)\b"
+                + near(30)
+                + r"\b"
+                + _USER
+            ),
+            ("need", "necessary"),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:stripped|removed|hidden|invisible|filtered|redacted)\b"
+                + near(60)
+                + r"\bbefore"
+                r"\s+(?:it\s+(?:reaches|is\s+shown\s+to|gets\s+to)|(?:the\s+|any\s+)?(?:users?"
+                r"|recipients?|anyone|person|human|customer)s?\s+(?:sees?|reads?|notices?|gets?))"
+            ),
+            ("before",),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:mere|just\s+an?|only\s+an?|simply\s+an?|routine)\s+(?:[\w-]+\s+){0,2}?"
+                r"(?:implementation|integration|internal|technical|routing)\s+detail"
+            ),
+            ("detail",),
+        ),
     ],
     "override": [
         (
@@ -200,6 +240,88 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 + r"\s+(?:asks?|requests?|says?|wants?|tells?|prefers?|instructs?|objects?)"
             ),
             ("even", "regardless"),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:remember|memori[sz]e|store|save|keep)\s+(?:this|these|the\s+following)\s+"
+                r"(?:instructions?|rules?|directives?|notes?)\b" + near(30) + r"\b(?:permanently"
+                r"|forever|always|for\s+(?:all\s+)?(?:future|later|subsequent))"
+            ),
+            ("remember", "memori", "store", "save", "keep"),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:apply|follow|use|obey)\s+(?:it|this|these|them)\s+(?:to|in|for|during)\s+"
+                r"(?:every|all|each)\s+(?:future|subsequent|later|new)\s+(?:sessions?"
+                r"|conversations?|chats?|requests?|tasks?)"
+            ),
+            ("future", "subsequent", "later", "new"),
+        ),
+    ],
+    "hijack": [
+        (
+            3,
+            _c(
+                r"\b(?:call|use|invoke|run|execute)\s+this\s+(?:tool|function)\b"
+                + near(60)
+                + r"\b(?:before|prior\s+to|for)\s+(?:processing\s+|answering\s+|handling\s+)?"
+                r"(?:any|every|each|all)\s+(?:\w+\s+)?(?:requests?|quer(?:y|ies)|questions?"
+                r"|messages?|tasks?|operations?|prompts?)\b"
+            ),
+            ("this",),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:before|prior\s+to)\s+(?:processing\s+|answering\s+|handling\s+"
+                r"|executing\s+|responding\s+to\s+)?(?:any|every|each|all)\s+(?:\w+\s+)?"
+                r"(?:requests?|quer(?:y|ies)|questions?|messages?|tasks?|operations?|prompts?)\b"
+                + near(60)
+                + r"\b(?:call|use|invoke|run|execute)\s+this\s+(?:tool|function)"
+            ),
+            ("before", "prior"),
+        ),
+        (
+            3,
+            _c(
+                r"\bthis\s+(?:tool|function)\s+(?:must|should|has\s+to|needs\s+to)\s+(?:always\s+)?"
+                r"be\s+(?:called|used|invoked|run)\s+(?:first\s+)?(?:before|prior\s+to|for)\s+"
+                r"(?:processing\s+|answering\s+|handling\s+)?(?:any|every|each|all)\s+(?:\w+\s+)?"
+                r"(?:requests?|quer(?:y|ies)|questions?|messages?|tasks?|operations?|prompts?)\b"
+            ),
+            ("this",),
+        ),
+        (
+            2,
+            _c(
+                r"\bbefore\s+(?:execut|call|us|runn|invok|perform)\w*\s+(?:the\s+|any\s+)?"
+                r"[\w.`'\"-]+\s+(?:operations?|tools?|functions?|commands?)\b"
+                + near(40)
+                + r"\b(?:execute|call|run|invoke|use)\s+this\s+(?:tool|function)"
+            ),
+            ("before",),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:always\s+)?(?:use|call|invoke|run)\s+this\s+(?:tool|function|server)\s+first\b"
+                r"|\b(?:recommended|required|mandatory)\s+for\s+(?:all|any|every)\s+(?:\w+\s+)?"
+                r"(?:operations?|requests?|tasks?|actions?)"
+            ),
+            ("first", "recommended", "required", "mandatory"),
+        ),
+    ],
+    "tamper": [
+        (
+            2,
+            _c(
+                r"\b(?:replace|overwrite|substitute|swap)\s+(?:the\s+|its\s+|their\s+|all\s+)?"
+                r"(?:values?|arguments?|parameters?|inputs?|numbers?|results?|outputs?)\s+(?:with|by)"
+                r"\s+(?:the\s+)?(?:response|output|result|values?\s+(?:from|of))"
+            ),
+            ("replace", "overwrite", "substitute", "swap"),
         ),
     ],
     "tag": [
@@ -269,6 +391,9 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 "ssh",
                 "history",
                 "system",
+                "seed",
+                "mnemonic",
+                "recovery",
             ),
         )
     ],
@@ -378,6 +503,48 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
             ),
             ("instead",),
         ),
+        (
+            2,
+            _c(
+                r"\b(?:faster|better|more\s+reliable|safer|superior|preferred)\s+(?:\w+\s+)?than\s+"
+                r"(?:the\s+|any\s+)?(?:trusted|other|official|built-in|default|original|existing"
+                r"|standard|similarly[\s-]named)"
+            ),
+            ("than",),
+        ),
+    ],
+    "preference": [
+        (
+            2,
+            _c(
+                r"\b(?:always\s+)?(?:prefer|choose|pick|favou?r)\s+(?:the\s+)?(?!this\b)[`'\"]?"
+                r"[\w.\-]+[`'\"]?\s+(?:tool|server|function|one)s?\b"
+                + near(60)
+                + r"\b(?:over|instead|rather|than|when(?:ever)?|for\s+(?:all|any|every))\b"
+            ),
+            ("prefer", "choose", "pick", "favo"),
+        ),
+    ],
+    "cross-tool": [
+        (2, _c(r"\balso[\s-]present\b"), ("present",)),
+        (
+            2,
+            _c(
+                r"\b(?:every|each|any|all)\s+[`'\"]?[\w-]+[._][\w.\-]+[`'\"]?\s+(?:tool\s+)?"
+                r"(?:calls?|invocations?|requests?|messages?)\b" + near(60) + r"\b(?:must|should"
+                r"|shall|needs?\s+to|has\s+to|have\s+to|is\s+required\s+to)\b"
+            ),
+            ("call", "invocation", "request", "message"),
+        ),
+        (
+            2,
+            _c(
+                r"\bwhen(?:ever)?\s+(?:you\s+)?(?:call|use|invoke|run)\s+(?:the\s+)?[`'\"]?[\w-]+[._]"
+                r"[\w.\-]+[`'\"]?" + near(60) + r"\b(?:include|add|set|change|pass|always|must"
+                r"|make\s+sure)\b"
+            ),
+            ("when",),
+        ),
     ],
     "redirect": [
         (
@@ -412,10 +579,72 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
         ),
         (2, _c(r"\b(?:also\s+)?(?:bcc|cc)\b" + near(30) + _EMAIL), ("cc",)),
     ],
+    "capability": [
+        (
+            3,
+            _c(
+                r"\b(?:exfiltrat\w*|keylog\w*|ransomware|rootkits?|backdoors?|botnets?"
+                r"|credential[\s-]?(?:dump\w*|harvest\w*|theft|steal\w*)"
+                r"|(?:dump|harvest|steal|extract)\w*\s+(?:\w+\s+)?(?:credentials|passwords"
+                r"|password\s+hashes|cookies|session\s+tokens)\s+from\b"
+                r"|(?:crack|brute[\s-]?forc)\w*\s+(?:\S+\s+)?(?:passwords?|hashes|handshakes?"
+                r"|credentials|logins?)\b|password\s+(?:cracking|brute[\s-]?forc\w*|attacks?)"
+                r"|(?:create|establish|install|set\s*up|maintain|deploy)\s+(?:a\s+)?(?:persistence"
+                r"|backdoor|reverse\s+shell|implant)|persistence\s+mechanism|lateral\s+movement"
+                r"|reverse\s+shells?|shellcode|meterpreter|(?:av|edr|antivirus|anti-virus)"
+                r"(?:/edr)?\s+evasion|evad\w+\s+(?:av|edr|antivirus|anti-virus)|deauth\w*\s+attacks?"
+                r"|evil\s+twin|(?:generate|build|create)\s+(?:[\w-]+\s+){0,2}(?:payloads?|malware))"
+            ),
+            (
+                "exfiltrat",
+                "keylog",
+                "ransomware",
+                "rootkit",
+                "backdoor",
+                "botnet",
+                "credential",
+                "dump",
+                "harvest",
+                "steal",
+                "extract",
+                "crack",
+                "brute",
+                "password",
+                "persistence",
+                "implant",
+                "lateral",
+                "shell",
+                "meterpreter",
+                "evasion",
+                "evad",
+                "deauth",
+                "evil",
+                "payload",
+                "malware",
+            ),
+        ),
+        (
+            3,
+            _c(
+                r"\b(?:attack|compromise|hijack|infect)\s+(?:the\s+|a\s+)?(?:[\w/-]+[\s-]){0,2}"
+                r"(?:networks?|hosts?|targets?|victims?|systems?|machines?|devices?|accounts?)\b"
+            ),
+            ("attack", "compromise", "hijack", "infect"),
+        ),
+    ],
     "padding": [
         (2, re.compile(r"[ \t\u00a0]{80,}\S|(?:\s*\n){10,}\s*\S"), ("\n", "        ", "\t", "\xa0"))
     ],
 }
+
+#: A sentence that names an attack capability only to detect or defend against it.
+DEFENSIVE_RE: Final = _c(
+    r"\b(?:detect\w*|monitor\w*|analy[sz]\w*|identif\w*|prevent\w*|block\w*|protect\w*"
+    r"|defen[cs]\w*|scan(?:s|ning)?\s+for|check(?:s|ing)?\s+for|audit\w*|anomal\w*|alert\w*"
+    r"|mitigat\w*|against|resist\w*|without)\b"
+)
+#: Families that describe what a tool *does* (own rule), not instructions to the model.
+CAPABILITY_FAMILIES: Final = frozenset({"capability"})
 
 #: Sensitive-path handling (see ``hardener.detect.descriptions``): a path weighs 3 when it is
 #: accessed (a verb shortly before it) in a sentence that directs the model (or routes data into a
@@ -466,6 +695,13 @@ SUSPICIOUS_PARAM_RE: Final = _c(
     r"|full[_-]?context|previous[_-]?messages|prior[_-]?messages|message[_-]?history"
     r"|model[_-]?instructions|tools?[_-]?list|available[_-]?tools|internal[_-]?notes?"
     r"|hidden[_-]?\w+|debug[_-]?context|user[_-]?secrets)$"
+)
+
+#: Of those, the names that can only exist to collect the model's context (weigh 3, not 2).
+STRONG_PARAM_RE: Final = _c(
+    r"^(?:system[_-]?prompt|conversation(?:[_-]?history)?|chat[_-]?history|full[_-]?context"
+    r"|previous[_-]?messages|prior[_-]?messages|message[_-]?history|model[_-]?instructions"
+    r"|tools?[_-]?list|available[_-]?tools)$"
 )
 
 #: Base64-looking runs long enough to carry a sentence.

@@ -14,8 +14,10 @@ are compared with the pins (:func:`observe`):
 
 :func:`approve` accepts pending definitions. :func:`should_refuse_call` is the enforce-mode
 decision the shim makes before forwarding ``tools/call``: a call to a tool with a pending change
-(or to any tool of a server whose instructions changed) is refused until approved. The shim must
-only consult it when policy ``mode`` is ``"enforce"``. Storage lives in ``hardener.pin_store`` (L2).
+(or to any tool of a server whose instructions changed) is refused until approved — when the
+change's graded severity (``hardener.detect.changes``) is high or critical, or when policy
+``pins.block_low_severity_changes`` is set. The shim must only consult it when policy ``mode`` is
+``"enforce"``. Storage lives in ``hardener.pin_store`` (L2).
 """
 
 from __future__ import annotations
@@ -27,7 +29,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+from hardener.detect.changes import (
+    ChangeGrade,
+    blocks,
+    grade_definition_change,
+    grade_instructions_change,
+)
+
 PIN_FIELDS: Final = ("name", "title", "description", "inputSchema", "outputSchema", "annotations")
+#: Description score threshold used to grade changes when the caller does not pass the policy's.
+DEFAULT_THRESHOLD: Final = 3
+#: The grade of a change nobody graded (kept for callers that build a Change by hand).
+UNGRADED: Final = ChangeGrade("high", ("not graded",))
 RENAME_SIMILARITY: Final = 0.9
 MAX_DIFF_CHARS: Final = 4000
 
@@ -55,6 +68,10 @@ class Pin:
     definition: dict[str, Any]
     reason: str = ""  # for pending entries: "changed" | "renamed"
     renamed_from: str | None = None
+    #: Pending entries: the graded severity of the change (``hardener.detect.changes``); None for
+    #: entries recorded before changes were graded (they block, as they always did).
+    severity: str | None = None
+    why: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"hash": self.hash, "definition": self.definition}
@@ -62,15 +79,21 @@ class Pin:
             out["reason"] = self.reason
         if self.renamed_from is not None:
             out["renamed_from"] = self.renamed_from
+        if self.severity is not None:
+            out["severity"] = self.severity
+            out["why"] = list(self.why)
         return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Pin:
+        severity = data.get("severity")
         return cls(
             hash=str(data["hash"]),
             definition=dict(data.get("definition") or {}),
             reason=str(data.get("reason", "")),
             renamed_from=data.get("renamed_from"),
+            severity=str(severity) if severity is not None else None,
+            why=tuple(str(w) for w in data.get("why") or ()),
         )
 
 
@@ -127,6 +150,7 @@ class Change:
     old_hash: str
     new_hash: str
     new: bool  # first time this particular new definition is seen (alert once)
+    grade: ChangeGrade = UNGRADED
 
 
 @dataclass(frozen=True)
@@ -135,6 +159,7 @@ class Rename:
     new: str
     similarity: float
     first: bool
+    grade: ChangeGrade = UNGRADED
 
 
 @dataclass(frozen=True)
@@ -192,11 +217,14 @@ def observe(
     instructions: str | None,
     *,
     complete: bool = True,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> tuple[ServerPins, Changes]:
     """Compare a tool list with the pins; returns the updated pins and what changed.
 
     ``complete``: False for one page of a paginated list (then missing tools are not "removed"
-    and renames are not inferred).
+    and renames are not inferred). Every change and rename is graded
+    (``hardener.detect.changes``, at the description ``threshold``); the grade is kept on the
+    pending pin, where :func:`should_refuse_call` reads it.
     """
     current = {str(t.get("name")): dict(t) for t in tools if isinstance(t.get("name"), str)}
     if pins is None:
@@ -222,24 +250,60 @@ def observe(
                 continue
             seen_before = name in pending and pending[name].hash == digest
             fields, diff = field_diff(accepted[name].definition, pinned_view(definition))
-            changed.append(Change(name, fields, diff, accepted[name].hash, digest, not seen_before))
-            pending[name] = Pin(digest, pinned_view(definition), "changed")
+            grade = grade_definition_change(
+                accepted[name].definition, pinned_view(definition), threshold
+            )
+            changed.append(
+                Change(name, fields, diff, accepted[name].hash, digest, not seen_before, grade)
+            )
+            pending[name] = Pin(
+                digest, pinned_view(definition), "changed", None, grade.severity, grade.reasons
+            )
             continue
         if name in pending and pending[name].hash == digest:
             previous = pending[name]
             if previous.reason == "renamed" and previous.renamed_from is not None:
-                renamed.append(Rename(previous.renamed_from, name, 1.0, False))
+                grade = ChangeGrade(previous.severity or "high", previous.why)
+                renamed.append(Rename(previous.renamed_from, name, 1.0, False, grade))
             continue
         best = max(
             ((similarity(accepted[old].definition, definition), old) for old in missing),
             default=(0.0, ""),
         )
         if best[0] >= RENAME_SIMILARITY:
-            renamed.append(Rename(best[1], name, round(best[0], 3), True))
-            pending[name] = Pin(digest, pinned_view(definition), "renamed", best[1])
+            grade = grade_definition_change(
+                accepted[best[1]].definition, pinned_view(definition), threshold
+            )
+            renamed.append(Rename(best[1], name, round(best[0], 3), True, grade))
+            pending[name] = Pin(
+                digest, pinned_view(definition), "renamed", best[1], grade.severity, grade.reasons
+            )
         else:
             added.append(name)
             accepted[name] = Pin(digest, pinned_view(definition))
+    accepted_instructions, pending_instructions, instructions_change = _observe_instructions(
+        pins, instructions, threshold
+    )
+    updated = replace(
+        pins,
+        tools=accepted,
+        pending=pending,
+        instructions=accepted_instructions,
+        pending_instructions=pending_instructions,
+    )
+    return updated, Changes(
+        changed=tuple(changed),
+        renamed=tuple(renamed),
+        added=tuple(added),
+        removed=tuple(sorted(name for name in missing if name not in {r.old for r in renamed})),
+        instructions=instructions_change,
+    )
+
+
+def _observe_instructions(
+    pins: ServerPins, instructions: str | None, threshold: int
+) -> tuple[Pin | None, Pin | None, Change | None]:
+    """(accepted, pending, change) of the server's instructions after this list."""
     instructions_change = None
     pending_instructions = pins.pending_instructions
     digest = instructions_hash(instructions)
@@ -256,24 +320,25 @@ def observe(
             diff = diff.replace("pinned/description", "pinned/instructions").replace(
                 "current/description", "current/instructions"
             )
+            grade = grade_instructions_change(old_text, instructions, threshold)
             instructions_change = Change(
-                None, ("instructions",), diff, pins.instructions.hash, digest, not seen_before
+                None,
+                ("instructions",),
+                diff,
+                pins.instructions.hash,
+                digest,
+                not seen_before,
+                grade,
             )
-            pending_instructions = Pin(digest, {"instructions": instructions}, "changed")
-    updated = replace(
-        pins,
-        tools=accepted,
-        pending=pending,
-        instructions=accepted_instructions,
-        pending_instructions=pending_instructions,
-    )
-    return updated, Changes(
-        changed=tuple(changed),
-        renamed=tuple(renamed),
-        added=tuple(added),
-        removed=tuple(sorted(name for name in missing if name not in {r.old for r in renamed})),
-        instructions=instructions_change,
-    )
+            pending_instructions = Pin(
+                digest,
+                {"instructions": instructions},
+                "changed",
+                None,
+                grade.severity,
+                grade.reasons,
+            )
+    return accepted_instructions, pending_instructions, instructions_change
 
 
 def approve(
@@ -316,28 +381,44 @@ def approve(
 
 
 def should_refuse_call(
-    pins_view: Mapping[tuple[str, str], ServerPins], client: str, server: str, tool: str
+    pins_view: Mapping[tuple[str, str], ServerPins],
+    client: str,
+    server: str,
+    tool: str,
+    *,
+    block_low: bool = False,
 ) -> str | None:
     """Enforce mode: why a ``tools/call`` of ``tool`` must be refused, or None to forward it.
 
     ``pins_view`` maps (client, server) to that pair's pins (``hardener.pin_store.PinStore.view``).
-    Pure and cheap (two dict lookups), so the shim can call it for every call.
+    A pending change blocks when its graded severity is high or critical (or it was never
+    graded); a low one (wording, schema without a poisoning signal) only when ``block_low``
+    (policy ``pins.block_low_severity_changes``). Pure and cheap (two dict lookups), so the shim
+    can call it for every call.
     """
     pins = pins_view.get((client, server))
     if pins is None:
         return None
-    if pins.pending_instructions is not None:
+    instructions = pins.pending_instructions
+    if instructions is not None and blocks(instructions.severity, block_low=block_low):
         return (
-            f"the instructions of server '{server}' changed since they were first seen; "
-            f"run 'hardener approve --server {server}' after reviewing the change"
+            f"the instructions of server '{server}' changed since they were first seen"
+            f"{_graded(instructions)}; run 'hardener approve --server {server}' after reviewing "
+            "the change"
         )
     pin = pins.pending.get(tool)
-    if pin is None:
+    if pin is None or not blocks(pin.severity, block_low=block_low):
         return None
     what = (
         "was renamed from '" + str(pin.renamed_from) + "'" if pin.reason == "renamed" else "changed"
     )
     return (
-        f"tool '{tool}' of server '{server}' {what} since it was first seen; "
+        f"tool '{tool}' of server '{server}' {what} since it was first seen{_graded(pin)}; "
         f"run 'hardener approve --server {server} --tool {tool}' after reviewing the change"
     )
+
+
+def _graded(pin: Pin) -> str:
+    if pin.severity is None:
+        return ""
+    return f" ({pin.severity}: {pin.why[0]})" if pin.why else f" ({pin.severity})"

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from hardener.clients import registry
-from hardener.clients.discovery import ConfigLocation, discover, project_dirs
+from hardener.clients.discovery import ConfigLocation, discover, project_dirs, project_of
 from hardener.clients.managed import ManagedRules
 from hardener.clients.spec import ClientSpec, FsView
+from hardener.engine.desired import DesiredStateStore
 from hardener.engine.fs import RealFs
 from hardener.engine.managed import load_managed_rules
 from hardener.engine.shimpath import locate_shim
@@ -83,5 +84,25 @@ class EngineContext:
             self.fs,
             explicit=[p.absolute() for p in projects],
             roots=[str(r) for r in roots],
+            also=self.edited_projects(),
         )
         return discover(self.platform, self.fs, specs, dirs)
+
+    def edited_projects(self) -> list[Path]:
+        """Project directories of the files hardener edited (its desired state), so that restore,
+        scan and status find them again without ``--project``."""
+        try:
+            states = DesiredStateStore(self.paths.desired_state_dir).all()
+        except HardenerError:
+            return []  # a corrupt state file is reported by harden/restore themselves
+        found: list[Path] = []
+        for state in states:
+            spec = next((s for s in registry.CLIENTS if s.id == state.client), None)
+            if spec is None:
+                continue
+            for file in spec.files:
+                project = project_of(file, Path(state.file))
+                if project is not None:
+                    found.append(project)
+                    break
+        return found

@@ -28,7 +28,14 @@ from hardener.transform import EntryEdit, bridge_entry, parse_shim_args, wrap_en
 
 #: findings that mean "this server was deliberately not wrapped" (reported, not errors)
 LEFT_ALONE = frozenset(
-    {"managed_block", "remote_not_audited", "read_only", "report_only", "invalid_entry"}
+    {
+        "managed_block",
+        "remote_not_audited",
+        "read_only",
+        "report_only",
+        "invalid_entry",
+        "unknown_format",
+    }
 )
 
 
@@ -91,6 +98,7 @@ def entry_edit(
             shim=shim,
             client=location.client.id,
             server=ref.name,
+            argv_list=shape.argv_list,
         )
     return None
 

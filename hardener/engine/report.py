@@ -18,6 +18,7 @@ FINDING_KINDS: dict[str, Severity] = {
     "unparsable": "error",
     "unreadable": "error",
     "quit_required": "error",
+    "unknown_format": "error",
     "unwrapped": "warning",
     "remote_not_audited": "warning",
     "stale_shim": "warning",

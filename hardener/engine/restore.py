@@ -17,6 +17,7 @@ from hardener.backup import BackupStore
 from hardener.clients.discovery import ConfigLocation
 from hardener.clients.entries import EntryInfo, Kind, classify
 from hardener.clients.inventory import ServerRef, servers
+from hardener.clients.spec import version_problem
 from hardener.engine.configfile import LoadedConfig, decode, load, parse_text
 from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore, EntryRecord, FileState
@@ -64,6 +65,19 @@ def plan_restore(
         return plan
     try:
         plan.loaded = loaded if loaded is not None else load(location.path, location.file.format)
+        unknown = version_problem(location.file, plan.loaded.document)
+        if unknown:  # a format hardener does not know: report it, edit nothing
+            plan.findings.append(
+                Finding(
+                    "unknown_format",
+                    f"{location.path} is in a format version hardener does not know ({unknown}); "
+                    "it was left untouched",
+                    "Upgrade hardener, or restore the entries by hand.",
+                    location.client.id,
+                    str(location.path),
+                )
+            )
+            return plan
         state = DesiredStateStore(ctx.paths.desired_state_dir).load(location.path)
         refs, _ = servers(plan.loaded.document, location.file.tables)
         chosen = [
@@ -103,6 +117,7 @@ def plan_restore(
                 fragment=record.fragment if record is not None else None,
                 original=original,
                 had_args=record.had_args if record is not None else True,
+                argv_list=info.launch.argv_list,
             )
             plan.changes.append(EntryChange(ref.name, ref.path, "unwrap", exact, record))
         if state is not None:

@@ -16,6 +16,7 @@ from hardener.clients.entries import EntryInfo, Kind, classify
 from hardener.clients.inventory import ServerRef, servers, table_label
 from hardener.clients.managed import wrap_blocked
 from hardener.clients.secrets import literal_secrets
+from hardener.clients.spec import version_problem
 from hardener.engine.configfile import LoadedConfig, load
 from hardener.engine.context import EngineContext
 from hardener.engine.report import (
@@ -143,6 +144,19 @@ def analyse(
 ) -> tuple[FileReport, list[tuple[ServerRef, EntryInfo]]]:
     """The report of a parsed file, and its entries with their classification."""
     report = file_report(location)
+    unknown = version_problem(location.file, loaded.document)
+    if unknown:
+        report.findings.append(
+            Finding(
+                "unknown_format",
+                f"{location.client.name}: {location.path} is in a format version hardener does "
+                f"not know ({unknown}); it was left untouched",
+                "Upgrade hardener to a version that knows this client's format.",
+                location.client.id,
+                str(location.path),
+            )
+        )
+        return report, []
     refs, problems = servers(loaded.document, location.file.tables)
     for problem in problems:
         report.findings.append(

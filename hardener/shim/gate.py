@@ -88,6 +88,7 @@ class Gate:
         servers_allow: list[str] | None = None,
         hide_denied: bool = False,
         requests: dict[str, str] | None = None,
+        block_low_changes: bool = False,
     ) -> None:
         self.server = server
         self.enforce = enforce
@@ -98,6 +99,8 @@ class Gate:
         self.servers_allow = servers_allow or []
         self.hide_denied = hide_denied
         self.requests = requests or {}  # sampling|elicitation|roots -> allow|deny
+        #: Policy ``pins.block_low_severity_changes`` (see ``hardener.detect.pins``).
+        self.block_low_changes = block_low_changes
         #: Set by the recorder when the spool cannot be written (fail-closed refuses tool calls).
         self.recording_broken = False
         #: Enforce mode: tool name -> why a call must be refused (pending pin change), or None.
@@ -121,6 +124,7 @@ class Gate:
                 k: str(settings.get(f"server_requests.{k}", "allow"))
                 for k in ("sampling", "elicitation", "roots")
             },
+            block_low_changes=bool(settings.get("pins.block_low_severity_changes")),
         )
 
     # --- rules ----------------------------------------------------------------------------

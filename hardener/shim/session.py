@@ -208,7 +208,9 @@ def pin_checker(
 
                 state.extend([PinStore(hardener_paths(Platform.current())), should_refuse_call])
             store, should_refuse = state
-            reason: str | None = should_refuse(store.view(client, server), client, server, tool)
+            reason: str | None = should_refuse(
+                store.view(client, server), client, server, tool, block_low=gate.block_low_changes
+            )
             return reason
         except Exception as exc:
             warn(f"hardener-shim: warning: cannot read the tool pins: {exc}")

@@ -104,6 +104,7 @@ def clients_wrapped(inputs: StatusInputs) -> Check:
             note = f" ({server.note})" if server.note else ""
             exceptions.append(f"{where}: {server.state}{note}")
     exceptions += [f"unreadable: {e}" for e in inventory.errors]
+    exceptions += [f"unseen: {e}" for e in inventory.unseen]
     wrapped = sum(1 for s in inventory.servers if s.state == "wrapped")
     total = len(inventory.servers)
     if exceptions:
@@ -113,6 +114,14 @@ def clients_wrapped(inputs: StatusInputs) -> Check:
             FAIL,
             f"{len(exceptions)} exception(s): {head}",
             data={"exceptions": exceptions[:MAX_LISTED], "wrapped": wrapped, "servers": total},
+        )
+    if total == 0:
+        return Check(
+            "clients.wrapped",
+            UNKNOWN,
+            f"no MCP server found in any client config ({inventory.files_read} file(s) read): "
+            "nothing is known to be audited",
+            data={"wrapped": 0, "servers": 0, "files_read": inventory.files_read},
         )
     return Check(
         "clients.wrapped",

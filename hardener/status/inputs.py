@@ -52,6 +52,10 @@ class ServerInventory:
     #: the installed shim (absolute path) or None, with the reason
     installed_shim: str | None = None
     shim_error: str = ""
+    #: clients that are installed but none of whose config files could be read ("name: why")
+    unseen: list[str] = field(default_factory=list)
+    #: how many config files were read (0 with no servers means nothing was seen)
+    files_read: int = 0
 
 
 @dataclass(frozen=True)

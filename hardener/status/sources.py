@@ -12,11 +12,14 @@ the user runs it in their own session.
 from __future__ import annotations
 
 import errno
+import shutil
 import time
 from datetime import datetime
 from typing import Any
 
+from hardener.clients import registry
 from hardener.clients.entries import Kind
+from hardener.clients.presence import installed_evidence
 from hardener.daemon.selfcheck import TAMPER_REASONS as TAMPER
 from hardener.engine.configfile import load
 from hardener.engine.context import EngineContext
@@ -47,7 +50,7 @@ def _state_of(
     if kind in (Kind.BUILTIN, Kind.EXTENSION):
         return str(kind.value), True, "provided by the client"
     if kind is Kind.INVALID:
-        return "invalid", True, "the client cannot start it either"
+        return "invalid", False, "hardener does not understand this entry (see 'hardener scan')"
     if "managed_block" in findings:
         return "blocked", False, "a managed client policy blocks the wrapped entry"
     if disabled and not policy.value("harden.wrap_disabled"):
@@ -72,9 +75,17 @@ def inventory(target: Target, policy: EffectivePolicy) -> ServerInventory:
     servers: list[ServerState] = []
     errors: list[str] = []
     names: dict[str, tuple[str, ...]] = {}
+    read: set[str] = set()
+    probed: dict[str, int] = {}
+    files_read = 0
     for location in ctx.locations():
         names[location.client.id] = location.client.process_names
-        if not location.exists or location.file.format == "opaque":
+        probed[location.client.id] = probed.get(location.client.id, 0) + 1
+        if not location.exists:
+            continue
+        if location.file.format == "opaque":
+            read.add(location.client.id)  # report-only by design, seen
+            files_read += 1
             continue
         try:
             loaded = load(location.path, location.file.format)
@@ -82,6 +93,12 @@ def inventory(target: Target, policy: EffectivePolicy) -> ServerInventory:
         except HardenerError as exc:
             errors.append(exc.message)
             continue
+        unknown = [f.message for f in report.findings if f.kind == "unknown_format"]
+        if unknown:
+            errors += unknown
+            continue
+        read.add(location.client.id)
+        files_read += 1
         for server, (ref, info) in zip(report.servers, entries, strict=True):
             findings = {f.kind for f in server.findings}
             state, exempt, note = _state_of(info.kind, info.disabled, findings, policy)
@@ -108,11 +125,35 @@ def inventory(target: Target, policy: EffectivePolicy) -> ServerInventory:
     return ServerInventory(
         servers=servers,
         errors=errors,
+        unseen=_unseen(ctx, target, read, probed),
+        files_read=files_read,
         hardened_at=_hardened_at(ctx),
         process_names=names,
         installed_shim=None if ctx.shim is None else str(ctx.shim),
         shim_error=ctx.shim_error,
     )
+
+
+def _unseen(
+    ctx: EngineContext, target: Target, read: set[str], probed: dict[str, int]
+) -> list[str]:
+    """Installed clients none of whose config files could be read."""
+    search = target.platform.env.get("PATH", "")
+
+    def which(name: str) -> str | None:
+        return shutil.which(name, path=search) if search else None
+
+    found: list[str] = []
+    for spec in registry.CLIENTS:
+        if spec.id in read:
+            continue
+        evidence = installed_evidence(spec, ctx.platform, ctx.fs, which)
+        if evidence:
+            found.append(
+                f"{spec.name} is installed ({evidence}) but none of its "
+                f"{probed.get(spec.id, 0)} config file(s) could be read"
+            )
+    return found
 
 
 def servers_source() -> Any:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from hardener.detect.exfil import Suspicion, capabilities, chain_severity
+from hardener.detect.exfil import Suspicion, capabilities, chain_severity, qualifies
 from hardener.detect.secrets import find_secrets, redacted_pointers
 from hardener.detect.server_requests import assess, shingles
 from tests.support.detect_records import FIXTURES
@@ -61,6 +61,20 @@ def test_chain_severity_grows_with_the_chain():
     two = [suspicion(), suspicion("result.injection")]
     assert chain_severity(two, caps, carries_secret=True, cross_server=False) == "critical"
     assert chain_severity([suspicion()], caps, carries_secret=False, cross_server=True) == "high"
+
+
+def test_only_medium_suspicions_from_detectors_qualify():
+    assert qualifies(Suspicion(0.0, 1, "s", 0, "a", "description.poisoning", 2, "high"))
+    assert qualifies(Suspicion(0.0, 1, "s", 0, "a", "result.injection", 2, "medium"))
+    assert not qualifies(Suspicion(0.0, 1, "s", 0, "a", "result.injection", 1, "low"))
+    # a definition change counts only when its grade was high (it carried poisoning signals)
+    assert qualifies(Suspicion(0.0, 1, "s", 0, "a", "definition.changed", 2, "high"))
+    assert not qualifies(Suspicion(0.0, 1, "s", 0, "a", "definition.changed", 2, "medium"))
+    assert not qualifies(Suspicion(0.0, 1, "s", 0, "a", "definition.changed", 2, "low"))
+    # saved before suspicions had a severity: ungraded definition changes no longer count
+    old = {"ts": 0, "server": "a", "reason": "definition.changed", "strength": 2}
+    assert not qualifies(Suspicion.from_json(old))
+    assert qualifies(Suspicion.from_json({**old, "reason": "description.poisoning"}))
 
 
 def test_sampling_in_both_eras():

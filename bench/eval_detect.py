@@ -1,0 +1,288 @@
+"""Evaluate the description and rug-pull detectors on the split corpus (tune and holdout).
+
+Runs the same detector code path as ``hardener analyze-tools`` (``analyze_listing`` at the
+policy's default ``detectors.description_score_threshold``) over every item of
+``tests/fixtures/tools/corpus/{tune,holdout}`` (the tune split also holds the older fixtures
+``tests/fixtures/tools/{benign,poisoned}``, which the detectors were first calibrated on), and
+prints, per split:
+
+- recall per category of poisoned descriptions, and for openly malicious capabilities;
+- the false-positive rate on benign items (tools, prompts, resources, instructions);
+- for rug-pull pairs, the severity distribution of ``grade_definition_change``: real malicious
+  revisions from attack demos, synthetic ones (a benign tool of the split that gains one of the
+  split's poisoned descriptions), and benign consecutive upstream releases.
+
+Usage: ``python bench/eval_detect.py [--split tune|holdout|both] [--misses] [--json]``.
+``--misses`` lists what was missed or falsely flagged — for the tune split only, unless
+``--holdout-misses`` is given too (the holdout is not for tuning).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hardener.cli.analyze_tools import load_listing  # noqa: E402
+from hardener.detect.changes import grade_definition_change  # noqa: E402
+from hardener.detect.descriptions import Finding, analyze_listing  # noqa: E402
+from hardener.detect.pins import pinned_view  # noqa: E402
+from hardener.policy import DEFAULTS  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "tools"
+CORPUS = FIXTURES / "corpus"
+THRESHOLD = int(DEFAULTS["detectors.description_score_threshold"])
+GOALS = {"poisoned": 0.92, "malicious": 0.8, "fp": 0.005, "benign_high": 0.05}
+
+
+def _label(finding: Finding) -> str:
+    return "instructions" if finding.kind == "instructions" else f"{finding.kind}:{finding.name}"
+
+
+def _items_of(listing: Mapping[str, Any]) -> list[str]:
+    labels = [f"tool:{t.get('name')}" for t in listing.get("tools") or []]
+    labels += [f"prompt:{p.get('name')}" for p in listing.get("prompts") or []]
+    labels += [f"resource:{r.get('name')}" for r in listing.get("resources") or []]
+    if listing.get("instructions"):
+        labels.append("instructions")
+    return labels
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.positives: Counter[str] = Counter()
+        self.detected: Counter[str] = Counter()
+        self.benign = 0
+        self.flagged: list[str] = []
+        self.misses: list[str] = []
+        self.sources: set[str] = set()
+
+    def positive(self, category: str, hit: bool, where: str) -> None:
+        self.positives[category] += 1
+        if hit:
+            self.detected[category] += 1
+        else:
+            self.misses.append(f"{category}: {where}")
+
+    def negative(self, hit: bool, where: str) -> None:
+        self.benign += 1
+        if hit:
+            self.flagged.append(where)
+
+
+def _listing_files(split: str) -> Iterator[Path]:
+    if split == "tune":
+        yield from sorted((FIXTURES / "benign").glob("*.json"))
+    yield from sorted((CORPUS / split / "benign").glob("*.json"))
+
+
+def evaluate_descriptions(split: str) -> Tally:
+    tally = Tally()
+    for path in _listing_files(split):
+        listing = load_listing(path)
+        tally.sources.add(str(listing.get("source", path.stem)))
+        flagged = {_label(f) for f in analyze_listing(listing, THRESHOLD)}
+        for label in _items_of(listing):
+            tally.negative(label in flagged, f"{path.stem}/{label}")
+    if split == "tune":
+        research = json.loads((FIXTURES / "poisoned" / "corpus.json").read_text("utf-8"))
+        tally.sources.add("tests/fixtures/tools/poisoned (written from published research)")
+        for item in research["items"]:
+            flagged = {_label(f) for f in analyze_listing(item["listing"], THRESHOLD)}
+            for label in _items_of(item["listing"]):
+                where = f"{item['id']}/{label}"
+                if label in item["poisoned"]:
+                    tally.positive("poisoned/research-fixtures", label in flagged, where)
+                else:
+                    tally.negative(label in flagged, where)
+    for path in sorted((CORPUS / split / "attacks").glob("*.json")):
+        document = json.loads(path.read_text("utf-8"))
+        tally.sources.add(document["source"])
+        for item in document["items"]:
+            findings = analyze_listing({"tools": [item["tool"]]}, THRESHOLD)
+            where = f"{path.stem}:{item.get('path')}:{item['tool']['name']}"
+            if item["label"] == "benign":
+                tally.negative(bool(findings), where)
+            elif item["label"] == "malicious":
+                tally.positive("malicious-capability", bool(findings), where)
+            else:
+                tally.positive(f"poisoned/{item['category']}", bool(findings), where)
+    return tally
+
+
+# --- rug pulls --------------------------------------------------------------------------------
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
+
+
+def benign_pairs(split: str) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(where, old, new) for every tool whose definition changed between consecutive releases."""
+    for package in sorted(p for p in (CORPUS / split / "versions").glob("*") if p.is_dir()):
+        files = sorted(package.glob("*.json"), key=lambda p: _version_key(p.stem))
+        for older, newer in itertools.pairwise(files):
+            old_tools = {t["name"]: t for t in json.loads(older.read_text("utf-8"))["tools"]}
+            for tool in json.loads(newer.read_text("utf-8"))["tools"]:
+                before = old_tools.get(tool["name"])
+                if before is not None and pinned_view(before) != pinned_view(tool):
+                    where = f"{package.name} {older.stem}->{newer.stem} {tool['name']}"
+                    yield where, before, tool
+
+
+def malicious_pairs(split: str) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    """(kind, where, old, new): real rug pulls from attack demos, then synthetic ones."""
+    poisoned: list[dict[str, Any]] = []
+    for path in sorted((CORPUS / split / "attacks").glob("*.json")):
+        document = json.loads(path.read_text("utf-8"))
+        for pair in document.get("rugpulls", []):
+            yield "real", f"{path.stem}: {pair['where']}", pair["before"], pair["after"]
+        poisoned += [i["tool"] for i in document["items"] if i["label"] == "poisoned"]
+    hosts = [new for _where, _old, new in benign_pairs(split)]
+    if not hosts:
+        return
+    for index, payload in enumerate(poisoned):
+        host = hosts[(index * 7) % len(hosts)]
+        after = json.loads(json.dumps(host))
+        after["description"] = f"{host.get('description') or ''}\n\n{payload['description']}"
+        extra = (payload.get("inputSchema") or {}).get("properties") or {}
+        if extra:
+            schema = after.setdefault("inputSchema", {"type": "object"})
+            schema.setdefault("properties", {}).update(extra)
+        yield "synthetic", f"{host['name']} + {payload['name']}", host, after
+
+
+def evaluate_rugpulls(split: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    misses: list[str] = []
+    for kind, where, old, new in malicious_pairs(split):
+        grade = grade_definition_change(old, new, THRESHOLD)
+        groups[f"malicious-{kind}"][grade.severity] += 1
+        if not grade.blocking:
+            misses.append(f"malicious-{kind}: {where}")
+    for where, old, new in benign_pairs(split):
+        grade = grade_definition_change(old, new, THRESHOLD)
+        groups["benign-upstream"][grade.severity] += 1
+        if grade.blocking:
+            misses.append(f"benign-upstream high: {where}: {'; '.join(grade.reasons)}")
+    out["groups"] = {k: dict(v) for k, v in sorted(groups.items())}
+    out["misses"] = misses
+    return out
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def report(split: str, tally: Tally, rug: dict[str, Any]) -> dict[str, Any]:
+    rows = []
+    for category in sorted(tally.positives):
+        n, hit = tally.positives[category], tally.detected[category]
+        rows.append({"category": category, "n": n, "detected": hit, "recall": hit / n})
+    poisoned_n = sum(v for k, v in tally.positives.items() if k.startswith("poisoned/"))
+    poisoned_hit = sum(v for k, v in tally.detected.items() if k.startswith("poisoned/"))
+    malicious_n = tally.positives["malicious-capability"]
+    malicious_hit = tally.detected["malicious-capability"]
+    benign_groups = rug["groups"].get("benign-upstream", {})
+    benign_total = sum(benign_groups.values())
+    benign_high = sum(v for k, v in benign_groups.items() if k in ("high", "critical"))
+    malicious_total = sum(
+        sum(v.values()) for k, v in rug["groups"].items() if k.startswith("malicious")
+    )
+    malicious_high = sum(
+        sum(n for s, n in v.items() if s in ("high", "critical"))
+        for k, v in rug["groups"].items()
+        if k.startswith("malicious")
+    )
+    return {
+        "split": split,
+        "sources": len(tally.sources),
+        "categories": rows,
+        "poisoned": {"n": poisoned_n, "detected": poisoned_hit},
+        "malicious": {"n": malicious_n, "detected": malicious_hit},
+        "benign": {"n": tally.benign, "flagged": len(tally.flagged)},
+        "rugpull": rug["groups"],
+        "rugpull_summary": {
+            "malicious_high": malicious_high,
+            "malicious": malicious_total,
+            "benign_high": benign_high,
+            "benign": benign_total,
+        },
+    }
+
+
+def _ratio(hit: int, n: int) -> str:
+    return f"{hit}/{n} = {hit / n:.3f}" if n else "n/a"
+
+
+def print_report(result: dict[str, Any]) -> None:
+    split = result["split"]
+    print(f"\n== {split} split ({result['sources']} sources, threshold {THRESHOLD})")
+    print(f"{'category':<34}{'n':>5}{'hit':>6}{'recall':>9}")
+    for row in result["categories"]:
+        print(f"{row['category']:<34}{row['n']:>5}{row['detected']:>6}{row['recall']:>9.3f}")
+    p, m, b = result["poisoned"], result["malicious"], result["benign"]
+    goal = GOALS
+    print(
+        f"recall, poisoning (all)         {_ratio(p['detected'], p['n'])}  goal >= {goal['poisoned']}"
+    )
+    print(
+        f"recall, malicious capability    {_ratio(m['detected'], m['n'])}  goal >= {goal['malicious']}"
+    )
+    fp = b["flagged"] / b["n"] if b["n"] else 0.0
+    print(f"false positives on benign items {b['flagged']}/{b['n']} = {fp:.2%}  goal <= 0.5%")
+    print("rug-pull pairs (severity of grade_definition_change):")
+    for group, counts in result["rugpull"].items():
+        total = sum(counts.values())
+        dist = ", ".join(f"{k} {counts.get(k, 0)}" for k in ("low", "high", "critical"))
+        print(f"  {group:<20} n={total:<4} {dist}")
+    s = result["rugpull_summary"]
+    print(
+        f"  malicious changes high/critical: {_ratio(s['malicious_high'], s['malicious'])}  goal 1.0"
+    )
+    print(
+        f"  benign updates high/critical:    {_ratio(s['benign_high'], s['benign'])}  goal <= {goal['benign_high']}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--split", choices=("tune", "holdout", "both"), default="both")
+    parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--holdout-misses", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    splits = ["tune", "holdout"] if args.split == "both" else [args.split]
+    results = []
+    for split in splits:
+        tally = evaluate_descriptions(split)
+        rug = evaluate_rugpulls(split)
+        result = report(split, tally, rug)
+        results.append(result)
+        if not args.json:
+            print_report(result)
+        if args.misses and (split == "tune" or args.holdout_misses):
+            print(f"-- {split}: missed")
+            for line in tally.misses:
+                print("   ", line)
+            print(f"-- {split}: false positives")
+            for line in tally.flagged:
+                print("   ", line)
+            print(f"-- {split}: rug-pull misgrades")
+            for line in rug["misses"]:
+                print("   ", line[:300])
+    if args.json:
+        print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
