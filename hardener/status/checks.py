@@ -220,6 +220,8 @@ def audit_anchored(inputs: StatusInputs) -> Check:
     ledger = _ledger(inputs, "audit.anchored")
     if isinstance(ledger, Check):
         return ledger
+    if ledger.intact is None:
+        return Check("audit.anchored", UNKNOWN, ledger.problem or "cannot verify the ledger")
     if ledger.reason == "truncated":
         return Check("audit.anchored", FAIL, f"the tail was cut: {ledger.problem}")
     if ledger.reason == "stale":

@@ -163,6 +163,8 @@ def servers_source() -> Any:
 #: Records may wait this many checkpoint intervals after the last checkpoint before they count as
 #: stale (unanchored for too long).
 STALE_CHECKPOINT_INTERVALS = 3
+#: At most this many records are verified when ``status`` reads another user's ledger (root).
+FOREIGN_MAX_RECORDS = 50_000
 
 
 def _own_keystore(target: Target, policy: EffectivePolicy) -> Any:
@@ -199,11 +201,26 @@ def ledger_status(target: Target, paths: HardenerPaths, policy: EffectivePolicy)
             stale_after=stale_after,
             # root reading another user's ledger must not leave root-owned files in it
             save_cache=target.own,
+            # bounded for root/SYSTEM: the agent keeps the cache near the head, a user who
+            # removes it must not make the MDM's check verify a million records
+            max_records=None if target.own else FOREIGN_MAX_RECORDS,
         )
     except OSError as exc:  # the ledger files are opened with O_NOFOLLOW: ELOOP is a planted link
         planted = exc.errno == errno.ELOOP
         what = "is a symlink: refused" if planted else f"cannot be read ({exc.strerror or exc})"
         raise StateDirError(f"a ledger file in {paths.ledger_dir} {what}") from exc
+    if report.incomplete:
+        return LedgerStatus(
+            exists=True,
+            intact=None,
+            problem=f"not verified: no recent verification cache and more than "
+            f"{FOREIGN_MAX_RECORDS} record(s) to verify (the agent keeps the cache; run "
+            f"'hardener log verify' as the user)",
+            log_id=report.log_id,
+            key_fingerprint=report.fingerprint or None,
+            verified_records=report.records,
+            stale_after=stale_after,
+        )
     finding = report.finding
     return LedgerStatus(
         exists=True,

@@ -167,3 +167,22 @@ def test_world_writable_public_file_is_refused(state, sandbox_home, tmp_path):
     checks = _as_root(sandbox_home, tmp_path)
     assert checks["audit.chain"]["result"] == "unknown"
     assert "writable by others" in str(checks["audit.chain"]["detail"])
+
+
+def test_root_verifies_a_bounded_tail_never_the_whole_ledger(
+    state, sandbox_home, tmp_path, monkeypatch
+):
+    from hardener.ledger.audit import verify_ledger
+    from hardener.status import sources
+
+    monkeypatch.setattr(sources, "FOREIGN_MAX_RECORDS", 10)
+    # no verification cache yet and more than the bound to verify: unknown, not a full read
+    checks = _as_root(sandbox_home, tmp_path)
+    for check in ("audit.chain", "audit.anchored"):
+        assert checks[check]["result"] == "unknown", checks[check]
+        assert "not verified" in str(checks[check]["detail"])
+    # the agent's self-check leaves the cache at the last checkpoint: root resumes from there
+    verify_ledger(state, save_cache=True)
+    checks = _as_root(sandbox_home, tmp_path)
+    assert checks["audit.chain"]["result"] == PASS, checks["audit.chain"]
+    assert checks["audit.anchored"]["result"] == PASS, checks["audit.anchored"]
