@@ -164,7 +164,7 @@ def servers_source() -> Any:
 #: stale (unanchored for too long).
 STALE_CHECKPOINT_INTERVALS = 3
 #: At most this many records are verified when ``status`` reads another user's ledger (root).
-FOREIGN_MAX_RECORDS = 50_000
+FOREIGN_MAX_RECORDS = 20_000
 
 
 def _own_keystore(target: Target, policy: EffectivePolicy) -> Any:
