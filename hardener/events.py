@@ -69,12 +69,20 @@ events without the log holding them.
 - ``pin.approve``: server, client (null: every client), tool (null: every pending change of the
   server, instructions included), approved [{client, tool ("" for the instructions), hash}]
   (written by ``hardener approve``; the detector engine accepts exactly these hashes)
+- ``hook.call`` / ``hook.result``: written by ``hardener-hook`` (one spool file per event, so
+  the file ends with its one line): hook (the client's event name), tool, raw_tool, mcp,
+  server in the envelope (``-`` when the client does not name it), client_session, call_id,
+  arguments (redacted), fingerprints (the same keyed fingerprints as ``tool.call``), secrets,
+  cwd, transport {command, url (redacted), shimmed}, pid, ppid, size_bytes, hook_ms; call:
+  decision ("allow"|"deny"), rule / would_deny; result: status, is_error, duration_ms,
+  error_message, result_excerpt (redacted)
+- ``hooks.install`` / ``hooks.uninstall``: file, client, scope ("user"|"managed"), events,
+  before_sha256, after_sha256, backup_id, reason ("install"|"drift"|"policy"|"uninstall"), exact
 """
 
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -98,6 +106,10 @@ KINDS: Final = frozenset(
         "config.reset_by_client",
         "alert",
         "pin.approve",
+        "hook.call",
+        "hook.result",
+        "hooks.install",
+        "hooks.uninstall",
     }
 )
 
@@ -112,6 +124,8 @@ def utc_timestamp(moment: datetime) -> str:
 
 
 def new_session_id() -> str:
+    import uuid  # deferred: importing uuid costs every hook and shim start ~7 ms
+
     return uuid.uuid4().hex
 
 

@@ -58,6 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "detectors.description_score_threshold": 3,
     "detectors.exfil_window_seconds": 600,
     "detectors.history_min_calls": 5,
+    "detectors.sensor_window_seconds": 30,
     "pins.block_low_severity_changes": False,
     "ledger.epoch_seconds": 3600,
     "ledger.checkpoint_records": 100,
@@ -71,6 +72,7 @@ DEFAULTS: dict[str, Any] = {
     "daemon.heartbeat_seconds": 30,
     "daemon.max_rewrites_per_minute": 5,
     "status.fail_on_open_alerts": False,
+    "hooks.required": [],
     "uninstall.purge_state": False,
 }
 

@@ -63,6 +63,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     export.add_argument("--kind", action="append", default=[], help="record kind (repeatable)")
     export.add_argument("--syslog", metavar="URL", help="send RFC 5424 to udp|tcp|tls://HOST:PORT")
     export.add_argument(
+        "--otlp", metavar="URL", help="send OTLP/HTTP JSON (logs, spans, metrics) to URL"
+    )
+    export.add_argument(
         "--targets", action="store_true", help="export to the policy's targets, resuming"
     )
     parser.set_defaults(func=run)
@@ -242,6 +245,23 @@ def _tail(args: argparse.Namespace, ctx: CliContext) -> int:
 # --- export ----------------------------------------------------------------------------------
 
 
+def _send_otlp(url: str, records: list[Any]) -> str:
+    from hardener.export.otlp import SIGNALS, OtlpSender
+
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(
+            f"--otlp {url!r} is not an http(s) URL", remedy="e.g. http://127.0.0.1:4318"
+        )
+    for signal in SIGNALS:
+        sender = OtlpSender(url, signal)
+        try:
+            for start in range(0, len(records), 1000):
+                sender.send(records[start : start + 1000])
+        finally:
+            sender.close()
+    return url
+
+
 def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     public = _require_ledger(ctx)
     from hardener.export.jsonl import JsonlFile
@@ -272,8 +292,8 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
         for error in errors:
             ctx.warn(error)
         return EXIT_OK if not errors else 3
-    if ctx.json and not (args.out or args.syslog):
-        raise UsageError("--json needs --out or --syslog (stdout carries the records otherwise)")
+    if ctx.json and not (args.out or args.syslog or args.otlp):
+        raise UsageError("--json needs --out, --syslog or --otlp (stdout carries the records)")
     since = parse_time(args.since, time.time()) if args.since else None
     selected = Filters(since=since)
     records = []
@@ -282,7 +302,9 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
         if item is not None and selected.match(item) and wanted(record, args.kind or None):
             records.append(record)
     destination = "stdout"
-    if args.syslog:
+    if args.otlp:
+        destination = _send_otlp(args.otlp, records)
+    elif args.syslog:
         protocol, host, port = parse_url(args.syslog)
         sender = SyslogSender(host, port, protocol)
         try:

@@ -35,6 +35,7 @@ VERB_MODULES: dict[str, str] = {
     "approve": "hardener.cli.approve",
     "policy": "hardener.cli.policy",
     "keys": "hardener.cli.keys",
+    "hooks": "hardener.cli.hooks",
 }
 
 #: Global flags (none takes a value), skipped when looking for the verb in argv.

@@ -88,6 +88,8 @@ class Agent:
         self.detection = detection
         self.processes = processes
         self.selfcheck: Any = None
+        #: client-hook drift repair (hardener.daemon.hookwatch.HookRepair), run at each sweep
+        self.hook_repair: Callable[[], int] | None = None
         self.watcher = DirectoryWatcher(self.inbox, spool_dir=self.paths.spool_dir)
         self.debouncer = Debouncer(DEBOUNCE_SECONDS, DEBOUNCE_MAX_SECONDS)
         self.heartbeat = HeartbeatWriter(self.paths)
@@ -260,6 +262,11 @@ class Agent:
             self.drift.reconcile_all()
         else:
             self.watcher.refresh()
+        if self.hook_repair is not None:
+            try:
+                self.hook_repair()
+            except Exception:
+                log.exception("repairing client hooks failed; the next sweep tries again")
         self._check_processes()
         self._seal()
         self._detect()

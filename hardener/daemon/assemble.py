@@ -11,6 +11,7 @@ import getpass
 from hardener.daemon.agent import Agent
 from hardener.daemon.detection import Detection
 from hardener.daemon.drift import DriftGuard
+from hardener.daemon.hookwatch import HookRepair
 from hardener.daemon.ledgerfeed import LedgerFeed
 from hardener.daemon.process_watch import ProcessWatch
 from hardener.daemon.sealing import SealingService
@@ -33,6 +34,13 @@ def build_agent(platform: Platform) -> Agent:
     agent.drift = DriftGuard(platform, policy, agent.record)
     agent.processes = ProcessWatch(agent.drift, _username())
     paths = hardener_paths(platform)
-    agent.detection = Detection(paths, policy, LedgerFeed(paths))
+    drift = agent.drift
+    agent.detection = Detection(
+        paths,
+        policy,
+        LedgerFeed(paths),
+        stdio_servers=lambda: [(c.client, c.server) for c in drift.server_commands()],
+    )
+    agent.hook_repair = HookRepair(platform, agent.record, lambda: agent.policy)
     agent.selfcheck = LedgerSelfCheck(paths)
     return agent

@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from hardener.detect.detector import DetectorEngine
+from hardener.detect.sensors import SensorCorrelator
 from hardener.fsutil import read_snapshot, write_private
 from hardener.paths import HardenerPaths
 from hardener.policy import DEFAULTS, EffectivePolicy
@@ -28,6 +30,8 @@ STATE_NAME = "detect-state.json"
 SAVE_EVERY = 500
 
 Reader = Callable[[int], Iterable[Mapping[str, Any]]]
+#: (client, server) of every stdio server in the inventory (for hooks.sensors); see assemble
+StdioServers = Callable[[], Iterable[tuple[str, str]]]
 
 
 def _policy_values(policy: EffectivePolicy) -> dict[str, Any]:
@@ -35,12 +39,24 @@ def _policy_values(policy: EffectivePolicy) -> dict[str, Any]:
 
 
 class Detection:
-    def __init__(self, paths: HardenerPaths, policy: EffectivePolicy, reader: Reader) -> None:
+    def __init__(
+        self,
+        paths: HardenerPaths,
+        policy: EffectivePolicy,
+        reader: Reader,
+        *,
+        stdio_servers: StdioServers | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.path: Path = paths.state_dir / STATE_NAME
         self._reader = reader
         self._values = _policy_values(policy)
+        self._stdio = stdio_servers or (lambda: ())
+        self._clock = clock
         self.cursor = 0
         self.engine = DetectorEngine(self._values)
+        self._window = float(self._values.get("detectors.sensor_window_seconds", 30))
+        self.sensors = SensorCorrelator(self._window)
         self.alerts_raised = 0
         self._unsaved = 0
         self._load()
@@ -53,6 +69,8 @@ class Detection:
             document = json.loads(snapshot.data)
             self.engine = DetectorEngine.from_state(document["engine"], self._values)
             self.cursor = int(document["cursor"])
+            if "sensors" in document:
+                self.sensors = SensorCorrelator.from_state(document["sensors"], self._window)
         except (ValueError, KeyError, TypeError) as exc:
             aside = self.path.with_name(f"{STATE_NAME}.corrupt")
             os.replace(self.path, aside)
@@ -74,9 +92,14 @@ class Detection:
                 self.cursor = seq
             for alert in self.engine.observe(record):
                 out.append(("alert", alert.to_body()))
+            self.sensors.observe(record)
             self._unsaved += 1
             if self._unsaved >= SAVE_EVERY:
                 self.save()
+        if self.sensors.hooks:
+            for alert in self.sensors.expire(self._clock(), self._stdio()):
+                out.append(("alert", alert.to_body()))
+            self._unsaved += 1
         self.alerts_raised += len(out)
         if out:
             self.save()
@@ -85,9 +108,18 @@ class Detection:
     def save(self) -> None:
         if self._unsaved == 0 and self.path.exists():
             return
-        document = {"v": 1, "cursor": self.cursor, "engine": self.engine.to_state()}
+        document = {
+            "v": 1,
+            "cursor": self.cursor,
+            "engine": self.engine.to_state(),
+            "sensors": self.sensors.to_state(),
+        }
         write_private(self.path, json.dumps(document, separators=(",", ":")).encode())
         self._unsaved = 0
 
     def summary(self) -> dict[str, Any]:
-        return {"cursor": self.cursor, "alerts_raised": self.alerts_raised}
+        return {
+            "cursor": self.cursor,
+            "alerts_raised": self.alerts_raised,
+            "sensors": self.sensors.summary(),
+        }

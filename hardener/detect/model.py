@@ -77,6 +77,15 @@ RULES: Final = _rules(
         "Inspect the raw definition; treat the server as untrusted until explained.",
     ),
     Rule(
+        "sensor.unshimmed-call",
+        "high",
+        "A client's hook saw an MCP tool call to a stdio server that the audit shim never saw: "
+        "the server was started without hardener's wrapping (bypassed, unwrapped or launched "
+        "from a config hardener does not watch).",
+        "Run 'hardener scan' to find the unwrapped entry and 'hardener harden' to wrap it; if the "
+        "entry is wrapped, find out who started the server directly.",
+    ),
+    Rule(
         "definition.changed",
         "high",
         "A tool definition or the server's instructions changed after they were first seen "

@@ -18,14 +18,17 @@ from hardener.errors import HardenerError
 SHIM = "hardener-shim"
 
 
-def shim_file_name(windows: bool) -> str:
-    return f"{SHIM}.exe" if windows else SHIM
+def shim_file_name(windows: bool, program: str = SHIM) -> str:
+    return f"{program}.exe" if windows else program
 
 
-def locate_shim(*, executable: str | None = None, search_path: str | None = None) -> Path:
-    """The absolute path of the installed shim; :class:`HardenerError` when there is none."""
+def locate_shim(
+    *, executable: str | None = None, search_path: str | None = None, program: str = SHIM
+) -> Path:
+    """The absolute path of the installed shim (or another of hardener's console scripts, such
+    as ``hardener-hook``); :class:`HardenerError` when there is none."""
     windows = os.name == "nt"
-    name = shim_file_name(windows)
+    name = shim_file_name(windows, program)
     interpreter = Path(executable or sys.executable)
     candidates = [interpreter.parent / name]
     if windows:  # python.exe in the venv root, scripts in Scripts\
@@ -38,5 +41,5 @@ def locate_shim(*, executable: str | None = None, search_path: str | None = None
         return Path(found).absolute()
     raise HardenerError(
         f"cannot find {name} next to {interpreter} or on PATH",
-        remedy="Reinstall hardener (pip install hardener) so that its hardener-shim command exists.",
+        remedy=f"Reinstall hardener (pip install hardener) so that its {program} command exists.",
     )

@@ -1,7 +1,9 @@
 """The policy's ``export.targets``, each resuming from the last seq it took (L2 service).
 
-Targets (``schemas/policy.schema.json``): ``{"type": "jsonl", "path": FILE}`` or
-``{"type": "syslog", "host", "port", "protocol": "udp"|"tcp"|"tls"}``, each with an optional
+Targets (``schemas/policy.schema.json``): ``{"type": "jsonl", "path": FILE}``,
+``{"type": "syslog", "host", "port", "protocol": "udp"|"tcp"|"tls"}`` or
+``{"type": "otlp", "endpoint": URL, "headers"}`` (one resume point per OTLP signal, see
+:mod:`hardener.export.otlp`), each with an optional
 ``include`` list of record kinds (checkpoints, epoch closes, prunes and recoveries always go).
 ``ledger/export-state.json`` keeps the next seq per target; it advances only after a batch was
 handed over (written and fsynced, or sent), so a crash repeats at most one batch and never skips.
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from hardener.export.jsonl import JsonlFile
+from hardener.export.otlp import OtlpSender, expand
 from hardener.export.records import export_line, export_record, wanted
 from hardener.export.syslog import ExportError, SyslogSender
 from hardener.ledger.query import RecordReader
@@ -33,6 +36,8 @@ BATCH = 2000
 def target_id(target: dict[str, Any]) -> str:
     if target.get("type") == "jsonl":
         return f"jsonl:{target.get('path')}"
+    if target.get("type") == "otlp":
+        return f"otlp:{target.get('signal', 'logs')}:{target.get('endpoint')}"
     proto = target.get("protocol", "udp")
     return f"syslog:{proto}://{target.get('host')}:{target.get('port', 514)}"
 
@@ -43,7 +48,7 @@ class _Target:
     ident: str
     reader: RecordReader
     retry_at: float = 0.0
-    sender: SyslogSender | None = None
+    sender: SyslogSender | OtlpSender | None = None
     sent: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -63,7 +68,7 @@ class Exporter:
         self.clock = clock
         state = read_json(self.state_file) or {}
         self.targets: list[_Target] = []
-        for spec in targets:
+        for spec in [one for target in targets for one in expand(target)]:
             ident = target_id(spec)
             start = int(state.get(ident, 0))
             self.targets.append(_Target(spec, ident, RecordReader(paths.ledger_dir, start)))
@@ -108,12 +113,23 @@ class Exporter:
         if spec.get("type") == "jsonl":
             JsonlFile(Path(str(spec["path"])).expanduser()).write([export_line(r) for r in records])
             return
+        if spec.get("type") == "otlp":
+            if target.sender is None:
+                target.sender = OtlpSender(
+                    str(spec.get("endpoint")),
+                    str(spec.get("signal", "logs")),
+                    headers={str(k): str(v) for k, v in dict(spec.get("headers") or {}).items()},
+                    timeout=float(spec.get("timeout_seconds", 10.0)),
+                )
+            target.sender.send(records)
+            return
         if target.sender is None:
             target.sender = SyslogSender(
                 str(spec.get("host", "127.0.0.1")),
                 int(spec.get("port", 514)),
                 str(spec.get("protocol", "udp")),
             )
+        assert isinstance(target.sender, SyslogSender)
         target.sender.send([export_record(r) for r in records])
 
     def _save(self) -> None:

@@ -20,6 +20,7 @@ from hardener._version import __version__
 from hardener.daemon.selfcheck import TAMPER_REASONS
 from hardener.errors import HardenerError
 from hardener.processes import find_restart_needed, find_unshimmed
+from hardener.status.hookcheck import hooks_installed
 from hardener.status.inputs import StatusInputs
 from hardener.status.model import FAIL, PASS, UNKNOWN, Check
 
@@ -378,4 +379,5 @@ CHECKS: tuple[Callable[[StatusInputs], Check], ...] = (
     processes_unshimmed,
     clients_restart,
     alerts_open,
+    hooks_installed,
 )

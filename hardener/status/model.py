@@ -34,6 +34,7 @@ CHECK_IDS: tuple[str, ...] = (
     "processes.unshimmed",
     "clients.restart",
     "alerts.open",
+    "hooks.installed",
 )
 
 

@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 SPOOL_NAME = re.compile(r"[A-Za-z0-9._-]{1,200}\.jsonl")
 READ_LIMIT = 4 << 20
+#: Kinds after which a spool file gets no more lines: a session's end, and ``hardener-hook``'s
+#: one-event files (a hook run is over once its line is written).
+ENDS_FILE = frozenset({"session.end", "hook.call", "hook.result"})
 
 
 def _no_constants(name: str) -> Any:
@@ -122,7 +125,7 @@ class Cursor:
                 )
             except ValueError:
                 self.started = None
-        if event.get("kind") == "session.end":
+        if event.get("kind") in ENDS_FILE:
             self.ended = True
 
     def synthetic(self, kind: str, body: dict[str, Any], now: float) -> dict[str, Any]:

@@ -1,0 +1,257 @@
+"""``hardener-hook``: the command a client runs before and after each MCP tool call (L2 service).
+
+``hardener-hook --client ID [--event NAME]`` reads the client's hook JSON from stdin
+(:mod:`hardener.hooks.payload`), redacts the arguments with the shim's :class:`~hardener.redact.Redactor`
+and fingerprint key (so the fingerprints equal the shim's for the same values), appends one
+``hook.call`` or ``hook.result`` event to its own spool file ``<state>/spool/<session>.jsonl``
+(0600, created exclusively, never through a symlink), and answers the client.
+
+It never blocks a call unless the policy is in enforce mode and denies the server or the tool
+(the shim's :class:`~hardener.shim.gate.Gate` rules); any problem of its own (bad input, no state
+directory, a full disk) is reported on stderr and the call goes ahead (exit 0). Start-up stays
+lean like the shim's: ``os``/``json`` on the common path, the policy from the shim's cache, no
+network; measure with ``bench/bench_hook.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+
+from hardener.hooks.payload import HookInput, PayloadError, answer, parse
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from hardener.redact import Redactor
+    from hardener.shim.locate import Locations
+
+USAGE = "usage: hardener-hook --client ID [--event NAME]\n"
+INPUT_LIMIT = 16 << 20
+EXCERPT = 200
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class _Usage(Exception):
+    pass
+
+
+def parse_args(argv: Sequence[str]) -> tuple[str, str | None]:
+    client = ""
+    event: str | None = None
+    args = list(argv)
+    index = 0
+    while index < len(args):
+        name, eq, inline = args[index].partition("=")
+        if name not in ("--client", "--event"):
+            raise _Usage(f"unknown argument {args[index]!r}")
+        if eq:
+            value = inline
+        elif index + 1 < len(args):
+            index += 1
+            value = args[index]
+        else:
+            raise _Usage(f"{name} needs a value")
+        if name == "--client":
+            client = value
+        else:
+            event = value
+        index += 1
+    if not client:
+        raise _Usage("--client is required")
+    return client, event
+
+
+def _warn(text: str) -> None:
+    with contextlib.suppress(OSError):
+        os.write(2, f"hardener-hook: {text}\n".encode("utf-8", "replace"))
+
+
+def _private_dir(path: str) -> None:
+    """Create ``path`` 0700 if needed; refuse a symlink or someone else's directory."""
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path, 0o700)
+    st = os.lstat(path)
+    if not (st.st_mode & 0o170000 == 0o040000):
+        raise OSError(f"{path} is not a real directory")
+    if os.name != "nt" and st.st_uid != os.getuid():
+        raise OSError(f"{path} belongs to another user")
+
+
+def append_event(loc: Locations, kind: str, body: dict[str, Any], client: str, server: str) -> str:
+    """Write one event as a new spool file; returns its path."""
+    from datetime import UTC, datetime
+
+    from hardener.events import encode_line, make_event
+
+    if loc.state_dir is None:
+        raise OSError("HOME is not set: nothing can be recorded")
+    os.makedirs(os.path.dirname(loc.state_dir), exist_ok=True)
+    _private_dir(loc.state_dir)
+    spool = os.path.join(loc.state_dir, "spool")
+    _private_dir(spool)
+    session = os.urandom(16).hex()  # like events.new_session_id, without importing uuid
+    event = make_event(
+        kind, body, session=session, n=0, client=client, server=server, moment=datetime.now(UTC)
+    )
+    data = encode_line(event)
+    path = os.path.join(spool, f"{session}.jsonl")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+    return path
+
+
+def _redactor(loc: Locations, settings: dict[str, Any]) -> Redactor:
+    from hardener.redact import DEFAULT_MAX_VALUE_BYTES, Redactor
+    from hardener.shim.settings import SettingsError, fingerprint_key
+
+    try:
+        key = fingerprint_key(loc)
+    except SettingsError as exc:
+        _warn(f"warning: {exc}; fingerprints use a one-off key")
+        key = os.urandom(32)
+    return Redactor(
+        key,
+        extra_keys=list(settings.get("redaction.keys") or []),
+        extra_patterns=list(settings.get("redaction.patterns") or []),
+        max_value_bytes=int(settings.get("redaction.max_value_bytes") or DEFAULT_MAX_VALUE_BYTES),
+    )
+
+
+def deny_rule(settings: dict[str, Any], hook: HookInput) -> str | None:
+    """Why the policy refuses this call (enforced in enforce mode, noted in audit mode), or None."""
+    if not hook.is_mcp or hook.phase != "call":
+        return None
+    from hardener.shim.gate import Gate
+
+    gate = Gate.from_settings(settings, hook.server)
+    return gate.server_rule() or gate.tool_rule(hook.tool)
+
+
+def _excerpt(redactor: Redactor, value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return redactor.redact_text(text[: EXCERPT * 4])[:EXCERPT]
+
+
+def event_body(
+    hook: HookInput, redactor: Redactor, size: int, rule: str | None, enforce: bool
+) -> dict[str, Any]:
+    """The ``hook.call`` / ``hook.result`` body (redacted)."""
+    body: dict[str, Any] = {
+        "hook": hook.event,
+        "tool": hook.tool,
+        "raw_tool": hook.raw_tool,
+        "mcp": hook.is_mcp,
+        "client_session": hook.session,
+        "call_id": hook.call_id,
+        "size_bytes": size,
+        "pid": os.getpid(),
+        "ppid": os.getppid(),
+    }
+    if hook.cwd is not None:
+        body["cwd"] = hook.cwd
+    if hook.transport:
+        transport: dict[str, Any] = {}
+        for key in ("command", "url"):
+            if isinstance(hook.transport.get(key), str):
+                transport[key] = redactor.redact_text(hook.transport[key])
+        transport["shimmed"] = bool(hook.transport.get("shimmed"))
+        body["transport"] = transport
+    redaction = redactor.redact(hook.arguments)
+    body["arguments"] = redaction.value
+    body["fingerprints"] = redaction.fingerprints
+    secrets = set(redaction.found)
+    if hook.phase == "call":
+        if rule is not None:
+            body["decision"] = "deny" if enforce else "allow"
+            body["rule" if enforce else "would_deny"] = rule
+        else:
+            body["decision"] = "allow"
+    else:
+        body["status"] = hook.status or "ok"
+        body["is_error"] = hook.status == "error"
+        if hook.duration_ms is not None:
+            body["duration_ms"] = hook.duration_ms
+        if hook.error:
+            found: set[str] = set()
+            body["error_message"] = redactor.redact_text(hook.error[: EXCERPT * 4], found)[:EXCERPT]
+            secrets |= found
+        if hook.result is not None:
+            body["result_excerpt"] = _excerpt(redactor, hook.result)
+    if secrets:
+        body["secrets"] = sorted(secrets)
+    return body
+
+
+def run(client: str, event: str | None, raw: bytes) -> tuple[str, int]:
+    """Record and answer one hook invocation; ``(stdout, exit code)``."""
+    started = time.perf_counter()
+    from hardener.shim.locate import locate
+    from hardener.shim.settings import load_settings
+
+    loc = locate()
+    problems: list[str] = []
+    settings = load_settings(loc, problems)
+    for problem in problems:
+        _warn(f"warning: {problem}")
+    try:
+        hook = parse(client, json.loads(raw), event)
+    except (ValueError, PayloadError) as exc:
+        _warn(f"warning: {exc}; the call goes ahead unrecorded by the hook")
+        _record_anomaly(loc, client, raw)
+        return "", 0
+    rule = deny_rule(settings, hook)
+    enforce = settings.get("mode") == "enforce"
+    try:
+        redactor = _redactor(loc, settings)
+        body = event_body(hook, redactor, len(raw), rule, enforce)
+        body["hook_ms"] = round((time.perf_counter() - started) * 1000, 3)
+        kind = "hook.call" if hook.phase == "call" else "hook.result"
+        append_event(loc, kind, body, client, hook.server or "-")
+    except OSError as exc:
+        _warn(f"warning: cannot record the call: {exc}")
+    return answer(hook, rule if enforce else None)
+
+
+def _record_anomaly(loc: Locations, client: str, raw: bytes) -> None:
+    import hashlib
+
+    body = {
+        "direction": "internal",
+        "problem": "invalid_json",
+        "size_bytes": len(raw),
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "error": "hardener-hook input is not a hook payload",
+    }
+    try:
+        append_event(loc, "protocol.anomaly", body, client, "-")
+    except OSError as exc:
+        _warn(f"warning: cannot record the anomaly: {exc}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["--help"], ["-h"]):
+        sys.stderr.write(USAGE)
+        return 0
+    try:
+        client, event = parse_args(args)
+    except _Usage as exc:
+        sys.stderr.write(f"{USAGE}hardener-hook: error: {exc}\n")
+        return 2
+    raw = sys.stdin.buffer.read(INPUT_LIMIT)
+    out, code = run(client, event, raw)
+    if out:
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    return code
