@@ -32,6 +32,7 @@ LEFT_ALONE = frozenset(
     {
         "managed_block",
         "remote_not_audited",
+        "remote_hook_audited",
         "read_only",
         "report_only",
         "invalid_entry",
