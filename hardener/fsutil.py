@@ -203,3 +203,147 @@ def open_private_append(path: Path) -> int:
         return os.open(path, flags, FILE_MODE)
     except OSError as exc:
         raise _write_error(path, exc) from exc
+
+
+# --- reading another user's state (root/SYSTEM) -------------------------------------------------
+
+#: Bytes a public state file (status heartbeat, ledger public values) may have; more is refused.
+PUBLIC_MAX_BYTES = 1 << 20
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+class UnsafeStateError(StateDirError):
+    """A file in a user's state that root must not read (a symlink, a foreign owner, too big)."""
+
+    default_remedy = (
+        "hardener's state files must be real files and directories owned by the user (or root) "
+        "and not writable by others; remove what was planted and restart the agent."
+    )
+
+
+def open_nofollow(path: str | os.PathLike[str], flags: int) -> int:
+    """An ``opener`` for :func:`open` that never follows a symlink at the last component."""
+    return os.open(path, flags | _NOFOLLOW | _CLOEXEC)
+
+
+def _check_owner(where: Path, st: os.stat_result, owner: int | None, forbidden: int) -> None:
+    if os.name == "nt" or owner is None:
+        return
+    if st.st_uid not in (owner, 0):
+        raise UnsafeStateError(f"{where} belongs to uid {st.st_uid}, not to uid {owner} or root")
+    if stat.S_IMODE(st.st_mode) & forbidden:
+        raise UnsafeStateError(
+            f"{where} is writable by others (mode {stat.S_IMODE(st.st_mode):o}): refused"
+        )
+
+
+def _refuse_link(where: Path, exc: OSError) -> UnsafeStateError | None:
+    if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+        return UnsafeStateError(f"{where} is a symlink or not a real directory/file: refused")
+    return None
+
+
+def read_checked(
+    base: Path,
+    parts: tuple[str, ...],
+    *,
+    owner: int | None,
+    private_from: int = 0,
+    max_bytes: int = PUBLIC_MAX_BYTES,
+) -> bytes | None:
+    """Read ``base/parts...`` without following a symlink at any component below ``base``.
+
+    For root/SYSTEM reading a user's state: every directory in ``parts`` and the file are opened
+    relative to the previous one with ``O_NOFOLLOW``; each must be owned by ``owner`` (or root) and
+    not writable by others; components from index ``private_from`` on (hardener's own dirs) must not
+    be group-writable either. The file must be a regular file of at most ``max_bytes``. Returns None
+    when a component does not exist; raises :class:`UnsafeStateError` for anything planted.
+    """
+    if not parts:
+        raise ValueError("read_checked needs a file name")
+    if os.name == "nt" or not _DIRECTORY:
+        return _read_checked_lstat(base, parts, owner, max_bytes)
+    try:
+        fd = os.open(base, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    except FileNotFoundError:
+        return None
+    where = base
+    try:
+        for index, name in enumerate(parts):
+            where = where / name
+            last = index == len(parts) - 1
+            flags = os.O_RDONLY | _NOFOLLOW | _CLOEXEC | (_NONBLOCK if last else _DIRECTORY)
+            try:
+                child = os.open(name, flags, dir_fd=fd)
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                refused = _refuse_link(where, exc)
+                if refused is not None:
+                    raise refused from exc
+                raise UnsafeStateError(f"cannot open {where}: {exc.strerror or exc}") from exc
+            os.close(fd)
+            fd = child
+            st = os.fstat(fd)
+            forbidden = 0o022 if index >= private_from else 0o002
+            _check_owner(where, st, owner, forbidden)
+            if last:
+                if not stat.S_ISREG(st.st_mode):
+                    raise UnsafeStateError(f"{where} is not a regular file: refused")
+                if st.st_size > max_bytes:
+                    raise UnsafeStateError(
+                        f"{where} is {st.st_size} bytes, more than the {max_bytes} allowed: refused"
+                    )
+                data = os.read(fd, max_bytes + 1)
+                if len(data) > max_bytes:
+                    raise UnsafeStateError(f"{where} grew past {max_bytes} bytes: refused")
+                return data
+    finally:
+        os.close(fd)
+    return None  # pragma: no cover - the loop returns at the last part
+
+
+def _read_checked_lstat(
+    base: Path, parts: tuple[str, ...], owner: int | None, max_bytes: int
+) -> bytes | None:  # pragma: no cover - Windows
+    where = base
+    for name in parts:
+        where = where / name
+        try:
+            st = os.lstat(where)
+        except FileNotFoundError:
+            return None
+        reparse = getattr(st, "st_file_attributes", 0) & getattr(
+            stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0
+        )
+        if stat.S_ISLNK(st.st_mode) or reparse:
+            raise UnsafeStateError(f"{where} is a symlink or junction: refused")
+    if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
+        raise UnsafeStateError(f"{where} is not a regular file of at most {max_bytes} bytes")
+    with open(where, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UnsafeStateError(f"{where} grew past {max_bytes} bytes: refused")
+    return data
+
+
+def check_dirs(
+    base: Path, parts: tuple[str, ...], *, owner: int | None, private_from: int = 0
+) -> bool:
+    """True when ``base/parts...`` is a chain of real directories (no symlink below ``base``) owned
+    by ``owner`` or root and not writable by others; False when one is missing; raises
+    :class:`UnsafeStateError` for anything planted."""
+    where = base
+    for index, name in enumerate(parts):
+        where = where / name
+        try:
+            st = os.lstat(where)
+        except FileNotFoundError:
+            return False
+        if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+            raise UnsafeStateError(f"{where} is a symlink or not a real directory: refused")
+        _check_owner(where, st, owner, 0o022 if index >= private_from else 0o002)
+    return True

@@ -13,6 +13,7 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
+from hardener.clients.bridging import bridge_decision
 from hardener.clients.discovery import ConfigLocation
 from hardener.clients.entries import EntryInfo, Kind, classify
 from hardener.clients.inventory import ServerRef
@@ -31,6 +32,7 @@ LEFT_ALONE = frozenset(
     {
         "managed_block",
         "remote_not_audited",
+        "remote_hook_audited",
         "read_only",
         "report_only",
         "invalid_entry",
@@ -79,10 +81,9 @@ def entry_edit(
     if (
         info.kind is Kind.REMOTE
         and info.url is not None
-        and not info.problem
-        and location.client.accepts_stdio
         and ctx.policy.value("remote_servers") == "bridge"
         and isinstance(ref.value, dict)
+        and bridge_decision(location.client, ref.value, info).ok
     ):
         return bridge_entry(
             loaded.codec,

@@ -21,6 +21,7 @@ FINDING_KINDS: dict[str, Severity] = {
     "unknown_format": "error",
     "unwrapped": "warning",
     "remote_not_audited": "warning",
+    "remote_hook_audited": "info",
     "stale_shim": "warning",
     "shim_args_unrecognised": "warning",
     "managed_block": "warning",

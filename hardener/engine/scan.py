@@ -8,9 +8,10 @@ naming ``path:line:column``; the other files are still scanned.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from hardener.clients.bridging import bridge_decision
 from hardener.clients.discovery import ConfigLocation
 from hardener.clients.entries import EntryInfo, Kind, classify
 from hardener.clients.inventory import ServerRef, servers, table_label
@@ -28,9 +29,54 @@ from hardener.engine.report import (
     safe_url,
 )
 from hardener.errors import ConfigParseError, FileWriteError, HardenerError
+from hardener.hooks.edit import present as hook_present
+from hardener.hooks.targets import CLIENTS as HOOK_CLIENTS
+from hardener.hooks.targets import targets as hook_targets
 from hardener.transform import wrap_args
 
 HARDEN_REMEDY = "Run 'hardener harden'."
+
+
+def hooks_installed(ctx: EngineContext, client_id: str) -> bool:
+    """Hardener's hook is in the client's user or managed hook settings."""
+    for managed in (False, True):
+        for target in hook_targets(ctx.platform, managed=managed):
+            if target.client == client_id and hook_present(ctx.fs.read_text(target.path), target):
+                return True
+    return False
+
+
+def _remote_finding(
+    ctx: EngineContext,
+    location: ConfigLocation,
+    ref: ServerRef,
+    info: EntryInfo,
+    finding: Callable[[str, str, str], Finding],
+) -> Finding:
+    """What scan says of a remote entry hardener leaves as it is."""
+    client = location.client
+    if ctx.policy.value("remote_servers") != "bridge":
+        why = ' (policy remote_servers = "report")'
+    else:
+        decision = bridge_decision(client, ref.value, info)
+        if decision.client_oauth and hooks_installed(ctx, client.id):
+            return finding(
+                "remote_hook_audited",
+                f"'{ref.name}' is a remote server left as is ({decision.reason}): "
+                "client-managed OAuth: audited by hooks",
+                "",
+            )
+        if decision.client_oauth and client.id in HOOK_CLIENTS:
+            return finding(
+                "remote_not_audited",
+                f"'{ref.name}' is a remote server, not audited: {decision.reason}; "
+                "hardener's hook is not installed",
+                f"Run 'hardener hooks install --client {client.id}'.",
+            )
+        why = f"; it cannot be bridged: {decision.reason}"
+        if decision.client_oauth:
+            why += f" and {client.name} has no hooks, so nothing audits it"
+    return finding("remote_not_audited", f"'{ref.name}' is a remote server, not audited{why}", "")
 
 
 def wrapped_argv(
@@ -101,15 +147,7 @@ def server_report(
                 )
             )
     elif info.kind is Kind.REMOTE:
-        bridge = ctx.policy.value("remote_servers") == "bridge"
-        why = (
-            f"; it cannot be bridged: {info.problem}"
-            if bridge and info.problem
-            else ("" if bridge else ' (policy remote_servers = "report")')
-        )
-        found.append(
-            finding("remote_not_audited", f"'{ref.name}' is a remote server, not audited{why}")
-        )
+        found.append(_remote_finding(ctx, location, ref, info, finding))
     elif info.kind is Kind.EXTENSION:
         found.append(
             finding(

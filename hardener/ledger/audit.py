@@ -60,6 +60,8 @@ class VerifyReport:
     segments: int = 0
     finding: Finding | None = None
     notes: list[str] = field(default_factory=list)
+    #: verification stopped at ``max_records`` before the head: no verdict
+    incomplete: bool = False
 
     @property
     def intact(self) -> bool:
@@ -161,6 +163,7 @@ class VerifyOptions:
     now: float | None = None
     stale_after: float | None = None
     save_cache: bool = True
+    max_records: int | None = None
 
 
 def verify_ledger(
@@ -172,9 +175,14 @@ def verify_ledger(
     now: float | None = None,
     stale_after: float | None = None,
     save_cache: bool = True,
+    max_records: int | None = None,
 ) -> VerifyReport:
-    """Verify the ledger (incrementally unless ``full``); raises only when it cannot verify."""
-    options = VerifyOptions(full, keystore, verifier, now, stale_after, save_cache)
+    """Verify the ledger (incrementally unless ``full``); raises only when it cannot verify.
+
+    ``max_records`` bounds the work (root's ``status`` over a huge ledger with no recent cache):
+    past it the report is ``incomplete``, without a verdict.
+    """
+    options = VerifyOptions(full, keystore, verifier, now, stale_after, save_cache, max_records)
     report = _verify_once(paths, options)
     if report.finding is not None and report.writer_active:
         # the sealer may have rotated a segment under our feet: look once more
@@ -219,7 +227,12 @@ def _verify_once(paths: HardenerPaths, options: VerifyOptions) -> VerifyReport:
     check = Verifier(
         log_id=log_id, keys=schedule, first_key=first_key, state=start[3], anchor=anchor
     )
-    firsts, torn, torn_line = _feed(check, segments, start, report)
+    firsts, torn, torn_line = _feed(check, segments, start, report, options.max_records)
+    if report.incomplete:
+        report.records = check.records
+        report.from_seq = check.first_seq
+        report.notes.append(f"stopped after {check.records} record(s), before the head")
+        return report
     finding = check.finish(
         torn=torn,
         torn_line=torn_line,
@@ -259,6 +272,7 @@ def _feed(
     segments: list[Segment],
     start: tuple[int, int, int, ChainState | None],
     report: VerifyReport,
+    max_records: int | None = None,
 ) -> tuple[dict[str, int | None], bytes, int | None]:
     """Feed every line from the start position; returns first seqs, torn tail and its line."""
     start_index, start_offset, start_line, state = start
@@ -278,6 +292,9 @@ def _feed(
             check.feed(line, number, at)
             if check.done:
                 break
+            if max_records is not None and check.records >= max_records:
+                report.incomplete = True
+                return firsts, torn, torn_line
         report.segments += 1
         if check.done:
             break

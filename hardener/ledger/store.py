@@ -26,7 +26,14 @@ from typing import Any
 
 from hardener.errors import FileWriteError, NoLedgerError, StateDirError
 from hardener.filelock import OPEN_FLAGS, is_held_elsewhere, try_lock, unlock
-from hardener.fsutil import atomic_write, ensure_private_dir, open_private_append, write_private
+from hardener.fsutil import (
+    PUBLIC_MAX_BYTES,
+    atomic_write,
+    ensure_private_dir,
+    open_nofollow,
+    open_private_append,
+    write_private,
+)
 from hardener.ledger.chain.record import ACTIVE_SEGMENT
 from hardener.paths import HardenerPaths
 
@@ -73,7 +80,7 @@ def iter_lines(
     path: Path, offset: int = 0, first_line: int = 1
 ) -> Iterator[tuple[int, int, bytes]]:
     """``(line number, byte offset, line)`` from ``offset``; the last may lack its newline."""
-    with open(path, "rb", buffering=READ_CHUNK) as handle:
+    with open(path, "rb", buffering=READ_CHUNK, opener=open_nofollow) as handle:
         handle.seek(offset)
         number = first_line
         for line in handle:
@@ -83,14 +90,14 @@ def iter_lines(
 
 
 def read_line_at(path: Path, offset: int, length: int) -> bytes:
-    with open(path, "rb") as handle:
+    with open(path, "rb", opener=open_nofollow) as handle:
         handle.seek(offset)
         return handle.read(length)
 
 
 def last_line(path: Path, limit: int = 1 << 20) -> bytes | None:
     """The last complete line of a file (read backwards), or None."""
-    with open(path, "rb") as handle:
+    with open(path, "rb", opener=open_nofollow) as handle:
         size = handle.seek(0, os.SEEK_END)
         if size == 0:
             return None
@@ -105,14 +112,14 @@ def last_line(path: Path, limit: int = 1 << 20) -> bytes | None:
 
 
 def first_line(path: Path) -> bytes | None:
-    with open(path, "rb") as handle:
+    with open(path, "rb", opener=open_nofollow) as handle:
         line = handle.readline()
     return line if line.endswith(b"\n") else None
 
 
 def torn_tail(path: Path) -> bytes:
     """The bytes after the last newline (read only)."""
-    with open(path, "rb") as handle:
+    with open(path, "rb", opener=open_nofollow) as handle:
         size = handle.seek(0, os.SEEK_END)
         back = min(size, 1 << 16)
         while True:
@@ -128,7 +135,7 @@ def torn_tail(path: Path) -> bytes:
 
 def cut_torn_tail(path: Path) -> bytes:
     """Cut the bytes after the last newline (a write cut short by a crash); returns them."""
-    with open(path, "r+b") as handle:
+    with open(path, "r+b", opener=open_nofollow) as handle:
         size = handle.seek(0, os.SEEK_END)
         back = min(size, 1 << 20)
         tail = b""
@@ -220,9 +227,14 @@ def writer_active(ledger_dir: Path) -> bool:
 
 
 def read_json(path: Path) -> dict[str, Any] | None:
-    """A JSON object file, or None when absent or unreadable (a cache: never trusted blindly)."""
+    """A JSON object file, or None when absent, unreadable, a symlink or too big (a cache: never
+    trusted blindly)."""
     try:
-        value = json.loads(path.read_bytes())
+        with open(path, "rb", opener=open_nofollow) as handle:
+            data = handle.read(PUBLIC_MAX_BYTES + 1)
+        if len(data) > PUBLIC_MAX_BYTES:
+            return None
+        value = json.loads(data)
     except (OSError, ValueError):
         return None
     return value if isinstance(value, dict) else None

@@ -36,6 +36,8 @@ def _age(inputs: StatusInputs, unix: Any) -> float | None:
 def _live_heartbeat(inputs: StatusInputs) -> tuple[dict[str, Any] | None, str]:
     """The heartbeat if it comes from a live agent, else None and why not."""
     beat = inputs.heartbeat
+    if beat is None and inputs.heartbeat_problem:
+        return None, inputs.heartbeat_problem
     if beat is None:
         return None, f"no status cache at {inputs.paths.public_dir}: the agent has not run"
     if beat.get("state") == "stopped":
@@ -219,6 +221,8 @@ def audit_anchored(inputs: StatusInputs) -> Check:
     ledger = _ledger(inputs, "audit.anchored")
     if isinstance(ledger, Check):
         return ledger
+    if ledger.intact is None:
+        return Check("audit.anchored", UNKNOWN, ledger.problem or "cannot verify the ledger")
     if ledger.reason == "truncated":
         return Check("audit.anchored", FAIL, f"the tail was cut: {ledger.problem}")
     if ledger.reason == "deleted":
@@ -349,7 +353,8 @@ def alerts_open(inputs: StatusInputs) -> Check:
     beat = inputs.heartbeat
     alerts = (beat or {}).get("alerts")
     if not isinstance(alerts, dict):
-        return Check("alerts.open", UNKNOWN, "no alert summary from the agent", required=required)
+        why = inputs.heartbeat_problem or "no alert summary from the agent"
+        return Check("alerts.open", UNKNOWN, why, required=required)
     count = int(alerts.get("high_24h") or 0)
     if count:
         rules = ", ".join(sorted({str(a.get("rule")) for a in alerts.get("recent", [])}))

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from hardener.daemon.heartbeat import read_heartbeat
+from hardener.daemon.heartbeat import HEARTBEAT_NAME
 from hardener.errors import HardenerError
 from hardener.paths import HardenerPaths, hardener_paths
 from hardener.policy import EffectivePolicy, load_policy
 from hardener.processes import ProcInfo, ServerCommand, snapshot
+from hardener.status.statefiles import StateFiles
 from hardener.status.targets import Target
 
 
@@ -110,8 +111,24 @@ class StatusInputs:
         return value if isinstance(value, EffectivePolicy) else EffectivePolicy.defaults()
 
     @cached_property
+    def state_files(self) -> StateFiles:
+        return StateFiles.for_paths(self.paths, self.target.home, own=self.target.own)
+
+    @cached_property
+    def _heartbeat(self) -> tuple[dict[str, Any] | None, str]:
+        """The heartbeat (read without following links, size-capped) or None and why not."""
+        try:
+            return self.state_files.read_json("public", HEARTBEAT_NAME), ""
+        except HardenerError as exc:
+            return None, f"status cache refused: {exc.message}"
+
+    @property
     def heartbeat(self) -> dict[str, Any] | None:
-        return read_heartbeat(self.paths)
+        return self._heartbeat[0]
+
+    @property
+    def heartbeat_problem(self) -> str:
+        return self._heartbeat[1]
 
     @cached_property
     def processes(self) -> dict[int, ProcInfo] | str:

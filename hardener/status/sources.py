@@ -11,6 +11,7 @@ the user runs it in their own session.
 
 from __future__ import annotations
 
+import errno
 import shutil
 import time
 from typing import Any
@@ -23,10 +24,11 @@ from hardener.engine.configfile import load
 from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore
 from hardener.engine.scan import analyse
-from hardener.errors import HardenerError
+from hardener.errors import HardenerError, StateDirError
 from hardener.paths import HardenerPaths
 from hardener.policy import EffectivePolicy
 from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
+from hardener.status.statefiles import StateFiles
 from hardener.status.targets import Target
 from hardener.timestamps import parse_timestamp
 
@@ -161,6 +163,8 @@ def servers_source() -> Any:
 #: Records may wait this many checkpoint intervals after the last checkpoint before they count as
 #: stale (unanchored for too long).
 STALE_CHECKPOINT_INTERVALS = 3
+#: At most this many records are verified when ``status`` reads another user's ledger (root).
+FOREIGN_MAX_RECORDS = 20_000
 
 
 def _own_keystore(target: Target, policy: EffectivePolicy) -> Any:
@@ -177,23 +181,49 @@ def _own_keystore(target: Target, policy: EffectivePolicy) -> Any:
 
 def ledger_status(target: Target, paths: HardenerPaths, policy: EffectivePolicy) -> LedgerStatus:
     from hardener.ledger.audit import verify_ledger
-    from hardener.ledger.store import list_segments, read_public
+    from hardener.ledger.store import PUBLIC, list_segments
 
-    public = read_public(paths)
-    if public is None and list_segments(paths.ledger_dir):
+    # public values and the ledger directory, never through a link the user planted
+    files = StateFiles.for_paths(paths, target.home, own=target.own)
+    public = files.read_json("public", PUBLIC)
+    if public is None and files.check_dir("ledger") and list_segments(paths.ledger_dir):
         problem = f"{paths.public_dir / 'ledger.json'} is missing but the ledger exists (deleted?)"
         return LedgerStatus(False, None, problem=problem)
     if public is None:
         return LedgerStatus(False, None, problem="no ledger yet: the agent has never sealed")
+    if not files.check_dir("ledger"):
+        return LedgerStatus(
+            True, None, problem=f"the ledger directory {paths.ledger_dir} is missing"
+        )
     stale_after = STALE_CHECKPOINT_INTERVALS * float(policy.value("ledger.checkpoint_seconds"))
-    report = verify_ledger(
-        paths,
-        keystore=_own_keystore(target, policy),
-        now=time.time(),
-        stale_after=stale_after,
-        # root reading another user's ledger must not leave root-owned files in it
-        save_cache=target.own,
-    )
+    try:
+        report = verify_ledger(
+            paths,
+            keystore=_own_keystore(target, policy),
+            now=time.time(),
+            stale_after=stale_after,
+            # root reading another user's ledger must not leave root-owned files in it
+            save_cache=target.own,
+            # bounded for root/SYSTEM: the agent keeps the cache near the head, a user who
+            # removes it must not make the MDM's check verify a million records
+            max_records=None if target.own else FOREIGN_MAX_RECORDS,
+        )
+    except OSError as exc:  # the ledger files are opened with O_NOFOLLOW: ELOOP is a planted link
+        planted = exc.errno == errno.ELOOP
+        what = "is a symlink: refused" if planted else f"cannot be read ({exc.strerror or exc})"
+        raise StateDirError(f"a ledger file in {paths.ledger_dir} {what}") from exc
+    if report.incomplete:
+        return LedgerStatus(
+            exists=True,
+            intact=None,
+            problem=f"not verified: no recent verification cache and more than "
+            f"{FOREIGN_MAX_RECORDS} record(s) to verify (the agent keeps the cache; run "
+            f"'hardener log verify' as the user)",
+            log_id=report.log_id,
+            key_fingerprint=report.fingerprint or None,
+            verified_records=report.records,
+            stale_after=stale_after,
+        )
     finding = report.finding
     return LedgerStatus(
         exists=True,

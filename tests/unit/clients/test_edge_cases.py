@@ -265,7 +265,8 @@ def test_remote_entries_are_bridged_when_policy_says_so(tmp_path):
         for c in o.plan.changes
         if c.action == "bridge"
     }
-    assert bridged == {"context7": "cursor", "figma": "windsurf", "linear": "goose"}
+    # linear (goose) has no static credentials: Goose signs in to it with OAuth, left as is
+    assert bridged == {"context7": "cursor", "figma": "windsurf"}
     cursor = json.loads((tmp_path / CURSOR).read_text())["mcpServers"]["context7"]
     assert set(cursor) == {"command", "args"}
     assert cursor["args"] == [
@@ -274,9 +275,9 @@ def test_remote_entries_are_bridged_when_policy_says_so(tmp_path):
     ]  # fmt: skip
     goose = codec_for("yaml").parse((tmp_path / ".config/goose/config.yaml").read_text())
     linear = goose["extensions"]["linear"]
-    assert linear["type"] == "stdio"
-    assert "uri" not in linear
-    assert linear["cmd"].endswith("hardener-shim")
+    assert (linear["type"], linear["uri"]) == ("streamable_http", "https://mcp.linear.app/mcp")
+    goose_findings = [f.message for o in outcomes for f in o.plan.findings if f.server == "linear"]
+    assert any("client-managed OAuth" in m for m in goose_findings), goose_findings
     codex_findings = [f for o in outcomes for f in o.plan.findings if f.client == "codex"]
     assert any("bearer_token_env_var" in f.message for f in codex_findings)
     restore_all(ctx)
@@ -375,3 +376,26 @@ def test_corrupt_desired_state_is_an_error_not_an_empty_state(tmp_path):
     assert outcome.status == "error"
     assert "corrupt" in outcome.error.message
     assert path.read_text() == "{ not json"
+
+
+def test_a_goose_extension_with_a_static_header_is_bridged_as_stdio(tmp_path):
+    install(tmp_path, ["goose"])
+    config = tmp_path / ".config/goose/config.yaml"
+    text = config.read_text()
+    assert text.count("    headers: {}\n    name: linear\n") == 1
+    config.write_text(
+        text.replace(
+            "    headers: {}\n    name: linear\n",
+            "    headers: {Authorization: Bearer lin_x}\n    name: linear\n",
+        )
+    )
+    before = snapshot(tmp_path)
+    ctx = context(tmp_path, remote_servers="bridge")
+    outcomes = harden(ctx, ctx.locations())
+    assert [c.name for o in outcomes for c in o.plan.changes if c.action == "bridge"] == ["linear"]
+    linear = codec_for("yaml").parse(config.read_text())["extensions"]["linear"]
+    assert linear["type"] == "stdio"
+    assert "uri" not in linear
+    assert linear["cmd"].endswith("hardener-shim")
+    restore_all(ctx)
+    assert snapshot(tmp_path) == before

@@ -211,16 +211,37 @@ def test_cline_nested_transport_is_wrapped_inside_transport(tmp_path):
 def test_bridging_an_opencode_and_a_nested_cline_remote(tmp_path):
     install(tmp_path, ["opencode"])
     copy_edge(CLINE3, tmp_path / CLINE)
+    opencode = tmp_path / OPENCODE
+    bare = '      "url": "https://docs.example.com/mcp"\n'
+    assert opencode.read_text().count(bare) == 1
     before = snapshot(tmp_path)
     ctx = context(tmp_path, remote_servers="bridge")
     outcomes = harden(ctx, ctx.locations())
     assert all(o.error is None for o in outcomes)
-    docs = codec_for("jsonc").parse((tmp_path / OPENCODE).read_text())["mcp"]["docs"]
+    # no static credentials: opencode signs in to it with OAuth itself, so it is left as is
+    assert bare in opencode.read_text()
+    assert any(
+        f.server == "docs" and "client-managed OAuth" in f.message
+        for o in outcomes
+        for f in o.plan.findings
+    )
+    restore_all(ctx)
+    assert snapshot(tmp_path) == before
+    opencode.write_text(
+        opencode.read_text().replace(
+            bare, bare.rstrip("\n") + ',\n      "headers": {"X-Api-Key": "{env:DOCS_KEY}"}\n'
+        )
+    )
+    before = snapshot(tmp_path)
+    ctx = context(tmp_path, remote_servers="bridge")
+    outcomes = harden(ctx, ctx.locations())
+    assert all(o.error is None for o in outcomes)
+    docs = codec_for("jsonc").parse(opencode.read_text())["mcp"]["docs"]
     assert docs == {
         "type": "local",
         "command": [
             str(ctx.shim), "--client", "opencode", "--server", "docs",
-            "--url", "https://docs.example.com/mcp",
+            "--url", "https://docs.example.com/mcp", "--header", "X-Api-Key:{env:DOCS_KEY}",
         ],
     }  # fmt: skip
     cline = json.loads((tmp_path / CLINE).read_text())["mcpServers"]["docs"]
