@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ class StateFiles:
         except ValueError:  # XDG_STATE_HOME outside home (own session only)
             base, prefix = state.parent, (state.name,)
         owner: int | None = None
-        if os.name != "nt":
+        if sys.platform != "win32":
             if own:
                 owner = os.getuid()
             else:
