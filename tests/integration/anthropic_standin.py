@@ -11,12 +11,13 @@ Listens on 127.0.0.1 only.
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from tests.support.loopback_http import LoopbackHTTP
 
-class AnthropicStandIn:
+
+class AnthropicStandIn(LoopbackHTTP):
     def __init__(self, tool: str, arguments: dict[str, Any]) -> None:
         self.tool = tool
         self.arguments = arguments
@@ -105,8 +106,7 @@ class AnthropicStandIn:
                 )
                 self._send(200, data, "text/event-stream")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.serve(Handler)
 
     def reply(self, request: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
         offered = {t.get("name") for t in request.get("tools", [])}
@@ -124,16 +124,3 @@ class AnthropicStandIn:
             }
             return [block], "tool_use"
         return [{"type": "text", "text": "done"}], "end_turn"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> AnthropicStandIn:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=10)

@@ -9,13 +9,15 @@ fields are errors), and answered as a collector does (``{}``, or HTTP 400 with t
 from __future__ import annotations
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from google.protobuf import json_format
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+
+from tests.support.loopback_http import LoopbackHTTP
 
 MESSAGES: dict[str, Any] = {
     "/v1/traces": trace_service_pb2.ExportTraceServiceRequest,
@@ -24,7 +26,7 @@ MESSAGES: dict[str, Any] = {
 }
 
 
-class OtlpReceiver:
+class OtlpReceiver(LoopbackHTTP):
     def __init__(self) -> None:
         self.received: dict[str, list[Any]] = {path: [] for path in MESSAGES}
         self.errors: list[str] = []
@@ -45,8 +47,7 @@ class OtlpReceiver:
                 self.end_headers()
                 self.wfile.write(answer)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.serve(Handler)
 
     def handle(self, path: str, content_type: str | None, body: bytes) -> tuple[int, bytes]:
         with self.lock:
@@ -91,19 +92,6 @@ class OtlpReceiver:
             for sm in rm.scope_metrics
             for m in sm.metrics
         ]
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> OtlpReceiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=10)
 
 
 def attrs(item: Any) -> dict[str, Any]:
