@@ -159,22 +159,8 @@ def record_login_path(ctx: CliContext) -> None:
     the shim then finds ``npx``/``uvx`` on the PATH the user's login shell would have. Best
     effort: a shell that fails or times out leaves the previous record and warns.
     """
-    from hardener.shim import settings as shim_settings
-    from hardener.shim.locate import locate
+    from hardener.shim.settings import refresh_login_path
 
-    env = ctx.platform.env
-    loc = locate(env)
-    if loc.state_dir is None:
-        return
-    shell = env.get("SHELL") or "/bin/sh"
-    value = shim_settings.capture_login_path(shell)
-    if value is None:
-        if sys.platform != "win32":
-            ctx.warn(
-                f"could not read the login shell's PATH ({shell} -l); the shim keeps the last one"
-            )
-        return
-    try:
-        shim_settings.record_login_path(loc, value, shell)
-    except shim_settings.SettingsError as exc:
-        ctx.warn(f"could not record the login shell's PATH: {exc}")
+    problem = refresh_login_path(ctx.platform.env)
+    if problem is not None:
+        ctx.warn(problem)

@@ -152,6 +152,7 @@ class Agent:
         ensure_private_dir(self.paths.state_dir)
         ensure_private_dir(self.paths.spool_dir)
         log.info("agent %s starting (pid %d)", __version__, os.getpid())
+        self._record_login_path()
         self.sealing.start()
         self._seal()
         self._detect()
@@ -171,6 +172,15 @@ class Agent:
         self.deadlines = Deadlines(tick=now + TICK_SECONDS, sweep=now + self._interval, beat=now)
         self._beat(now, force=True)
         log.info("agent ready (pid %d)", os.getpid())
+
+    def _record_login_path(self) -> None:
+        """The login shell's ``PATH`` for the shims: the agent is the one that hardens after an
+        MDM rollout, and clients started from a GUI hand servers a minimal ``PATH``."""
+        from hardener.shim.settings import refresh_login_path
+
+        problem = refresh_login_path(os.environ)
+        if problem is not None:
+            log.warning("%s", problem)
 
     def _shutdown(self) -> None:
         reason = self.state.signal or "exit"

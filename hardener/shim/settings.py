@@ -41,6 +41,7 @@ from hardener.shim.locate import Locations
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
 
@@ -271,4 +272,27 @@ def capture_login_path(shell: str | None = None, timeout: float = 10.0) -> str |
     for line in done.stdout.decode("utf-8", "replace").splitlines():
         if line.startswith(_PATH_MARK):
             return line[len(_PATH_MARK) :] or None
+    return None
+
+
+def refresh_login_path(env: Mapping[str, str]) -> str | None:
+    """Capture the login shell's ``PATH`` and record it for the shim; a warning on failure.
+
+    Called by ``hardener harden`` and by the agent at start (an MDM rollout never runs harden by
+    hand: the agent hardens, and its own environment is the service manager's minimal one).
+    Returns ``None`` when recorded (or when there is nothing to do), else what went wrong.
+    """
+    from hardener.shim.locate import locate
+
+    loc = locate(env)
+    if loc.state_dir is None or _NO_CACHE:  # no home, or Windows (no login shell)
+        return None
+    shell = env.get("SHELL") or "/bin/sh"
+    value = capture_login_path(shell)
+    if value is None:
+        return f"could not read the login shell's PATH ({shell} -l); the shim keeps the last one"
+    try:
+        record_login_path(loc, value, shell)
+    except SettingsError as exc:
+        return f"could not record the login shell's PATH: {exc}"
     return None

@@ -104,3 +104,21 @@ def test_without_a_keychain_the_agent_runs_reports_and_leaves_the_spool_alone(ho
 def test_run_once_exits_by_itself(home):
     result = run_hardener(home, "daemon", "run", "--once", env=sandbox_env(home, keychain=False))
     assert result.returncode == 0, result.stderr
+
+
+def test_agent_records_the_login_shell_path_for_the_shims(home):
+    # After an MDM rollout nobody runs 'hardener harden': the agent hardens, from the service
+    # manager's minimal environment, so it is the one that records the login shell's PATH.
+    login_bin = home / "login-bin"
+    login_bin.mkdir()
+    (home / ".profile").write_text(f'PATH="{login_bin}:$PATH"; export PATH\n')
+    from hardener.shim import settings as shim_settings
+    from hardener.shim.locate import locate
+
+    env = sandbox_env(home, SHELL="/bin/sh")
+    daemon = start_daemon(home, env=env)
+    try:
+        daemon.wait_ready()
+        assert str(login_bin) in shim_settings.read_login_path(locate(env))
+    finally:
+        daemon.stop()
