@@ -49,3 +49,34 @@ _.elicitation
 _.block_low_severity_changes
 _.timeout_seconds
 _.purge_state
+# Keys of the event body TypedDicts (hardener/event_bodies.py): JSON fields that producers write
+# and consumers read as string keys (vulture only sees attribute use).
+_.anomalies
+_.argv_fingerprint
+_.child_pid
+_.client_session
+_.content_types
+_.error_code
+_.error_message
+_.execution
+_.hook_ms
+_.inputSchema
+_.input_responses
+_.is_error
+_.mcp
+_.next_cursor
+_.outputSchema
+_.policy_mode
+_.protocol_era
+_.replaced_by_policy
+_.resolved_via
+_.result_excerpt
+_.server_fingerprint
+_.server_hash
+_.shim_version
+_.size_bytes
+_.structured
+_.task_id
+_.task_status
+_.tool_calls
+_.would_deny

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from hardener.events import encode_line, make_event, new_session_id
 from hardener.fsutil import ensure_private_dir, open_private_append
@@ -43,7 +43,7 @@ class SpoolWriter:
         self._fd = open_private_append(self.path)
         self._size = os.fstat(self._fd).st_size
 
-    def emit(self, kind: str, body: dict[str, Any], *, moment: datetime | None = None) -> int:
+    def emit(self, kind: str, body: Mapping[str, object], *, moment: datetime | None = None) -> int:
         """Append one event; returns its ``n``. Raises ``OSError`` subclasses on a full disk."""
         event = make_event(
             kind,

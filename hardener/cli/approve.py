@@ -16,6 +16,7 @@ from typing import Any
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import UsageError
+from hardener.event_bodies import Approval, PinApproveBody
 from hardener.pin_store import PinStore
 from hardener.spool import SpoolWriter
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             remedy="Run without --tool to approve every pending change of the server.",
         )
     approvals = store.approve(args.server, client=args.client, tool=args.tool)
-    approved = [
+    approved: list[Approval] = [
         {"client": a.client, "tool": item["tool"], "hash": item["hash"]}
         for a in approvals
         for item in a.approved
@@ -66,15 +67,13 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     event = None
     if approved:
         with SpoolWriter(ctx.paths, client="hardener", server=args.server) as writer:
-            n = writer.emit(
-                "pin.approve",
-                {
-                    "server": args.server,
-                    "client": args.client,
-                    "tool": args.tool,
-                    "approved": approved,
-                },
-            )
+            body: PinApproveBody = {
+                "server": args.server,
+                "client": args.client,
+                "tool": args.tool,
+                "approved": approved,
+            }
+            n = writer.emit("pin.approve", body)
             event = {"session": writer.session, "n": n}
     if ctx.json:
         ctx.emit_json(

@@ -11,6 +11,7 @@ file was not edited since; ``status`` lists each target's state. Exit codes: ins
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from typing import Any
 
 from hardener.cli.common import add_output_flags
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     hook = locate_shim(program="hardener-hook")
     writer: SpoolWriter | None = None
 
-    def emit(kind: str, body: dict[str, Any]) -> None:
+    def emit(kind: str, body: Mapping[str, object]) -> None:
         nonlocal writer
         if writer is None:
             writer = SpoolWriter(ctx.paths, client="hardener", server="-")

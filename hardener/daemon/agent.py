@@ -18,7 +18,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import FrameType
@@ -295,7 +295,7 @@ class Agent:
         for kind, body in found:
             self.record(kind, body)
 
-    def record(self, kind: str, body: dict[str, Any]) -> int | None:
+    def record(self, kind: str, body: Mapping[str, object]) -> int | None:
         """Seal a record the agent produced (alerts are also noted for the status cache)."""
         seq = self.sealing.append(kind, body)
         if kind == "alert":

@@ -7,6 +7,7 @@ here; at start it takes back the still-recent ones from the previous heartbeat.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 WINDOW_SECONDS = 24 * 3600
@@ -22,7 +23,7 @@ class AlertLog:
                 self._items.append(item)
         self._prune(now)
 
-    def note(self, body: dict[str, Any], *, now: float, seq: int | None) -> None:
+    def note(self, body: Mapping[str, object], *, now: float, seq: int | None) -> None:
         self._items.append(
             {
                 "rule": str(body.get("rule", "?")),

@@ -20,6 +20,7 @@ from typing import Any
 
 from hardener.detect.detector import DetectorEngine
 from hardener.detect.sensors import SensorCorrelator
+from hardener.event_bodies import AlertBody
 from hardener.fsutil import read_snapshot, write_private
 from hardener.paths import HardenerPaths
 from hardener.settings import Detectors
@@ -77,9 +78,9 @@ class Detection:
                 aside,
             )
 
-    def run(self) -> list[tuple[str, dict[str, Any]]]:
+    def run(self) -> list[tuple[str, AlertBody]]:
         """Observe every record sealed since the cursor; the alerts to seal."""
-        out: list[tuple[str, dict[str, Any]]] = []
+        out: list[tuple[str, AlertBody]] = []
         for record in self._reader(self.cursor):
             seq = record.get("seq")
             if isinstance(seq, int):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from hardener.errors import HardenerError
+from hardener.event_bodies import SessionEndBody, SessionStartBody
 from hardener.ledger.sealing.sealer import Sealer
 from hardener.paths import HardenerPaths
 from hardener.settings import Settings
@@ -108,7 +109,7 @@ class SealingService:
         except HardenerError as exc:
             self._fail(exc)
 
-    def append(self, kind: str, body: dict[str, Any]) -> int | None:
+    def append(self, kind: str, body: Mapping[str, object]) -> int | None:
         """Seal a daemon-originated record; without a sealer it waits in the daemon's spool."""
         if self.sealer is not None:
             try:
@@ -121,7 +122,8 @@ class SealingService:
         if self._fallback is None:
             # A session of its own, like a shim's: the pid tells the sealer its writer is alive.
             self._fallback = SpoolWriter(self._paths, client=DAEMON_CLIENT, server=DAEMON_SERVER)
-            self._fallback.emit("session.start", {"pid": os.getpid(), "transport": "daemon"})
+            start: SessionStartBody = {"pid": os.getpid(), "transport": "daemon"}
+            self._fallback.emit("session.start", start)
         self._fallback.emit(kind, body)
         return None
 
@@ -130,7 +132,8 @@ class SealingService:
         if self._fallback is None:
             return
         try:
-            self._fallback.emit("session.end", {"reason": "client_closed"})
+            end: SessionEndBody = {"reason": "client_closed"}
+            self._fallback.emit("session.end", end)
         except OSError as exc:
             log.error("cannot end the agent's spool session: %s", exc)
         self._fallback.close()

@@ -32,7 +32,7 @@ import json
 
 TYPE_CHECKING = False  # typing stays out of the hook's start-up path
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Literal
 
 PRE_EVENTS = frozenset({"PreToolUse", "beforeMCPExecution", "preToolUse"})
 POST_EVENTS = frozenset(
@@ -121,7 +121,7 @@ class HookInput:
         self.session: str | None = None
         self.call_id: str | None = None
         self.cwd: str | None = None
-        self.status: str | None = None
+        self.status: Literal["ok", "error", "denied"] | None = None
         self.result: Any = None
         self.error: str | None = None
         self.duration_ms: float | None = None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -145,7 +145,7 @@ class Sealer:
         if self.exporter is not None:
             self.exporter.export_pending()
 
-    def append(self, kind: str, body: dict[str, Any]) -> int:
+    def append(self, kind: str, body: Mapping[str, object]) -> int:
         """Seal a daemon-originated event (``alert``, ``config.*``); returns its seq."""
         now = self.clock()
         event = make_event(

@@ -24,7 +24,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from hardener.shim.gate import Gate
@@ -51,6 +51,7 @@ REOPEN_SECONDS: Final = 1.0
 SYNC_SECONDS: Final = 2.0
 
 if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shim start
+    from hardener.event_bodies import ProtocolAnomalyBody
     from hardener.shim.recording.messages import Message
     from hardener.shim.tracker import Event, SessionTracker
 
@@ -67,7 +68,7 @@ if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shi
 
     class Spool(Protocol):
         def emit(
-            self, kind: str, body: dict[str, Any], *, moment: datetime | None = None
+            self, kind: str, body: Mapping[str, object], *, moment: datetime | None = None
         ) -> int: ...
 
         def close(self) -> None: ...
@@ -94,7 +95,7 @@ class Recorder:
         self._queue: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self._taps = {"c2s": Tap("c2s"), "s2c": Tap("s2c")}
         self._assemblers = {"c2s": LineAssembler(), "s2c": LineAssembler()}
-        self._backlog: deque[tuple[str, dict[str, Any], datetime]] = deque()
+        self._backlog: deque[tuple[str, Mapping[str, object], datetime]] = deque()
         self._dropped = 0
         self._broken_since: datetime | None = None
         self._broken_error = ""
@@ -282,7 +283,7 @@ class Recorder:
                     self._queue_backlog(later_kind, later_body, now)
                 return
 
-    def _queue_backlog(self, kind: str, body: dict[str, Any], moment: datetime) -> None:
+    def _queue_backlog(self, kind: str, body: Mapping[str, object], moment: datetime) -> None:
         if len(self._backlog) >= BACKLOG_LIMIT:
             self._dropped += 1
             return
@@ -301,14 +302,14 @@ class Recorder:
         spool = self._spool
         try:
             if self._broken_since is not None:
-                body = {
+                anomaly: ProtocolAnomalyBody = {
                     "direction": "internal",
                     "problem": "spool_write_failed",
                     "since": self._broken_since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                     "error": self._broken_error,
                     "dropped": self._dropped,
                 }
-                spool.emit("protocol.anomaly", body)
+                spool.emit("protocol.anomaly", anomaly)
                 self._broken_since = None
                 self._dropped = 0
                 self.on_status(False)

@@ -42,7 +42,7 @@ class Env:
         self.settings = merge_sources([SourceDocument("user", "test", policy)]).settings
         self.shim = shim
         self.running = running
-        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.events: list[tuple[str, Any]] = []
         self.clock = Clock()
         self.config = home / ".cursor" / "mcp.json"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import threading
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -21,9 +22,9 @@ class FlakySpool:
         self.full = True
         self.failures = 0
         self.failed_twice = threading.Event()
-        self.lines: list[tuple[str, dict[str, Any]]] = []
+        self.lines: list[tuple[str, Any]] = []
 
-    def emit(self, kind: str, body: dict[str, Any], *, moment: datetime | None = None) -> int:
+    def emit(self, kind: str, body: Mapping[str, object], *, moment: datetime | None = None) -> int:
         if self.full:
             self.failures += 1
             if self.failures >= 2:  # the first failure has been handled by then
