@@ -36,8 +36,6 @@ from bench.detect_corpus import Sample, samples  # noqa: E402
 from hardener.detect.descriptions import item_signals, item_texts, score  # noqa: E402
 from hardener.detect.ngram_model import (  # noqa: E402
     WEIGHTS_FILE,
-    Model,
-    bucket,
     features,
     vector,
 )
@@ -46,7 +44,7 @@ from hardener.policy import DEFAULTS  # noqa: E402
 
 OUT = ROOT / "hardener" / "detect" / WEIGHTS_FILE
 SEED = 1212
-EPOCHS = 12
+EPOCHS = 30
 RATE = 0.5
 L2 = 1e-5
 FOLDS = 5
@@ -70,7 +68,9 @@ def _vector(sample: Sample) -> dict[int, float]:
     return vector(features(t for _p, t in texts_of(sample) if t))
 
 
-def fit(data: Sequence[tuple[dict[int, float], int]], seed: int = SEED) -> tuple[float, dict[int, float]]:
+def fit(
+    data: Sequence[tuple[dict[int, float], int]], seed: int = SEED
+) -> tuple[float, dict[int, float]]:
     """Class-balanced logistic regression by SGD (lazy L2 on the touched weights)."""
     positives = sum(y for _x, y in data) or 1
     negatives = (len(data) - positives) or 1
@@ -203,7 +203,9 @@ def main() -> int:
     text = render(train())
     if args.check:
         same = OUT.exists() and OUT.read_text("utf-8") == text
-        print("shipped weights match a retrain" if same else "shipped weights DIFFER from a retrain")
+        print(
+            "shipped weights match a retrain" if same else "shipped weights DIFFER from a retrain"
+        )
         return 0 if same else 1
     OUT.write_text(text, "utf-8")
     meta = json.loads(text)["meta"]

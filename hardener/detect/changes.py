@@ -40,8 +40,8 @@ from hardener.detect.descriptions import (
     scan_text,
     score,
 )
-from hardener.detect.ngram_model import Model
 from hardener.detect.model import raise_severity
+from hardener.detect.ngram_model import Model
 from hardener.detect.patterns import (
     PROTECTIVE_RE,
     SENSITIVE_PATH_RE,
