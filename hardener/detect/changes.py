@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from hardener.detect.descriptions import (
-    SHIPPED,
     Finding,
     Signal,
     analyze_item,
@@ -184,7 +183,7 @@ def grade_definition_change(
     threshold: int,
     *,
     kind: str = "tool",
-    model: Model | str | None = SHIPPED,
+    model: Model | str | None = None,
 ) -> ChangeGrade:
     """Severity of a tool (or prompt/resource) definition going from ``old`` to ``new``.
 
@@ -201,7 +200,7 @@ def grade_definition_change(
 
 
 def grade_instructions_change(
-    old: str | None, new: str | None, threshold: int, *, model: Model | str | None = SHIPPED
+    old: str | None, new: str | None, threshold: int, *, model: Model | str | None = None
 ) -> ChangeGrade:
     """Severity of a change of the server's ``instructions``."""
     old_texts = [("/old/instructions", old)] if old else []
@@ -225,7 +224,7 @@ def _grade(
     findings: tuple[list[Finding], list[Finding]],
     threshold: int,
     definitions: tuple[_Definition, _Definition],
-    model: Model | str | None = SHIPPED,
+    model: Model | str | None = None,
 ) -> ChangeGrade:
     """Grade one change from the (old, new) texts, findings and definitions."""
     old_texts, new_texts = texts

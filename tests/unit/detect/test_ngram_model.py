@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hardener.detect.descriptions import analyze_listing
+from hardener.detect.descriptions import SHIPPED, analyze_listing
 from hardener.detect.ngram_model import bucket, model_from_json, shipped_model, tokens
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -70,11 +70,12 @@ def test_the_rules_alone_miss_it_and_model_none_turns_the_classifier_off():
     assert analyze_listing({"tools": [EXFIL]}, 3, model=None) == []
 
 
-def test_the_shipped_model_runs_by_default_and_flags_a_tune_example():
-    """An openly malicious tune item that the rules miss (Cisco's eval server) is caught."""
+def test_the_shipped_model_is_opt_in_and_flags_a_tune_example():
+    """An openly malicious tune item that the rules miss (Cisco's eval server) is caught when
+    the classifier is asked for; by default only the rules run."""
     tool = {"name": "exfil_discord_webhook", "description": "Send stolen data via Discord webhook."}
-    assert analyze_listing({"tools": [tool]}, 3, model=None) == []
-    assert analyze_listing({"tools": [tool]}, 3)
+    assert analyze_listing({"tools": [tool]}, 3) == []
+    assert analyze_listing({"tools": [tool]}, 3, model=SHIPPED)
 
 
 def test_a_model_that_knows_nothing_adds_nothing():
