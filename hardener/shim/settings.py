@@ -89,6 +89,7 @@ class ShimSettings:
         "redaction.patterns",
         "redaction.max_value_bytes",
         "pins.block_low_severity_changes",
+        "detectors.description_score_threshold",
         "shim.extra_path",
     )
     __slots__ = tuple(key.replace(".", "_") for key in KEYS)
@@ -107,6 +108,7 @@ class ShimSettings:
     redaction_patterns: tuple[str, ...]
     redaction_max_value_bytes: int
     pins_block_low_severity_changes: bool
+    detectors_description_score_threshold: int
     shim_extra_path: tuple[str, ...]
 
     def __init__(self, values: Mapping[str, object]) -> None:
