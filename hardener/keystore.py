@@ -39,7 +39,7 @@ MISSING_PIECE = {
 }
 
 
-def _qualname(backend: Any) -> str:
+def _qualname(backend: object) -> str:
     cls = type(backend)
     return f"{cls.__module__}.{cls.__name__}"
 

@@ -136,7 +136,7 @@ class PinStore:
         self,
         client: str,
         server: str,
-        tools: Sequence[Mapping[str, Any]],
+        tools: Sequence[Mapping[str, object]],
         instructions: str | None,
         *,
         complete: bool = True,

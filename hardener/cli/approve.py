@@ -11,7 +11,6 @@ is nothing to approve. In enforce mode the shim refuses calls to a changed tool 
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
@@ -20,11 +19,15 @@ from hardener.event_bodies import Approval, PinApproveBody
 from hardener.pin_store import PinStore
 from hardener.spool import SpoolWriter
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "accept the current definition of a changed server or tool"
 SCHEMA = "approve.schema.json"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("approve", help=HELP, description=HELP)
     add_output_flags(parser)
     parser.add_argument("--client", metavar="ID", default=None)

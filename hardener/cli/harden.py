@@ -13,7 +13,6 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from hardener.cli.common import add_output_flags, add_selection_flags, add_write_flags
 from hardener.cli.context import CliContext
@@ -23,11 +22,15 @@ from hardener.engine.plan import FileOutcome, FilePlan
 from hardener.errors import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 from hardener.policy import load_policy
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "route every MCP server through hardener-shim (0 done, 3 error, 4 partial)"
 SCHEMA = "harden-report.schema.json"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("harden", help=HELP, description=HELP)
     add_output_flags(parser)
     add_write_flags(parser)
@@ -44,7 +47,7 @@ def exit_code(outcomes: Sequence[FileOutcome]) -> int:
     return EXIT_OK
 
 
-def _outcome_json(outcome: FileOutcome, dry_run: bool) -> dict[str, Any]:
+def _outcome_json(outcome: FileOutcome, dry_run: bool) -> dict[str, object]:
     plan = outcome.plan
     error = outcome.error
     return {

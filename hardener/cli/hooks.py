@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
-from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import UsageError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "install, remove or check hardener's hook in each client's hook settings"
 SCHEMA = "hooks.schema.json"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("hooks", help=HELP, description=HELP)
     add_output_flags(parser)
     parser.add_argument("action", choices=("install", "uninstall", "status"))

@@ -23,6 +23,10 @@ from hardener.ledger.store import require_public
 from hardener.policy import load_policy
 from hardener.timestamps import utc_timestamp
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "ledger keys: export a verifier for off-machine verification, show key state"
 
 WARNING = """\
@@ -33,7 +37,7 @@ hardener: WARNING: {out} now holds the ledger's verifier seed (S0).
 """
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("keys", help=HELP, description=HELP)
     actions = parser.add_subparsers(dest="keys_action", metavar="ACTION", required=True)
     export = actions.add_parser("export-verifier", help="write the initial seed and public key")

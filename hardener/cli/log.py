@@ -13,6 +13,7 @@ import collections
 import contextlib
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,14 @@ from hardener.ledger.store import require_public
 from hardener.policy import load_policy
 from hardener.settings import Settings
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "verify, show, tail and export the tamper-evident log (verify: 0 intact, 1 tampered)"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("log", help=HELP, description=HELP)
     actions = parser.add_subparsers(dest="log_action", metavar="ACTION", required=True)
     verify = actions.add_parser("verify", help="check every record's chain, MAC and checkpoints")
@@ -172,7 +177,7 @@ def _filters(args: argparse.Namespace, now: float) -> Filters:
     )
 
 
-def _require_ledger(ctx: CliContext) -> dict[str, Any]:
+def _require_ledger(ctx: CliContext) -> Mapping[str, object]:
     return require_public(ctx.paths)
 
 

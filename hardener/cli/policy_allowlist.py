@@ -13,7 +13,6 @@ import argparse
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
@@ -24,6 +23,10 @@ from hardener.engine.context import EngineContext
 from hardener.engine.scan import analyse, wrapped_argv
 from hardener.errors import EXIT_OK, ConfigParseError, FileWriteError, UsageError
 from hardener.policy import load_policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
 
 HELP = "print the wrapped commands a client's managed allowlist must admit, in its own format"
 SCHEMA = "policy-allowlist.schema.json"
@@ -37,7 +40,7 @@ class Admitted:
     wrapped: list[str]
 
 
-def add_parser(actions: Any) -> argparse.ArgumentParser:
+def add_parser(actions: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = actions.add_parser("allowlist", help=HELP, description=HELP)
     add_output_flags(parser)
     parser.add_argument(
@@ -73,7 +76,7 @@ def admitted(engine: EngineContext, client: str, projects: list[str]) -> list[Ad
     return found
 
 
-def snippet(servers: list[Admitted]) -> dict[str, Any]:
+def snippet(servers: list[Admitted]) -> dict[str, object]:
     """The ``allowedMcpServers`` entries to add (Claude Code and Copilot share this schema)."""
     unique: list[list[str]] = []
     for server in servers:

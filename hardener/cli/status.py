@@ -16,11 +16,15 @@ from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import EXIT_FINDINGS, EXIT_OK, HardenerError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "compliance check for people and MDM (0 compliant, 1 non-compliant or unknown)"
 MDM_FORMATS = ("jamf", "intune")
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("status", help=HELP, description=HELP)
     add_output_flags(parser)
     parser.add_argument(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from hardener.clients.spec import Table
 from hardener.formats.interface import Path as DocPath
@@ -20,13 +19,13 @@ class ServerRef:
     table: DocPath
     name: str
     path: DocPath
-    value: Any
+    value: object
 
 
-def _tables(document: Any, table: Table) -> list[tuple[DocPath, Any]]:
-    found: list[tuple[DocPath, Any]] = [((), document)]
+def _tables(document: object, table: Table) -> list[tuple[DocPath, object]]:
+    found: list[tuple[DocPath, object]] = [((), document)]
     for part in table.path:
-        nxt: list[tuple[DocPath, Any]] = []
+        nxt: list[tuple[DocPath, object]] = []
         for path, value in found:
             if not isinstance(value, dict):
                 continue
@@ -42,7 +41,7 @@ def table_label(path: DocPath) -> str:
     return ".".join(str(p) for p in path) if path else "(root)"
 
 
-def servers(document: Any, tables: Sequence[Table]) -> tuple[list[ServerRef], list[str]]:
+def servers(document: object, tables: Sequence[Table]) -> tuple[list[ServerRef], list[str]]:
     """Every entry of every table, and problems (a table that is not the expected shape)."""
     refs: list[ServerRef] = []
     problems: list[str] = []

@@ -352,7 +352,7 @@ class Agent:
         except psutil.Error:
             created = None
         now = time.time()
-        document: dict[str, Any] = {
+        document: dict[str, object] = {
             "schema": HEARTBEAT_SCHEMA,
             "version": __version__,
             "state": self.state.state,

@@ -38,7 +38,7 @@ class AlertLog:
         self._items = [i for i in self._items if now - float(i["unix"]) <= WINDOW_SECONDS]
         self._items = self._items[-MAX_KEPT:]
 
-    def summary(self, now: float) -> dict[str, Any]:
+    def summary(self, now: float) -> dict[str, object]:
         self._prune(now)
         return {
             "high_24h": sum(1 for i in self._items if i["severity"] in HIGH),

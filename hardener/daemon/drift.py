@@ -371,7 +371,7 @@ class DriftGuard:
     def process_names(self) -> dict[str, tuple[str, ...]]:
         return {loc.client.id: loc.client.process_names for loc in self._locations.values()}
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, object]:
         now = self._clock()
         return {
             "watched_files": len(self._locations),

@@ -30,7 +30,7 @@ class ProcessWatch:
         self.restart_needed: list[RestartNeeded] = []
         self.problem: str | None = None
 
-    def check(self) -> list[tuple[str, dict[str, Any]]]:
+    def check(self) -> list[tuple[str, dict[str, object]]]:
         """Take a snapshot; returns the events to seal (alerts for new findings)."""
         try:
             procs = snapshot(self._username)
@@ -42,7 +42,7 @@ class ProcessWatch:
         self.restart_needed = find_restart_needed(
             procs, self._drift.hardened_at(), self._drift.process_names()
         )
-        events: list[tuple[str, dict[str, Any]]] = []
+        events: list[tuple[str, dict[str, object]]] = []
         for found in self.unshimmed:
             key = (found.pid, found.client, found.server)
             if key in self._alerted:
@@ -76,7 +76,7 @@ class ProcessWatch:
         self._alerted &= live
         return events
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, object]:
         return {
             "problem": self.problem,
             "unshimmed": [

@@ -159,7 +159,7 @@ class SealingService:
         self._close_sealer()
         self._close_fallback()
 
-    def backlog(self) -> dict[str, Any]:
+    def backlog(self) -> dict[str, object]:
         """Spool files waiting and the age of the oldest (cheap: stat only)."""
         files, size, oldest = 0, 0, None
         try:

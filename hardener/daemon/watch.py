@@ -66,20 +66,20 @@ class Debouncer:
     def __init__(self, delay: float, max_delay: float) -> None:
         self.delay = delay
         self.max_delay = max_delay
-        self._first: dict[Any, float] = {}
-        self._last: dict[Any, float] = {}
+        self._first: dict[object, float] = {}
+        self._last: dict[object, float] = {}
 
-    def touch(self, key: Any, now: float) -> None:
+    def touch(self, key: object, now: float) -> None:
         self._first.setdefault(key, now)
         self._last[key] = now
 
-    def _deadline(self, key: Any) -> float:
+    def _deadline(self, key: object) -> float:
         return min(self._last[key] + self.delay, self._first[key] + self.max_delay)
 
     def next_deadline(self) -> float | None:
         return min((self._deadline(key) for key in self._last), default=None)
 
-    def pop_due(self, now: float) -> list[Any]:
+    def pop_due(self, now: float) -> list[object]:
         due = [key for key in self._last if self._deadline(key) <= now]
         for key in due:
             del self._first[key]

@@ -60,11 +60,11 @@ class Outcome:
 
     sandbox: str
     keystore: str
-    steps: list[dict[str, Any]] = field(default_factory=list)
-    claims: dict[str, Any] = field(default_factory=dict)
+    steps: list[dict[str, object]] = field(default_factory=list)
+    claims: dict[str, object] = field(default_factory=dict)
     seconds: float = 0.0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "sandbox": self.sandbox,
             "keystore": self.keystore,
@@ -120,7 +120,7 @@ class Demo:
             cwd=str(self.box.home),
         )
 
-    def claim(self, name: str, value: Any, ok: bool, why: str) -> None:
+    def claim(self, name: str, value: object, ok: bool, why: str) -> None:
         self.outcome.claims[name] = value
         if not ok:
             if self.verbose:
@@ -202,7 +202,7 @@ class Demo:
         beat = self._wait(self._heartbeat, "the daemon's first heartbeat")
         self.note(f"running (pid {beat['pid']}); ledger enrolled, key in the key store")
 
-    def _heartbeat(self) -> dict[str, Any] | None:
+    def _heartbeat(self) -> dict[str, object] | None:
         assert self.daemon is not None
         if self.daemon.poll() is not None:
             raise DemoFailed(f"the daemon exited ({self.daemon.returncode}): {self._daemon_log()}")
@@ -255,7 +255,7 @@ class Demo:
         self.claim("definition_changed_on_restart", changed, changed, "get_weather is unchanged")
         self.outcome.claims["calls"] = first.calls + second.calls
 
-    def _sealed(self) -> dict[str, Any] | None:
+    def _sealed(self) -> dict[str, object] | None:
         from hardener.ledger.query import iter_records, view
 
         ends, rules = 0, set()

@@ -48,7 +48,7 @@ def get_path(document: Any, path: DocPath) -> Any:
     return value
 
 
-def _set_path(document: Any, path: DocPath, new: Any) -> None:
+def _set_path(document: object, path: DocPath, new: object) -> None:
     get_path(document, path[:-1])[path[-1]] = new
 
 

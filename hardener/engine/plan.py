@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from hardener.backup import BackupStore
 from hardener.changes import note_change
@@ -149,7 +149,7 @@ def apply_plan(
     plan: FilePlan,
     sink: EventSink,
     *,
-    _before_replace: Callable[[Any], None] | None = None,
+    _before_replace: Callable[[object], None] | None = None,
 ) -> FileOutcome:
     """Write one planned change (backup → CAS write → desired state → events)."""
     if plan.error is not None:

@@ -65,7 +65,7 @@ def expand(spec: ExportTarget) -> list[ExportTarget]:
     return [{**spec, "signal": signal} for signal in SIGNALS]
 
 
-def _nanos(ts: Any) -> int | None:
+def _nanos(ts: object) -> int | None:
     if not isinstance(ts, str):
         return None
     try:
@@ -75,7 +75,7 @@ def _nanos(ts: Any) -> int | None:
     return int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000
 
 
-def value(item: Any) -> dict[str, Any]:
+def value(item: object) -> dict[str, object]:
     """An OTLP ``AnyValue`` in its JSON mapping."""
     if isinstance(item, bool):
         return {"boolValue": item}
@@ -88,7 +88,7 @@ def value(item: Any) -> dict[str, Any]:
     return {"stringValue": json.dumps(item, separators=(",", ":"), ensure_ascii=False)}
 
 
-def attributes(pairs: dict[str, Any]) -> list[dict[str, Any]]:
+def attributes(pairs: dict[str, object]) -> list[dict[str, Any]]:
     return [{"key": k, "value": value(v)} for k, v in pairs.items() if v is not None]
 
 
@@ -127,7 +127,7 @@ class Sessions:
                 del self.traceparent[next(iter(self.traceparent))]
 
 
-def mcp_attributes(event: dict[str, Any], sessions: Sessions) -> dict[str, Any]:
+def mcp_attributes(event: dict[str, Any], sessions: Sessions) -> dict[str, object]:
     body = event["body"]
     session = str(event.get("session", ""))
     tool = body.get("tool") if isinstance(body.get("tool"), str) else None
@@ -176,10 +176,10 @@ def _ids(record: Record, event: dict[str, Any], sessions: Sessions) -> tuple[str
     )
 
 
-def log_record(record: Record, sessions: Sessions) -> dict[str, Any]:
+def log_record(record: Record, sessions: Sessions) -> dict[str, object]:
     export = export_record(record)
     event = _event(record)
-    attrs: dict[str, Any] = {
+    attrs: dict[str, object] = {
         "hardener.ledger.seq": record.seq,
         "hardener.ledger.hash": export["hash"],
         "hardener.ledger.prev": record.prev,
@@ -188,7 +188,7 @@ def log_record(record: Record, sessions: Sessions) -> dict[str, Any]:
         "hardener.event.kind": record.kind,
     }
     number, text = 9, "INFO"
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     if event is not None:
         kind = event.get("kind")
         if kind in ("tool.call", "tool.result", "hook.call", "hook.result"):
@@ -212,7 +212,7 @@ def log_record(record: Record, sessions: Sessions) -> dict[str, Any]:
     return out
 
 
-def span(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str, Any]:
+def span(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str, object]:
     body = event["body"]
     end = _nanos(event.get("ts")) or _nanos(record.ts) or 0
     duration = body.get("duration_ms")
@@ -227,7 +227,7 @@ def span(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str,
     attrs["hardener.status"] = body.get("status")
     attrs["hardener.ledger.seq"] = record.seq
     attrs["hardener.ledger.hash"] = line_hash(record.line)
-    out: dict[str, Any] = {
+    out: dict[str, object] = {
         "traceId": trace,
         "spanId": span_id,
         "name": f"tools/call {body['tool']}" if isinstance(body.get("tool"), str) else "tools/call",
@@ -244,7 +244,7 @@ def span(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str,
     return out
 
 
-def duration_point(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str, Any]:
+def duration_point(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str, object]:
     body = event["body"]
     end = _nanos(event.get("ts")) or _nanos(record.ts) or 0
     duration = body.get("duration_ms")
@@ -269,7 +269,7 @@ def duration_point(record: Record, event: dict[str, Any], sessions: Sessions) ->
     }
 
 
-def _resource(log_id: str) -> dict[str, Any]:
+def _resource(log_id: str) -> dict[str, object]:
     return {
         "attributes": attributes(
             {
@@ -281,9 +281,9 @@ def _resource(log_id: str) -> dict[str, Any]:
     }
 
 
-def payload(signal: str, records: Iterable[Record], sessions: Sessions) -> dict[str, Any] | None:
+def payload(signal: str, records: Iterable[Record], sessions: Sessions) -> dict[str, object] | None:
     """The ``Export*ServiceRequest`` for one signal, or None when the batch has nothing for it."""
-    items: list[dict[str, Any]] = []
+    items: list[dict[str, object]] = []
     log_id = ""
     for record in records:
         log_id = record.log_id

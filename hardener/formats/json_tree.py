@@ -253,7 +253,7 @@ def parse_tree(text: str, strict: bool) -> Node:
     return _Scanner(text, strict).document()
 
 
-def parse_plain(text: str, strict: bool) -> Any:
+def parse_plain(text: str, strict: bool) -> object:
     """The whole document as plain values: one C-speed pass for valid JSON; the span tree (and
     its exact error messages) for anything else."""
     try:
@@ -262,7 +262,7 @@ def parse_plain(text: str, strict: bool) -> Any:
         return to_plain(parse_tree(text, strict))
 
 
-def to_plain(node: Node) -> Any:
+def to_plain(node: Node) -> object:
     """Plain Python value of a node (a fresh copy); for duplicate keys the last one wins, like
     ``JSON.parse``."""
     if node.fast and node._text is not None:

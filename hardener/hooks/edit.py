@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hardener.formats.interface import MISSING, Codec
 from hardener.formats.registry import codec_for
@@ -25,13 +24,13 @@ def codec() -> Codec:
 
 def _new_document(target: HookTarget, hook: Path) -> str:
     hooks = {event: [handler(target, hook, event)] for event in target.events}
-    document: dict[str, Any] = {"hooks": hooks}
+    document: dict[str, object] = {"hooks": hooks}
     if target.style != "claude":
         document = {"version": 1, "hooks": hooks}
     return json.dumps(document, indent=2) + "\n"
 
 
-def _items(c: Codec, text: str, event: str) -> list[Any] | None:
+def _items(c: Codec, text: str, event: str) -> list[object] | None:
     value = c.get(text, ("hooks", event))
     return value if isinstance(value, list) else None
 
@@ -111,7 +110,7 @@ def install_edit(text: str | None, target: HookTarget, hook: Path) -> tuple[str,
     return text, created
 
 
-def _empty(value: Any) -> bool:
+def _empty(value: object) -> bool:
     return value in ([], {}, 1)
 
 

@@ -51,8 +51,8 @@ class HookOutcome:
     error: HardenerError | None = None
     events: dict[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {
             "client": self.target.client,
             "scope": self.target.scope,
             "file": str(self.target.path),
@@ -163,7 +163,7 @@ class HookInstaller:
     def _install_one(
         self,
         target: HookTarget,
-        files: dict[str, dict[str, Any]],
+        files: dict[str, dict[str, object]],
         *,
         create: bool,
         reason: InstallReason,
@@ -242,7 +242,7 @@ class HookInstaller:
         after: str,
         backup_id: str | None,
         created: list[list[str]],
-    ) -> dict[str, Any]:
+    ) -> dict[str, object]:
         return {
             "client": target.client,
             "scope": target.scope,

@@ -26,7 +26,6 @@ from hardener.hooks.payload import HookInput, PayloadError, answer, parse
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from typing import Any
 
     from hardener.event_bodies import (
         HookCallBody,
@@ -147,7 +146,7 @@ def deny_rule(settings: ShimSettings, hook: HookInput) -> str | None:
     return gate.server_rule() or gate.tool_rule(hook.tool)
 
 
-def _excerpt(redactor: Redactor, value: Any) -> str:
+def _excerpt(redactor: Redactor, value: object) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return redactor.redact_text(text[: EXCERPT * 4])[:EXCERPT]
 

@@ -219,7 +219,7 @@ def answer(hook: HookInput, deny_reason: str | None) -> tuple[str, int]:
     if deny_reason is None:
         return "", 0  # no opinion: the client's own permission flow decides
     reason = f"hardener policy refuses this MCP tool call ({deny_reason})"
-    doc: dict[str, Any]
+    doc: dict[str, object]
     if hook.event == "preToolUse":  # Copilot CLI
         doc = {"permissionDecision": "deny", "permissionDecisionReason": reason}
     else:  # Claude Code, Codex

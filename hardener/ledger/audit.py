@@ -14,6 +14,7 @@ verifies only what follows. ``full=True`` (``--all``) verifies every segment fro
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,7 +68,7 @@ class VerifyReport:
     def intact(self) -> bool:
         return self.finding is None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> Mapping[str, object]:
         return {
             "status": "intact" if self.intact else "tampered",
             "mode": self.mode,
@@ -93,7 +94,7 @@ class VerifyReport:
 
 
 def _keys(
-    public: dict[str, Any], keystore: KeyStore | None, verifier: VerifierFile | None
+    public: Mapping[str, object], keystore: KeyStore | None, verifier: VerifierFile | None
 ) -> tuple[KeySchedule | None, str, Anchor | None, str, int | None]:
     """(MAC keys, their source, anchor, anchor status, keychain epoch)."""
     log_id = str(public["log_id"])
@@ -126,7 +127,10 @@ def _size(segment: Segment) -> int:
 
 
 def deleted_finding(
-    paths: HardenerPaths, public: dict[str, Any], anchor: Anchor | None, segments: list[Segment]
+    paths: HardenerPaths,
+    public: Mapping[str, object],
+    anchor: Anchor | None,
+    segments: list[Segment],
 ) -> Finding:
     """The log was enrolled (public values, maybe a keychain anchor) but no record is left."""
     if not paths.ledger_dir.exists():

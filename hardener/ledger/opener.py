@@ -209,7 +209,7 @@ def _genesis(
     keystore: KeyStore,
     clock: Callable[[], float],
     lock: WriterLock,
-    public: dict[str, Any],
+    public: dict[str, object],
 ) -> Opened:
     now = clock()
     signer = public_hex(signing_key(keys.sign_seed))

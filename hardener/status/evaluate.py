@@ -7,7 +7,6 @@ import socket
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from hardener._version import __version__
 from hardener.status.checks import CHECKS
@@ -36,8 +35,8 @@ def _ledger_facts(inputs: StatusInputs) -> LedgerFacts:
 def evaluate_user(
     target: Target,
     *,
-    servers_source: Any = None,
-    ledger_source: Any = None,
+    servers_source: object = None,
+    ledger_source: object = None,
     now: float | None = None,
 ) -> UserReport:
     inputs = StatusInputs(
@@ -63,8 +62,8 @@ def evaluate_user(
 def evaluate(
     targets: Sequence[Target],
     *,
-    servers_source: Any = None,
-    ledger_source: Any = None,
+    servers_source: object = None,
+    ledger_source: object = None,
 ) -> Report:
     now = time.time()
     users = [

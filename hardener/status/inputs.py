@@ -117,7 +117,7 @@ class StatusInputs:
         return StateFiles.for_paths(self.paths, self.target.home, own=self.target.own)
 
     @cached_property
-    def _heartbeat(self) -> tuple[dict[str, Any] | None, str]:
+    def _heartbeat(self) -> tuple[dict[str, object] | None, str]:
         """The heartbeat (read without following links, size-capped) or None and why not."""
         try:
             return self.state_files.read_json("public", HEARTBEAT_NAME), ""

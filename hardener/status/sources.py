@@ -156,7 +156,7 @@ def _unseen(
     return found
 
 
-def servers_source() -> Any:
+def servers_source() -> object:
     return inventory
 
 
@@ -241,5 +241,5 @@ def ledger_status(target: Target, paths: HardenerPaths, settings: Settings) -> L
     )
 
 
-def ledger_source() -> Any:
+def ledger_source() -> object:
     return ledger_status

@@ -38,7 +38,7 @@ class Finding:
     expected: str | None = None
     computed: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["reason"] = str(self.reason)
         return data
