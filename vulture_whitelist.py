@@ -32,8 +32,6 @@ deploy
 summarize
 # Public entry points the tests drive (the CLI uses their parts directly):
 _.restore  # restore one backup by id (tests/unit/test_backup.py)
-harden  # hardener/engine/harden.py: plan + apply in one call (engine and client tests)
-verify_segments  # hardener/ledger/chain/verify.py: in-memory verifier (tamper property tests)
 install_text  # hardener/hooks/edit.py: the hook edit on a text (hypothesis tests of the edit)
 request_stop  # hardener/daemon/agent.py: stop from another thread (tests/unit/daemon)
 forget  # hardener/daemon/watch.py: drop a watched path (tests/unit/daemon/test_watch.py)

@@ -17,7 +17,7 @@ from pathlib import Path
 from hardener.cli.common import add_output_flags, add_selection_flags, add_write_flags
 from hardener.cli.context import CliContext
 from hardener.engine.context import EngineContext
-from hardener.engine.harden import apply_all, plan_harden
+from hardener.engine.harden import apply_all, plan_all
 from hardener.engine.plan import FileOutcome, FilePlan
 from hardener.errors import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 from hardener.policy import load_policy
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform).settings)
     shim = str(engine.require_shim())
     locations = engine.locations(args.client, [Path(p) for p in args.project])
-    plans = [plan_harden(engine, loc) for loc in locations if loc.exists and loc.writable]
+    plans = plan_all(engine, locations)
     if not confirm(plans, "wrap", ctx, yes=args.yes, dry_run=args.dry_run):
         ctx.out("nothing was changed")
         return EXIT_OK

@@ -186,12 +186,10 @@ def plan_harden(
     return plan
 
 
-def harden(
-    ctx: EngineContext, locations: Sequence[ConfigLocation], *, dry_run: bool = False
-) -> list[FileOutcome]:
-    """Plan and (unless ``dry_run``) apply every location; one outcome per existing file."""
-    plans = [plan_harden(ctx, loc) for loc in locations if loc.exists and loc.writable]
-    return apply_all(ctx, plans, dry_run=dry_run)
+def plan_all(ctx: EngineContext, locations: Sequence[ConfigLocation]) -> list[FilePlan]:
+    """The plan of every existing, writable location (``hardener harden`` confirms, then
+    :func:`apply_all` applies them)."""
+    return [plan_harden(ctx, loc) for loc in locations if loc.exists and loc.writable]
 
 
 def apply_all(ctx: EngineContext, plans: Sequence[FilePlan], *, dry_run: bool) -> list[FileOutcome]:

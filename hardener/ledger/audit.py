@@ -286,19 +286,18 @@ def _feed(
     for index, segment in enumerate(chosen):
         resume = index == 0 and state is not None
         firsts[segment.name] = _first_seq(segment)
-        check.begin_segment(segment.name, resume=resume)
         offset, line_no = (start_offset, start_line) if resume else (0, 1)
-        last = index == len(chosen) - 1
-        for number, at, line in iter_lines(segment.path, offset, line_no):
-            if last and not line.endswith(b"\n"):
-                torn, torn_line = line, number
-                break
-            check.feed(line, number, at)
-            if check.done:
-                break
-            if max_records is not None and check.records >= max_records:
-                report.incomplete = True
-                return firsts, torn, torn_line
+        end = check.feed_segment(
+            segment.name,
+            iter_lines(segment.path, offset, line_no),
+            last=index == len(chosen) - 1,
+            resume=resume,
+            max_records=max_records,
+        )
+        if end.stopped:
+            report.incomplete = True
+            return firsts, torn, torn_line
+        torn, torn_line = end.torn, end.torn_line
         report.segments += 1
         if check.done:
             break

@@ -12,11 +12,12 @@ import pytest
 from hardener.daemon.drift import DriftGuard
 from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore
-from hardener.engine.harden import apply_all, harden
+from hardener.engine.harden import apply_all
 from hardener.engine.restore import plan_restore
 from hardener.paths import Platform, hardener_paths
 from hardener.policy import SourceDocument, merge_sources
 from hardener.settings import Settings
+from tests.support.fixture_home import harden
 
 ORIGINAL = """{
   "mcpServers": {
