@@ -18,6 +18,7 @@ from typing import Any
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import EXIT_OK, FileWriteError, KeychainError, UsageError
+from hardener.keystore import KeyStore
 from hardener.ledger.sealkeys import load_keys, load_seed0, seed0_item, verifier_document
 from hardener.ledger.store import require_public
 from hardener.policy import load_policy
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         store.close()
 
 
-def _info(public: dict[str, Any], store: Any, ctx: CliContext) -> int:
+def _info(public: dict[str, Any], store: KeyStore, ctx: CliContext) -> int:
     log_id = str(public["log_id"])
     keys = load_keys(store, log_id)
     document = {
@@ -96,7 +97,9 @@ def _info(public: dict[str, Any], store: Any, ctx: CliContext) -> int:
     return EXIT_OK
 
 
-def _export(args: argparse.Namespace, public: dict[str, Any], store: Any, ctx: CliContext) -> int:
+def _export(
+    args: argparse.Namespace, public: dict[str, Any], store: KeyStore, ctx: CliContext
+) -> int:
     log_id = str(public["log_id"])
     seed0 = load_seed0(store, log_id)
     if seed0 is None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 from hardener.errors import KeychainError, UsageError
 from hardener.keystore import KeyStore
@@ -305,7 +305,7 @@ def _feed(
 
 
 def _resume(
-    cache_file: Any, log_id: str, segments: list[Segment]
+    cache_file: Path, log_id: str, segments: list[Segment]
 ) -> tuple[int, int, int, ChainState] | Finding | None:
     """Where the last verification stopped, after re-hashing that checkpoint line."""
     cache = read_json(cache_file)

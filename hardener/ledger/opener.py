@@ -21,6 +21,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hardener.errors import KeychainError
@@ -203,7 +204,7 @@ def _after_crash(
 
 
 def _genesis(
-    ledger_dir: Any,
+    ledger_dir: Path,
     *,
     keys: SealKeys,
     keystore: KeyStore,

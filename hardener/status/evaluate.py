@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from hardener._version import __version__
 from hardener.status.checks import CHECKS
-from hardener.status.inputs import StatusInputs
+from hardener.status.inputs import LedgerSource, ServersSource, StatusInputs
 from hardener.status.model import UNKNOWN, Check, LedgerFacts, Report, UserReport
 from hardener.status.targets import Target
 from hardener.timestamps import utc_timestamp
@@ -35,8 +35,8 @@ def _ledger_facts(inputs: StatusInputs) -> LedgerFacts:
 def evaluate_user(
     target: Target,
     *,
-    servers_source: object = None,
-    ledger_source: object = None,
+    servers_source: ServersSource | None = None,
+    ledger_source: LedgerSource | None = None,
     now: float | None = None,
 ) -> UserReport:
     inputs = StatusInputs(
@@ -62,8 +62,8 @@ def evaluate_user(
 def evaluate(
     targets: Sequence[Target],
     *,
-    servers_source: object = None,
-    ledger_source: object = None,
+    servers_source: ServersSource | None = None,
+    ledger_source: LedgerSource | None = None,
 ) -> Report:
     now = time.time()
     users = [
