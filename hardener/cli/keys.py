@@ -13,7 +13,6 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
@@ -69,7 +68,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         store.close()
 
 
-def _info(public: dict[str, Any], store: KeyStore, ctx: CliContext) -> int:
+def _info(public: dict[str, object], store: KeyStore, ctx: CliContext) -> int:
     log_id = str(public["log_id"])
     keys = load_keys(store, log_id)
     document = {
@@ -98,7 +97,7 @@ def _info(public: dict[str, Any], store: KeyStore, ctx: CliContext) -> int:
 
 
 def _export(
-    args: argparse.Namespace, public: dict[str, Any], store: KeyStore, ctx: CliContext
+    args: argparse.Namespace, public: dict[str, object], store: KeyStore, ctx: CliContext
 ) -> int:
     log_id = str(public["log_id"])
     seed0 = load_seed0(store, log_id)

@@ -23,7 +23,7 @@ class SessionResult:
 
 
 async def _sampling(
-    context: Any, params: types.CreateMessageRequestParams
+    context: object, params: types.CreateMessageRequestParams
 ) -> types.CreateMessageResult:
     return types.CreateMessageResult(
         role="assistant",

@@ -134,7 +134,7 @@ def detect_style(text: str, strict: bool) -> Style:
     return Style(text, strict)
 
 
-def scalar(value: Any, style: Style) -> str:
+def scalar(value: object, style: Style) -> str:
     """A JSON scalar in the file's escaping style."""
     if isinstance(value, str):
         out = json.dumps(value, ensure_ascii=style.ensure_ascii)

@@ -45,7 +45,7 @@ class TomlCodec(Codec):
         return load(text).unwrap()
 
     def get(self, text: str, path: Path) -> Any:
-        node: Any = load(text)
+        node: object = load(text)
         for key in path:
             node = child(node, key)
             if node is MISSING:

@@ -193,7 +193,7 @@ class YamlCodec(Codec):
         return newlines.join(edited, layout)
 
 
-def _assign(doc: Any, path: Path, value: Any) -> None:
+def _assign(doc: object, path: Path, value: object) -> None:
     node = doc
     for depth, key in enumerate(path[:-1]):
         child = _child(node, key)
@@ -212,7 +212,7 @@ def _assign(doc: Any, path: Path, value: Any) -> None:
     _put(node, key, _styled(value, old))
 
 
-def _edit_seq(seq: CommentedSeq, value: list[Any]) -> bool:
+def _edit_seq(seq: CommentedSeq, value: list[object]) -> bool:
     """Add or remove items around an unchanged run of the old items, in place, so the comments
     hung on the kept items stay (how args are wrapped and unwrapped). False: not such an edit."""
     old = [plain(item) for item in seq]
@@ -238,7 +238,7 @@ def _edit_seq(seq: CommentedSeq, value: list[Any]) -> bool:
     return True
 
 
-def _put(node: Any, key: str | int, item: Any) -> None:
+def _put(node: object, key: str | int, item: object) -> None:
     if isinstance(key, str):
         if not isinstance(node, dict):
             raise PathConflictError(f"cannot set key {key!r}: its parent is not a mapping")

@@ -58,7 +58,7 @@ def split_tool(name: str) -> tuple[str, str, bool]:
     return "", name, False
 
 
-def shim_server(command: Any) -> str | None:
+def shim_server(command: object) -> str | None:
     """The ``--server`` of a ``hardener-shim`` command line (Cursor's ``command`` field)."""
     if not isinstance(command, str) or "hardener-shim" not in command:
         return None
@@ -78,7 +78,7 @@ def shim_server(command: Any) -> str | None:
     return None
 
 
-def _maybe_json(value: Any) -> Any:
+def _maybe_json(value: object) -> object:
     if isinstance(value, str):
         try:
             return json.loads(value)
@@ -122,18 +122,18 @@ class HookInput:
         self.call_id: str | None = None
         self.cwd: str | None = None
         self.status: Literal["ok", "error", "denied"] | None = None
-        self.result: Any = None
+        self.result: object = None
         self.error: str | None = None
         self.duration_ms: float | None = None
         #: what the client says about the server: {"command": …} or {"url": …}; shimmed: bool
         self.transport: dict[str, Any] = {}
 
 
-def _text(value: Any) -> str | None:
+def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def parse(client: str, data: Any, event: str | None = None) -> HookInput:
+def parse(client: str, data: object, event: str | None = None) -> HookInput:
     """Normalise the client's JSON; ``event`` is the ``--event`` given on the command line."""
     if not isinstance(data, dict):
         raise PayloadError("the hook input is not a JSON object")
@@ -162,7 +162,7 @@ def parse(client: str, data: Any, event: str | None = None) -> HookInput:
     return hook
 
 
-def _camel(hook: HookInput, data: dict[str, Any], name: str) -> None:
+def _camel(hook: HookInput, data: dict[str, object], name: str) -> None:
     hook.raw_tool = str(data.get("toolName") or "")
     hook.arguments = _maybe_json(data.get("toolArgs"))
     hook.session = _text(data.get("sessionId"))

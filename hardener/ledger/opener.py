@@ -22,7 +22,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hardener.errors import KeychainError
 from hardener.fsutil import fsync_dir
@@ -74,11 +73,11 @@ def check_backend(keystore: KeyStore, *, allow_insecure: bool) -> None:
 class Opened:
     writer: LedgerWriter
     lock: WriterLock
-    public: dict[str, Any]
+    public: dict[str, object]
     recovered_bytes: int
 
 
-def public_from_genesis(line: bytes | None, backend: str) -> dict[str, Any] | None:
+def public_from_genesis(line: bytes | None, backend: str) -> dict[str, object] | None:
     record = parse(line) if line else None
     if record is None or record.seq != 0 or record.kind != FILE_OPEN:
         return None

@@ -44,7 +44,7 @@ READ_LIMIT = 4 << 20
 ENDS_FILE = frozenset({"session.end", "hook.call", "hook.result"})
 
 
-def _no_constants(name: str) -> Any:
+def _no_constants(name: str) -> object:
     raise ValueError(f"{name} is not JSON")
 
 
