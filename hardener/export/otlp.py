@@ -35,9 +35,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
 
 import httpx
 
@@ -88,7 +87,7 @@ def value(item: object) -> dict[str, object]:
     return {"stringValue": json.dumps(item, separators=(",", ":"), ensure_ascii=False)}
 
 
-def attributes(pairs: dict[str, object]) -> list[dict[str, Any]]:
+def attributes(pairs: dict[str, object]) -> list[dict[str, object]]:
     return [{"key": k, "value": value(v)} for k, v in pairs.items() if v is not None]
 
 
@@ -96,13 +95,22 @@ def _hex(*parts: str, size: int) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[: size * 2]
 
 
-def _event(record: Record) -> dict[str, Any] | None:
+Event = Mapping[str, object]
+
+
+def _event(record: Record) -> Event | None:
+    """The sealed event envelope of ``record`` (with an object body), or None."""
     try:
         body = record.body_json()
     except ValueError:
         return None
     event = body.get("event")
     return event if isinstance(event, dict) and isinstance(event.get("body"), dict) else None
+
+
+def _body(event: Event) -> Mapping[str, object]:
+    body = event.get("body")
+    return body if isinstance(body, Mapping) else {}
 
 
 class Sessions:
@@ -113,26 +121,29 @@ class Sessions:
         self.transport: dict[str, str] = {}
         self.traceparent: dict[str, str] = {}
 
-    def learn(self, event: dict[str, Any]) -> None:
+    def learn(self, event: Event) -> None:
         session = str(event.get("session", ""))
-        body = event["body"]
+        body = _body(event)
+        version, transport, trace = (
+            body.get(k) for k in ("protocol_version", "transport", "traceparent")
+        )
         if event.get("kind") == "session.start":
-            if isinstance(body.get("protocol_version"), str):
-                self.version[session] = body["protocol_version"]
-            if isinstance(body.get("transport"), str):
-                self.transport[session] = body["transport"]
-        elif event.get("kind") == "tool.call" and isinstance(body.get("traceparent"), str):
-            self.traceparent[f"{session}\x1f{body.get('id')}"] = body["traceparent"]
+            if isinstance(version, str):
+                self.version[session] = version
+            if isinstance(transport, str):
+                self.transport[session] = transport
+        elif event.get("kind") == "tool.call" and isinstance(trace, str):
+            self.traceparent[f"{session}\x1f{body.get('id')}"] = trace
             if len(self.traceparent) > 10_000:
                 del self.traceparent[next(iter(self.traceparent))]
 
 
-def mcp_attributes(event: dict[str, Any], sessions: Sessions) -> dict[str, object]:
-    body = event["body"]
+def mcp_attributes(event: Event, sessions: Sessions) -> dict[str, object]:
+    body = _body(event)
     session = str(event.get("session", ""))
     tool = body.get("tool") if isinstance(body.get("tool"), str) else None
     transport = sessions.transport.get(session)
-    attrs: dict[str, Any] = {
+    attrs: dict[str, object] = {
         "mcp.method.name": "tools/call",
         "gen_ai.operation.name": "execute_tool",
         "gen_ai.tool.name": tool,
@@ -151,7 +162,7 @@ def mcp_attributes(event: dict[str, Any], sessions: Sessions) -> dict[str, objec
     return attrs
 
 
-def _error_type(body: dict[str, Any]) -> str | None:
+def _error_type(body: Mapping[str, object]) -> str | None:
     if body.get("is_error") is True:
         return "tool_error"
     if body.get("error_code") is not None:
@@ -160,10 +171,10 @@ def _error_type(body: dict[str, Any]) -> str | None:
     return None if status in (None, "ok", "input_required") else str(status)
 
 
-def _ids(record: Record, event: dict[str, Any], sessions: Sessions) -> tuple[str, str, str | None]:
+def _ids(record: Record, event: Event, sessions: Sessions) -> tuple[str, str, str | None]:
     """(trace id, span id, parent span id) of the span for this call."""
     session = str(event.get("session", ""))
-    key = f"{session}\x1f{event['body'].get('id')}"
+    key = f"{session}\x1f{_body(event).get('id')}"
     parent = sessions.traceparent.get(key)
     if parent and parent.count("-") == 3:
         _, trace, span, _ = parent.split("-")
@@ -196,7 +207,7 @@ def log_record(record: Record, sessions: Sessions) -> dict[str, object]:
         if kind in ("tool.call", "tool.result"):
             trace, span, _ = _ids(record, event, sessions)
             out.update(traceId=trace, spanId=span)
-        severity = event["body"].get("severity")
+        severity = _body(event).get("severity")
         if kind == "alert" and isinstance(severity, str):
             number, text = _SEVERITY.get(severity, (21, "FATAL"))
     when = _nanos(event.get("ts")) if event else None
@@ -212,8 +223,8 @@ def log_record(record: Record, sessions: Sessions) -> dict[str, object]:
     return out
 
 
-def span(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str, object]:
-    body = event["body"]
+def span(record: Record, event: Event, sessions: Sessions) -> dict[str, object]:
+    body = _body(event)
     end = _nanos(event.get("ts")) or _nanos(record.ts) or 0
     duration = body.get("duration_ms")
     millis = float(duration) if isinstance(duration, int | float) else 0.0
@@ -244,8 +255,8 @@ def span(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str,
     return out
 
 
-def duration_point(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str, object]:
-    body = event["body"]
+def duration_point(record: Record, event: Event, sessions: Sessions) -> dict[str, object]:
+    body = _body(event)
     end = _nanos(event.get("ts")) or _nanos(record.ts) or 0
     duration = body.get("duration_ms")
     seconds = float(duration) / 1000 if isinstance(duration, int | float) else 0.0
