@@ -219,7 +219,7 @@ class Demo:
         except OSError:
             return ""
 
-    def _wait(self, probe: Callable[[], Any], what: str) -> Any:
+    def _wait(self, probe: Callable[[], object], what: str) -> Any:
         deadline = time.monotonic() + WAIT_SECONDS
         while True:
             value = probe()

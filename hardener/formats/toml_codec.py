@@ -52,7 +52,7 @@ class TomlCodec(Codec):
                 return MISSING
         return plain(node)
 
-    def set(self, text: str, path: Path, value: Any) -> str:
+    def set(self, text: str, path: Path, value: object) -> str:
         if not path:
             raise PathConflictError("cannot replace the whole TOML document")
         body, layout = newlines.split(text)

@@ -76,13 +76,13 @@ class HookStateStore:
     def __init__(self, paths: HardenerPaths) -> None:
         self.path = paths.state_dir / STATE_FILE
 
-    def load(self) -> dict[str, dict[str, Any]]:
+    def load(self) -> dict[str, dict[str, object]]:
         snapshot = read_snapshot(self.path)
         if snapshot.data is None:
             return {}
         try:
             document = json.loads(snapshot.data)
-            files: dict[str, dict[str, Any]] = document["files"]
+            files: dict[str, dict[str, object]] = document["files"]
             return files
         except (ValueError, KeyError, TypeError) as exc:
             raise HardenerError(
@@ -90,7 +90,7 @@ class HookStateStore:
                 remedy="Move it aside and run 'hardener hooks install' again.",
             ) from exc
 
-    def save(self, files: dict[str, dict[str, Any]]) -> None:
+    def save(self, files: dict[str, dict[str, object]]) -> None:
         document = {"v": 1, "files": files}
         write_private(self.path, json.dumps(document, indent=1, sort_keys=True).encode())
 

@@ -85,9 +85,9 @@ class ChainState:
     last_signed_seq: int | None = None
     last_signed_ts: str | None = None
     #: a start after pruned segments, not yet confirmed by a prune record: [seq, prev, signer]
-    provisional: list[Any] | None = None
+    provisional: list[object] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
     @classmethod
