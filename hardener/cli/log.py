@@ -15,7 +15,6 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
@@ -32,6 +31,7 @@ from hardener.settings import Settings
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from hardener.cli.common import Subparsers
+    from hardener.ledger.chain.record import Record
 
 HELP = "verify, show, tail and export the tamper-evident log (verify: 0 intact, 1 tampered)"
 
@@ -254,7 +254,7 @@ def _tail(args: argparse.Namespace, ctx: CliContext) -> int:
 # --- export ----------------------------------------------------------------------------------
 
 
-def _send_otlp(url: str, records: list[Any]) -> str:
+def _send_otlp(url: str, records: list[Record]) -> str:
     from hardener.export.otlp import SIGNALS, OtlpSender
 
     if not url.startswith(("http://", "https://")):

@@ -19,12 +19,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from hardener.demo.clients import SERVER, DemoConfig, configs, write_configs
 from hardener.demo.sandbox import Sandbox, make_sandbox, setup_keys
 from hardener.demo.session import BURST, DEMO_TOKEN, run_session
 from hardener.errors import HardenerError
+
+T = TypeVar("T")
 
 POLICY = """# the demo's policy (a sandbox: nothing here applies to your machine)
 mode = "audit"          # record and alert, never block: the demo wants to show the alerts
@@ -219,7 +221,7 @@ class Demo:
         except OSError:
             return ""
 
-    def _wait(self, probe: Callable[[], object], what: str) -> Any:
+    def _wait(self, probe: Callable[[], T | None], what: str) -> T:
         deadline = time.monotonic() + WAIT_SECONDS
         while True:
             value = probe()

@@ -23,7 +23,6 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 from hardener.events import make_event, new_session_id
 from hardener.keystore import KeyStore, open_keystore
@@ -47,6 +46,10 @@ from hardener.ledger.store import last_line, list_segments
 from hardener.paths import HardenerPaths
 from hardener.settings import Settings
 from hardener.timestamps import parse_timestamp
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.export.targets import Exporter
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +99,7 @@ class Sealer:
         self._last_retention = 0.0
         self._submitted = -1
         self._closed = False
-        self.exporter: Any = None
+        self.exporter: Exporter | None = None
         targets = list(settings.export.targets)
         if targets:
             from hardener.export.targets import Exporter
