@@ -8,8 +8,8 @@ raises one ``process.unshimmed`` alert (per pid); the findings go into the heart
 from __future__ import annotations
 
 import logging
-from typing import Any
 
+from hardener.daemon.drift import DriftGuard
 from hardener.processes import (
     RestartNeeded,
     UnshimmedProcess,
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 class ProcessWatch:
-    def __init__(self, drift: Any, username: str | None) -> None:
+    def __init__(self, drift: DriftGuard, username: str | None) -> None:
         self._drift = drift
         self._username = username
         self._alerted: set[tuple[int, str, str]] = set()
