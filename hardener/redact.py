@@ -19,7 +19,6 @@ against it. Values in, values out: the key and the settings are given to the con
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import math
@@ -44,7 +43,7 @@ _CANDIDATE = re.compile(rf"[A-Za-z0-9+/_\-=.]{{{ENTROPY_MIN_LEN},}}")
 def fingerprint(key: bytes, data: bytes | str) -> str:
     """Keyed fingerprint: the first 16 hex digits of HMAC-SHA256(key, data)."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-    return hmac.new(key, raw, hashlib.sha256).hexdigest()[:FINGERPRINT_HEX]
+    return hmac.digest(key, raw, "sha256").hex()[:FINGERPRINT_HEX]  # one-shot C, no HMAC object
 
 
 def shannon_bits(text: str) -> float:

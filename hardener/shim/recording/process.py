@@ -292,6 +292,14 @@ class _Reader:
             self.buf += data
         return True
 
+    def ready(self) -> bool:
+        """A whole record is buffered: :meth:`next` returns without reading."""
+        have = len(self.buf) - self.pos
+        if have < HEADER.size:
+            return False
+        length: int = HEADER.unpack_from(self.buf, self.pos)[3]
+        return have >= HEADER.size + length
+
     def next(self) -> Message | None:
         """The next message; None at the end of the input (or a record that cannot be read)."""
         while True:
@@ -360,7 +368,10 @@ def _serve(
         return
     while True:
         item = waiting.pop(0) if waiting else next_message()
-        if isinstance(item, Sync):  # everything before it has been handled
+        if isinstance(item, Sync):  # everything before it has been handled (and written)
+            backend.flush()
             ack()
         elif backend.handle(item):
             return
+        if not waiting and not reader.ready():  # caught up: one spool write for the batch
+            backend.flush()
