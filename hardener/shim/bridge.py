@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 from hardener.shim.gate import CODE_UNAVAILABLE, error_line
+from hardener.shim.pipes import SMALL_READ, next_read
 from hardener.shim.relay import OutWriter
 from hardener.shim.session import Session, warn
 from hardener.shim.summaries import META_VERSION, meta_of
@@ -234,13 +235,15 @@ def run_bridge(session: Session, proto_out: int, url: str, headers: list[str]) -
     gate = session.gate
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="hardener-bridge")
     buf = bytearray()
+    size = SMALL_READ
     while True:
         try:
-            chunk = os.read(0, 1 << 20)
+            chunk = os.read(0, size)
         except OSError:
             chunk = b""
         if not chunk:
             break
+        size = next_read(len(chunk))
         buf += chunk
         while (end := buf.find(b"\n")) >= 0:
             line = bytes(buf[: end + 1])

@@ -20,16 +20,15 @@ import time
 from collections.abc import Callable
 
 from hardener.shim.gate import Decision
+from hardener.shim.pipes import SMALL_READ, next_read
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
-    from typing import Any, Final
+    from typing import Any
 
 
 if TYPE_CHECKING:
     from hardener.shim.recording.recorder import Sink
-
-READ_SIZE: Final = 1 << 20
 
 
 def write_all(fd: int, data: bytes | memoryview) -> None:
@@ -151,13 +150,15 @@ class Pump(threading.Thread):
         monotonic, read = time.monotonic, os.read
         at_boundary = True
         buf = bytearray()
+        size = SMALL_READ
         while True:
             try:
-                chunk = read(src, READ_SIZE)
+                chunk = read(src, size)
             except OSError:
                 chunk = b""
             if not chunk:
                 break
+            size = next_read(len(chunk))
             self.bytes += len(chunk)
             if not buf and not self.gated():
                 chunk_to_record(direction, chunk, monotonic())

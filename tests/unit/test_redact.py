@@ -134,6 +134,9 @@ def test_property_redacted_output_never_contains_the_secret(
 def test_property_fingerprints_are_stable_and_keyed(value: str) -> None:
     one = Redactor(KEY).redact({"v": value}).fingerprints["/v"]
     again = Redactor(KEY).redact({"v": value}).fingerprints["/v"]
+    reused = Redactor(KEY)  # its prepared key must not change with use
+    assert reused.fingerprint("first") == reused.fingerprint("first")
+    assert reused.redact({"v": value}).fingerprints["/v"] == one
     other = Redactor(OTHER_KEY).redact({"v": value}).fingerprints["/v"]
     assert one == again == fingerprint(KEY, value)
     assert one != other

@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 
 from hardener.shim.gate import Gate
-from hardener.shim.pipes import grow_pipe
+from hardener.shim.pipes import SMALL_READ, grow_pipe, next_read
 from hardener.shim.recording import wire
 from hardener.shim.recording.framing import Tap
 from hardener.shim.recording.messages import (
@@ -278,6 +278,7 @@ class _Reader:
         self.buf = bytearray()
         self.pos = 0
         self.pause = pause
+        self.size = SMALL_READ
 
     def _fill(self, size: int) -> bool:
         while len(self.buf) - self.pos < size:
@@ -286,9 +287,10 @@ class _Reader:
                 self.pos = 0
             if self.pause and not self.buf:
                 time.sleep(self.pause)
-            data = os.read(self.fd, max(1 << 20, size - len(self.buf)))
+            data = os.read(self.fd, max(self.size, size - len(self.buf)))
             if not data:
                 return False
+            self.size = next_read(len(data))
             self.buf += data
         return True
 
