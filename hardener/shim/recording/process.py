@@ -4,16 +4,25 @@ In one process the recorder thread and the relay threads share the GIL: while th
 1 MB message or encodes events, a relay thread that has bytes to forward waits, and the GIL's
 hand-off (up to the 5 ms switch interval) shows up as latency spikes. On POSIX the shim therefore
 forks, before it starts any thread or the server, a recorder process that runs the ordinary
-:class:`~hardener.shim.recording.recorder.Recorder` logic at a lower priority (``nice`` 5), so the
-relay, the client and the server come first. A relay thread passes what it forwards through its
-:class:`~hardener.shim.recording.framing.Tap` (a long line becomes a small summary) and writes the
-messages, framed by :mod:`hardener.shim.recording.wire`, straight into a non-blocking pipe to it;
-only when the pipe is full does a feeder thread take over the rest, in order, so the relay never
-waits for the record. If the recorder falls more than :data:`MAX_QUEUED` bytes behind, the relay
-does wait (back-pressure): events are never dropped and memory stays bounded. The recorder reports ``B`` (spool broken) / ``O`` (writable again) on a status pipe
-for fail-closed. It ignores SIGINT/SIGTERM/SIGHUP and exits at the end of its input: after the
-shim's ``END`` record, or at EOF when the shim was killed, in which case it still writes every
-event it received and a ``session.end`` with reason ``shim_gone``. Windows (no ``fork``), or
+:class:`~hardener.shim.recording.recorder.Recorder` logic at a lower priority (``nice`` 5, and on
+Linux ``SCHED_BATCH``, so its wake-ups never preempt the relay, the client or the server; it keeps
+its fair share of the CPU, so it cannot starve on a busy machine). A relay thread passes what it
+forwards through its :class:`~hardener.shim.recording.framing.Tap` (a long line becomes a small
+summary) and writes the messages, framed by :mod:`hardener.shim.recording.wire`, straight into a
+non-blocking pipe to it *before* forwarding them; only when the pipe is full does a feeder thread
+take over the rest, in order, so the relay never waits for the record. If the recorder falls more
+than :data:`MAX_QUEUED` bytes behind, the relay does wait (back-pressure): events are never dropped
+and memory stays bounded.
+
+The recorder works in batches: once it has handled everything in the pipe it writes the batch's
+events to the spool with one ``write`` and pauses up to :data:`BATCH_PAUSE` before reading again
+(a whole burst of tool calls costs one wake-up). An event therefore reaches the spool at most
+about :data:`BATCH_PAUSE` plus the batch's processing time after its message was relayed; a
+``Sync`` or the end cut the pause short (a byte on the wake pipe). What the pipe holds survives
+the shim: the recorder reports ``B`` (spool broken) / ``O`` (writable again) on a status pipe for
+fail-closed, ignores SIGINT/SIGTERM/SIGHUP and exits at the end of its input: after the shim's
+``END`` record, or at EOF when the shim was killed, in which case it still writes every event it
+received and a ``session.end`` with reason ``shim_gone``. Windows (no ``fork``), or
 ``HARDENER_SHIM_RECORDER=thread``, use the recorder thread instead.
 """
 
@@ -58,7 +67,7 @@ if TYPE_CHECKING:
 HEADER: Final = wire.HEADER
 WAIT_SECONDS: Final = 10.0
 MAX_QUEUED: Final = 64 * 1024 * 1024
-BATCH_PAUSE: Final = float(os.environ.get("HARDENER_RECORDER_BATCH", "0.002"))
+BATCH_PAUSE: Final = float(os.environ.get("HARDENER_RECORDER_BATCH", "0.010"))
 
 
 class ProcessRecorder:
@@ -90,12 +99,14 @@ class ProcessRecorder:
         self._sync_sent = 0
         self._sync_acked = 0
         self._taps = {"c2s": Tap("c2s"), "s2c": Tap("s2c")}
+        self._wake = -1
 
     # --- lifecycle ------------------------------------------------------------------------
     def fork(self) -> None:
         """Start the recorder process. Call before any thread or child process exists."""
         read_end, self._fd = os.pipe()
         status_read, status_write = os.pipe()
+        wake_read, self._wake = os.pipe()
         pid = os.fork()
         if (
             pid == 0
@@ -104,11 +115,13 @@ class ProcessRecorder:
             try:
                 os.close(self._fd)
                 os.close(status_read)
+                os.close(self._wake)
                 for fd in self._keep_closed:
                     os.close(fd)
                 _serve(
                     read_end,
                     status_write,
+                    wake_read,
                     self._setup,
                     self.gate,
                     warn=self._warn,
@@ -120,6 +133,8 @@ class ProcessRecorder:
                 os._exit(code)
         os.close(read_end)
         os.close(status_write)
+        os.close(wake_read)
+        os.set_blocking(self._wake, False)
         self._pid = pid
         self._status = status_read
         grow_pipe(self._fd)
@@ -213,6 +228,7 @@ class ProcessRecorder:
     ) -> None:
         """Record the end of the session and wait until the recorder has written everything."""
         self._send(wire.encode(End(reason, exit_code, extra)))
+        self._wake_up()
         self._queue.put(None)
         if self._feeder is not None:
             self._feeder.join(timeout)
@@ -226,6 +242,11 @@ class ProcessRecorder:
                 os.waitpid(self._pid, 0)
                 return
             time.sleep(0.005)
+
+    def _wake_up(self) -> None:
+        """Cut the recorder's batching pause short: someone waits for it (a sync, the end)."""
+        with contextlib.suppress(OSError):  # full (it is awake anyway) or gone
+            os.write(self._wake, b"w")
 
     # --- called from the relay threads (cheap) --------------------------------------------
     def chunk(self, direction: str, data: bytes, at: float) -> None:
@@ -255,6 +276,7 @@ class ProcessRecorder:
             self._sync_sent += 1
             token = self._sync_sent
         self._send(wire.encode(Sync()))
+        self._wake_up()
         with self._synced:
             return self._synced.wait_for(lambda: self._sync_acked >= token, timeout)
 
@@ -269,16 +291,30 @@ class ProcessRecorder:
 
 
 class _Reader:
-    """Messages from the pipe. When it has consumed everything, it pauses a moment before
+    """Messages from the pipe. When it has consumed everything, it pauses up to ``pause`` before
     reading again, so that records arrive in batches: one wake-up per batch instead of per
-    message keeps the recorder from competing with the relay, the client and the server."""
+    message keeps the recorder from competing with the relay, the client and the server. A byte
+    on the ``wake`` pipe (the shim waits for a sync or the end) cuts the pause short."""
 
-    def __init__(self, fd: int, pause: float = BATCH_PAUSE) -> None:
+    def __init__(self, fd: int, wake: int = -1, pause: float = BATCH_PAUSE) -> None:
         self.fd = fd
+        self.wake = wake
         self.buf = bytearray()
         self.pos = 0
         self.pause = pause
         self.size = SMALL_READ
+
+    def _rest(self) -> None:
+        if self.wake < 0:
+            time.sleep(self.pause)
+            return
+        if select.select([self.wake], [], [], self.pause)[0]:
+            try:
+                if not os.read(self.wake, 64):  # the shim is gone: no more pauses
+                    os.close(self.wake)
+                    self.wake, self.pause = -1, 0.0
+            except OSError:
+                self.wake, self.pause = -1, 0.0
 
     def _fill(self, size: int) -> bool:
         while len(self.buf) - self.pos < size:
@@ -286,7 +322,7 @@ class _Reader:
                 del self.buf[: self.pos]
                 self.pos = 0
             if self.pause and not self.buf:
-                time.sleep(self.pause)
+                self._rest()
             data = os.read(self.fd, max(self.size, size - len(self.buf)))
             if not data:
                 return False
@@ -322,6 +358,7 @@ class _Reader:
 def _serve(
     fd: int,
     status: int,
+    wake: int,
     setup: Setup,
     gate: Gate,
     *,
@@ -334,7 +371,10 @@ def _serve(
         os.nice(
             int(os.environ.get("HARDENER_RECORDER_NICE", "5"))
         )  # the relay, client and server come first
-    reader = _Reader(fd)
+    if sys.platform == "linux":  # and a wake-up of the recorder never preempts them
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    reader = _Reader(fd, wake)
     first = reader.next()
     if not isinstance(first, Launch):
         return
