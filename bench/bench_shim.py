@@ -122,18 +122,15 @@ class Peer:
         self.stdin, self.out = self.proc.stdin, self.proc.stdout.fileno()
         self.raw = raw
         self.buf = bytearray()
-        self.size = 1 << 16
         self.next_id = 0
 
     def line(self) -> bytes:
         scan = 0
         while (end := self.buf.find(b"\n", scan)) < 0:
             scan = len(self.buf)
-            data = os.read(self.out, self.size)
+            data = os.read(self.out, 1 << 16)  # a 1 MiB read costs an mmap/munmap each time
             if not data:
                 raise EOFError("server closed")
-            # 1 MiB only while reads come back full: a 1 MiB read costs an mmap/munmap each time
-            self.size = 1 << 20 if len(data) >= 1 << 16 else 1 << 16
             self.buf += data
         line = bytes(self.buf[:end])
         del self.buf[: end + 1]

@@ -1,7 +1,7 @@
 """The baseline: a minimal Python relay that copies bytes both ways without parsing.
 
-It sizes its reads like the shim (64 KiB, 1 MiB while reads come back full): a 1 MiB read costs an
-mmap/munmap per call however little arrives, which would make this baseline slow, not minimal.
+It reads 64 KiB at a time like the shim: a 1 MiB read costs an mmap/munmap per call however little
+arrives (see hardener/shim/pipes.py), which would make this baseline slow, not minimal.
 """
 
 import os
@@ -13,9 +13,7 @@ child = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.
 
 
 def copy(src: int, dst: int, close: bool) -> None:
-    size = 1 << 16  # 1 MiB only while reads come back full (see hardener/shim/pipes.py)
-    while data := os.read(src, size):
-        size = 1 << 20 if len(data) >= 1 << 16 else 1 << 16
+    while data := os.read(src, 1 << 16):
         view = memoryview(data)
         while view:
             view = view[os.write(dst, view) :]

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 from hardener.shim.gate import CODE_UNAVAILABLE, error_line
-from hardener.shim.pipes import SMALL_READ, next_read
+from hardener.shim.pipes import READ_SIZE
 from hardener.shim.relay import OutWriter
 from hardener.shim.session import Session, warn
 from hardener.shim.summaries import META_VERSION, meta_of
@@ -235,15 +235,13 @@ def run_bridge(session: Session, proto_out: int, url: str, headers: list[str]) -
     gate = session.gate
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="hardener-bridge")
     buf = bytearray()
-    size = SMALL_READ
     while True:
         try:
-            chunk = os.read(0, size)
+            chunk = os.read(0, READ_SIZE)
         except OSError:
             chunk = b""
         if not chunk:
             break
-        size = next_read(len(chunk))
         buf += chunk
         while (end := buf.find(b"\n")) >= 0:
             line = bytes(buf[: end + 1])

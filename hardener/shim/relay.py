@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 
 from hardener.shim.gate import Decision
-from hardener.shim.pipes import SMALL_READ, next_read
+from hardener.shim.pipes import READ_SIZE
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
@@ -150,15 +150,13 @@ class Pump(threading.Thread):
         monotonic, read = time.monotonic, os.read
         at_boundary = True
         buf = bytearray()
-        size = SMALL_READ
         while True:
             try:
-                chunk = read(src, size)
+                chunk = read(src, READ_SIZE)
             except OSError:
                 chunk = b""
             if not chunk:
                 break
-            size = next_read(len(chunk))
             self.bytes += len(chunk)
             if not buf and not self.gated():
                 chunk_to_record(direction, chunk, monotonic())

@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable
 
 from hardener.shim.gate import Gate
-from hardener.shim.pipes import SMALL_READ, grow_pipe, next_read
+from hardener.shim.pipes import READ_SIZE, grow_pipe
 from hardener.shim.recording import wire
 from hardener.shim.recording.framing import Tap
 from hardener.shim.recording.messages import (
@@ -302,7 +302,6 @@ class _Reader:
         self.buf = bytearray()
         self.pos = 0
         self.pause = pause
-        self.size = SMALL_READ
 
     def _rest(self) -> None:
         if self.wake < 0:
@@ -323,10 +322,9 @@ class _Reader:
                 self.pos = 0
             if self.pause and not self.buf:
                 self._rest()
-            data = os.read(self.fd, max(self.size, size - len(self.buf)))
+            data = os.read(self.fd, max(READ_SIZE, size - len(self.buf)))
             if not data:
                 return False
-            self.size = next_read(len(data))
             self.buf += data
         return True
 
