@@ -149,7 +149,7 @@ def prepare(
         redactor = make_redactor(key, settings)
         tracker = SessionTracker(redactor, start_body(redactor, settings, session.launch))
         if loc.state_dir is not None:
-            tracker.on_tools_list = pin_observer(client, server)
+            tracker.on_tools_list = pin_observer(client, server, _threshold(settings))
         return tracker, open_spool or default_open
 
     recorder: AnyRecorder
@@ -165,7 +165,17 @@ def prepare(
     return session
 
 
-def pin_observer(client: str, server: str) -> Callable[[list[Any], str | None, bool], None]:
+def _threshold(settings: dict[str, Any]) -> int:
+    """The policy's description score threshold (it grades definition changes)."""
+    from hardener.detect.pins import DEFAULT_THRESHOLD
+
+    value = settings.get("detectors.description_score_threshold")
+    return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_THRESHOLD
+
+
+def pin_observer(
+    client: str, server: str, threshold: int | None = None
+) -> Callable[[list[Any], str | None, bool], None]:
     """The tracker's ``on_tools_list``: pins every listed tool on first sight and records changed
     definitions as pending (``hardener.pins``; runs in the recorder, never in the relay)."""
     store: list[Any] = []
@@ -177,7 +187,11 @@ def pin_observer(client: str, server: str) -> Callable[[list[Any], str | None, b
                 from hardener.paths import Platform, hardener_paths
                 from hardener.pin_store import PinStore
 
-                store.append(PinStore(hardener_paths(Platform.current())))
+                paths = hardener_paths(Platform.current())
+                if threshold is None:
+                    store.append(PinStore(paths))
+                else:
+                    store.append(PinStore(paths, threshold=threshold))
             store[0].observe(client, server, tools, instructions, complete=complete)
         except Exception as exc:  # a broken pin store must not stop the recording
             if not warned:
