@@ -69,7 +69,9 @@ class OutWriter:
                     if not data:
                         self._mid_line = False
                         return
-                write_all(self.fd, data)
+                written = os.write(self.fd, data)  # all of it, but for a full pipe
+                if written < len(data):
+                    write_all(self.fd, memoryview(data)[written:])
                 self._mid_line = not data.endswith(b"\n")
             except OSError:
                 self.broken = True

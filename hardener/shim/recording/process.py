@@ -36,6 +36,7 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 from hardener.shim.gate import Gate
@@ -65,6 +66,8 @@ if TYPE_CHECKING:
     from hardener.shim.recording.recorder import Setup
 
 HEADER: Final = wire.HEADER
+_pack = HEADER.pack
+_CHUNK: Final = Chunk.KIND
 WAIT_SECONDS: Final = 10.0
 MAX_QUEUED: Final = 64 * 1024 * 1024
 BATCH_PAUSE: Final = float(os.environ.get("HARDENER_RECORDER_BATCH", "0.010"))
@@ -91,7 +94,8 @@ class ProcessRecorder:
         self._fd = -1
         self._status = -1
         self._feeder: threading.Thread | None = None
-        self._room = threading.Condition(threading.Lock())  # cheaper than the default RLock
+        self._lock = threading.Lock()  # a plain lock: ``with`` on it costs no Python call
+        self._room = threading.Condition(self._lock)
         self._queued_bytes = 0
         self._queued = 0  # records waiting in the queue: later ones must wait behind them
         self._broken = False
@@ -150,7 +154,7 @@ class ProcessRecorder:
 
     def _send(self, parts: list[bytes]) -> None:
         """Write a record now if the pipe has room and nothing waits before it; else queue it."""
-        with self._room:
+        with self._lock:
             while self._queued_bytes > MAX_QUEUED and not self._broken:
                 self._room.wait(1.0)
             if self._queued or self._broken:
@@ -165,6 +169,24 @@ class ProcessRecorder:
                 return
             if written < sum(map(len, parts)):
                 self._queue_rest(b"".join(parts)[written:])
+
+    def _send_line(self, header: bytes, data: bytes) -> None:
+        """:meth:`_send` for the common record (a header and one payload), without the lists."""
+        with self._lock:
+            if not self._queued and not self._broken and self._queued_bytes <= MAX_QUEUED:
+                try:
+                    written = os.writev(self._fd, (header, data))
+                except BlockingIOError:
+                    written = 0
+                except OSError:
+                    self._gone()
+                    return
+                if written == len(header) + len(data):
+                    return
+                if written:
+                    self._queue_rest((header + data)[written:])
+                    return
+        self._send([header, data])
 
     def _queue_rest(self, data: bytes) -> None:
         self._queued += 1
@@ -192,7 +214,7 @@ class ProcessRecorder:
                     select.select([], [self._fd], [], 1.0)
                 except OSError:
                     self._gone()
-            with self._room:
+            with self._lock:
                 self._queued -= 1
                 self._queued_bytes -= len(data)
                 self._room.notify_all()
@@ -252,7 +274,7 @@ class ProcessRecorder:
     def chunk(self, direction: str, data: bytes, at: float) -> None:
         tap = self._taps[direction]
         if tap.idle and len(data) <= tap.limit and data.endswith(b"\n"):  # Tap.feed's common case
-            self._send([HEADER.pack(Chunk.KIND, direction == "s2c", at, len(data)), data])
+            self._send_line(_pack(_CHUNK, direction == "s2c", at, len(data)), data)
             return
         for msg in tap.feed(data, at):
             self._send(wire.encode(msg))
@@ -300,8 +322,8 @@ class _Reader:
         self.fd = fd
         self.wake = wake
         self.buf = bytearray()
-        self.pos = 0
         self.pause = pause
+        self._ready: deque[Message] = deque()
 
     def _rest(self) -> None:
         if self.wake < 0:
@@ -315,42 +337,43 @@ class _Reader:
             except OSError:
                 self.wake, self.pause = -1, 0.0
 
-    def _fill(self, size: int) -> bool:
-        while len(self.buf) - self.pos < size:
-            if self.pos:
-                del self.buf[: self.pos]
-                self.pos = 0
-            if self.pause and not self.buf:
-                self._rest()
-            data = os.read(self.fd, max(READ_SIZE, size - len(self.buf)))
-            if not data:
-                return False
-            self.buf += data
-        return True
-
-    def ready(self) -> bool:
-        """A whole record is buffered: :meth:`next` returns without reading."""
-        have = len(self.buf) - self.pos
-        if have < HEADER.size:
-            return False
-        length: int = HEADER.unpack_from(self.buf, self.pos)[3]
-        return have >= HEADER.size + length
-
-    def next(self) -> Message | None:
-        """The next message; None at the end of the input (or a record that cannot be read)."""
-        while True:
-            if not self._fill(HEADER.size):
-                return None
-            kind, direction, at, length = HEADER.unpack_from(self.buf, self.pos)
-            if not self._fill(HEADER.size + length):
-                return None
-            start = self.pos + HEADER.size
-            payload = bytes(self.buf[start : start + length])
-            self.pos = start + length
+    def _decode_whole(self) -> None:
+        """Decode every whole record in the buffer into :attr:`_ready` (one pass per read)."""
+        buf, pos, have = self.buf, 0, len(self.buf)
+        size, unpack, decode, ready = HEADER.size, HEADER.unpack_from, wire.decode, self._ready
+        while have - pos >= size:
+            kind, direction, at, length = unpack(buf, pos)
+            end = pos + size + length
+            if end > have:
+                break
+            payload = bytes(buf[pos + size : end])
+            pos = end
             try:
-                return wire.decode(kind, direction, at, payload)
+                ready.append(decode(kind, direction, at, payload))
             except wire.WireError:
                 continue
+        if pos:
+            del buf[:pos]
+
+    def ready(self) -> bool:
+        """A message is decoded: :meth:`next` returns without reading."""
+        return bool(self._ready)
+
+    def next(self) -> Message | None:
+        """The next message; None at the end of the input."""
+        ready = self._ready
+        while not ready:
+            if self.pause and not self.buf:
+                self._rest()
+            need = READ_SIZE
+            if len(self.buf) >= HEADER.size:  # the rest of a large record at once
+                need = max(need, HEADER.size + HEADER.unpack_from(self.buf)[3] - len(self.buf))
+            data = os.read(self.fd, need)
+            if not data:
+                return None
+            self.buf += data
+            self._decode_whole()
+        return ready.popleft()
 
 
 def _serve(
