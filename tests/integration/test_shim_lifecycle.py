@@ -139,7 +139,8 @@ def test_a_shim_killed_by_sigkill_loses_no_event(sandbox_home: Path) -> None:
     """SIGKILL to the shim alone, right after the answers reached the client: it cannot flush
     anything, yet its recorder process writes every call and result the client saw (the relay
     hands each message over before forwarding it), then ``session.end`` ``shim_gone``."""
-    peer = RawPeer(shim(*TIME_SERVER), env_for(sandbox_home))
+    # the forked recorder (POSIX default) is what outlives the shim; the thread recorder cannot
+    peer = RawPeer(shim(*TIME_SERVER), env_for(sandbox_home, HARDENER_SHIM_RECORDER="process"))
     peer.initialize()
     recorder = peer.descendants()[0]
     assert recorder.cmdline() == psutil.Process(peer.proc.pid).cmdline()  # the forked recorder
