@@ -5,11 +5,9 @@ Run: ``.venv/bin/python bench/bench_shim.py [--rounds 5] [--calls 400] [--before
 echo server, ``@modelcontextprotocol/server-everything`` on Node, and ``cat``), all wrappers alive
 at once and interleaved call by call:
 
-- round-trip latency of small ``tools/call`` echoes: p50, p99 and max, and the latency each wrapper
-  *adds* to the direct connection (its percentile minus direct's in the same round); the headline
-  ratios are the median over rounds of the shim's added p50/p99 over the median of the minimal
-  relay's (``bench/min_relay.py``), the round-trip p50/p99 of the shim over the relay's per round,
-  and the added p99 over all rounds' samples pooled (see :func:`report_latency`);
+- round-trip latency of small ``tools/call`` echoes: p50, p99 and max, the latency each wrapper
+  *adds* to the direct connection, and the shim's ratios to the minimal relay
+  (``bench/min_relay.py``), defined in :func:`report_latency`;
 - CPU time per call of the wrapper processes (shim + its recorder; from ``/proc``), a metric that
   is far less sensitive to a busy machine than wall time;
 - throughput of 10 MB echoes (both ways), as a ratio to the minimal relay;
@@ -61,12 +59,17 @@ def shim_from(root: str | None) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-def wrappers(server: list[str], before: str | None) -> dict[str, list[str]]:
+OLD_RELAY = "relay@1MiB"
+
+
+def wrappers(
+    server: list[str], before: str | None, old_relay: bool = False
+) -> dict[str, list[str]]:
     tail = ["--client", "bench", "--server", "b", "--", *server]
-    out = {
-        "direct": server,
-        "relay": [sys.executable, str(ROOT / "bench" / "min_relay.py"), *server],
-    }
+    relay = [sys.executable, str(ROOT / "bench" / "min_relay.py")]
+    out = {"direct": server, "relay": [*relay, *server]}
+    if old_relay:
+        out[OLD_RELAY] = [*relay, "--read", str(1 << 20), *server]
     if before is not None:
         out["shim@before"] = [*shim_from(before), *tail]
     out["shim"] = [*SHIM, *tail]
@@ -289,19 +292,26 @@ def _ratio_of_medians(num: list[float], den: list[float]) -> float:
     return statistics.median(num) / max(1.0, statistics.median(den))
 
 
+#: Below this, the relay's added p99 is within the noise of the direct p99: no ratio is printed.
+MEANINGFUL_US = 10.0
+
+
 def report_latency(name: str, rounds: list[Row], shims: list[str], pooled: Samples) -> None:
     """Round-trip percentiles per round, and the ratios against the minimal relay.
 
-    Ratios (printed as ``xMEDIAN [MIN-MAX]`` over rounds, or one pooled number):
+    ``added`` means a wrapper's percentile minus the direct connection's in the same round. The
+    ratios printed for each shim:
 
-    - ``added pN``: a wrapper's pN minus the direct connection's pN in the same round. The
-      headline ``added pN ratio`` is median(shim added) / median(relay added) over rounds, which
-      stays meaningful when one round's relay happens to add almost nothing (a per-round ratio
-      of two small differences is mostly noise, which is why the per-round values are not used);
-    - ``pN round trip``: shim pN / relay pN per round (no subtraction, so never divides noise by
-      noise), median [min-max];
-    - ``pooled``: the same added-p99 ratio over the samples of all rounds together (more samples
-      in the tail: with 400 calls a round's p99 is its 4th-slowest call).
+    - p50: median over rounds of the shim's added p50 / the same median of the relay's (the
+      ratio of medians: a per-round ratio of two small differences is mostly noise); and the
+      round trip, shim p50 / relay p50 per round, median [min-max];
+    - p99, round trip: shim p99 / relay p99 per round, median [min-max], and over the samples of
+      all rounds pooled (with 400 calls a round's p99 is its 4th-slowest call: pooling puts 5
+      rounds' 20 slowest calls in the tail). Nothing is subtracted, so noise is never divided
+      by noise;
+    - p99, added: pooled p99 minus the pooled direct p99, shim over relay; printed only when
+      the relay adds at least :data:`MEANINGFUL_US` (on a busy machine direct's own p99 can be
+      slower than the relay's, and the difference means nothing).
     """
     print(f"\n{name}: small tools/call round trip, µs, median over {len(rounds)} rounds [min-max]")
     kinds = list(rounds[0])
@@ -309,33 +319,35 @@ def report_latency(name: str, rounds: list[Row], shims: list[str], pooled: Sampl
         cells = "  ".join(f"{k} {summary([r[k][metric] for r in rounds], '{:.0f}')}" for k in kinds)
         label = "cpu/call" if metric == "cpu" else metric
         print(f"  {label:8} {cells}")
-    added = {
-        metric: {
-            k: [r[k][metric] - r["direct"][metric] for r in rounds] for k in kinds if k != "direct"
-        }
-        for metric in ("p50", "p99")
-    }
-    for metric in ("p50", "p99"):
-        cells = "  ".join(f"{k} +{summary(v, '{:.0f}')}" for k, v in added[metric].items())
-        print(f"  added {metric:4} {cells}")
-    pooled_pct = {k: (pct(v, 0.5) * 1e6, pct(v, 0.99) * 1e6) for k, v in pooled.items()}
+    added = {k: [r[k]["p50"] - r["direct"]["p50"] for r in rounds] for k in kinds if k != "direct"}
+    print("  added p50 " + "  ".join(f"{k} +{summary(v, '{:.0f}')}" for k, v in added.items()))
+    p99 = {k: pct(v, 0.99) * 1e6 for k, v in pooled.items()}
+    print(
+        f"  pooled p99 ({len(pooled['direct'])} calls each) "
+        + "  ".join(f"{k} {v:.0f}" for k, v in p99.items())
+    )
+    relay_added = p99["relay"] - p99["direct"]
     for shim in shims:
-        relay = added["p50"]["relay"]
-        p50 = _ratio_of_medians(added["p50"][shim], relay)
-        p99 = _ratio_of_medians(added["p99"][shim], added["p99"]["relay"])
-        trip = [r[shim]["p99"] / r["relay"]["p99"] for r in rounds]
+        p50 = _ratio_of_medians(added[shim], added["relay"])
         trip50 = [r[shim]["p50"] / r["relay"]["p50"] for r in rounds]
-        d99 = pooled_pct["direct"][1]
-        r99 = pooled_pct["relay"][1]
-        s99 = pooled_pct[shim][1]
+        trip99 = [r[shim]["p99"] / r["relay"]["p99"] for r in rounds]
+        shim_added = p99[shim] - p99["direct"]
+        tail = (
+            f"x{shim_added / relay_added:.2f} (+{shim_added:.0f} vs +{relay_added:.0f} µs)"
+            if relay_added >= MEANINGFUL_US
+            else f"- (relay +{relay_added:.0f} µs: below the noise)"
+        )
         print(
-            f"    {shim}: added p50 ratio x{p50:.2f}, added p99 ratio x{p99:.2f} "
-            f"(pooled x{(s99 - d99) / max(1.0, r99 - d99):.2f}); "
-            f"round trip vs relay: p50 x{summary(trip50)}, p99 x{summary(trip)}"
+            f"    {shim}: p50 added x{p50:.2f}, round trip x{summary(trip50)}; "
+            f"p99 round trip x{summary(trip99)}, pooled x{p99[shim] / p99['relay']:.2f}; "
+            f"p99 added (pooled) {tail}"
         )
     for shim in shims:
         cpu_ratio = [r[shim]["cpu"] / max(1.0, r["relay"]["cpu"]) for r in rounds]
         print(f"  {shim} cpu per call / relay's: x{summary(cpu_ratio)}")
+        if OLD_RELAY in added:
+            old = _ratio_of_medians(added[shim], added[OLD_RELAY])
+            print(f"    {shim} vs {OLD_RELAY}: p50 added x{old:.2f}")
 
 
 def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str]) -> None:
@@ -345,8 +357,9 @@ def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str])
         "  " + "  ".join(f"{k} {summary([r[k]['mbs'] for r in rounds], '{:.0f}')}" for k in kinds)
     )
     for shim in shims:
-        ratios = [r[shim]["mbs"] / r["relay"]["mbs"] for r in rounds]
-        print(f"    {shim} / relay: x{summary(ratios)}")
+        for base in ("relay", OLD_RELAY) if OLD_RELAY in kinds else ("relay",):
+            ratios = [r[shim]["mbs"] / r[base]["mbs"] for r in rounds]
+            print(f"    {shim} / {base}: x{summary(ratios)}")
     for kind in kinds[1:]:
         rss = [r[kind]["rss"] for r in rounds]
         pss = [r[kind]["pss"] for r in rounds]
@@ -365,6 +378,11 @@ def main() -> int:
     parser.add_argument("--starts", type=int, default=3, help="session starts per round")
     parser.add_argument("--before", help="a directory holding another hardener package to compare")
     parser.add_argument("--only", help="comma-separated server names (default: all)")
+    parser.add_argument(
+        "--old-relay",
+        action="store_true",
+        help=f"also measure {OLD_RELAY}: the minimal relay reading 1 MiB at a time (issue 13's baseline)",
+    )
     opts = parser.parse_args()
     compileall.compile_dir(str(ROOT / "hardener"), quiet=1)
     if opts.before:
@@ -385,22 +403,34 @@ def main() -> int:
     starts: list[Row] = []
     try:
         echo = SERVERS["python echo"]
-        start_round(wrappers(echo, opts.before), env)  # warm the policy cache and key
+        start_round(
+            wrappers(echo, opts.before, opts.old_relay), env
+        )  # warm the policy cache and key
         load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, load average {load}")
         for index in range(opts.rounds):
             print(f"round {index + 1}/{opts.rounds}", file=sys.stderr, flush=True)
             for _ in range(opts.starts):
-                starts.append(start_round(wrappers(echo, opts.before), env))
+                starts.append(start_round(wrappers(echo, opts.before, opts.old_relay), env))
             for name, server in servers.items():
                 raw = name == "cat"
                 lat[name].append(
-                    latency_round(wrappers(server, opts.before), env, opts.calls, raw, pooled[name])
+                    latency_round(
+                        wrappers(server, opts.before, opts.old_relay),
+                        env,
+                        opts.calls,
+                        raw,
+                        pooled[name],
+                    )
                 )
                 if name in thr:
                     thr[name].append(
                         throughput_round(
-                            wrappers(server, opts.before), env, opts.size, opts.echoes, raw
+                            wrappers(server, opts.before, opts.old_relay),
+                            env,
+                            opts.size,
+                            opts.echoes,
+                            raw,
                         )
                     )
     finally:
