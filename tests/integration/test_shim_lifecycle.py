@@ -154,7 +154,7 @@ def test_a_shim_killed_by_sigkill_loses_no_event(sandbox_home: Path) -> None:
                 "params": {"name": "get_current_time", "arguments": {"timezone": "UTC"}},
             }
         )
-    answered = []
+    answered: list[int] = []
     while len(answered) < calls:
         line = peer.read_line()
         assert line is not None
