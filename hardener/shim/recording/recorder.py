@@ -17,7 +17,7 @@ blur them) and collected while more messages are waiting: the spool gets one ``w
 recorder has caught up with everything handed over, before a ``Sync`` is answered and at the end.
 
 When the spool cannot be written (disk full, permission), events wait in a bounded backlog and are
-retried with every new event; a one-time warning goes to stderr; with ``fail_mode = "closed"`` the
+retried with every batch; a one-time warning goes to stderr; with ``fail_mode = "closed"`` the
 gate then refuses tool calls. Once writing works again, a ``protocol.anomaly`` with problem
 ``spool_write_failed`` records the outage (and how many events were dropped) before the backlog.
 """
