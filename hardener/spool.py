@@ -42,8 +42,11 @@ class Timestamps:
         self._prefix = ""
 
     def text(self, posix: float) -> str:
-        micros = round(posix * 1_000_000)
-        second, micro = divmod(micros, 1_000_000)
+        """``utc_timestamp(datetime.fromtimestamp(posix, UTC))``, rounded the same way."""
+        second = int(posix // 1)
+        micro = round((posix - second) * 1_000_000)  # the fraction is exact: no error to round
+        if micro == 1_000_000:
+            second, micro = second + 1, 0
         if second != self._second:
             self._second = second
             self._prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -165,3 +166,19 @@ def test_policy_patterns_with_global_flags_still_work() -> None:
         "[redacted", ""
     )
     assert "ZZ123" not in redactor.redact_text("id ZZ123")
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=st.lists(st.text(max_size=20), max_size=8))
+def test_a_redactor_answers_repeated_keys_as_the_first_time(keys: list[str]) -> None:
+    """The redactor remembers which key names are secret: a reused one must redact the same."""
+    reused = Redactor(KEY, extra_keys=["^custom"])
+    value = {key: "v" for key in keys}
+    first = reused.redact(value).value
+    assert (
+        reused.redact(value).value
+        == first
+        == Redactor(KEY, extra_keys=["^custom"]).redact(value).value
+    )
+    for key in keys:
+        assert (first[key] == "v") is not is_secret_key(key, [re.compile("^custom", re.I)])

@@ -50,7 +50,7 @@ EVENTS = st.lists(
     st.tuples(
         st.sampled_from(sorted(KINDS)),
         st.dictionaries(st.text(), JSON_VALUES, max_size=5),
-        # whole microseconds, 1971..2200: what the recorder stamps
+        # POSIX times 1971..2200 (as micros, passed as float seconds like the recorder's stamps)
         st.integers(min_value=31_536_000_000_000, max_value=7_258_118_400_000_000),
     ),
     min_size=1,
@@ -68,10 +68,7 @@ def test_a_batch_is_byte_for_byte_what_single_emits_write(
     paths = hardener_paths(Platform.current())
     with SpoolWriter(paths, client=client, server=server) as one:
         for kind, body, micros in events:
-            moment = datetime.fromtimestamp(micros // 1_000_000, UTC).replace(
-                microsecond=micros % 1_000_000
-            )
-            one.emit(kind, body, moment=moment)
+            one.emit(kind, body, moment=datetime.fromtimestamp(micros / 1e6, UTC))
     expected = one.path.read_bytes()
     one.path.unlink()
     with SpoolWriter(paths, client=client, server=server, session=one.session) as batch:

@@ -266,7 +266,7 @@ class Recorder:
             )
             return
         data = line.data
-        if not data.strip():
+        if not data or data.isspace():  # (strip() would copy the line)
             return
         try:
             msg = _parse(data)
