@@ -19,13 +19,13 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from hardener.clients.discovery import ConfigLocation
 from hardener.clients.entries import Kind
-from hardener.daemon.reconcile import RepairPlan, plan_repair
+from hardener.daemon.reconcile import Repair, RepairPlan, plan_repair
 from hardener.daemon.watch import ContentMemory
-from hardener.engine.configfile import load
+from hardener.engine.configfile import LoadedConfig, load
 from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore
 from hardener.engine.plan import EventSink, apply_plan
@@ -203,7 +203,7 @@ class DriftGuard:
         location: ConfigLocation,
         plan: RepairPlan,
         *,
-        repairs: list[Any],
+        repairs: list[Repair],
         before: str | None,
         state: FileWatchState,
         now: float,
@@ -286,7 +286,7 @@ class DriftGuard:
         self,
         location: ConfigLocation,
         plan: RepairPlan,
-        repairs: list[Any],
+        repairs: list[Repair],
         outcome: FileOutcomeInfo | None,
     ) -> None:
         if not repairs:
@@ -331,7 +331,9 @@ class DriftGuard:
         return self._files.setdefault(path, FileWatchState())
 
     # -- what the process checks and the heartbeat need --------------------------------------
-    def _learn_servers(self, ctx: EngineContext, location: ConfigLocation, loaded: Any) -> None:
+    def _learn_servers(
+        self, ctx: EngineContext, location: ConfigLocation, loaded: LoadedConfig
+    ) -> None:
         try:
             _, entries = analyse(ctx, location, loaded)
         except HardenerError:

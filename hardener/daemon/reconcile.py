@@ -22,7 +22,6 @@ Writing is the engine's one write path (:func:`hardener.engine.plan.apply_plan`)
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +36,7 @@ from hardener.engine.plan import EntryChange, FilePlan
 from hardener.engine.scan import analyse
 from hardener.errors import ConfigParseError, HardenerError
 from hardener.formats.interface import Path as DocPath
+from hardener.json_types import JSONObject
 from hardener.timestamps import utc_timestamp
 from hardener.transform import parse_shim_args
 
@@ -51,7 +51,7 @@ class Repair:
     )
     detail: str = ""
 
-    def to_json(self) -> Mapping[str, object]:
+    def to_json(self) -> JSONObject:
         return {"server": self.server, "action": self.action, "detail": self.detail}
 
 
