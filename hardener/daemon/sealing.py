@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from hardener.errors import HardenerError
 from hardener.event_bodies import SessionEndBody, SessionStartBody
@@ -29,7 +29,16 @@ DAEMON_CLIENT = "hardener"
 DAEMON_SERVER = "daemon"
 
 KeystoreFactory = Callable[[Settings], Any]
-SealerFactory = Callable[[HardenerPaths, Settings, Any], Any]
+SealerFactory = Callable[[HardenerPaths, Settings, Any], "Sealing"]
+
+
+class Sealing(Protocol):
+    """What the service drives of :class:`Sealer` (tests substitute a recorder)."""
+
+    def seal_pending(self) -> int: ...
+    def tick(self) -> None: ...
+    def append(self, kind: str, body: Mapping[str, object]) -> int: ...
+    def close(self) -> None: ...
 
 
 def open_policy_keystore(settings: Settings) -> Any:
@@ -51,7 +60,7 @@ class SealingService:
         self._settings = settings
         self._keystore_factory = keystore_factory
         self._sealer_factory = sealer_factory
-        self.sealer: Any = None
+        self.sealer: Sealing | None = None
         self.problem: str | None = None
         self.backend: str | None = None
         self.backend_real: bool | None = None
