@@ -195,10 +195,10 @@ def event_body(
         body["cwd"] = hook.cwd
     if hook.transport:
         transport: HookTransport = {"shimmed": bool(hook.transport.get("shimmed"))}
-        if isinstance(hook.transport.get("command"), str):
-            transport["command"] = redactor.redact_text(hook.transport["command"])
-        if isinstance(hook.transport.get("url"), str):
-            transport["url"] = redactor.redact_text(hook.transport["url"])
+        if isinstance(command := hook.transport.get("command"), str):
+            transport["command"] = redactor.redact_text(command)
+        if isinstance(url := hook.transport.get("url"), str):
+            transport["url"] = redactor.redact_text(url)
         body["transport"] = transport
     redaction = redactor.redact(hook.arguments)
     body["arguments"] = redaction.value

@@ -32,7 +32,7 @@ import json
 
 TYPE_CHECKING = False  # typing stays out of the hook's start-up path
 if TYPE_CHECKING:
-    from typing import Any, Literal
+    from typing import Literal
 
 PRE_EVENTS = frozenset({"PreToolUse", "beforeMCPExecution", "preToolUse"})
 POST_EVENTS = frozenset(
@@ -117,7 +117,7 @@ class HookInput:
         self.tool = ""
         self.server = ""
         self.is_mcp = False
-        self.arguments: Any = {}
+        self.arguments: object = {}
         self.session: str | None = None
         self.call_id: str | None = None
         self.cwd: str | None = None
@@ -126,7 +126,7 @@ class HookInput:
         self.error: str | None = None
         self.duration_ms: float | None = None
         #: what the client says about the server: {"command": …} or {"url": …}; shimmed: bool
-        self.transport: dict[str, Any] = {}
+        self.transport: dict[str, object] = {}
 
 
 def _text(value: object) -> str | None:
@@ -178,14 +178,14 @@ def _camel(hook: HookInput, data: dict[str, object], name: str) -> None:
         hook.error = str(error.get("message") if isinstance(error, dict) else error)
 
 
-def _snake(hook: HookInput, data: dict[str, Any], name: str) -> None:
+def _snake(hook: HookInput, data: dict[str, object], name: str) -> None:
     hook.raw_tool = str(data.get("tool_name") or "")
     hook.arguments = _maybe_json(data.get("tool_input"))
     hook.session = _text(data.get("session_id")) or _text(data.get("conversation_id"))
     hook.call_id = _text(data.get("tool_use_id")) or _text(data.get("generation_id"))
     hook.cwd = _text(data.get("cwd"))
-    if hook.cwd is None and isinstance(data.get("workspace_roots"), list):
-        roots = [r for r in data["workspace_roots"] if isinstance(r, str)]
+    if hook.cwd is None and isinstance(workspace := data.get("workspace_roots"), list):
+        roots = [r for r in workspace if isinstance(r, str)]
         hook.cwd = roots[0] if roots else None
     if name == "PostToolUseFailure":
         hook.status = "error"
