@@ -179,12 +179,13 @@ class Redactor:
 
     def _replace(self, text: str, spans: list[tuple[int, int, str]], hits: set[str]) -> str:
         spans.sort(key=lambda s: (s[0], -s[1]))
-        merged: list[list[Any]] = []
+        merged: list[tuple[int, int, str]] = []
         for start, end, name in spans:
             if merged and start < merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
+                first, last, kept = merged[-1]
+                merged[-1] = (first, max(last, end), kept)
                 continue
-            merged.append([start, end, name])
+            merged.append((start, end, name))
         out: list[str] = []
         cursor = 0
         for start, end, name in merged:

@@ -65,6 +65,8 @@ class AgentState:
     signal: str | None = None
 
 
+#: a signal disposition as ``signal.signal`` returns and takes it
+Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | None
 #: events a component hands the agent to seal: (kind, body)
 Found = Iterable[tuple[str, Mapping[str, object]]]
 
@@ -141,7 +143,7 @@ class Agent:
         self._interval = float(policy.settings.daemon.heartbeat_seconds)
         previous = read_heartbeat(self.paths) or {}
         self.alerts = AlertLog(previous.get("alerts"), now=time.time())
-        self._old_handlers: dict[int, Any] = {}
+        self._old_handlers: dict[int, Handler] = {}
         self._old_wakeup: int | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------

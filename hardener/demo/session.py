@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
 
 from mcp import Client, StdioServerParameters, types
 
@@ -32,7 +31,7 @@ async def _sampling(
     )
 
 
-def _text(result: Any) -> str:
+def _text(result: types.CallToolResult) -> str:
     return " ".join(getattr(c, "text", "") for c in result.content)
 
 
