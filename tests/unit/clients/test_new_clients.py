@@ -24,8 +24,8 @@ from hardener.engine.restore import plan_restore
 from hardener.engine.scan import scan
 from hardener.formats.registry import codec_for
 from hardener.paths import OS, Platform
+from tests.support.client_paths import LINUX, MAC, WIN, FakeFs, user_paths
 from tests.support.fixture_home import context, copy_edge, harden, install, snapshot
-from tests.unit.clients.test_specs import LINUX, MAC, WIN, FakeFs, user_paths
 
 OPENCODE = ".config/opencode/opencode.jsonc"
 CLINE = ".cline/data/settings/cline_mcp_settings.json"
