@@ -93,7 +93,7 @@ _ROUTED = (
 _ROUTE_VERB = (
     r"(?:sent|send|forwarded|forward|routed|route|redirected|redirect|copied|cc'?d|bcc'?d"
     r"|delivered|deliver|addressed|transferred|transfer|paid|deposited|uploaded|mirrored"
-    r"|proxied|go|goes)"
+    r"|proxied)"
 )
 #: Secrets a user holds (asked for by a tool that does not need them).
 _ASKED_FOR = (
@@ -334,7 +334,23 @@ SHADOWING: Final[list[Pattern]] = [
             + _near(20)
             + r"\b(?:to|through|via)\b"
         ),
-        ("all", "any", "every", "each"),
+        (
+            "sent",
+            "send",
+            "forward",
+            "rout",
+            "redirect",
+            "copied",
+            "cc",
+            "deliver",
+            "address",
+            "transfer",
+            "paid",
+            "deposit",
+            "upload",
+            "mirror",
+            "prox",
+        ),
     ),
     (
         2,
@@ -634,25 +650,31 @@ CAPABILITY: Final[list[Pattern]] = [
         3,
         _c(r"\b" + _TECHNIQUE + r"\b"),
         (
-            "pass",
-            "ticket",
+            "the-hash",
+            "the hash",
+            "the-ticket",
+            "the ticket",
+            "golden",
+            "silver",
             "dcsync",
             "roast",
             "mimikatz",
             "sekurlsa",
             "lsass",
             "ntds",
-            "sam ",
+            "sam database",
+            "sam hive",
             "llmnr",
             "nbt-ns",
-            "relay",
+            "ntlm relay",
             "spray",
-            "shadow",
+            "shadow cred",
             "phishing",
             "middle",
             "hijack",
             "ld_preload",
-            "impersonat",
+            "impersonation",
+            "seimpersonate",
             "printnightmare",
             "zerologon",
             "petitpotam",
@@ -660,12 +682,13 @@ CAPABILITY: Final[list[Pattern]] = [
             "evilginx",
             "bloodhound",
             "steganograph",
-            "social",
+            "social engineering",
             "manipulation",
             "escape",
             "jailbreak",
             "privilege",
-            "offline",
+            "escalat",
+            "offline crack",
             "malware",
             "trojan",
             "spyware",
@@ -676,7 +699,8 @@ CAPABILITY: Final[list[Pattern]] = [
             "worm",
             "wiper",
             "c2",
-            "command",
+            "command-and",
+            "command and",
         ),
     ),
     (
