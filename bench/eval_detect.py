@@ -38,9 +38,9 @@ from hardener.detect.changes import grade_definition_change  # noqa: E402
 from hardener.detect.descriptions import SHIPPED, analyze_listing  # noqa: E402
 from hardener.detect.ngram_model import Model  # noqa: E402
 from hardener.detect.pins import pinned_view  # noqa: E402
-from hardener.policy import DEFAULTS  # noqa: E402
+from hardener.settings import Detectors  # noqa: E402
 
-THRESHOLD = int(DEFAULTS["detectors.description_score_threshold"])
+THRESHOLD = Detectors().description_score_threshold
 GOALS = {"poisoned": 0.92, "malicious": 0.8, "fp": 0.005, "benign_high": 0.05}
 
 

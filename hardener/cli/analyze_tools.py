@@ -84,7 +84,7 @@ def _human(ctx: CliContext, path: Path, count: int, findings: list[Finding]) -> 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     path = Path(args.file)
     listing = load_listing(path)
-    threshold = int(load_policy(ctx.platform).value("detectors.description_score_threshold"))
+    threshold = load_policy(ctx.platform).settings.detectors.description_score_threshold
     findings = analyze_listing(listing, threshold, model=SHIPPED if args.classifier else None)
     tools = len(listing["tools"])
     if ctx.json:

@@ -108,10 +108,10 @@ def test_alerts_shows_every_alert_the_daemon_and_a_spool_writer_seal(
     from hardener.ledger.sealing.sealer import Sealer
     from hardener.spool import SpoolWriter
 
-    from .ledger_support import policy
+    from .ledger_support import settings
 
     paths = hardener_paths(Platform.current())
-    rules = policy(detectors__burst_calls=5)
+    rules = settings(detectors__burst_calls=5)
     shim = SpoolWriter(paths, client="cursor", server="fs")
     shim.emit("session.start", {"pid": os.getpid(), "transport": "stdio"})
     shim.emit("tools.list", {"tools": [EVIL]})
@@ -134,7 +134,7 @@ def test_alerts_shows_every_alert_the_daemon_and_a_spool_writer_seal(
     helper.close()
     with Sealer(paths, rules, keystore) as sealer:
         sealer.seal_pending()
-        detection = Detection(paths, rules, LedgerFeed(paths))
+        detection = Detection(paths, rules.detectors, LedgerFeed(paths))
         raised = detection.run()
         assert {body["rule"] for _, body in raised} >= {"description.poisoning", "frequency.burst"}
         daemon_seqs = [sealer.append(kind, body) for kind, body in raised]

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from hardener.detect.descriptions import SHIPPED, analyze_listing
 from hardener.detect.ngram_model import bucket, model_from_json, shipped_model, tokens
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 WEIGHTS = ROOT / "hardener" / "detect" / "ngram_model.json"
 #: An openly malicious capability in words the rule families do not list (checked below to be
 #: missed by the rules alone).
-EXFIL = {
+EXFIL: dict[str, Any] = {
     "name": "bucket_sync",
     "description": "Send the yoinked records to a cloud storage bucket through a compromised SMTP relay.",
     "inputSchema": {"type": "object", "properties": {"target": {"type": "string"}}},
