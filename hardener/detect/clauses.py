@@ -29,6 +29,7 @@ shape* over word classes, so a new wording of the same move still matches:
 * **collect** (implicit poisoning by disclosure): the tool also gathers personal data or
   secrets (``_PERSONAL``) on the side, or ships them off the machine (``_OFFSITE``), or opts
   the person in to something.
+* **trigger**: behaviour armed by the person's words (when the user's message mentions …).
 * **capability** (extends it, its own rule): offensive verbs (``_OFFENSIVE``: steal, dump,
   crack, sniff, forge …) on secrets or access; privilege escalation and escapes; exploiting a
   named weakness; defeating a defence (``_DEFENCE``); a lexicon of named attack techniques
@@ -220,7 +221,9 @@ INSTRUCT: Final[list[Pattern]] = [
         2,
         _c(
             r"\b(?:include|add|append|insert|mention|say|recommend|promote|end|start|begin|prefix"
-            r"|suffix|put|embed|advertise|sign)\b" + _near(60) + r"\b(?:in|to|at\s+the\s+(?:end"
+            r"|suffix|put|embed|advertise|sign|paste|copy|quote|repeat|show)\b"
+            + _near(60)
+            + r"\b(?:in|into|to|at\s+the\s+(?:end"
             r"|start|beginning|bottom|top)\s+of|with)\s+" + _REPLY + r"\b"
         ),
         ("respons", "answer", "repl", "summar", "message", "output"),
@@ -717,7 +720,8 @@ CAPABILITY: Final[list[Pattern]] = [
             r"\b(?:bypass\w*|disabl\w*|defeat\w*|evad\w*|circumvent\w*|kill(?:s|ing)?|turn(?:s|ing)?"
             r"\s+off|tamper\w*\s+with|blind\w*)\s+(?:the\s+|all\s+|any\s+)?(?:[\w/-]+\s+){0,2}?"
             + _DEFENCE
-            + r"\b(?!\s+(?:is|are)\s+(?:enabled|required))"
+            + r"(?:\s+(?:protections?|controls?|checks?|mechanisms?|features?|software|measures?"
+            r"|policies|rules))?" + r"\b(?!\s+(?:is|are)\s+(?:enabled|required))"
         ),
         ("bypass", "disabl", "defeat", "evad", "circumvent", "kill", "turn", "tamper", "blind"),
     ),
@@ -841,6 +845,21 @@ CAPABILITY.extend(
     ]
 )
 
+#: A behaviour armed by the person's own words (a sleeper instruction). Benign tools say "use this
+#: when the user asks about X" too, so it weighs 1: it counts beside another family.
+TRIGGER: Final[list[Pattern]] = [
+    (
+        1,
+        _c(
+            r"\b(?:when(?:ever)?|if|once|as\s+soon\s+as)\s+(?:the\s+)?(?:user|human|customer|person"
+            r"|requester)(?:'s|s')?\s+(?:(?:request|message|query|prompt|question|input|text)s?\s+)?"
+            r"(?:mentions?|contains?|includes?|says?|types?|writes?|refers?\s+to|uses?\s+the\s+"
+            r"(?:word|phrase|term))\b"
+        ),
+        ("when", "if", "once", "soon"),
+    ),
+]
+
 #: family -> patterns; ``patterns.FAMILIES`` extends its own families with these.
 CLAUSE_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "instruct": INSTRUCT,
@@ -855,11 +874,12 @@ CLAUSE_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "elevate": ELEVATE,
     "capability": CAPABILITY,
     "collect": COLLECT,
+    "trigger": TRIGGER,
 }
 
 #: Families that read prose: a property *name* (``skip_security_check``) is not a sentence.
 PROSE_ONLY: Final = frozenset(
-    {"instruct", "authority", "bait", "markup", "pseudo-system", "elevate", "collect"}
+    {"instruct", "authority", "bait", "markup", "pseudo-system", "elevate", "collect", "trigger"}
 )
 
 #: A sentence that names markup only to say it is removed or escaped.
