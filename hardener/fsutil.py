@@ -195,9 +195,12 @@ def write_private(path: Path, data: bytes) -> Path:
     return target
 
 
-def open_private_append(path: Path) -> int:
-    """Open ``path`` for appending (created 0600, never through a symlink); returns an fd."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+def open_private_append(path: Path, *, readable: bool = False) -> int:
+    """Open ``path`` for appending (created 0600, never through a symlink); returns an fd.
+
+    ``readable`` opens it read-write (writes still append) so it can be read back."""
+    access = os.O_RDWR if readable else os.O_WRONLY
+    flags = access | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
     try:
         return os.open(path, flags, FILE_MODE)
