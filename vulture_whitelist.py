@@ -41,3 +41,11 @@ watched_dirs  # hardener/daemon/watch.py: what is watched (tests/unit/daemon/tes
 ids  # hardener/clients/registry.py: every client id (tests/unit/clients/test_specs.py)
 not_available  # hardener/cli/common.py: the error for a verb not in this build (test_frame)
 recovered_bytes  # hardener/ledger/opener.py: bytes of a torn tail cut on open (kept for callers)
+# Settings fields (hardener/settings.py) read by dotted key through Settings.values(): the shim's
+# ShimSettings (server_requests.*, pins.*), the export TypedDict read with .get (timeout_seconds),
+# and the package uninstall scripts, which read the policy file themselves (uninstall.purge_state).
+_.sampling
+_.elicitation
+_.block_low_severity_changes
+_.timeout_seconds
+_.purge_state

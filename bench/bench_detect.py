@@ -6,6 +6,9 @@
 2. ``analyze-tools`` on a 200-tool list built from the benign corpus; baseline: parsing the file.
 3. The shim's enforce-mode decision per call: ``PinStore.view`` + ``should_refuse_call``.
 4. Calibration on the corpus: precision/recall, hits per rule, score margins.
+5. The classifier's cost (issue 12: within 2x of the rules alone, which is what main runs):
+   the 200-tool analysis with ``--classifier`` and without, and the engine stream (which runs
+   the rules alone, as on main), interleaved over several rounds; medians, worst rounds, ratio.
 
 Usage: ``python bench/bench_detect.py [--records N]``.
 """
@@ -26,6 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import hardener.detect.descriptions as descriptions  # noqa: E402
 from hardener.detect.descriptions import analyze_listing, item_texts, scan_text, score  # noqa: E402
 from hardener.detect.detector import DetectorEngine  # noqa: E402
 from hardener.detect.pins import should_refuse_call  # noqa: E402
@@ -233,14 +237,58 @@ def calibration() -> None:
     )
 
 
+def _timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def bench_classifier(count: int, rounds: int) -> None:
+    """With vs without the classifier, interleaved (the rules alone are main's detector)."""
+    lines = synthetic_stream(count)
+    text = json.dumps(two_hundred_tools())
+
+    model: list[Any] = [None]
+
+    def engine() -> None:
+        detector = DetectorEngine()
+        for line in lines:
+            detector.observe(json.loads(line))
+
+    def analyze() -> None:
+        analyze_listing(json.loads(text), 3, model=model[0])
+
+    results: dict[str, dict[str, list[float]]] = {
+        "engine": {"rules": [], "model": []},
+        "analyze": {"rules": [], "model": []},
+    }
+    for _round in range(rounds):
+        for variant in ("rules", "model"):
+            model[0] = descriptions.SHIPPED if variant == "model" else None
+            results["engine"][variant].append(_timed(engine))  # the engine runs the rules alone
+            results["analyze"][variant].append(_timed(analyze))
+    for what, times in results.items():
+        rules, model = sorted(times["rules"]), sorted(times["model"])
+        mid = len(rules) // 2
+        print(
+            f"classifier cost, {what}: rules alone median {rules[mid] * 1e3:.1f} ms "
+            f"(worst {rules[-1] * 1e3:.1f}); rules + classifier median {model[mid] * 1e3:.1f} ms "
+            f"(worst {model[-1] * 1e3:.1f}); ratio {model[mid] / rules[mid]:.2f}x (goal <= 2x)"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only-classifier", action="store_true")
     args = parser.parse_args()
-    bench_engine(args.records)
-    bench_analyze()
-    bench_enforce()
-    calibration()
+    if not args.only_classifier:
+        bench_engine(args.records)
+        bench_analyze()
+        bench_enforce()
+        calibration()
+    bench_classifier(args.records, args.rounds)
     return 0
 
 

@@ -37,8 +37,8 @@ from hardener.engine.restore import plan_restore
 from hardener.engine.scan import scan
 from hardener.engine.shimpath import locate_shim
 from hardener.paths import Platform, hardener_paths
-from hardener.policy import EffectivePolicy
 from hardener.processes import running_process_names
+from hardener.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -134,7 +134,7 @@ def context(home: Path) -> EngineContext:
     return EngineContext(
         platform=platform,
         paths=hardener_paths(platform),
-        policy=EffectivePolicy.defaults(),
+        settings=Settings(),
         managed=ManagedRules(),
         shim=locate_shim(),
         clock=lambda: datetime.now(UTC),

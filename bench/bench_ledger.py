@@ -59,11 +59,11 @@ def main() -> int:
     from hardener.ledger.audit import verify_ledger
     from hardener.ledger.sealing.sealer import Sealer
     from hardener.paths import Platform, hardener_paths
-    from hardener.policy import EffectivePolicy
+    from hardener.settings import Settings
     from hardener.spool import SpoolWriter
 
     paths = hardener_paths(Platform.current())
-    policy = EffectivePolicy.defaults()
+    policy = Settings()
     keystore = open_keystore()
     sessions = 10
     per = events // sessions

@@ -12,7 +12,9 @@ prints, per split:
   revisions from attack demos, synthetic ones (a benign tool of the split that gains one of the
   split's poisoned descriptions), and benign consecutive upstream releases.
 
-Usage: ``python bench/eval_detect.py [--split tune|holdout|both] [--misses] [--json]``.
+Usage: ``python bench/eval_detect.py [--split tune|holdout|both] [--model both|with|without]
+[--misses] [--json]`` (the tune figures with the classifier are in-sample: it was trained on
+that part; ``bench/train_detect.py`` prints its leave-source-out cross-validation).
 ``--misses`` lists what was missed or falsely flagged — for the tune split only, unless
 ``--holdout-misses`` is given too (the holdout is not for tuning).
 """
@@ -24,36 +26,22 @@ import itertools
 import json
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hardener.cli.analyze_tools import load_listing  # noqa: E402
+from bench.detect_corpus import CORPUS, samples  # noqa: E402
 from hardener.detect.changes import grade_definition_change  # noqa: E402
-from hardener.detect.descriptions import Finding, analyze_listing  # noqa: E402
+from hardener.detect.descriptions import SHIPPED, analyze_listing  # noqa: E402
+from hardener.detect.ngram_model import Model  # noqa: E402
 from hardener.detect.pins import pinned_view  # noqa: E402
-from hardener.policy import DEFAULTS  # noqa: E402
+from hardener.settings import Detectors  # noqa: E402
 
-FIXTURES = ROOT / "tests" / "fixtures" / "tools"
-CORPUS = FIXTURES / "corpus"
-THRESHOLD = int(DEFAULTS["detectors.description_score_threshold"])
+THRESHOLD = Detectors().description_score_threshold
 GOALS = {"poisoned": 0.92, "malicious": 0.8, "fp": 0.005, "benign_high": 0.05}
-
-
-def _label(finding: Finding) -> str:
-    return "instructions" if finding.kind == "instructions" else f"{finding.kind}:{finding.name}"
-
-
-def _items_of(listing: Mapping[str, Any]) -> list[str]:
-    labels = [f"tool:{t.get('name')}" for t in listing.get("tools") or []]
-    labels += [f"prompt:{p.get('name')}" for p in listing.get("prompts") or []]
-    labels += [f"resource:{r.get('name')}" for r in listing.get("resources") or []]
-    if listing.get("instructions"):
-        labels.append("instructions")
-    return labels
 
 
 class Tally:
@@ -78,43 +66,16 @@ class Tally:
             self.flagged.append(where)
 
 
-def _listing_files(split: str) -> Iterator[Path]:
-    if split == "tune":
-        yield from sorted((FIXTURES / "benign").glob("*.json"))
-    yield from sorted((CORPUS / split / "benign").glob("*.json"))
-
-
-def evaluate_descriptions(split: str) -> Tally:
+def evaluate_descriptions(split: str, model: Model | str | None = SHIPPED) -> Tally:
+    """Every labelled item of the part through ``analyze_listing`` (``model=None``: rules only)."""
     tally = Tally()
-    for path in _listing_files(split):
-        listing = load_listing(path)
-        tally.sources.add(str(listing.get("source", path.stem)))
-        flagged = {_label(f) for f in analyze_listing(listing, THRESHOLD)}
-        for label in _items_of(listing):
-            tally.negative(label in flagged, f"{path.stem}/{label}")
-    if split == "tune":
-        research = json.loads((FIXTURES / "poisoned" / "corpus.json").read_text("utf-8"))
-        tally.sources.add("tests/fixtures/tools/poisoned (written from published research)")
-        for item in research["items"]:
-            flagged = {_label(f) for f in analyze_listing(item["listing"], THRESHOLD)}
-            for label in _items_of(item["listing"]):
-                where = f"{item['id']}/{label}"
-                if label in item["poisoned"]:
-                    tally.positive("poisoned/research-fixtures", label in flagged, where)
-                else:
-                    tally.negative(label in flagged, where)
-    for path in sorted((CORPUS / split / "attacks").glob("*.json")):
-        document = json.loads(path.read_text("utf-8"))
-        tally.sources.add(document["source"])
-        for item in document["items"]:
-            findings = analyze_listing({"tools": [item["tool"]]}, THRESHOLD)
-            where = f"{path.stem}:{item.get('path')}:{item['tool']['name']}"
-            if item["label"] == "benign":
-                tally.negative(bool(findings), where)
-            elif item["label"] == "malicious":
-                tally.positive("malicious-capability", bool(findings), where)
-            else:
-                tally.positive(f"poisoned/{item['category']}", bool(findings), where)
+    for sample in samples(split):
+        tally.sources.add(sample.source)
+        hit = bool(analyze_listing(sample.listing, THRESHOLD, model=model))
+        if sample.label == "benign":
+            tally.negative(hit, sample.where)
+        else:
+            tally.positive(sample.category, hit, sample.where)
     return tally
 
 
@@ -160,17 +121,17 @@ def malicious_pairs(split: str) -> Iterator[tuple[str, str, dict[str, Any], dict
         yield "synthetic", f"{host['name']} + {payload['name']}", host, after
 
 
-def evaluate_rugpulls(split: str) -> dict[str, Any]:
+def evaluate_rugpulls(split: str, model: Model | str | None = SHIPPED) -> dict[str, Any]:
     out: dict[str, Any] = {}
     groups: dict[str, Counter[str]] = defaultdict(Counter)
     misses: list[str] = []
     for kind, where, old, new in malicious_pairs(split):
-        grade = grade_definition_change(old, new, THRESHOLD)
+        grade = grade_definition_change(old, new, THRESHOLD, model=model)
         groups[f"malicious-{kind}"][grade.severity] += 1
         if not grade.blocking:
             misses.append(f"malicious-{kind}: {where}")
     for where, old, new in benign_pairs(split):
-        grade = grade_definition_change(old, new, THRESHOLD)
+        grade = grade_definition_change(old, new, THRESHOLD, model=model)
         groups["benign-upstream"][grade.severity] += 1
         if grade.blocking:
             misses.append(f"benign-upstream high: {where}: {'; '.join(grade.reasons)}")
@@ -182,7 +143,7 @@ def evaluate_rugpulls(split: str) -> dict[str, Any]:
 # --- report -----------------------------------------------------------------------------------
 
 
-def report(split: str, tally: Tally, rug: dict[str, Any]) -> dict[str, Any]:
+def report(split: str, tally: Tally, rug: dict[str, Any], variant: str) -> dict[str, Any]:
     rows = []
     for category in sorted(tally.positives):
         n, hit = tally.positives[category], tally.detected[category]
@@ -204,6 +165,7 @@ def report(split: str, tally: Tally, rug: dict[str, Any]) -> dict[str, Any]:
     )
     return {
         "split": split,
+        "variant": variant,
         "sources": len(tally.sources),
         "categories": rows,
         "poisoned": {"n": poisoned_n, "detected": poisoned_hit},
@@ -225,7 +187,10 @@ def _ratio(hit: int, n: int) -> str:
 
 def print_report(result: dict[str, Any]) -> None:
     split = result["split"]
-    print(f"\n== {split} split ({result['sources']} sources, threshold {THRESHOLD})")
+    print(
+        f"\n== {split} split, {result['variant']} "
+        f"({result['sources']} sources, threshold {THRESHOLD})"
+    )
     print(f"{'category':<34}{'n':>5}{'hit':>6}{'recall':>9}")
     for row in result["categories"]:
         print(f"{row['category']:<34}{row['n']:>5}{row['detected']:>6}{row['recall']:>9.3f}")
@@ -259,13 +224,24 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--holdout-misses", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--model",
+        choices=("both", "with", "without"),
+        default="both",
+        help="score with the shipped classifier, the rules alone, or both (default)",
+    )
     args = parser.parse_args()
     splits = ["tune", "holdout"] if args.split == "both" else [args.split]
+    variants: list[tuple[str, str | None]] = []
+    if args.model in ("both", "without"):
+        variants.append(("rules only", None))
+    if args.model in ("both", "with"):
+        variants.append(("rules + classifier", SHIPPED))
     results = []
-    for split in splits:
-        tally = evaluate_descriptions(split)
-        rug = evaluate_rugpulls(split)
-        result = report(split, tally, rug)
+    for split, (variant, model) in itertools.product(splits, variants):
+        tally = evaluate_descriptions(split, model)
+        rug = evaluate_rugpulls(split, model)
+        result = report(split, tally, rug, variant)
         results.append(result)
         if not args.json:
             print_report(result)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from hardener.detect.pins import Changes, ServerPins, approve, observe
+from hardener.detect.pins import DEFAULT_THRESHOLD, Changes, ServerPins, approve, observe
 from hardener.errors import StateDirError, WriteConflictError
 from hardener.fsutil import FILE_MODE, atomic_write, ensure_private_dir, read_snapshot
 from hardener.paths import HardenerPaths
@@ -59,8 +59,11 @@ class Approval:
 class PinStore:
     """Reads and writes pin files under ``paths.pins_dir``."""
 
-    def __init__(self, paths: HardenerPaths) -> None:
+    def __init__(self, paths: HardenerPaths, *, threshold: int = DEFAULT_THRESHOLD) -> None:
+        """``threshold``: the policy's ``detectors.description_score_threshold``, which grades
+        every definition change :meth:`observe` records (callers pass the effective policy's)."""
         self.root = paths.pins_dir
+        self.threshold = threshold
         self._cache: dict[tuple[str, str], tuple[tuple[int, int, int], ServerPins | None]] = {}
 
     def path_for(self, client: str, server: str) -> Path:
@@ -143,7 +146,15 @@ class PinStore:
         for _attempt in range(CAS_ATTEMPTS):
             snapshot = read_snapshot(path)
             pins = None if snapshot.data is None else self._parse(path, snapshot.data)
-            updated, changes = observe(pins, client, server, tools, instructions, complete=complete)
+            updated, changes = observe(
+                pins,
+                client,
+                server,
+                tools,
+                instructions,
+                complete=complete,
+                threshold=self.threshold,
+            )
             if pins is not None and updated == pins:
                 return changes
             try:

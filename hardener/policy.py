@@ -7,9 +7,11 @@ Policy is TOML (``schemas/policy.schema.json``). Sources, highest precedence fir
    Windows ``HKLM\\SOFTWARE\\Policies\\hardener`` (value ``PolicyToml``, read through
    :class:`RegistryReader` so it is testable off Windows);
 2. the user's ``policy.toml`` in the config dir;
-3. the built-in defaults in :data:`DEFAULTS`.
+3. the built-in defaults (:class:`hardener.settings.Settings`).
 
-Every effective setting remembers its source. An invalid file is a :class:`PolicyError` naming the
+The merged values become one typed, frozen :class:`~hardener.settings.Settings`
+(``EffectivePolicy.settings``), built once here and handed to callers; every value remembers its
+source (``EffectivePolicy.source``). An invalid file is a :class:`PolicyError` naming the
 file, the line and the setting; it is never silently ignored.
 """
 
@@ -32,49 +34,7 @@ import jsonschema
 
 from hardener.errors import PolicyError
 from hardener.paths import OS, Platform, hardener_paths, managed_policy_location
-
-#: Every setting with its default, by dotted key. The schema documents each one.
-DEFAULTS: dict[str, Any] = {
-    "mode": "audit",
-    "fail_mode": "open",
-    "new_servers": "wrap",
-    "remote_servers": "report",
-    "servers.allow": [],
-    "servers.deny": [],
-    "tools.allow": [],
-    "tools.deny": [],
-    "tools.hide_denied": False,
-    "server_requests.sampling": "allow",
-    "server_requests.elicitation": "allow",
-    "server_requests.roots": "allow",
-    "redaction.keys": [],
-    "redaction.patterns": [],
-    "redaction.max_value_bytes": 4096,
-    "export.targets": [],
-    "detectors.burst_calls": 50,
-    "detectors.burst_window_seconds": 5,
-    "detectors.rate_per_minute": 300,
-    "detectors.repeated_failures": 5,
-    "detectors.description_score_threshold": 3,
-    "detectors.exfil_window_seconds": 600,
-    "detectors.history_min_calls": 5,
-    "detectors.sensor_window_seconds": 30,
-    "pins.block_low_severity_changes": False,
-    "ledger.epoch_seconds": 3600,
-    "ledger.checkpoint_records": 100,
-    "ledger.checkpoint_seconds": 60,
-    "ledger.segment_bytes": 16 * 1024 * 1024,
-    "ledger.retention_days": 365,
-    "scan.project_roots": [],
-    "harden.wrap_disabled": True,
-    "shim.extra_path": [],
-    "keychain.allow_insecure_backend": False,
-    "daemon.heartbeat_seconds": 30,
-    "daemon.max_rewrites_per_minute": 5,
-    "status.fail_on_open_alerts": False,
-    "hooks.required": [],
-    "uninstall.purge_state": False,
-}
+from hardener.settings import DEFAULTS, Settings
 
 DEFAULT_SOURCE = "default"
 
@@ -93,12 +53,6 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Setting:
-    value: Any
-    source: str
-
-
-@dataclass(frozen=True)
 class SourceDocument:
     """One policy source that was found and parsed."""
 
@@ -112,14 +66,15 @@ class SourceDocument:
 
 @dataclass(frozen=True)
 class EffectivePolicy:
-    settings: dict[str, Setting]
+    """The typed :class:`Settings` built once from the sources, and where each value came from."""
+
+    settings: Settings
+    #: dotted key -> ``"default"`` or ``"<kind>:<label>"`` of the source that set it
+    provenance: Mapping[str, str]
     sources: tuple[SourceDocument, ...] = field(default=())
 
-    def value(self, key: str) -> Any:
-        return self.settings[key].value
-
     def source(self, key: str) -> str:
-        return self.settings[key].source
+        return self.provenance[key]
 
     @classmethod
     def defaults(cls) -> EffectivePolicy:
@@ -224,12 +179,19 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def merge_sources(sources: list[SourceDocument]) -> EffectivePolicy:
-    """Defaults overlaid by each source, lowest precedence first in ``sources``' reverse order."""
-    settings = {key: Setting(value, DEFAULT_SOURCE) for key, value in DEFAULTS.items()}
-    for source in reversed(sources):  # sources are listed highest precedence first
-        for key, value in _flatten(source.data).items():
-            settings[key] = Setting(value, f"{source.kind}:{source.label}")
-    return EffectivePolicy(settings, tuple(sources))
+    """Defaults overlaid by each source (``sources`` lists the highest precedence first).
+
+    Each source's values are type-checked under its own label, so a bad value names its file.
+    """
+    values: dict[str, object] = dict(DEFAULTS)
+    provenance = dict.fromkeys(DEFAULTS, DEFAULT_SOURCE)
+    for source in reversed(sources):
+        flat = _flatten(source.data)
+        Settings.from_values(flat, source.label)
+        for key, value in flat.items():
+            values[key] = value
+            provenance[key] = f"{source.kind}:{source.label}"
+    return EffectivePolicy(Settings.from_values(values), provenance, tuple(sources))
 
 
 # --- sources ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
-from hardener.detect.descriptions import Finding, analyze_listing
+from hardener.detect.descriptions import SHIPPED, Finding, analyze_listing
 from hardener.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from hardener.policy import load_policy
 
@@ -31,6 +31,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     add_output_flags(parser)
     parser.add_argument("file", metavar="FILE", help="JSON file: a tools/list result or response")
+    parser.add_argument(
+        "--classifier",
+        action="store_true",
+        help="also run the shipped n-gram classifier (its findings cite the n-grams that weighed)",
+    )
     parser.set_defaults(func=run)
     return parser
 
@@ -79,8 +84,8 @@ def _human(ctx: CliContext, path: Path, count: int, findings: list[Finding]) -> 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     path = Path(args.file)
     listing = load_listing(path)
-    threshold = int(load_policy(ctx.platform).value("detectors.description_score_threshold"))
-    findings = analyze_listing(listing, threshold)
+    threshold = load_policy(ctx.platform).settings.detectors.description_score_threshold
+    findings = analyze_listing(listing, threshold, model=SHIPPED if args.classifier else None)
     tools = len(listing["tools"])
     if ctx.json:
         ctx.emit_json(

@@ -138,7 +138,7 @@ def confirm(
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform))
+    engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform).settings)
     shim = str(engine.require_shim())
     locations = engine.locations(args.client, [Path(p) for p in args.project])
     plans = [plan_harden(engine, loc) for loc in locations if loc.exists and loc.writable]

@@ -54,8 +54,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     from hardener.keystore import open_keystore
 
     public = require_public(ctx.paths)
-    policy = load_policy(ctx.platform)
-    store = open_keystore(allow_insecure=bool(policy.value("keychain.allow_insecure_backend")))
+    settings = load_policy(ctx.platform).settings
+    store = open_keystore(allow_insecure=settings.keychain.allow_insecure_backend)
     try:
         if args.keys_action == "info":
             return _info(public, store, ctx)

@@ -25,7 +25,8 @@ from hardener.ledger.position import LedgerStateError
 from hardener.ledger.query import Filters, RecordReader, View, iter_records, parse_time, view
 from hardener.ledger.sealkeys import read_verifier
 from hardener.ledger.store import require_public
-from hardener.policy import EffectivePolicy, load_policy
+from hardener.policy import load_policy
+from hardener.settings import Settings
 
 HELP = "verify, show, tail and export the tamper-evident log (verify: 0 intact, 1 tampered)"
 
@@ -87,11 +88,11 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     return actions[args.log_action](args, ctx)
 
 
-def _keystore(policy: EffectivePolicy, ctx: CliContext) -> KeyStore | None:
+def _keystore(settings: Settings, ctx: CliContext) -> KeyStore | None:
     from hardener.keystore import open_keystore
 
     try:
-        return open_keystore(allow_insecure=bool(policy.value("keychain.allow_insecure_backend")))
+        return open_keystore(allow_insecure=settings.keychain.allow_insecure_backend)
     except KeychainError as error:
         ctx.warn(f"{error.message}; verifying with public keys only (no MACs, no anchor)")
         return None
@@ -101,10 +102,10 @@ def _keystore(policy: EffectivePolicy, ctx: CliContext) -> KeyStore | None:
 
 
 def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
-    policy = load_policy(ctx.platform)
+    settings = load_policy(ctx.platform).settings
     verifier = read_verifier(Path(args.verifier)) if args.verifier else None
-    keystore = _keystore(policy, ctx)
-    stale_after = max(3 * float(policy.value("ledger.checkpoint_seconds")), 60.0)
+    keystore = _keystore(settings, ctx)
+    stale_after = max(3.0 * settings.ledger.checkpoint_seconds, 60.0)
     try:
         report = verify_ledger(
             ctx.paths,
@@ -273,7 +274,7 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     from hardener.export.targets import Exporter
 
     if args.targets:
-        targets = list(load_policy(ctx.platform).value("export.targets") or [])
+        targets = list(load_policy(ctx.platform).settings.export.targets)
         if not targets:
             raise UsageError("the policy has no export.targets", remedy="Add [[export.targets]].")
         exporter = Exporter(ctx.paths, targets, retry_seconds=0)

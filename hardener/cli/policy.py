@@ -28,21 +28,22 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.policy_action == "allowlist":
         return policy_allowlist.run(args, ctx)
     effective = load_policy(ctx.platform)
+    values = effective.settings.values()
     if ctx.json:
         ctx.emit_json(
             "policy-show.schema.json",
             {
                 "sources": [source.describe() for source in effective.sources],
                 "settings": {
-                    key: {"value": setting.value, "source": setting.source}
-                    for key, setting in sorted(effective.settings.items())
+                    key: {"value": value, "source": effective.source(key)}
+                    for key, value in sorted(values.items())
                 },
             },
         )
         return 0
     for source in effective.sources:
         ctx.out(f"policy source: {source.describe()['label']}")
-    width = max(len(key) for key in effective.settings)
-    for key, setting in sorted(effective.settings.items()):
-        ctx.out(f"{key:<{width}}  {json.dumps(setting.value)}  ({setting.source})")
+    width = max(len(key) for key in values)
+    for key, value in sorted(values.items()):
+        ctx.out(f"{key:<{width}}  {json.dumps(value)}  ({effective.source(key)})")
     return 0

@@ -89,7 +89,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             f"'{client}' has no exact-command allowlist hardener knows",
             remedy=f"Use one of: {', '.join(ALLOWLIST_OWNERS)}.",
         )
-    engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform))
+    engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform).settings)
     rules = engine.managed
     in_force = rules.allowlist(client) is not None
     target = rules.allowlist_files.get(client, "")

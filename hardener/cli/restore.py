@@ -35,7 +35,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform))
+    engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform).settings)
     locations = engine.locations(args.client, [Path(p) for p in args.project])
     coverage = cover_recorded(engine, locations, args.client)
     locations += coverage.locations

@@ -75,7 +75,7 @@ def print_report(report: ScanReport, ctx: CliContext) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform))
+    engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform).settings)
     report = scan(engine, args.client, [Path(p) for p in args.project])
     if ctx.json:
         ctx.emit_json(SCHEMA, report.to_json())

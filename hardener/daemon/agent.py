@@ -83,7 +83,7 @@ class Agent:
         self.clock = clock
         self.inbox = Inbox()
         self.lock = InstanceLock(self.paths.runtime_dir)
-        self.sealing = sealing or SealingService(self.paths, policy)
+        self.sealing = sealing or SealingService(self.paths, policy.settings)
         self.drift = drift
         self.detection = detection
         self.processes = processes
@@ -96,7 +96,7 @@ class Agent:
         self.state = AgentState()
         self._alerted = False
         self.deadlines = Deadlines()
-        self._interval = float(policy.value("daemon.heartbeat_seconds"))
+        self._interval = float(policy.settings.daemon.heartbeat_seconds)
         previous = read_heartbeat(self.paths) or {}
         self.alerts = AlertLog(previous.get("alerts"), now=time.time())
         self._old_handlers: dict[int, Any] = {}
@@ -317,13 +317,12 @@ class Agent:
         except HardenerError as exc:
             log.error("the policy changed but is invalid; keeping the current one: %s", exc.message)
             return
-        current = {k: s.value for k, s in self.policy.settings.items()}
-        if current == {k: s.value for k, s in policy.settings.items()}:
+        if policy.settings == self.policy.settings:
             return
         log.info("policy changed; drift repair follows it now, ledger settings at the next start")
         self.policy = policy
         if self.drift is not None:
-            self.drift.policy = policy
+            self.drift.settings = policy.settings
 
     def _seal(self) -> int:
         count = self.sealing.seal()
@@ -368,7 +367,7 @@ class Agent:
             "heartbeat_seconds": self._interval,
             "host": socket.gethostname(),
             "user": _username(),
-            "mode": str(self.policy.value("mode")),
+            "mode": self.policy.settings.mode,
             "sealing": {
                 "ok": self.sealing.ok,
                 "problem": self.sealing.problem,

@@ -29,18 +29,18 @@ def _username() -> str | None:
 
 def build_agent(platform: Platform) -> Agent:
     policy = load_policy(platform)
-    sealing = SealingService(hardener_paths(platform), policy)
+    sealing = SealingService(hardener_paths(platform), policy.settings)
     agent = Agent(platform, policy, sealing=sealing)
-    agent.drift = DriftGuard(platform, policy, agent.record)
+    agent.drift = DriftGuard(platform, policy.settings, agent.record)
     agent.processes = ProcessWatch(agent.drift, _username())
     paths = hardener_paths(platform)
     drift = agent.drift
     agent.detection = Detection(
         paths,
-        policy,
+        policy.settings.detectors,
         LedgerFeed(paths),
         stdio_servers=lambda: [(c.client, c.server) for c in drift.server_commands()],
     )
-    agent.hook_repair = HookRepair(platform, agent.record, lambda: agent.policy)
+    agent.hook_repair = HookRepair(platform, agent.record, lambda: agent.policy.settings)
     agent.selfcheck = LedgerSelfCheck(paths)
     return agent

@@ -22,7 +22,7 @@ from hardener.detect.detector import DetectorEngine
 from hardener.detect.sensors import SensorCorrelator
 from hardener.fsutil import read_snapshot, write_private
 from hardener.paths import HardenerPaths
-from hardener.policy import DEFAULTS, EffectivePolicy
+from hardener.settings import Detectors
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +34,11 @@ Reader = Callable[[int], Iterable[Mapping[str, Any]]]
 StdioServers = Callable[[], Iterable[tuple[str, str]]]
 
 
-def _policy_values(policy: EffectivePolicy) -> dict[str, Any]:
-    return {name: policy.value(name) for name in DEFAULTS if name.startswith("detectors.")}
-
-
 class Detection:
     def __init__(
         self,
         paths: HardenerPaths,
-        policy: EffectivePolicy,
+        settings: Detectors,
         reader: Reader,
         *,
         stdio_servers: StdioServers | None = None,
@@ -50,12 +46,12 @@ class Detection:
     ) -> None:
         self.path: Path = paths.state_dir / STATE_NAME
         self._reader = reader
-        self._values = _policy_values(policy)
+        self._settings = settings
         self._stdio = stdio_servers or (lambda: ())
         self._clock = clock
         self.cursor = 0
-        self.engine = DetectorEngine(self._values)
-        self._window = float(self._values.get("detectors.sensor_window_seconds", 30))
+        self.engine = DetectorEngine(settings)
+        self._window = float(settings.sensor_window_seconds)
         self.sensors = SensorCorrelator(self._window)
         self.alerts_raised = 0
         self._unsaved = 0
@@ -67,7 +63,7 @@ class Detection:
             return
         try:
             document = json.loads(snapshot.data)
-            self.engine = DetectorEngine.from_state(document["engine"], self._values)
+            self.engine = DetectorEngine.from_state(document["engine"], self._settings)
             self.cursor = int(document["cursor"])
             if "sensors" in document:
                 self.sensors = SensorCorrelator.from_state(document["sensors"], self._window)

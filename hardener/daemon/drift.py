@@ -33,8 +33,8 @@ from hardener.engine.scan import analyse
 from hardener.errors import HardenerError, WriteConflictError
 from hardener.fsutil import read_snapshot
 from hardener.paths import Platform
-from hardener.policy import EffectivePolicy
 from hardener.processes import ServerCommand
+from hardener.settings import Settings
 from hardener.timestamps import parse_timestamp
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ WINDOW_SECONDS = 60.0
 BACKOFF_SECONDS = 300.0
 
 Emit = Callable[[str, dict[str, Any]], Any]
-ContextFactory = Callable[[Platform, EffectivePolicy], EngineContext]
+ContextFactory = Callable[[Platform, Settings], EngineContext]
 
 
 class _CollectingSink(EventSink):
@@ -71,14 +71,14 @@ class DriftGuard:
     def __init__(
         self,
         platform: Platform,
-        policy: EffectivePolicy,
+        settings: Settings,
         emit: Emit,
         *,
         context_factory: ContextFactory = EngineContext.for_machine,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.platform = platform
-        self.policy = policy
+        self.settings = settings
         self._emit = emit
         self._context_factory = context_factory
         self._clock = clock
@@ -97,7 +97,7 @@ class DriftGuard:
     @property
     def ctx(self) -> EngineContext:
         if self._ctx is None:
-            self._ctx = self._context_factory(self.platform, self.policy)
+            self._ctx = self._context_factory(self.platform, self.settings)
         return self._ctx
 
     def start(self) -> None:
@@ -105,7 +105,7 @@ class DriftGuard:
 
     def refresh(self) -> None:
         """Rediscover config files (new clients, new projects) with a fresh engine context."""
-        self._ctx = self._context_factory(self.platform, self.policy)
+        self._ctx = self._context_factory(self.platform, self.settings)
         try:
             locations = self._ctx.locations()
         except HardenerError as exc:
@@ -149,7 +149,7 @@ class DriftGuard:
         now = self._clock()
         try:
             loaded = load(path, location.file.format, snapshot)
-            ctx = self._context_factory(self.platform, self.policy)
+            ctx = self._context_factory(self.platform, self.settings)
             self._ctx = ctx
             desired = DesiredStateStore(ctx.paths.desired_state_dir).load(path)
             plan = plan_repair(ctx, location, loaded, desired)
@@ -249,7 +249,7 @@ class DriftGuard:
             state.writes.popleft()
         if now < state.backoff_until:
             return True
-        limit = int(self.policy.value("daemon.max_rewrites_per_minute"))
+        limit = self.settings.daemon.max_rewrites_per_minute
         if len(state.writes) < limit:
             return False
         state.backoff_until = now + BACKOFF_SECONDS
@@ -298,7 +298,7 @@ class DriftGuard:
         self._emit(kind, body)
         log.info("%s: %s", location.path, ", ".join(f"{r.server} {r.action}" for r in repairs))
         lost = [r for r in repairs if r.action in ("rewrap", "identity_change", "rebuilt")]
-        if lost and self.policy.value("mode") == "enforce":
+        if lost and self.settings.mode == "enforce":
             self._emit(
                 "alert",
                 {

@@ -22,7 +22,7 @@ from hardener.errors import HardenerError
 from hardener.hooks.install import HookInstaller
 from hardener.hooks.targets import targets
 from hardener.paths import Platform, hardener_paths
-from hardener.policy import EffectivePolicy
+from hardener.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +32,17 @@ class HookRepair:
         self,
         platform: Platform,
         record: Callable[[str, dict[str, Any]], Any],
-        policy: Callable[[], EffectivePolicy] | None = None,
+        settings: Callable[[], Settings] | None = None,
     ) -> None:
         self.platform = platform
         self.record = record
-        self.policy = policy
+        self.settings = settings
         self.repairs = 0
 
     def _required(self) -> list[str]:
-        if self.policy is None:
+        if self.settings is None:
             return []
-        return [str(c) for c in self.policy().value("hooks.required") or []]
+        return list(self.settings().hooks.required)
 
     def __call__(self) -> int:
         paths = hardener_paths(self.platform)

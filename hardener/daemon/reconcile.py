@@ -39,8 +39,6 @@ from hardener.formats.interface import Path as DocPath
 from hardener.timestamps import utc_timestamp
 from hardener.transform import parse_shim_args
 
-NEW_SERVER_ACTIONS = ("wrap", "quarantine", "report")
-
 
 @dataclass(frozen=True)
 class Repair:
@@ -201,8 +199,7 @@ class _Planner:
     def _new_server(self, ref: ServerRef, info: EntryInfo) -> None:
         if info.kind not in (Kind.STDIO, Kind.REMOTE):
             return
-        policy_new = str(self.ctx.policy.value("new_servers"))
-        action = policy_new if policy_new in NEW_SERVER_ACTIONS else "report"
+        action: str = self.ctx.settings.new_servers
         if action == "quarantine":
             switch = _quarantine_switch(self.location)
             if info.disabled:

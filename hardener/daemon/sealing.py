@@ -19,7 +19,7 @@ from typing import Any
 from hardener.errors import HardenerError
 from hardener.ledger.sealing.sealer import Sealer
 from hardener.paths import HardenerPaths
-from hardener.policy import EffectivePolicy
+from hardener.settings import Settings
 from hardener.spool import SUFFIX, SpoolWriter
 
 log = logging.getLogger(__name__)
@@ -27,27 +27,27 @@ log = logging.getLogger(__name__)
 DAEMON_CLIENT = "hardener"
 DAEMON_SERVER = "daemon"
 
-KeystoreFactory = Callable[[EffectivePolicy], Any]
-SealerFactory = Callable[[HardenerPaths, EffectivePolicy, Any], Any]
+KeystoreFactory = Callable[[Settings], Any]
+SealerFactory = Callable[[HardenerPaths, Settings, Any], Any]
 
 
-def open_policy_keystore(policy: EffectivePolicy) -> Any:
+def open_policy_keystore(settings: Settings) -> Any:
     from hardener.keystore import open_keystore
 
-    return open_keystore(allow_insecure=bool(policy.value("keychain.allow_insecure_backend")))
+    return open_keystore(allow_insecure=settings.keychain.allow_insecure_backend)
 
 
 class SealingService:
     def __init__(
         self,
         paths: HardenerPaths,
-        policy: EffectivePolicy,
+        settings: Settings,
         *,
         keystore_factory: KeystoreFactory = open_policy_keystore,
         sealer_factory: SealerFactory = Sealer,
     ) -> None:
         self._paths = paths
-        self._policy = policy
+        self._settings = settings
         self._keystore_factory = keystore_factory
         self._sealer_factory = sealer_factory
         self.sealer: Any = None
@@ -69,11 +69,11 @@ class SealingService:
         if self.sealer is not None:
             return True
         try:
-            keystore = self._keystore_factory(self._policy)
+            keystore = self._keystore_factory(self._settings)
             info = getattr(keystore, "info", None)
             if info is not None:
                 self.backend, self.backend_real = str(info.name), bool(info.real)
-            self.sealer = self._sealer_factory(self._paths, self._policy, keystore)
+            self.sealer = self._sealer_factory(self._paths, self._settings, keystore)
         except HardenerError as exc:
             if exc.message != self.problem:
                 log.error("cannot seal the audit log: %s (%s)", exc.message, exc.remedy)

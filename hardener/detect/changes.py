@@ -34,10 +34,13 @@ from hardener.detect.descriptions import (
     Signal,
     analyze_item,
     item_texts,
+    model_signal,
+    resolve_model,
     scan_text,
     score,
 )
 from hardener.detect.model import raise_severity
+from hardener.detect.ngram_model import Model
 from hardener.detect.patterns import (
     PROTECTIVE_RE,
     SENSITIVE_PATH_RE,
@@ -180,6 +183,7 @@ def grade_definition_change(
     threshold: int,
     *,
     kind: str = "tool",
+    model: Model | str | None = None,
 ) -> ChangeGrade:
     """Severity of a tool (or prompt/resource) definition going from ``old`` to ``new``.
 
@@ -188,21 +192,27 @@ def grade_definition_change(
     name = str(new.get("name", ""))
     old_texts = _texts(old, "/old")
     new_texts = _texts(new, "/new")
-    old_findings = analyze_item(kind, name, old_texts, threshold) if old_texts else []
-    new_findings = analyze_item(kind, name, new_texts, threshold)
-    return _grade((old_texts, new_texts), (old_findings, new_findings), threshold, (old, new))
+    old_findings = analyze_item(kind, name, old_texts, threshold, model=model) if old_texts else []
+    new_findings = analyze_item(kind, name, new_texts, threshold, model=model)
+    return _grade(
+        (old_texts, new_texts), (old_findings, new_findings), threshold, (old, new), model
+    )
 
 
-def grade_instructions_change(old: str | None, new: str | None, threshold: int) -> ChangeGrade:
+def grade_instructions_change(
+    old: str | None, new: str | None, threshold: int, *, model: Model | str | None = None
+) -> ChangeGrade:
     """Severity of a change of the server's ``instructions``."""
     old_texts = [("/old/instructions", old)] if old else []
     new_texts = [("/new/instructions", new)] if new else []
     if not new_texts:
         return ChangeGrade("low", ("the instructions were removed",))
     kind, name = "instructions", "server instructions"
-    old_findings = analyze_item(kind, name, old_texts, threshold) if old_texts else []
-    new_findings = analyze_item(kind, name, new_texts, threshold)
-    return _grade((old_texts, new_texts), (old_findings, new_findings), threshold, (None, None))
+    old_findings = analyze_item(kind, name, old_texts, threshold, model=model) if old_texts else []
+    new_findings = analyze_item(kind, name, new_texts, threshold, model=model)
+    return _grade(
+        (old_texts, new_texts), (old_findings, new_findings), threshold, (None, None), model
+    )
 
 
 _Texts = list[tuple[str, str]]
@@ -214,6 +224,7 @@ def _grade(
     findings: tuple[list[Finding], list[Finding]],
     threshold: int,
     definitions: tuple[_Definition, _Definition],
+    model: Model | str | None = None,
 ) -> ChangeGrade:
     """Grade one change from the (old, new) texts, findings and definitions."""
     old_texts, new_texts = texts
@@ -254,6 +265,10 @@ def _grade(
         introduced = [s for s in scan_text(added, "/added") if not s.family.startswith("hidden:")]
         old_families = {(s.family, s.weight) for s in scan_text(old_joined, "/old")}
         fresh = [s for s in introduced if (s.family, s.weight) not in old_families]
+        resolved = resolve_model(model)
+        learned = model_signal([("/added", added)], resolved) if resolved else None
+        if learned is not None:
+            fresh.append(learned)  # the classifier reads the added text on its own too
         gained = score(fresh)
         if gained >= threshold and severity == "low":
             families = ", ".join(sorted({s.family for s in fresh}))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from hardener.detect.model import excerpt, raise_severity
+from hardener.detect.ngram_model import Model, normal_text, shipped_model
 from hardener.detect.patterns import (
     ACCESS_BEFORE_RE,
     BASE64_RE,
@@ -366,6 +367,63 @@ def _other_tool_signals(
                 return
 
 
+#: ``model=SHIPPED``: add the classifier shipped in the package. The default is None (the rules
+#: alone): on the held-back corpus part it caught 2 more of 35 poisoned items but doubled the
+#: false positives (4 -> 8 of 1,195), so it is opt-in (``hardener analyze-tools --classifier``).
+SHIPPED: Final = "shipped"
+
+
+def resolve_model(model: Model | str | None) -> Model | None:
+    return shipped_model() if model == SHIPPED else model if isinstance(model, Model) else None
+
+
+def model_signal(texts: Sequence[tuple[str, str]], model: Model) -> Signal | None:
+    """The classifier's signal for an item, citing the word n-grams that weighed most."""
+    prose = [(p, t) for p, t in texts if t]
+    if not prose:
+        return None
+    prediction = model.predict([t for _p, t in prose])
+    weight = model.weight_of(prediction.probability)
+    if weight == 0:
+        return None
+    cited = []
+    for evidence in prediction.evidence:
+        gram = evidence.feature[2:]
+        cited.append(f"{gram!r} {evidence.contribution:+.2f}")
+    note = f"classifier p={prediction.probability:.2f}; top n-grams: " + ", ".join(cited)
+    pointer, text = prose[0]
+    span = (0, 0)
+    if prediction.evidence:
+        top = prediction.evidence[0]
+        pointer, text = prose[top.text_index]
+        span = top.span
+        if len(normal_text(text)) != len(text):  # NFKC moved offsets: find the word instead
+            word = top.feature[2:].split(" ")[0]
+            at = text.lower().find(word)
+            span = (at, at + len(word)) if at >= 0 else (0, 0)
+    return Signal("model", weight, pointer, span, excerpt(text, *span), note)
+
+
+def item_signals(
+    texts: Sequence[tuple[str, str]],
+    *,
+    extra: Iterable[Signal] = (),
+    other_tools: frozenset[str] = frozenset(),
+    model: Model | str | None = None,
+) -> list[Signal]:
+    """Every signal of one item: the rule families, then the classifier's (if any)."""
+    signals: list[Signal] = list(extra)
+    for pointer, text in texts:
+        signals += scan_text(text, pointer)
+    signals += _other_tool_signals(texts, other_tools)
+    resolved = resolve_model(model)
+    if resolved is not None:
+        learned = model_signal(texts, resolved)
+        if learned is not None:
+            signals.append(learned)
+    return signals
+
+
 def analyze_item(
     kind: str,
     name: str,
@@ -374,11 +432,9 @@ def analyze_item(
     *,
     extra: Iterable[Signal] = (),
     other_tools: frozenset[str] = frozenset(),
+    model: Model | str | None = None,
 ) -> list[Finding]:
-    signals: list[Signal] = list(extra)
-    for pointer, text in texts:
-        signals += scan_text(text, pointer)
-    signals += _other_tool_signals(texts, other_tools)
+    signals = item_signals(texts, extra=extra, other_tools=other_tools, model=model)
     findings: list[Finding] = []
     capability = tuple(s for s in signals if s.family in CAPABILITY_FAMILIES)
     signals = [s for s in signals if s.family not in CAPABILITY_FAMILIES]
@@ -418,6 +474,7 @@ def analyze_listing(
     threshold: int,
     *,
     other_tools: frozenset[str] = frozenset(),
+    model: Model | str | None = None,
 ) -> list[Finding]:
     """Findings for a tools/list result plus the optional ``instructions``, ``prompts`` and
     ``resources`` of the same server. ``other_tools``: tool names of the client's other servers
@@ -431,6 +488,7 @@ def analyze_listing(
             [("/instructions", instructions)],
             threshold,
             other_tools=other_tools,
+            model=model,
         )
     for key, kind in (("tools", "tool"), ("prompts", "prompt"), ("resources", "resource")):
         items = listing.get(key)
@@ -449,5 +507,6 @@ def analyze_listing(
                 threshold,
                 extra=extra,
                 other_tools=other_tools,
+                model=model,
             )
     return findings

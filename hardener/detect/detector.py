@@ -31,7 +31,7 @@ from hardener.detect.descriptions import Finding, analyze_item, analyze_listing,
 from hardener.detect.frequency import FrequencyTracker
 from hardener.detect.model import Alert, make_alert
 from hardener.detect.pins import Changes, ServerPins, approve, observe
-from hardener.policy import DEFAULTS
+from hardener.settings import Detectors
 from hardener.timestamps import timestamp_or_none
 
 STATE_VERSION: Final = 1
@@ -56,16 +56,16 @@ def is_event(value: Any) -> bool:
 class DetectorEngine:
     """All stateful detectors; one instance per daemon."""
 
-    def __init__(self, policy_values: Mapping[str, Any] | None = None) -> None:
-        values = {**DEFAULTS, **dict(policy_values or {})}
-        self.threshold = int(values["detectors.description_score_threshold"])
-        self.exfil_window = float(values["detectors.exfil_window_seconds"])
-        self.history_min_calls = int(values["detectors.history_min_calls"])
+    def __init__(self, settings: Detectors | None = None) -> None:
+        rules = settings or Detectors()
+        self.threshold = rules.description_score_threshold
+        self.exfil_window = float(rules.exfil_window_seconds)
+        self.history_min_calls = rules.history_min_calls
         self.freq = FrequencyTracker(
-            int(values["detectors.burst_calls"]),
-            float(values["detectors.burst_window_seconds"]),
-            int(values["detectors.rate_per_minute"]),
-            int(values["detectors.repeated_failures"]),
+            rules.burst_calls,
+            float(rules.burst_window_seconds),
+            rules.rate_per_minute,
+            rules.repeated_failures,
         )
         self.sessions: dict[str, dict[str, Any]] = {}
         self.tools: dict[str, dict[str, dict[str, Any]]] = {}  # client␟server -> name -> def
@@ -310,10 +310,10 @@ class DetectorEngine:
 
     @classmethod
     def from_state(
-        cls, state: Mapping[str, Any], policy_values: Mapping[str, Any] | None = None
+        cls, state: Mapping[str, Any], settings: Detectors | None = None
     ) -> DetectorEngine:
         """An engine that continues where ``to_state`` left off (thresholds from policy)."""
-        engine = cls(policy_values)
+        engine = cls(settings)
         if state.get("v") != STATE_VERSION:
             raise ValueError(f"unsupported detector state version {state.get('v')!r}")
         engine.sessions = {k: dict(v) for k, v in state.get("sessions", {}).items()}

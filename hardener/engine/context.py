@@ -22,8 +22,8 @@ from hardener.engine.managed import load_managed_rules
 from hardener.engine.shimpath import locate_shim
 from hardener.errors import HardenerError
 from hardener.paths import HardenerPaths, Platform, hardener_paths
-from hardener.policy import EffectivePolicy
 from hardener.processes import is_running, running_process_names
+from hardener.settings import Settings
 
 
 def _now() -> datetime:
@@ -34,7 +34,7 @@ def _now() -> datetime:
 class EngineContext:
     platform: Platform
     paths: HardenerPaths
-    policy: EffectivePolicy
+    settings: Settings
     fs: FsView = field(default_factory=RealFs)
     managed: ManagedRules = field(default_factory=ManagedRules)
     running: frozenset[str] = frozenset()
@@ -44,7 +44,7 @@ class EngineContext:
     clock: Callable[[], datetime] = _now
 
     @classmethod
-    def for_machine(cls, platform: Platform, policy: EffectivePolicy) -> EngineContext:
+    def for_machine(cls, platform: Platform, settings: Settings) -> EngineContext:
         """The real machine: managed policies, running processes, the installed shim."""
         shim: Path | None = None
         error = ""
@@ -55,7 +55,7 @@ class EngineContext:
         return cls(
             platform=platform,
             paths=hardener_paths(platform),
-            policy=policy,
+            settings=settings,
             managed=load_managed_rules(platform),
             running=running_process_names(),
             shim=shim,
@@ -78,12 +78,12 @@ class EngineContext:
     ) -> list[ConfigLocation]:
         """Discovery for this context: the chosen clients' files, user and project scope."""
         specs = registry.select(client_ids)
-        roots = self.policy.value("scan.project_roots")
+        roots = self.settings.scan.project_roots
         dirs = project_dirs(
             self.platform,
             self.fs,
             explicit=[p.absolute() for p in projects],
-            roots=[str(r) for r in roots],
+            roots=list(roots),
             also=self.edited_projects(),
         )
         return discover(self.platform, self.fs, specs, dirs)

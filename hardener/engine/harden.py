@@ -67,7 +67,7 @@ def entry_edit(
     shim = str(ctx.require_shim())
     shape = location.client.entry
     if info.kind is Kind.STDIO and info.launch is not None:
-        if info.disabled and not ctx.policy.value("harden.wrap_disabled"):
+        if info.disabled and not ctx.settings.harden.wrap_disabled:
             return None
         return wrap_entry(
             loaded.codec,
@@ -81,7 +81,7 @@ def entry_edit(
     if (
         info.kind is Kind.REMOTE
         and info.url is not None
-        and ctx.policy.value("remote_servers") == "bridge"
+        and ctx.settings.remote_servers == "bridge"
         and isinstance(ref.value, dict)
         and bridge_decision(location.client, ref.value, info).ok
     ):

@@ -55,7 +55,7 @@ def _remote_finding(
 ) -> Finding:
     """What scan says of a remote entry hardener leaves as it is."""
     client = location.client
-    if ctx.policy.value("remote_servers") != "bridge":
+    if ctx.settings.remote_servers != "bridge":
         why = ' (policy remote_servers = "report")'
     else:
         decision = bridge_decision(client, ref.value, info)

@@ -45,6 +45,7 @@ from hardener._version import __version__
 from hardener.export.records import export_record
 from hardener.export.syslog import ExportError
 from hardener.ledger.chain.record import Record, line_hash
+from hardener.settings import ExportTarget
 
 SIGNALS = ("logs", "traces", "metrics")
 PATHS = {"logs": "/v1/logs", "traces": "/v1/traces", "metrics": "/v1/metrics"}
@@ -57,9 +58,9 @@ SCOPE = {"name": "hardener.export.otlp", "version": __version__}
 _SEVERITY = {"low": (9, "INFO"), "medium": (13, "WARN"), "high": (17, "ERROR")}
 
 
-def expand(spec: dict[str, Any]) -> list[dict[str, Any]]:
+def expand(spec: ExportTarget) -> list[ExportTarget]:
     """One export target per signal for an ``otlp`` target; other targets unchanged."""
-    if spec.get("type") != "otlp":
+    if spec["type"] != "otlp":
         return [spec]
     return [{**spec, "signal": signal} for signal in SIGNALS]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from hardener.export.syslog import ExportError, SyslogSender
 from hardener.ledger.query import RecordReader
 from hardener.ledger.store import read_json, write_state
 from hardener.paths import HardenerPaths
+from hardener.settings import ExportTarget
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ STATE = "export-state.json"
 BATCH = 2000
 
 
-def target_id(target: dict[str, Any]) -> str:
+def target_id(target: ExportTarget) -> str:
     if target.get("type") == "jsonl":
         return f"jsonl:{target.get('path')}"
     if target.get("type") == "otlp":
@@ -44,7 +45,7 @@ def target_id(target: dict[str, Any]) -> str:
 
 @dataclass
 class _Target:
-    spec: dict[str, Any]
+    spec: ExportTarget
     ident: str
     reader: RecordReader
     retry_at: float = 0.0
@@ -57,7 +58,7 @@ class Exporter:
     def __init__(
         self,
         paths: HardenerPaths,
-        targets: list[dict[str, Any]],
+        targets: Sequence[ExportTarget],
         *,
         retry_seconds: float = 30.0,
         clock: Callable[[], float] = time.time,
@@ -111,23 +112,23 @@ class Exporter:
             return
         spec = target.spec
         if spec.get("type") == "jsonl":
-            JsonlFile(Path(str(spec["path"])).expanduser()).write([export_line(r) for r in records])
+            JsonlFile(Path(spec["path"]).expanduser()).write([export_line(r) for r in records])
             return
         if spec.get("type") == "otlp":
             if target.sender is None:
                 target.sender = OtlpSender(
                     str(spec.get("endpoint")),
-                    str(spec.get("signal", "logs")),
-                    headers={str(k): str(v) for k, v in dict(spec.get("headers") or {}).items()},
+                    spec.get("signal", "logs"),
+                    headers=dict(spec.get("headers", {})),
                     timeout=float(spec.get("timeout_seconds", 10.0)),
                 )
             target.sender.send(records)
             return
         if target.sender is None:
             target.sender = SyslogSender(
-                str(spec.get("host", "127.0.0.1")),
-                int(spec.get("port", 514)),
-                str(spec.get("protocol", "udp")),
+                spec.get("host", "127.0.0.1"),
+                spec.get("port", 514),
+                spec.get("protocol", "udp"),
             )
         assert isinstance(target.sender, SyslogSender)
         target.sender.send([export_record(r) for r in records])

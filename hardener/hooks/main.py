@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from hardener.redact import Redactor
     from hardener.shim.locate import Locations
+    from hardener.shim.settings import ShimSettings
 
 USAGE = "usage: hardener-hook --client ID [--event NAME]\n"
 INPUT_LIMIT = 16 << 20
@@ -111,8 +112,8 @@ def append_event(loc: Locations, kind: str, body: dict[str, Any], client: str, s
     return path
 
 
-def _redactor(loc: Locations, settings: dict[str, Any]) -> Redactor:
-    from hardener.redact import DEFAULT_MAX_VALUE_BYTES, Redactor
+def _redactor(loc: Locations, settings: ShimSettings) -> Redactor:
+    from hardener.redact import Redactor
     from hardener.shim.settings import SettingsError, fingerprint_key
 
     try:
@@ -122,13 +123,13 @@ def _redactor(loc: Locations, settings: dict[str, Any]) -> Redactor:
         key = os.urandom(32)
     return Redactor(
         key,
-        extra_keys=list(settings.get("redaction.keys") or []),
-        extra_patterns=list(settings.get("redaction.patterns") or []),
-        max_value_bytes=int(settings.get("redaction.max_value_bytes") or DEFAULT_MAX_VALUE_BYTES),
+        extra_keys=list(settings.redaction_keys),
+        extra_patterns=list(settings.redaction_patterns),
+        max_value_bytes=settings.redaction_max_value_bytes,
     )
 
 
-def deny_rule(settings: dict[str, Any], hook: HookInput) -> str | None:
+def deny_rule(settings: ShimSettings, hook: HookInput) -> str | None:
     """Why the policy refuses this call (enforced in enforce mode, noted in audit mode), or None."""
     if not hook.is_mcp or hook.phase != "call":
         return None
@@ -211,7 +212,7 @@ def run(client: str, event: str | None, raw: bytes) -> tuple[str, int]:
         _record_anomaly(loc, client, raw)
         return "", 0
     rule = deny_rule(settings, hook)
-    enforce = settings.get("mode") == "enforce"
+    enforce = settings.enforce
     try:
         redactor = _redactor(loc, settings)
         body = event_body(hook, redactor, len(raw), rule, enforce)

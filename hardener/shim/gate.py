@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, Final
 
+    from hardener.shim.settings import ShimSettings
+
 
 #: JSON-RPC error codes the shim answers with (implementation-defined server error range).
 CODE_DENIED: Final = -32001
@@ -110,21 +112,18 @@ class Gate:
         self.listed = False
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any], server: str) -> Gate:
+    def from_settings(cls, settings: ShimSettings, server: str) -> Gate:
         return cls(
             server,
-            enforce=settings.get("mode") == "enforce",
-            fail_closed=settings.get("fail_mode") == "closed",
-            tools_deny=list(settings.get("tools.deny") or []),
-            tools_allow=list(settings.get("tools.allow") or []),
-            servers_deny=list(settings.get("servers.deny") or []),
-            servers_allow=list(settings.get("servers.allow") or []),
-            hide_denied=bool(settings.get("tools.hide_denied")),
-            requests={
-                k: str(settings.get(f"server_requests.{k}", "allow"))
-                for k in ("sampling", "elicitation", "roots")
-            },
-            block_low_changes=bool(settings.get("pins.block_low_severity_changes")),
+            enforce=settings.enforce,
+            fail_closed=settings.fail_mode == "closed",
+            tools_deny=list(settings.tools_deny),
+            tools_allow=list(settings.tools_allow),
+            servers_deny=list(settings.servers_deny),
+            servers_allow=list(settings.servers_allow),
+            hide_denied=settings.tools_hide_denied,
+            requests=settings.server_requests(),
+            block_low_changes=settings.pins_block_low_severity_changes,
         )
 
     # --- rules ----------------------------------------------------------------------------

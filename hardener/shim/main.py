@@ -151,7 +151,7 @@ def _run(opts: Options) -> int:
     resolved = child_mod.resolve_command(
         opts.command[0],
         os.environ,
-        [str(p) for p in settings.get("shim.extra_path") or []],
+        list(settings.shim_extra_path),
         shim_settings.read_login_path(loc),
     )
     if resolved is None:

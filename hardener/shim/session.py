@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from hardener.redact import Redactor
     from hardener.shim.recording.recorder import Spool
+    from hardener.shim.settings import ShimSettings
     from hardener.shim.tracker import SessionTracker
 
     if sys.platform == "win32":
@@ -65,14 +66,14 @@ def protect_stdout() -> int:
     return proto
 
 
-def make_redactor(key: bytes, settings: dict[str, Any]) -> Redactor:
-    from hardener.redact import DEFAULT_MAX_VALUE_BYTES, Redactor
+def make_redactor(key: bytes, settings: ShimSettings) -> Redactor:
+    from hardener.redact import Redactor
 
     return Redactor(
         key,
-        extra_keys=list(settings.get("redaction.keys") or []),
-        extra_patterns=list(settings.get("redaction.patterns") or []),
-        max_value_bytes=int(settings.get("redaction.max_value_bytes") or DEFAULT_MAX_VALUE_BYTES),
+        extra_keys=list(settings.redaction_keys),
+        extra_patterns=list(settings.redaction_patterns),
+        max_value_bytes=settings.redaction_max_value_bytes,
     )
 
 
@@ -91,7 +92,7 @@ def launch_fingerprints(
 
 
 def start_body(
-    redactor: Redactor, settings: dict[str, Any], launch: dict[str, Any]
+    redactor: Redactor, settings: ShimSettings, launch: dict[str, Any]
 ) -> dict[str, Any]:
     """The static part of ``session.start`` (the protocol part is added by the tracker)."""
     from hardener._version import __version__
@@ -100,7 +101,7 @@ def start_body(
         "pid": os.getpid(),
         "cwd": os.getcwd(),
         "shim_version": __version__,
-        "policy_mode": settings.get("mode"),
+        "policy_mode": settings.mode,
         "transport": launch.get("transport"),
     }
     argv = launch.get("argv")
@@ -119,7 +120,7 @@ def start_body(
 
 def prepare(
     loc: Locations,
-    settings: dict[str, Any],
+    settings: ShimSettings,
     *,
     client: str,
     server: str,
@@ -149,7 +150,9 @@ def prepare(
         redactor = make_redactor(key, settings)
         tracker = SessionTracker(redactor, start_body(redactor, settings, session.launch))
         if loc.state_dir is not None:
-            tracker.on_tools_list = pin_observer(client, server)
+            tracker.on_tools_list = pin_observer(
+                client, server, settings.detectors_description_score_threshold
+            )
         return tracker, open_spool or default_open
 
     recorder: AnyRecorder
@@ -165,7 +168,9 @@ def prepare(
     return session
 
 
-def pin_observer(client: str, server: str) -> Callable[[list[Any], str | None, bool], None]:
+def pin_observer(
+    client: str, server: str, threshold: int | None = None
+) -> Callable[[list[Any], str | None, bool], None]:
     """The tracker's ``on_tools_list``: pins every listed tool on first sight and records changed
     definitions as pending (``hardener.pins``; runs in the recorder, never in the relay)."""
     store: list[Any] = []
@@ -177,7 +182,11 @@ def pin_observer(client: str, server: str) -> Callable[[list[Any], str | None, b
                 from hardener.paths import Platform, hardener_paths
                 from hardener.pin_store import PinStore
 
-                store.append(PinStore(hardener_paths(Platform.current())))
+                paths = hardener_paths(Platform.current())
+                if threshold is None:
+                    store.append(PinStore(paths))
+                else:
+                    store.append(PinStore(paths, threshold=threshold))
             store[0].observe(client, server, tools, instructions, complete=complete)
         except Exception as exc:  # a broken pin store must not stop the recording
             if not warned:

@@ -4,9 +4,13 @@ The shim starts once per server per client, so its start-up must stay lean: this
 ``os`` and ``json`` on its common path and imports the rest of hardener lazily. Three files in the
 state directory make that possible (all 0600, in 0700 directories, never followed through a link):
 
+The shim reads its policy as :class:`ShimSettings`: the subset of
+:class:`hardener.settings.Settings` it and the hooks use, a lean frozen class (``dataclasses`` and
+``typing`` cost the shim ~10 ms to import) built from ``Settings.values()``.
+
 ``<state>/cache/shim-policy.json``
     The effective policy compiled for the shim: ``{"v": 1, "sources": [[path, signature]…],
-    "settings": {dotted key: value}}``. A signature is ``[mtime_ns, ctime_ns, size, inode]`` of each
+    "settings": {dotted key: value}}`` (``Settings.values()``). A signature is ``[mtime_ns, ctime_ns, size, inode]`` of each
     policy file that may exist (managed files, then the user's ``policy.toml``), or ``null`` when the
     file is absent. When every signature still matches, the shim uses the cached settings and never
     imports :mod:`hardener.policy` (which pulls in ``jsonschema``: ~100 ms). Otherwise it loads and
@@ -42,7 +46,8 @@ from hardener.shim.locate import Locations
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from typing import Any
+
+    from hardener.settings import Decision, FailMode, Mode
 
 
 CACHE_VERSION = 1
@@ -57,6 +62,104 @@ _NO_CACHE = sys.platform == "win32"
 
 class SettingsError(Exception):
     """A problem with one of the shim's own files (message for stderr)."""
+
+
+class ShimSettings:
+    """The policy the shim and the hooks read: a frozen subset of :class:`hardener.settings.Settings`.
+
+    Each attribute is the setting of :data:`KEYS` with dots as underscores, typed as in
+    ``Settings`` (``tests/unit/shim/test_settings.py`` checks both); lists become tuples. Built from
+    ``{dotted key: value}`` (:meth:`hardener.settings.Settings.values`); a missing key or a value
+    of the wrong type is a ``ValueError`` (an outdated or damaged cache: the shim loads afresh).
+    """
+
+    #: the dotted policy keys, in the order of the attributes
+    KEYS = (
+        "mode",
+        "fail_mode",
+        "servers.allow",
+        "servers.deny",
+        "tools.allow",
+        "tools.deny",
+        "tools.hide_denied",
+        "server_requests.sampling",
+        "server_requests.elicitation",
+        "server_requests.roots",
+        "redaction.keys",
+        "redaction.patterns",
+        "redaction.max_value_bytes",
+        "pins.block_low_severity_changes",
+        "detectors.description_score_threshold",
+        "shim.extra_path",
+    )
+    __slots__ = tuple(key.replace(".", "_") for key in KEYS)
+
+    mode: Mode
+    fail_mode: FailMode
+    servers_allow: tuple[str, ...]
+    servers_deny: tuple[str, ...]
+    tools_allow: tuple[str, ...]
+    tools_deny: tuple[str, ...]
+    tools_hide_denied: bool
+    server_requests_sampling: Decision
+    server_requests_elicitation: Decision
+    server_requests_roots: Decision
+    redaction_keys: tuple[str, ...]
+    redaction_patterns: tuple[str, ...]
+    redaction_max_value_bytes: int
+    pins_block_low_severity_changes: bool
+    detectors_description_score_threshold: int
+    shim_extra_path: tuple[str, ...]
+
+    def __init__(self, values: Mapping[str, object]) -> None:
+        kinds = ShimSettings.__annotations__
+        for key, attr in zip(ShimSettings.KEYS, ShimSettings.__slots__, strict=True):
+            if key not in values:
+                raise ValueError(f"setting '{key}' is missing")
+            object.__setattr__(self, attr, _typed(values[key], kinds[attr], key))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"ShimSettings is frozen: cannot set {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ShimSettings):
+            return NotImplemented
+        return self._astuple() == other._astuple()
+
+    def __hash__(self) -> int:
+        return hash(self._astuple())
+
+    def _astuple(self) -> tuple[object, ...]:
+        return tuple(getattr(self, attr) for attr in ShimSettings.__slots__)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{a}={getattr(self, a)!r}" for a in ShimSettings.__slots__)
+        return f"ShimSettings({inner})"
+
+    @property
+    def enforce(self) -> bool:
+        return self.mode == "enforce"
+
+    def server_requests(self) -> dict[str, str]:
+        """``{"sampling"|"elicitation"|"roots": "allow"|"deny"}``."""
+        return {
+            "sampling": self.server_requests_sampling,
+            "elicitation": self.server_requests_elicitation,
+            "roots": self.server_requests_roots,
+        }
+
+
+#: what each annotation of :class:`ShimSettings` accepts (the Literal aliases are strings)
+_SCALAR = {"Mode": str, "FailMode": str, "Decision": str, "bool": bool, "int": int}
+
+
+def _typed(value: object, kind: str, key: str) -> object:
+    if kind == "tuple[str, ...]":
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+    elif isinstance(value, _SCALAR[kind]) and (kind == "bool") == isinstance(value, bool):
+        return value
+    raise ValueError(f"setting '{key}' has the wrong type: {value!r}")
 
 
 def _read(path: str, limit: int = 1 << 20) -> bytes:
@@ -79,7 +182,7 @@ def _signature(path: str) -> list[int] | None:
     return [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
 
 
-def _full_load(warn: list[str], *, managed_only: bool = False) -> tuple[dict[str, Any], bool]:
+def _full_load(warn: list[str], *, managed_only: bool = False) -> tuple[dict[str, object], bool]:
     """Load and validate the policy (imports jsonschema); returns (settings, cacheable)."""
     from hardener import policy as policy_module
     from hardener.errors import HardenerError
@@ -105,18 +208,18 @@ def _full_load(warn: list[str], *, managed_only: bool = False) -> tuple[dict[str
         except HardenerError as again:
             warn.append(f"managed policy ignored too: {again.message}")
             effective = policy_module.EffectivePolicy.defaults()
-    return {key: setting.value for key, setting in effective.settings.items()}, cacheable
+    return effective.settings.values(), cacheable
 
 
-def load_settings(loc: Locations, warn: list[str]) -> dict[str, Any]:
-    """The effective policy as ``{dotted key: value}``, from the cache when it is still valid.
+def load_settings(loc: Locations, warn: list[str]) -> ShimSettings:
+    """The effective policy's :class:`ShimSettings`, from the cache when it is still valid.
 
     Problems are appended to ``warn`` (for stderr); the shim never fails to start over policy.
     Without a state directory (HOME unset) only the managed policy applies.
     """
     cache = policy_cache_path(loc)
     if _NO_CACHE or cache is None or loc.user_policy_file is None:
-        return _full_load(warn, managed_only=cache is None)[0]
+        return ShimSettings(_full_load(warn, managed_only=cache is None)[0])
     files = [*loc.managed_files, loc.user_policy_file]
     signatures = [[f, _signature(f)] for f in files]
     try:
@@ -127,16 +230,15 @@ def load_settings(loc: Locations, warn: list[str]) -> dict[str, Any]:
             and cached.get("sources") == signatures
             and isinstance(cached.get("settings"), dict)
         ):
-            settings: dict[str, Any] = cached["settings"]
-            return settings
+            return ShimSettings(cached["settings"])
     except (OSError, ValueError):
         pass
-    settings, cacheable = _full_load(warn)
+    values, cacheable = _full_load(warn)
     if cacheable:
-        document = {"v": CACHE_VERSION, "sources": signatures, "settings": settings}
+        document = {"v": CACHE_VERSION, "sources": signatures, "settings": values}
         assert loc.state_dir is not None
         _write_private(cache, json.dumps(document, sort_keys=True).encode(), warn, loc.state_dir)
-    return settings
+    return ShimSettings(values)
 
 
 def _write_private(path: str, data: bytes, warn: list[str], state_dir: str) -> None:

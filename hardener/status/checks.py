@@ -80,7 +80,7 @@ def policy_source(inputs: StatusInputs) -> Check:
     if isinstance(policy, HardenerError):
         return Check("policy.source", FAIL, f"invalid policy: {policy.message}")
     sources = [f"{s.kind}: {s.label}" for s in policy.sources] or ["built-in defaults"]
-    mode = policy.value("mode")
+    mode = policy.settings.mode
     return Check(
         "policy.source",
         PASS,
@@ -261,7 +261,7 @@ def audit_fresh(inputs: StatusInputs) -> Check:
 
 
 def keystore_backend(inputs: StatusInputs) -> Check:
-    allow = bool(inputs.policy.value("keychain.allow_insecure_backend"))
+    allow = inputs.settings.keychain.allow_insecure_backend
     beat, _ = _live_heartbeat(inputs)
     sealing = (beat or {}).get("sealing") or {}
     if beat is not None and sealing.get("backend"):
@@ -295,7 +295,7 @@ def keystore_backend(inputs: StatusInputs) -> Check:
 
 
 def export_healthy(inputs: StatusInputs) -> Check:
-    targets = inputs.policy.value("export.targets") or []
+    targets = inputs.settings.export.targets
     if not targets:
         return Check("export.healthy", PASS, "no export target configured")
     beat, why = _live_heartbeat(inputs)
@@ -349,7 +349,7 @@ def clients_restart(inputs: StatusInputs) -> Check:
 
 
 def alerts_open(inputs: StatusInputs) -> Check:
-    required = bool(inputs.policy.value("status.fail_on_open_alerts"))
+    required = inputs.settings.status.fail_on_open_alerts
     beat = inputs.heartbeat
     alerts = (beat or {}).get("alerts")
     if not isinstance(alerts, dict):

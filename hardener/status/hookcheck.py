@@ -31,7 +31,7 @@ def _has_hook(target: HookTarget) -> bool | None:
 
 
 def hooks_installed(inputs: StatusInputs) -> Check:
-    wanted = [str(c) for c in inputs.policy.value("hooks.required") or []]
+    wanted: list[str] = list(inputs.settings.hooks.required)
     required = bool(wanted)
     clients = list(CLIENTS) if "*" in wanted or not wanted else wanted
     platform = inputs.target.platform

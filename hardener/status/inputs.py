@@ -18,6 +18,7 @@ from hardener.errors import HardenerError
 from hardener.paths import HardenerPaths, hardener_paths
 from hardener.policy import EffectivePolicy, load_policy
 from hardener.processes import ProcInfo, ServerCommand, snapshot
+from hardener.settings import Settings
 from hardener.status.statefiles import StateFiles
 from hardener.status.targets import Target
 
@@ -105,10 +106,11 @@ class StatusInputs:
             return exc
 
     @property
-    def policy(self) -> EffectivePolicy:
-        """The effective policy, or the defaults when it cannot be read (policy.source fails)."""
+    def settings(self) -> Settings:
+        """The effective settings, or the defaults when the policy cannot be read (policy.source
+        fails)."""
         value = self.policy_or_error
-        return value if isinstance(value, EffectivePolicy) else EffectivePolicy.defaults()
+        return value.settings if isinstance(value, EffectivePolicy) else Settings()
 
     @cached_property
     def state_files(self) -> StateFiles:
@@ -142,7 +144,7 @@ class StatusInputs:
         if self._servers_source is None:
             return "client inventory is not available in this version"
         try:
-            result: ServerInventory = self._servers_source(self.target, self.policy)
+            result: ServerInventory = self._servers_source(self.target, self.settings)
         except HardenerError as exc:
             return exc.message
         return result
@@ -152,7 +154,7 @@ class StatusInputs:
         if self._ledger_source is None:
             return "ledger verification is not available in this version"
         try:
-            result: LedgerStatus = self._ledger_source(self.target, self.paths, self.policy)
+            result: LedgerStatus = self._ledger_source(self.target, self.paths, self.settings)
         except HardenerError as exc:
             return exc.message
         return result

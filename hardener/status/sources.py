@@ -26,7 +26,7 @@ from hardener.engine.desired import DesiredStateStore
 from hardener.engine.scan import analyse
 from hardener.errors import HardenerError, StateDirError
 from hardener.paths import HardenerPaths
-from hardener.policy import EffectivePolicy
+from hardener.settings import Settings
 from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
 from hardener.status.statefiles import StateFiles
 from hardener.status.targets import Target
@@ -37,14 +37,14 @@ EXEMPT_FINDINGS = frozenset({"read_only", "report_only"})
 
 
 def _state_of(
-    kind: Kind, disabled: bool, findings: set[str], policy: EffectivePolicy
+    kind: Kind, disabled: bool, findings: set[str], settings: Settings
 ) -> tuple[str, bool, str]:
     if kind is Kind.WRAPPED or kind is Kind.BRIDGED:
         return "wrapped", False, ""
     if findings & EXEMPT_FINDINGS:
         return "report-only", True, "cannot be wrapped in this client"
     if kind is Kind.REMOTE:
-        if policy.value("remote_servers") == "bridge":
+        if settings.remote_servers == "bridge":
             return "remote", False, "remote server not bridged"
         return "remote", True, 'remote, not audited (policy remote_servers = "report")'
     if kind in (Kind.BUILTIN, Kind.EXTENSION):
@@ -53,7 +53,7 @@ def _state_of(
         return "invalid", False, "hardener does not understand this entry (see 'hardener scan')"
     if "managed_block" in findings:
         return "blocked", False, "a managed client policy blocks the wrapped entry"
-    if disabled and not policy.value("harden.wrap_disabled"):
+    if disabled and not settings.harden.wrap_disabled:
         return "disabled", True, "disabled (policy does not wrap disabled servers)"
     return "unwrapped", False, "not audited"
 
@@ -70,8 +70,8 @@ def _hardened_at(ctx: EngineContext) -> dict[str, float]:
     return result
 
 
-def inventory(target: Target, policy: EffectivePolicy) -> ServerInventory:
-    ctx = EngineContext.for_machine(target.platform, policy)
+def inventory(target: Target, settings: Settings) -> ServerInventory:
+    ctx = EngineContext.for_machine(target.platform, settings)
     servers: list[ServerState] = []
     errors: list[str] = []
     names: dict[str, tuple[str, ...]] = {}
@@ -101,7 +101,7 @@ def inventory(target: Target, policy: EffectivePolicy) -> ServerInventory:
         files_read += 1
         for server, (ref, info) in zip(report.servers, entries, strict=True):
             findings = {f.kind for f in server.findings}
-            state, exempt, note = _state_of(info.kind, info.disabled, findings, policy)
+            state, exempt, note = _state_of(info.kind, info.disabled, findings, settings)
             argv: tuple[str, ...] = ()
             shim = None
             if info.launch is not None and info.kind in (Kind.WRAPPED, Kind.BRIDGED):
@@ -167,19 +167,19 @@ STALE_CHECKPOINT_INTERVALS = 3
 FOREIGN_MAX_RECORDS = 20_000
 
 
-def _own_keystore(target: Target, policy: EffectivePolicy) -> Any:
+def _own_keystore(target: Target, settings: Settings) -> Any:
     """The user's keychain for the truncation anchor, only in their own session (never prompts)."""
     if not target.own:
         return None
     from hardener.keystore import open_keystore
 
     try:
-        return open_keystore(allow_insecure=bool(policy.value("keychain.allow_insecure_backend")))
+        return open_keystore(allow_insecure=settings.keychain.allow_insecure_backend)
     except HardenerError:
         return None
 
 
-def ledger_status(target: Target, paths: HardenerPaths, policy: EffectivePolicy) -> LedgerStatus:
+def ledger_status(target: Target, paths: HardenerPaths, settings: Settings) -> LedgerStatus:
     from hardener.ledger.audit import verify_ledger
     from hardener.ledger.store import PUBLIC, list_segments
 
@@ -195,11 +195,11 @@ def ledger_status(target: Target, paths: HardenerPaths, policy: EffectivePolicy)
         return LedgerStatus(
             True, None, problem=f"the ledger directory {paths.ledger_dir} is missing"
         )
-    stale_after = STALE_CHECKPOINT_INTERVALS * float(policy.value("ledger.checkpoint_seconds"))
+    stale_after = STALE_CHECKPOINT_INTERVALS * float(settings.ledger.checkpoint_seconds)
     try:
         report = verify_ledger(
             paths,
-            keystore=_own_keystore(target, policy),
+            keystore=_own_keystore(target, settings),
             now=time.time(),
             stale_after=stale_after,
             # root reading another user's ledger must not leave root-owned files in it

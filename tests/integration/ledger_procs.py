@@ -27,7 +27,7 @@ def seal(stop: Path) -> None:
             )
         ]
     )
-    sealer = Sealer(paths, policy, None, dead_after=0.3)
+    sealer = Sealer(paths, policy.settings, None, dead_after=0.3)
     print("ready", flush=True)
     while True:
         sealer.seal_pending()

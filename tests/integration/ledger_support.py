@@ -13,7 +13,8 @@ from hardener.keystore import KeyStore, open_keystore
 from hardener.ledger.query import iter_records, view
 from hardener.ledger.store import read_public
 from hardener.paths import HardenerPaths, Platform, hardener_paths
-from hardener.policy import EffectivePolicy, SourceDocument, merge_sources
+from hardener.policy import SourceDocument, merge_sources
+from hardener.settings import Settings
 from hardener.spool import SpoolWriter
 
 
@@ -43,13 +44,14 @@ def paths_fixture(sandbox_home: Path) -> HardenerPaths:
     return hardener_paths(Platform.current())
 
 
-def policy(**settings: Any) -> EffectivePolicy:
-    """Defaults overlaid with ``ledger__checkpoint_records=5`` style settings."""
+def settings(**values: Any) -> Settings:
+    """The defaults overlaid with ``ledger__checkpoint_records=5`` style values, through a policy
+    source as a user's file would give them."""
     data: dict[str, Any] = {}
-    for key, value in settings.items():
+    for key, value in values.items():
         table, _, leaf = key.partition("__")
         data.setdefault(table, {})[leaf] = value
-    return merge_sources([SourceDocument("user", "test", data)])
+    return merge_sources([SourceDocument("user", "test", data)]).settings
 
 
 def write_session(

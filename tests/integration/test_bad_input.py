@@ -17,8 +17,8 @@ from hardener.spool import SpoolWriter
 from .ledger_support import (  # noqa: F401 - fixtures
     keystore_fixture,
     paths_fixture,
-    policy,
     sealed_events,
+    settings,
     write_session,
 )
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.keychain
 
 def _seal(paths, keystore, events: int = 5) -> None:
     write_session(paths, events)
-    with Sealer(paths, policy(), keystore) as sealer:
+    with Sealer(paths, settings(), keystore) as sealer:
         sealer.seal_pending()
 
 
@@ -57,7 +57,7 @@ def test_a_corrupt_segment_is_named_and_readers_keep_going(paths, keystore, run_
     assert run_cli("alerts", "--json").code == 0
     assert _checks(run_cli)["audit.chain"]["result"] == "fail"
     with pytest.raises(HardenerError):  # the sealer refuses to append to a damaged ledger …
-        Sealer(paths, policy(), keystore)
+        Sealer(paths, settings(), keystore)
     assert _files(paths.ledger_dir) == before  # … and changes nothing
 
 
@@ -70,7 +70,7 @@ def test_a_deleted_keychain_item_is_never_a_new_log(paths, keystore, run_cli):
     write_session(paths, 2)
     spooled = _files(paths.spool_dir)
     with pytest.raises(HardenerError) as raised:
-        Sealer(paths, policy(), keystore)
+        Sealer(paths, settings(), keystore)
     assert "keychain" in raised.value.message
     assert (paths.public_dir / "ledger.json").read_bytes() == public  # not re-enrolled
     assert _files(paths.ledger_dir) == before
@@ -103,7 +103,7 @@ def test_a_missing_public_dir_is_reported_not_reset(paths, keystore, run_cli):
     assert "missing but the ledger exists" in chain["detail"]
     assert _files(paths.ledger_dir) == before
     # the agent rebuilds the public values from the genesis record, checked against the keychain
-    with Sealer(paths, policy(), keystore) as sealer:
+    with Sealer(paths, settings(), keystore) as sealer:
         sealer.seal_pending()
     assert (
         json.loads((paths.public_dir / "ledger.json").read_bytes())["log_id"]
@@ -120,7 +120,7 @@ def test_a_spool_line_cut_in_half_is_sealed_as_an_anomaly(paths, keystore, run_c
     with open(writer.path, "ab") as handle:
         handle.write(b'{"v":1,"kind":"tool.result","ts":"2026-')  # the shim died mid-write
     torn = writer.path.read_bytes()
-    with Sealer(paths, policy(), keystore, dead_after=0.0) as sealer:
+    with Sealer(paths, settings(), keystore, dead_after=0.0) as sealer:
         sealer.seal_pending()
         assert writer.path.read_bytes() == torn  # never edited, only read
         os.utime(writer.path, (0, 0))  # unchanged for long enough: the writer is gone
@@ -156,7 +156,7 @@ def test_a_ledger_replaced_by_empty_files_is_deleted(paths, keystore, run_cli):
     assert public_only.finding.seq is None
     # the agent refuses to start a new log over it
     with pytest.raises(HardenerError):
-        Sealer(paths, policy(), keystore)
+        Sealer(paths, settings(), keystore)
 
 
 def test_the_daemons_tamper_alert_reaches_hardener_alerts(paths, keystore, run_cli):
@@ -164,7 +164,7 @@ def test_the_daemons_tamper_alert_reaches_hardener_alerts(paths, keystore, run_c
     from hardener.daemon.selfcheck import LedgerSelfCheck
 
     write_session(paths, 5)
-    with Sealer(paths, policy(), keystore) as sealer:
+    with Sealer(paths, settings(), keystore) as sealer:
         sealer.seal_pending()
         sealer.writer.commit(sync=True)
         active = paths.ledger_dir / ACTIVE

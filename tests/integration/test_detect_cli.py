@@ -44,6 +44,26 @@ def test_analyze_tools_findings_json_and_human(run_cli, tmp_path):
     assert "tool 'add'" in human.stdout
 
 
+def test_analyze_tools_classifier_findings_explain_themselves(run_cli, tmp_path):
+    """--classifier adds the shipped model; its finding names the n-grams that weighed, in the
+    human output and in --json (validated against the command's schema by run_cli's json())."""
+    path = tmp_path / "list.json"
+    tool = {"name": "exfil_discord_webhook", "description": "Send stolen data via Discord webhook."}
+    path.write_text(json.dumps({"tools": [tool]}), encoding="utf-8")
+    assert run_cli("analyze-tools", str(path), "--json").json()["findings"] == []
+    result = run_cli("analyze-tools", str(path), "--classifier", "--json")
+    assert result.code == 1
+    (finding,) = result.json()["findings"]
+    (signal,) = [s for s in finding["signals"] if s["family"] == "model"]
+    assert signal["note"].startswith("classifier p=")
+    assert "top n-grams:" in signal["note"]
+    assert signal["excerpt"]
+    assert len(signal["span"]) == 2
+    human = run_cli("analyze-tools", str(path), "--classifier")
+    assert "model +" in human.stdout
+    assert "top n-grams:" in human.stdout
+
+
 def test_analyze_tools_accepts_responses_and_bare_arrays(run_cli, tmp_path):
     response = tmp_path / "response.json"
     response.write_text(json.dumps({"jsonrpc": "2.0", "id": 1, "result": {"tools": [TOOL]}}))
@@ -88,10 +108,10 @@ def test_alerts_shows_every_alert_the_daemon_and_a_spool_writer_seal(
     from hardener.ledger.sealing.sealer import Sealer
     from hardener.spool import SpoolWriter
 
-    from .ledger_support import policy
+    from .ledger_support import settings
 
     paths = hardener_paths(Platform.current())
-    rules = policy(detectors__burst_calls=5)
+    rules = settings(detectors__burst_calls=5)
     shim = SpoolWriter(paths, client="cursor", server="fs")
     shim.emit("session.start", {"pid": os.getpid(), "transport": "stdio"})
     shim.emit("tools.list", {"tools": [EVIL]})
@@ -114,7 +134,7 @@ def test_alerts_shows_every_alert_the_daemon_and_a_spool_writer_seal(
     helper.close()
     with Sealer(paths, rules, keystore) as sealer:
         sealer.seal_pending()
-        detection = Detection(paths, rules, LedgerFeed(paths))
+        detection = Detection(paths, rules.detectors, LedgerFeed(paths))
         raised = detection.run()
         assert {body["rule"] for _, body in raised} >= {"description.poisoning", "frequency.burst"}
         daemon_seqs = [sealer.append(kind, body) for kind, body in raised]

@@ -13,10 +13,11 @@ from mcp import Client, StdioServerParameters
 from hardener.export.targets import Exporter
 from hardener.ledger.query import iter_records
 from hardener.ledger.sealing.sealer import Sealer
+from hardener.settings import ExportTarget
 from tests.integration.otlp_receiver import OtlpReceiver, attrs
 from tests.integration.shim_support import TIME_SERVER, env_for, shim
 
-from .ledger_support import keystore_fixture, paths_fixture, policy  # noqa: F401 - fixtures
+from .ledger_support import keystore_fixture, paths_fixture, settings  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.keychain, pytest.mark.slow]
 
@@ -35,7 +36,7 @@ def test_otlp_target_resumes_per_signal_without_gaps_or_duplicates(
     sandbox_home: Path, keystore, paths
 ) -> None:
     asyncio.run(_calls(sandbox_home, 3))
-    sealer = Sealer(paths, policy(), keystore)
+    sealer = Sealer(paths, settings(), keystore)
     try:
         assert sealer.seal_pending() > 0
     finally:
@@ -44,7 +45,7 @@ def test_otlp_target_resumes_per_signal_without_gaps_or_duplicates(
     results = [r for r in records if r.kind == "tool.result"]
     assert len(results) == 3
     with OtlpReceiver() as otlp:
-        target = {"type": "otlp", "endpoint": otlp.url}
+        target: ExportTarget = {"type": "otlp", "endpoint": otlp.url}
         otlp.fail_next = 2  # the collector is down for the first two requests (logs, traces)
         exporter = Exporter(paths, [target], retry_seconds=0)
         try:

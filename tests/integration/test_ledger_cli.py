@@ -20,7 +20,7 @@ from hardener.policy import load_schema
 from .ledger_support import (  # noqa: F401 - fixtures
     keystore_fixture,
     paths_fixture,
-    policy,
+    settings,
     write_session,
 )
 
@@ -52,7 +52,7 @@ class LineReader:
 def seal(paths, keystore, **sessions: int) -> None:
     for client, events in sessions.items():
         write_session(paths, events, client=client, tool=f"{client}-tool")
-    with Sealer(paths, policy(), keystore) as sealer:
+    with Sealer(paths, settings(), keystore) as sealer:
         sealer.seal_pending()
 
 

@@ -23,7 +23,7 @@ from hardener.policy import load_schema
 from .ledger_support import (  # noqa: F401 - fixtures
     keystore_fixture,
     paths_fixture,
-    policy,
+    settings,
     write_session,
 )
 
@@ -125,7 +125,7 @@ def receivers() -> Iterator[list[Receiver]]:
 def sealed(paths, keystore, sessions: int = 2) -> int:
     for _ in range(sessions):
         write_session(paths, 12)
-    with Sealer(paths, policy(ledger__checkpoint_records=10), keystore) as sealer:
+    with Sealer(paths, settings(ledger__checkpoint_records=10), keystore) as sealer:
         sealer.seal_pending()
     return len(list(iter_records(paths.ledger_dir)))
 
@@ -201,7 +201,7 @@ def test_policy_targets_resume_without_duplicates(
             "include": ["alert"],
         },
     ]
-    pol = policy(export__targets=targets, ledger__checkpoint_records=10)
+    pol = settings(export__targets=targets, ledger__checkpoint_records=10)
     write_session(paths, 10)
     with Sealer(paths, pol, keystore) as sealer:
         sealer.seal_pending()

@@ -21,8 +21,8 @@ from hardener.ledger.store import read_public
 from .ledger_support import (  # noqa: F401 - fixtures
     keystore_fixture,
     paths_fixture,
-    policy,
     require_keychain,
+    settings,
     write_session,
 )
 
@@ -33,12 +33,12 @@ SCRIPT = textwrap.dedent("""
     from hardener.ledger.sealing.sealer import Sealer
     from hardener.errors import KeychainError
     from hardener.paths import Platform, hardener_paths
-    from hardener.policy import EffectivePolicy
+    from hardener.settings import Settings
     from hardener.spool import SpoolWriter
     paths = hardener_paths(Platform.current())
     lock = sys.argv[1] == "lock"
     if lock:  # enroll first, then lock the login collection
-        Sealer(paths, EffectivePolicy.defaults(), None).close()
+        Sealer(paths, Settings(), None).close()
         import secretstorage
         conn = secretstorage.dbus_init()
         secretstorage.get_default_collection(conn).lock()
@@ -47,7 +47,7 @@ SCRIPT = textwrap.dedent("""
         writer.emit("session.end", {"reason": "client_closed"})
     before = writer.path.read_bytes()
     try:
-        Sealer(paths, EffectivePolicy.defaults(), None)
+        Sealer(paths, Settings(), None)
     except KeychainError as error:
         assert writer.path.read_bytes() == before, "the spool was touched"
         print(error.message)
@@ -109,7 +109,7 @@ def test_a_locked_keychain_refuses_and_leaves_the_spool(tmp_path):
 
 def test_a_damaged_or_foreign_item_refuses_and_leaves_the_spool(paths, keystore):
     write_session(paths, 2)
-    with Sealer(paths, policy(), keystore) as sealer:
+    with Sealer(paths, settings(), keystore) as sealer:
         assert sealer.seal_pending() == 6
     log_id = read_public(paths)["log_id"]
     genuine = keystore.get(state_item(log_id))
@@ -118,18 +118,18 @@ def test_a_damaged_or_foreign_item_refuses_and_leaves_the_spool(paths, keystore)
     try:
         keystore.set(state_item(log_id), "not json at all")
         with pytest.raises(KeychainError, match="is not a hardener ledger key state"):
-            Sealer(paths, policy(), keystore)
+            Sealer(paths, settings(), keystore)
         foreign = genuine.replace(log_id, "f" * 32)
         keystore.set(state_item(log_id), foreign)
         with pytest.raises(KeychainError, match="belongs to another log"):
-            Sealer(paths, policy(), keystore)
+            Sealer(paths, settings(), keystore)
         keystore.delete(state_item(log_id))
         with pytest.raises(KeychainError, match="has no key for ledger"):
-            Sealer(paths, policy(), keystore)
+            Sealer(paths, settings(), keystore)
         assert writer.path.read_bytes() == before
     finally:
         keystore.set(state_item(log_id), genuine)
-    with Sealer(paths, policy(), keystore) as sealer:
+    with Sealer(paths, settings(), keystore) as sealer:
         assert sealer.seal_pending() == 8
 
 

@@ -23,7 +23,7 @@ from .ledger_support import (  # noqa: F401 - fixtures
     Clock,
     keystore_fixture,
     paths_fixture,
-    policy,
+    settings,
     write_session,
 )
 
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.keychain
 
 def seal_three_epochs(paths, keystore) -> None:
     clock = Clock(time.time() - 100)
-    pol = policy(ledger__epoch_seconds=10, ledger__checkpoint_records=6)
+    pol = settings(ledger__epoch_seconds=10, ledger__checkpoint_records=6)
     with Sealer(paths, pol, keystore, clock=clock) as sealer:
         for _ in range(3):
             write_session(paths, 8)
@@ -158,9 +158,9 @@ def test_public_keys_alone_verify_a_clean_ledger(paths, keystore):
 
 def test_verify_reads_the_cache_and_catches_a_replaced_copy(paths, keystore):
     write_session(paths, 10)
-    with Sealer(paths, policy(), keystore):
+    with Sealer(paths, settings(), keystore):
         pass
-    seal = Sealer(paths, policy(), keystore)
+    seal = Sealer(paths, settings(), keystore)
     seal.seal_pending()
     seal.close()
     ledger = paths.ledger_dir / ACTIVE
@@ -169,7 +169,7 @@ def test_verify_reads_the_cache_and_catches_a_replaced_copy(paths, keystore):
     assert cache["head"] == line_hash(ledger.read_bytes().splitlines(keepends=True)[-1])
     older = ledger.read_bytes()
     write_session(paths, 5)
-    with Sealer(paths, policy(), keystore) as sealer:
+    with Sealer(paths, settings(), keystore) as sealer:
         sealer.seal_pending()
     assert verify_ledger(paths, keystore=keystore).finding is None
     Path(ledger).write_bytes(older)  # an older copy put back

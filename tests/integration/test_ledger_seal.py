@@ -21,8 +21,8 @@ from .ledger_support import (  # noqa: F401 - fixtures
     Clock,
     keystore_fixture,
     paths_fixture,
-    policy,
     sealed_events,
+    settings,
     write_session,
 )
 
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.keychain
 
 
 def seal_all(paths, keystore, pol=None, **kw):
-    with Sealer(paths, pol or policy(), keystore, **kw) as sealer:
+    with Sealer(paths, pol or settings(), keystore, **kw) as sealer:
         sealed = sealer.seal_pending()
     return sealed
 
@@ -41,7 +41,7 @@ def verify(paths, keystore, **kw):
 
 def test_enroll_seal_and_verify(paths, keystore):
     writers = [write_session(paths, 20) for _ in range(3)]
-    assert seal_all(paths, keystore, policy(ledger__checkpoint_records=7)) == 3 * 42
+    assert seal_all(paths, keystore, settings(ledger__checkpoint_records=7)) == 3 * 42
     # every session sealed in order, then its spool file removed
     events = sealed_events(paths)
     for writer in writers:
@@ -118,7 +118,7 @@ def test_a_torn_tail_is_cut_on_start_with_a_recovery_record(paths, keystore):
 
 def test_epochs_evolve_and_missed_epochs_are_closed_on_restart(paths, keystore):
     clock = Clock(time.time())
-    pol = policy(ledger__epoch_seconds=10)
+    pol = settings(ledger__epoch_seconds=10)
     write_session(paths, 3)
     with Sealer(paths, pol, keystore, clock=clock) as sealer:
         sealer.seal_pending()
@@ -138,7 +138,7 @@ def test_epochs_evolve_and_missed_epochs_are_closed_on_restart(paths, keystore):
 
 
 def test_rotation_and_incremental_verify(paths, keystore):
-    pol = policy(ledger__segment_bytes=8192, ledger__checkpoint_records=10)
+    pol = settings(ledger__segment_bytes=8192, ledger__checkpoint_records=10)
     for _ in range(4):
         write_session(paths, 15)
     seal_all(paths, keystore, pol)
@@ -164,7 +164,7 @@ def test_rotation_and_incremental_verify(paths, keystore):
 
 def test_retention_prunes_whole_segments_and_says_so(paths, keystore):
     clock = Clock(time.time())
-    pol = policy(ledger__segment_bytes=8192, ledger__retention_days=1)
+    pol = settings(ledger__segment_bytes=8192, ledger__retention_days=1)
     for _ in range(3):
         write_session(paths, 15)
     seal_all(paths, keystore, pol, clock=clock)
@@ -182,10 +182,10 @@ def test_retention_prunes_whole_segments_and_says_so(paths, keystore):
 
 def test_a_second_sealer_is_refused(paths, keystore):
     with (
-        Sealer(paths, policy(), keystore),
+        Sealer(paths, settings(), keystore),
         pytest.raises(StateDirError, match="another hardener process"),
     ):
-        Sealer(paths, policy(), keystore)
+        Sealer(paths, settings(), keystore)
 
 
 class Crash(BaseException):
@@ -211,7 +211,7 @@ def test_a_rotation_cut_short_is_finished_on_start(paths, keystore, monkeypatch,
             raise Crash
         return real_open_body(self, **kw)
 
-    pol = policy(ledger__segment_bytes=8192)
+    pol = settings(ledger__segment_bytes=8192)
     sealer = Sealer(paths, pol, keystore)
     monkeypatch.setattr(writer_module, "finish_rotation", rename)
     monkeypatch.setattr(writer_module.LedgerWriter, "open_body", open_body)

@@ -207,8 +207,8 @@ def test_macos_configuration_profile_is_read_by_hardener(mac_payload, tmp_path):
     document = _read_plist_source(managed)
     assert document is not None
     policy = merge_sources([document])
-    assert policy.value("mode") == "audit"
-    assert policy.value("uninstall.purge_state") is False
+    assert policy.settings.mode == "audit"
+    assert policy.settings.uninstall.purge_state is False
     assert policy.source("uninstall.purge_state") == f"managed:{managed}"
 
 

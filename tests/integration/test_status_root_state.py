@@ -23,7 +23,12 @@ from hardener.status.evaluate import evaluate_user
 from hardener.status.model import PASS
 from hardener.status.sources import ledger_status
 from hardener.status.targets import target_for_home
-from tests.integration.ledger_support import keystore_fixture, paths_fixture, policy, write_session
+from tests.integration.ledger_support import (
+    keystore_fixture,
+    paths_fixture,
+    settings,
+    write_session,
+)
 
 __all__ = ["keystore_fixture", "paths_fixture"]
 
@@ -47,7 +52,7 @@ def _beat() -> dict[str, object]:
 @pytest.fixture
 def state(paths: HardenerPaths, keystore: KeyStore) -> HardenerPaths:
     write_session(paths, 20)
-    with Sealer(paths, policy(), keystore) as sealer:
+    with Sealer(paths, settings(), keystore) as sealer:
         sealer.seal_pending()
     HeartbeatWriter(paths).write(_beat(), time.time())
     return paths

@@ -17,7 +17,8 @@ from hardener.engine.context import EngineContext
 from hardener.engine.shimpath import locate_shim
 from hardener.formats.registry import codec_for
 from hardener.paths import Platform, hardener_paths
-from hardener.policy import EffectivePolicy, Setting
+from hardener.policy import SourceDocument, merge_sources
+from hardener.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "clients"
 EDGE = FIXTURES / "edge"
@@ -69,12 +70,10 @@ def snapshot(home: Path) -> dict[str, bytes]:
     }
 
 
-def policy(**settings: object) -> EffectivePolicy:
-    base = EffectivePolicy.defaults()
-    merged = dict(base.settings)
-    for key, value in settings.items():
-        merged[key.replace("__", ".")] = Setting(value, "test")
-    return EffectivePolicy(merged)
+def settings(**values: object) -> Settings:
+    """The defaults overlaid with ``harden__wrap_disabled=False`` style values (``__``: a dot)."""
+    flat = {key.replace("__", "."): value for key, value in values.items()}
+    return merge_sources([SourceDocument("user", "test", flat)]).settings
 
 
 def context(
@@ -84,13 +83,13 @@ def context(
     managed: ManagedRules | None = None,
     shim: Path | None = None,
     env: dict[str, str] | None = None,
-    **settings: object,
+    **values: object,
 ) -> EngineContext:
     platform = Platform.current({"HOME": str(home), **(env or {})})
     return EngineContext(
         platform=platform,
         paths=hardener_paths(platform),
-        policy=policy(**settings),
+        settings=settings(**values),
         managed=managed or ManagedRules(),
         running=running,
         shim=shim or locate_shim(),

@@ -13,13 +13,12 @@ import pytest
 from hardener.errors import PolicyError
 from hardener.paths import OS, Platform, hardener_paths
 from hardener.policy import (
-    DEFAULTS,
-    EffectivePolicy,
     SourceDocument,
     load_policy,
     load_schema,
     managed_sources,
 )
+from hardener.settings import DEFAULTS
 
 
 def _user_policy(home: Path, text: str) -> Path:
@@ -52,7 +51,7 @@ def test_defaults_validate_against_the_schema():
 
 def test_defaults_only(sandbox_home):
     policy = load_policy(Platform(OS.LINUX, {"HOME": str(sandbox_home)}), managed_override=[])
-    assert policy.value("mode") == "audit"
+    assert policy.settings.mode == "audit"
     assert policy.source("mode") == "default"
 
 
@@ -64,12 +63,12 @@ def test_user_overrides_default_and_managed_overrides_user(sandbox_home):
     policy = load_policy(
         Platform(OS.LINUX, {"HOME": str(sandbox_home)}), managed_override=[managed]
     )
-    assert policy.value("mode") == "audit"
+    assert policy.settings.mode == "audit"
     assert policy.source("mode") == "managed:/etc/hardener/policy.toml"
-    assert policy.value("new_servers") == "report"
+    assert policy.settings.new_servers == "report"
     assert policy.source("new_servers") == f"user:{path}"
-    assert policy.value("detectors.burst_calls") == 9
-    assert policy.value("detectors.burst_window_seconds") == 5
+    assert policy.settings.detectors.burst_calls == 9
+    assert policy.settings.detectors.burst_window_seconds == 5
     assert policy.source("detectors.burst_window_seconds") == "default"
 
 
@@ -140,11 +139,10 @@ def test_windows_registry_policy():
         }
     )
     docs = managed_sources(Platform(OS.WINDOWS, {"USERPROFILE": r"C:\u"}), registry)
-    policy = EffectivePolicy.defaults()
     from hardener.policy import merge_sources
 
     policy = merge_sources(docs)
-    assert policy.value("servers.deny") == ["evil*"]
+    assert policy.settings.servers.deny == ("evil*",)
     assert policy.source("mode") == r"managed:HKLM\SOFTWARE\Policies\hardener\PolicyToml"
 
 

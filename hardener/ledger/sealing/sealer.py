@@ -2,7 +2,7 @@
 
 Interface the agent loop relies on::
 
-    sealer = Sealer(paths, policy, keystore)   # enrolls on first use; KeychainError if none
+    sealer = Sealer(paths, settings, keystore)   # enrolls on first use; KeychainError if none
     sealed = sealer.seal_pending()             # ingest every complete spool line, in order
     sealer.tick()                               # time-based duties: checkpoint, epoch close
     sealer.append(kind, body)                   # seal a daemon-originated record (alert, config.*)
@@ -51,7 +51,7 @@ from hardener.ledger.sealing.spool_reader import (
 )
 from hardener.ledger.store import last_line, list_segments
 from hardener.paths import HardenerPaths
-from hardener.policy import EffectivePolicy
+from hardener.settings import Settings
 from hardener.timestamps import parse_timestamp
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class Sealer:
     def __init__(
         self,
         paths: HardenerPaths,
-        policy: EffectivePolicy,
+        settings: Settings,
         keystore: KeyStore | None,
         *,
         clock: Callable[[], float] = time.time,
@@ -71,7 +71,7 @@ class Sealer:
         orphan_after: float = 300.0,
         alive: Callable[[int, float | None], bool] = process_alive,
     ) -> None:
-        allow_insecure = bool(policy.value("keychain.allow_insecure_backend"))
+        allow_insecure = settings.keychain.allow_insecure_backend
         self._own_keystore = keystore is None
         if keystore is None:
             keystore = open_keystore(allow_insecure=allow_insecure)
@@ -81,11 +81,12 @@ class Sealer:
         self.dead_after = dead_after
         self.orphan_after = orphan_after
         self.alive = alive
-        self.checkpoint_records = int(policy.value("ledger.checkpoint_records"))
-        self.checkpoint_seconds = float(policy.value("ledger.checkpoint_seconds"))
-        self.epoch_seconds = float(policy.value("ledger.epoch_seconds"))
-        self.segment_bytes = int(policy.value("ledger.segment_bytes"))
-        self.retention_seconds = float(policy.value("ledger.retention_days")) * 86400.0
+        ledger = settings.ledger
+        self.checkpoint_records = ledger.checkpoint_records
+        self.checkpoint_seconds = float(ledger.checkpoint_seconds)
+        self.epoch_seconds = float(ledger.epoch_seconds)
+        self.segment_bytes = ledger.segment_bytes
+        self.retention_seconds = ledger.retention_days * 86400.0
         try:
             opened = open_ledger(paths, keystore, clock=clock, allow_insecure=allow_insecure)
         except BaseException:
@@ -103,7 +104,7 @@ class Sealer:
         self._closed = False
         self._breaks: list[int] = []
         self.exporter: Any = None
-        targets = list(policy.value("export.targets") or [])
+        targets = list(settings.export.targets)
         if targets:
             from hardener.export.targets import Exporter
 

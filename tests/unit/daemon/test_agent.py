@@ -109,7 +109,7 @@ def make_agent(platform: Platform, drift: Any = None, **settings: Any) -> tuple[
     pol = policy(**settings)
     sealing = SealingService(
         hardener_paths(platform),
-        pol,
+        pol.settings,
         keystore_factory=lambda p: FakeKeystore(),
         sealer_factory=factory,
     )
@@ -176,7 +176,7 @@ def test_without_keychain_events_wait_in_the_spool(platform):
         raise KeychainError("no usable OS keychain: test")
 
     paths = hardener_paths(platform)
-    sealing = SealingService(paths, policy(), keystore_factory=no_keychain)
+    sealing = SealingService(paths, policy().settings, keystore_factory=no_keychain)
     assert sealing.start() is False
     assert "no usable OS keychain" in (sealing.problem or "")
     assert sealing.seal() == 0
@@ -199,7 +199,7 @@ def test_sealing_recovers_when_the_keychain_comes_back(platform):
 
     sealing = SealingService(
         hardener_paths(platform),
-        policy(),
+        policy().settings,
         keystore_factory=flaky,
         sealer_factory=RecordingSealer,
     )

@@ -15,7 +15,8 @@ from hardener.engine.desired import DesiredStateStore
 from hardener.engine.harden import apply_all, harden
 from hardener.engine.restore import plan_restore
 from hardener.paths import Platform, hardener_paths
-from hardener.policy import EffectivePolicy, SourceDocument, merge_sources
+from hardener.policy import SourceDocument, merge_sources
+from hardener.settings import Settings
 
 ORIGINAL = """{
   "mcpServers": {
@@ -38,22 +39,18 @@ class Clock:
 class Env:
     def __init__(self, home: Path, shim: Path, policy: dict[str, Any], running=frozenset()):
         self.platform = Platform.current()
-        self.policy = (
-            merge_sources([SourceDocument("user", "test", policy)])
-            if policy
-            else EffectivePolicy.defaults()
-        )
+        self.settings = merge_sources([SourceDocument("user", "test", policy)]).settings
         self.shim = shim
         self.running = running
         self.events: list[tuple[str, dict[str, Any]]] = []
         self.clock = Clock()
         self.config = home / ".cursor" / "mcp.json"
 
-    def ctx(self, platform: Platform, policy: EffectivePolicy) -> EngineContext:
+    def ctx(self, platform: Platform, settings: Settings) -> EngineContext:
         return EngineContext(
             platform=platform,
             paths=hardener_paths(platform),
-            policy=policy,
+            settings=settings,
             shim=self.shim,
             running=frozenset(self.running),
         )
@@ -61,7 +58,7 @@ class Env:
     def guard(self) -> DriftGuard:
         guard = DriftGuard(
             self.platform,
-            self.policy,
+            self.settings,
             lambda kind, body: self.events.append((kind, body)),
             context_factory=self.ctx,
             clock=self.clock,
@@ -102,7 +99,7 @@ def make_env(sandbox_home, tmp_path):
         env.config.parent.mkdir(parents=True, exist_ok=True)
         env.config.write_text(ORIGINAL)
         if hardened:
-            ctx = env.ctx(env.platform, env.policy)
+            ctx = env.ctx(env.platform, env.settings)
             outcomes = harden(ctx, ctx.locations(["cursor"]))
             assert [o.status for o in outcomes] == ["changed"]
         return env
@@ -222,7 +219,7 @@ def test_a_deleted_server_stays_deleted(make_env):
 
 def test_released_entries_are_left_alone(make_env):
     env = make_env()
-    ctx = env.ctx(env.platform, env.policy)
+    ctx = env.ctx(env.platform, env.settings)
     location = next(loc for loc in ctx.locations(["cursor"]) if loc.path == env.config)
     apply_all(ctx, [plan_restore(ctx, location, {"time"})], dry_run=False)
     guard = env.guard()

@@ -8,10 +8,10 @@ threshold must give zero false positives on the first and full recall on the sec
 from __future__ import annotations
 
 from hardener.detect.descriptions import analyze_listing
-from hardener.policy import DEFAULTS
+from hardener.settings import Detectors
 from tests.support.detect_records import benign_listings, poisoned_items
 
-THRESHOLD = int(DEFAULTS["detectors.description_score_threshold"])
+THRESHOLD = Detectors().description_score_threshold
 
 
 def _label(finding) -> str:

@@ -8,12 +8,13 @@ import jsonschema
 
 from hardener.detect.detector import DetectorEngine
 from hardener.policy import load_schema
+from hardener.settings import Detectors
 from tests.support.detect_records import FIXTURES, Stream, poisoned_items
 
 ALERT_SCHEMA = load_schema("alert.schema.json")
 FS = json.loads((FIXTURES / "benign" / "server-filesystem.json").read_text(encoding="utf-8"))
 FETCH = json.loads((FIXTURES / "benign" / "mcp-server-fetch.json").read_text(encoding="utf-8"))
-POLICY = {"detectors.burst_calls": 10, "detectors.burst_window_seconds": 5}
+POLICY = Detectors(burst_calls=10, burst_window_seconds=5)
 
 
 def run(engine, records):

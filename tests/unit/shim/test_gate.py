@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from hardener.shim.gate import CODE_DENIED, CODE_NOT_RECORDED, Gate
+from tests.support.shim_settings import shim_settings
 
 ENFORCE = {
     "mode": "enforce",
@@ -19,7 +20,7 @@ def _line(msg: object) -> bytes:
 
 
 def test_denied_tool_is_answered_not_forwarded() -> None:
-    gate = Gate.from_settings(ENFORCE, "files")
+    gate = Gate.from_settings(shim_settings(ENFORCE), "files")
     assert gate.gates_c2s
     line = _line({"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {"name": "rm_rf"}})
     decision = gate.check_c2s(line, json.loads(line))
@@ -34,22 +35,24 @@ def test_denied_tool_is_answered_not_forwarded() -> None:
 
 
 def test_server_qualified_rules_and_allow_lists() -> None:
-    gate = Gate.from_settings(ENFORCE, "github")
+    gate = Gate.from_settings(shim_settings(ENFORCE), "github")
     assert gate.tool_rule("delete_repo") == "tools.deny:github/delete_repo"
-    assert Gate.from_settings(ENFORCE, "other").tool_rule("delete_repo") is None
+    assert Gate.from_settings(shim_settings(ENFORCE), "other").tool_rule("delete_repo") is None
     allow = Gate.from_settings(
-        {"mode": "enforce", "tools.allow": ["read_*"], "servers.allow": ["git*"]}, "files"
+        shim_settings({"mode": "enforce", "tools.allow": ["read_*"], "servers.allow": ["git*"]}),
+        "files",
     )
     assert allow.tool_rule("write_file") == "tools.allow"
     assert allow.tool_rule("read_file") is None
     assert allow.server_rule() == "servers.allow"
     assert (
-        Gate.from_settings({"servers.deny": ["fil*"]}, "files").server_rule() == "servers.deny:fil*"
+        Gate.from_settings(shim_settings({"servers.deny": ["fil*"]}), "files").server_rule()
+        == "servers.deny:fil*"
     )
 
 
 def test_audit_mode_only_notes_what_it_would_deny() -> None:
-    gate = Gate.from_settings({**ENFORCE, "mode": "audit"}, "files")
+    gate = Gate.from_settings(shim_settings({**ENFORCE, "mode": "audit"}), "files")
     assert not gate.gates_c2s
     assert not gate.gates_s2c
     assert gate.audit_note({"method": "tools/call", "params": {"name": "rm"}}) == {
@@ -58,7 +61,7 @@ def test_audit_mode_only_notes_what_it_would_deny() -> None:
 
 
 def test_legacy_sampling_request_is_refused_to_the_server() -> None:
-    gate = Gate.from_settings(ENFORCE, "files")
+    gate = Gate.from_settings(shim_settings(ENFORCE), "files")
     line = _line({"jsonrpc": "2.0", "id": 9, "method": "sampling/createMessage", "params": {}})
     decision = gate.check_s2c(line, json.loads(line))
     assert decision.forward is None
@@ -69,7 +72,7 @@ def test_legacy_sampling_request_is_refused_to_the_server() -> None:
 
 
 def test_input_required_drops_denied_requests_or_becomes_an_error() -> None:
-    gate = Gate.from_settings(ENFORCE, "files")
+    gate = Gate.from_settings(shim_settings(ENFORCE), "files")
     both = {
         "jsonrpc": "2.0",
         "id": 3,
@@ -102,7 +105,7 @@ def test_input_required_drops_denied_requests_or_becomes_an_error() -> None:
 
 
 def test_hidden_tools_are_removed_from_list_results() -> None:
-    gate = Gate.from_settings(ENFORCE, "files")
+    gate = Gate.from_settings(shim_settings(ENFORCE), "files")
     msg = {
         "jsonrpc": "2.0",
         "id": 2,
@@ -119,7 +122,7 @@ def test_hidden_tools_are_removed_from_list_results() -> None:
 
 
 def test_fail_closed_refuses_tool_calls_while_recording_is_broken() -> None:
-    gate = Gate.from_settings({"fail_mode": "closed"}, "files")
+    gate = Gate.from_settings(shim_settings({"fail_mode": "closed"}), "files")
     assert not gate.gates_c2s
     gate.recording_broken = True
     assert gate.gates_c2s
@@ -130,7 +133,7 @@ def test_fail_closed_refuses_tool_calls_while_recording_is_broken() -> None:
 
 
 def test_enforce_refuses_calls_the_pin_checker_refuses_and_flags_tool_lists() -> None:
-    gate = Gate.from_settings({"mode": "enforce"}, "files")
+    gate = Gate.from_settings(shim_settings({"mode": "enforce"}), "files")
     assert not gate.gates_c2s  # nothing to enforce until the session sets a pin checker
     asked: list[str] = []
 
@@ -164,7 +167,7 @@ def test_enforce_refuses_calls_the_pin_checker_refuses_and_flags_tool_lists() ->
 
 
 def test_audit_mode_never_consults_the_pins() -> None:
-    gate = Gate.from_settings({"mode": "audit"}, "files")
+    gate = Gate.from_settings(shim_settings({"mode": "audit"}), "files")
     gate.pins = lambda tool: "changed"
     assert not gate.gates_c2s
     call = _line({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "read"}})

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from hardener.paths import Platform, hardener_paths
+from hardener.settings import DEFAULTS, Settings
 from hardener.shim import settings as shim_settings
 from hardener.shim.child import resolve_command
 from hardener.shim.locate import locate
+from hardener.shim.settings import ShimSettings
 
 
 def test_policy_cache_is_used_until_a_source_changes(sandbox_home: Path) -> None:
@@ -19,7 +27,7 @@ def test_policy_cache_is_used_until_a_source_changes(sandbox_home: Path) -> None
     paths = hardener_paths(Platform.current())
     warn: list[str] = []
     first = shim_settings.load_settings(loc, warn)
-    assert first["mode"] == "audit"
+    assert first.mode == "audit"
     cache = Path(str(shim_settings.policy_cache_path(loc)))
     assert cache.exists()
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
@@ -27,8 +35,8 @@ def test_policy_cache_is_used_until_a_source_changes(sandbox_home: Path) -> None
     paths.user_policy_file.parent.mkdir(parents=True, exist_ok=True)
     paths.user_policy_file.write_text('mode = "enforce"\n[tools]\ndeny = ["rm"]\n')
     second = shim_settings.load_settings(loc, warn)
-    assert second["mode"] == "enforce"
-    assert second["tools.deny"] == ["rm"]
+    assert second.mode == "enforce"
+    assert second.tools_deny == ("rm",)
     assert warn == []
 
 
@@ -52,10 +60,89 @@ def test_invalid_user_policy_warns_and_is_not_cached(sandbox_home: Path) -> None
     paths.user_policy_file.write_text("mode = 'sideways'\n")
     warn: list[str] = []
     settings = shim_settings.load_settings(loc, warn)
-    assert settings["mode"] == "audit"
+    assert settings.mode == "audit"
     assert warn
     assert "policy" in warn[0]
     assert not Path(str(shim_settings.policy_cache_path(loc))).exists()
+
+
+def _settings_annotation(dotted: str) -> str:
+    cls: type = Settings
+    *tables, leaf = dotted.split(".")
+    for table in tables:
+        cls = typing.get_type_hints(cls)[table]
+    return str(cls.__annotations__[leaf])
+
+
+def test_shim_settings_are_a_typed_subset_of_settings() -> None:
+    assert set(ShimSettings.KEYS) <= set(DEFAULTS)
+    assert ShimSettings.__slots__ == tuple(k.replace(".", "_") for k in ShimSettings.KEYS)
+    for key, attr in zip(ShimSettings.KEYS, ShimSettings.__slots__, strict=True):
+        # the same annotation text as the Settings field: the same aliases, the same type
+        assert ShimSettings.__annotations__[attr] == _settings_annotation(key), key
+
+
+@given(
+    mode=st.sampled_from(["audit", "enforce"]),
+    deny=st.lists(st.text(max_size=8), max_size=3),
+    sampling=st.sampled_from(["allow", "deny"]),
+    max_bytes=st.integers(16, 10**6),
+    block=st.booleans(),
+)
+def test_shim_settings_carry_the_values_of_settings(
+    mode: str, deny: list[str], sampling: str, max_bytes: int, block: bool
+) -> None:
+    typed = Settings.from_values(
+        {
+            "mode": mode,
+            "tools.deny": deny,
+            "server_requests.sampling": sampling,
+            "redaction.max_value_bytes": max_bytes,
+            "pins.block_low_severity_changes": block,
+        }
+    )
+    shim = ShimSettings(typed.values())
+    for key, attr in zip(ShimSettings.KEYS, ShimSettings.__slots__, strict=True):
+        section, _, leaf = key.rpartition(".")
+        want = getattr(getattr(typed, section), leaf) if section else getattr(typed, key)
+        assert getattr(shim, attr) == want, key
+    assert shim.enforce == (mode == "enforce")
+    assert shim.server_requests()["sampling"] == sampling
+    assert shim == ShimSettings(json.loads(json.dumps(typed.values())))  # as the cache has it
+
+
+def test_shim_settings_refuse_missing_or_mistyped_values() -> None:
+    values = Settings().values()
+    with pytest.raises(AttributeError):
+        ShimSettings(values).mode = "enforce"  # type: ignore[misc]
+    for key, bad in [
+        ("tools.deny", "rm"),
+        ("tools.hide_denied", 1),
+        ("redaction.max_value_bytes", True),
+    ]:
+        with pytest.raises(ValueError, match=key):
+            ShimSettings({**values, key: bad})
+    del values["mode"]
+    with pytest.raises(ValueError, match="mode"):
+        ShimSettings(values)
+
+
+def test_a_damaged_cache_is_replaced_by_a_full_load(sandbox_home: Path) -> None:
+    loc = locate()
+    paths = hardener_paths(Platform.current())
+    paths.user_policy_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.user_policy_file.write_text('mode = "enforce"\n')
+    shim_settings.load_settings(loc, [])
+    cache = Path(str(shim_settings.policy_cache_path(loc)))
+    document = json.loads(cache.read_text())
+    document["settings"]["tools.deny"] = "not a list"
+    cache.write_text(json.dumps(document))
+    warn: list[str] = []
+    again = shim_settings.load_settings(loc, warn)
+    assert again.mode == "enforce"
+    assert again.tools_deny == ()
+    assert warn == []
+    assert json.loads(cache.read_text())["settings"]["tools.deny"] == []
 
 
 def test_fingerprint_key_is_created_once_private(sandbox_home: Path) -> None:

@@ -11,6 +11,7 @@ from hardener.redact import Redactor
 from hardener.shim.gate import Gate
 from hardener.shim.recording.recorder import Recorder
 from hardener.shim.tracker import SessionTracker
+from tests.support.shim_settings import shim_settings
 
 
 class FlakySpool:
@@ -38,7 +39,7 @@ class FlakySpool:
 def test_outage_is_recorded_once_writing_works_again() -> None:
     spool = FlakySpool()
     warnings: list[str] = []
-    gate = Gate.from_settings({"fail_mode": "closed"}, "s")
+    gate = Gate.from_settings(shim_settings({"fail_mode": "closed"}), "s")
     tracker = SessionTracker(Redactor(b"k" * 32), {"pid": 1})
     recorder = Recorder(lambda: (tracker, lambda: spool), gate, warnings.append)
     recorder.start()

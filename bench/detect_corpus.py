@@ -1,0 +1,80 @@
+"""The labelled items of the split corpus, one sample per tool/prompt/resource/instructions.
+
+Shared by ``bench/eval_detect.py`` (scoring) and ``bench/train_detect.py`` (training the
+classifier from the tune part only). A sample carries a one-item listing for
+``analyze_listing`` and the item's texts for the classifier.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "tools"
+CORPUS = FIXTURES / "corpus"
+
+
+@dataclass(frozen=True)
+class Sample:
+    source: str
+    where: str
+    listing: dict[str, Any]  # one item, in tools/list shape
+    label: str  # "benign" | "poisoned" | "malicious"
+    category: str  # "" for benign; "malicious-capability"; "poisoned/<kind>"
+
+
+def _split_listing(listing: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for key, kind in (("tools", "tool"), ("prompts", "prompt"), ("resources", "resource")):
+        for item in listing.get(key) or []:
+            if isinstance(item, Mapping):
+                yield f"{kind}:{item.get('name')}", {key: [dict(item)]}
+    if listing.get("instructions"):
+        yield "instructions", {"tools": [], "instructions": listing["instructions"]}
+
+
+def _listing_files(split: str) -> Iterator[Path]:
+    if split == "tune":
+        yield from sorted((FIXTURES / "benign").glob("*.json"))
+    yield from sorted((CORPUS / split / "benign").glob("*.json"))
+
+
+def samples(split: str) -> Iterator[Sample]:
+    """Every labelled item of a part, in a fixed order."""
+    for path in _listing_files(split):
+        listing = json.loads(path.read_text("utf-8-sig"))
+        if isinstance(listing, Mapping) and isinstance(listing.get("result"), Mapping):
+            listing = listing["result"]
+        if isinstance(listing, list):
+            listing = {"tools": listing}
+        source = str(listing.get("source", path.stem))
+        if path.stem.startswith("docker-registry--"):
+            source = "github:docker/mcp-registry"
+        for label, one in _split_listing(listing):
+            yield Sample(source, f"{path.stem}/{label}", one, "benign", "")
+    if split == "tune":
+        research = json.loads((FIXTURES / "poisoned" / "corpus.json").read_text("utf-8"))
+        for item in research["items"]:
+            source = f"research:{item['id']}"
+            for label, one in _split_listing(item["listing"]):
+                poisoned = label in item["poisoned"]
+                yield Sample(
+                    source,
+                    f"{item['id']}/{label}",
+                    one,
+                    "poisoned" if poisoned else "benign",
+                    "poisoned/research-fixtures" if poisoned else "",
+                )
+    for path in sorted((CORPUS / split / "attacks").glob("*.json")):
+        document = json.loads(path.read_text("utf-8"))
+        for item in document["items"]:
+            where = f"{path.stem}:{item.get('path')}:{item['tool']['name']}"
+            label = item["label"]
+            category = {
+                "benign": "",
+                "malicious": "malicious-capability",
+            }.get(label, f"poisoned/{item.get('category')}")
+            yield Sample(document["source"], where, {"tools": [item["tool"]]}, label, category)
