@@ -34,6 +34,11 @@ ROOT_ENV = "HARDENER_MANAGED_ROOT"
 COPILOT_CLIENTS = frozenset({"copilot-cli", "vscode", "vscode-insiders"})
 
 
+def system_path(platform: Platform, path: str) -> Path:
+    """A system-wide (MDM/admin) path, re-rooted under ``HARDENER_MANAGED_ROOT`` when set."""
+    return _system(platform, path)
+
+
 def _system(platform: Platform, path: str) -> Path:
     root = platform.env.get(ROOT_ENV, "")
     if root and platform.os is not OS.WINDOWS and root.startswith("/"):
@@ -65,7 +70,7 @@ def codex_requirements_path(platform: Platform) -> Path:
             platform.env.get("ProgramData") or platform.env.get("PROGRAMDATA") or "C:\\ProgramData"
         )
         return platform.path(base, "OpenAI", "Codex", "requirements.toml")
-    return platform.path("/etc/codex/requirements.toml")
+    return _system(platform, "/etc/codex/requirements.toml")  # Linux and macOS alike
 
 
 @dataclass(frozen=True)

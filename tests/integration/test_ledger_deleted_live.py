@@ -25,9 +25,9 @@ from tests.support.daemon import run_hardener, sandbox_env, start_daemon, wait_u
 from .ledger_support import (  # noqa: F401 - fixtures
     keystore_fixture,
     paths_fixture,
-    policy,
     require_keychain,
     sealed_events,
+    settings,
     write_session,
 )
 from .shim_support import TIME_SERVER, shim
@@ -50,7 +50,7 @@ def _breaks(paths) -> list[dict]:
 def test_a_deleted_directory_is_put_back_with_every_record_and_sealed_as_a_break(
     paths, keystore, run_cli
 ):
-    with Sealer(paths, policy(ledger__checkpoint_records=5), keystore) as sealer:
+    with Sealer(paths, settings(ledger__checkpoint_records=5), keystore) as sealer:
         write_session(paths, 3)
         sealer.seal_pending()
         sealer.writer.commit(sync=True)
@@ -87,7 +87,7 @@ def test_a_deleted_directory_is_put_back_with_every_record_and_sealed_as_a_break
 
 
 def test_a_deleted_active_segment_keeps_its_archives(paths, keystore, run_cli):
-    small = policy(ledger__segment_bytes=4096, ledger__checkpoint_records=5)
+    small = settings(ledger__segment_bytes=4096, ledger__checkpoint_records=5)
     with Sealer(paths, small, keystore) as sealer:
         write_session(paths, 20)
         sealer.seal_pending()
@@ -108,7 +108,7 @@ def test_a_deleted_active_segment_keeps_its_archives(paths, keystore, run_cli):
 
 
 def test_a_directory_deleted_with_archives_names_what_is_gone(paths, keystore, run_cli):
-    small = policy(ledger__segment_bytes=4096, ledger__checkpoint_records=5)
+    small = settings(ledger__segment_bytes=4096, ledger__checkpoint_records=5)
     with Sealer(paths, small, keystore) as sealer:
         write_session(paths, 20)
         sealer.seal_pending()
@@ -127,7 +127,7 @@ def test_a_directory_deleted_with_archives_names_what_is_gone(paths, keystore, r
 
 
 def test_a_replaced_active_segment_is_kept_aside_and_never_read(paths, keystore, run_cli):
-    with Sealer(paths, policy(), keystore) as sealer:
+    with Sealer(paths, settings(), keystore) as sealer:
         write_session(paths, 2)
         sealer.seal_pending()
         active = paths.ledger_dir / ACTIVE
