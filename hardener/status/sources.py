@@ -12,9 +12,7 @@ the user runs it in their own session.
 from __future__ import annotations
 
 import errno
-import os
 import shutil
-import sys
 import time
 from dataclasses import replace
 from typing import Any
@@ -33,7 +31,7 @@ from hardener.settings import Settings
 from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
 from hardener.status.statefiles import StateFiles
 from hardener.status.targets import Target
-from hardener.status.userfiles import CheckedFs, UserFiles
+from hardener.status.userfiles import CheckedFs, foreign_files
 from hardener.timestamps import parse_timestamp
 
 #: findings that mean "not wrappable by design"; the entry is exempt but reported
@@ -74,22 +72,9 @@ def _hardened_at(ctx: EngineContext) -> dict[str, float]:
     return result
 
 
-def _foreign_files(target: Target) -> UserFiles | None:
-    """How root reads another user's configs (None: the user's own run reads them plainly)."""
-    if target.own:
-        return None
-    owner: int | None = None
-    if sys.platform != "win32":
-        try:
-            owner = os.stat(target.home).st_uid
-        except OSError as exc:
-            raise StateDirError(f"cannot read {target.home}: {exc.strerror or exc}") from exc
-    return UserFiles.of(target.home, owner)
-
-
 def inventory(target: Target, settings: Settings) -> ServerInventory:
     ctx = EngineContext.for_machine(target.platform, settings)
-    foreign = _foreign_files(target)
+    foreign = foreign_files(target)
     if foreign is not None:  # as root: no link to someone else's file is followed
         ctx = replace(ctx, fs=CheckedFs(foreign))
     servers: list[ServerState] = []

@@ -21,11 +21,14 @@ an unreadable config); discovery's reads (:class:`CheckedFs`) treat it as absent
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from hardener.engine.fs import RealFs
+from hardener.errors import StateDirError
 from hardener.fsutil import FileSnapshot, UnsafeStateError, read_checked
+from hardener.status.targets import Target
 
 
 def _inside(path: Path, directory: Path) -> bool:
@@ -112,3 +115,16 @@ class CheckedFs(RealFs):
             return None if data is None else data.decode("utf-8")
         except UnicodeDecodeError:
             return None
+
+
+def foreign_files(target: Target) -> UserFiles | None:
+    """How root reads another user's files (None: the user's own run reads them plainly)."""
+    if target.own:
+        return None
+    owner: int | None = None
+    if sys.platform != "win32":
+        try:
+            owner = os.stat(target.home).st_uid
+        except OSError as exc:
+            raise StateDirError(f"cannot read {target.home}: {exc.strerror or exc}") from exc
+    return UserFiles.of(target.home, owner)

@@ -112,3 +112,27 @@ def test_a_plain_config_owned_by_someone_else_in_the_home_is_refused(tmp_path):
     wrapped = _status(tmp_path, home)["clients.wrapped"]
     (problem,) = [e for e in wrapped["data"]["exceptions"] if e.startswith("unreadable:")]
     assert "belongs to uid 1234, not to uid 4242 or root" in problem
+
+
+def test_hook_settings_linked_to_a_foreign_file_do_not_count(tmp_path):
+    from hardener.hooks.edit import install_text
+    from hardener.hooks.targets import targets
+    from hardener.paths import Platform
+
+    home = _user_home(tmp_path)
+    policy = home / ".config" / "hardener" / "policy.toml"
+    policy.parent.mkdir(parents=True)
+    policy.write_text('[hooks]\nrequired = ["claude-code"]\n')
+    (home / ".claude").mkdir()
+    (claude,) = [
+        t for t in targets(Platform.current({"HOME": str(home)})) if t.client == "claude-code"
+    ]
+    other = tmp_path / "root-owned"
+    other.mkdir()
+    planted = other / "settings.json"  # hardener's real handlers, in root's file
+    planted.write_text(install_text(None, claude, Path("/usr/bin/hardener-hook")))
+    claude.path.symlink_to(planted)
+    _chown_tree(home, UID)
+    check = _status(tmp_path, home)["hooks.installed"]
+    assert check["result"] == "unknown"
+    assert str(claude.path) in check["data"]["unreadable"]
