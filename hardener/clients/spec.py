@@ -81,6 +81,8 @@ class EntryShape:
     bridge_drop: tuple[str, ...] = ("type", "headers", "transport", "transportType")
     #: bridging: a ``type`` value to write instead of dropping it (Goose needs ``type: stdio``)
     bridge_type: str | None = None
+    #: the key ``bridge_type`` is written to (Mistral Vibe: ``transport``)
+    bridge_type_key: str = "type"
     #: keys that make a remote entry impossible to bridge (auth the bridge cannot perform)
     bridge_blockers: tuple[str, ...] = (
         "oauth",
@@ -96,6 +98,9 @@ class EntryShape:
     header_maps: tuple[str, ...] = ("headers",)
     #: ``command`` holds the whole argv as one list (opencode); there is no ``args`` key
     argv_list: bool = False
+    #: the client splits a ``command`` string into words (shlex, Mistral Vibe): a command with
+    #: spaces is a command line hardener leaves alone, and the shim path must be one word
+    command_split: bool = False
     #: keys whose object may hold the launch fields instead of the entry itself (Cline 3.x's
     #: ``{"transport": {"type": "stdio", "command": …, "args": […]}}``)
     nested: tuple[str, ...] = ()
