@@ -60,6 +60,13 @@ class Table:
     form: TableForm = "map"
     #: list form: the key of each item that holds the server's name
     name_key: str = "name"
+    #: map form: a key whose object marks the map as a newer layout's container, not a table of
+    #: servers (opencode V2 keeps servers under ``mcp.servers`` next to settings such as
+    #: ``mcp.timeout``); the map then yields no entries (another table reads the servers)
+    container_key: str = ""
+    #: map form: yield nothing when the map itself looks like one server entry (opencode V2's
+    #: ``mcp.servers`` read from a V1 file whose server happens to be named ``servers``)
+    not_an_entry: bool = False
 
 
 @dataclass(frozen=True)
