@@ -1,13 +1,13 @@
 """Benchmark: direct vs a minimal byte relay vs hardener-shim, interleaved in one run, several rounds.
 
-Run: ``.venv/bin/python bench/bench_shim.py [--rounds 5] [--calls 400] [--before DIR]`` (after
+Run: ``.venv/bin/python bench/bench_shim.py [--rounds 5] [--calls 400] [--before DIR] [--only NAMES]`` (after
 ``npm ci`` in tests/ for the Node server). Every round measures, for each server (the in-repo Python
 echo server, ``@modelcontextprotocol/server-everything`` on Node, and ``cat``), all wrappers alive
 at once and interleaved call by call:
 
-- round-trip latency of small ``tools/call`` echoes: p50, p99 and max, and the latency each wrapper
-  *adds* to the direct connection; the headline ratio is the shim's added latency over the minimal
-  relay's (``bench/min_relay.py``);
+- round-trip latency of small ``tools/call`` echoes: p50, p99 and max, the latency each wrapper
+  *adds* to the direct connection, and the shim's ratios to the minimal relay
+  (``bench/min_relay.py``), defined in :func:`report_latency`;
 - CPU time per call of the wrapper processes (shim + its recorder; from ``/proc``), a metric that
   is far less sensitive to a busy machine than wall time;
 - throughput of 10 MB echoes (both ways), as a ratio to the minimal relay;
@@ -59,12 +59,17 @@ def shim_from(root: str | None) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-def wrappers(server: list[str], before: str | None) -> dict[str, list[str]]:
+OLD_RELAY = "relay@1MiB"
+
+
+def wrappers(
+    server: list[str], before: str | None, old_relay: bool = False
+) -> dict[str, list[str]]:
     tail = ["--client", "bench", "--server", "b", "--", *server]
-    out = {
-        "direct": server,
-        "relay": [sys.executable, str(ROOT / "bench" / "min_relay.py"), *server],
-    }
+    relay = [sys.executable, str(ROOT / "bench" / "min_relay.py")]
+    out = {"direct": server, "relay": [*relay, *server]}
+    if old_relay:
+        out[OLD_RELAY] = [*relay, "--read", str(1 << 20), *server]
     if before is not None:
         out["shim@before"] = [*shim_from(before), *tail]
     out["shim"] = [*SHIM, *tail]
@@ -126,7 +131,7 @@ class Peer:
         scan = 0
         while (end := self.buf.find(b"\n", scan)) < 0:
             scan = len(self.buf)
-            data = os.read(self.out, 1 << 20)
+            data = os.read(self.out, 1 << 16)  # a 1 MiB read costs an mmap/munmap each time
             if not data:
                 raise EOFError("server closed")
             self.buf += data
@@ -200,10 +205,11 @@ def pct(values: list[float], q: float) -> float:
 
 
 Row = dict[str, dict[str, float]]
+Samples = dict[str, list[float]]
 
 
 def latency_round(
-    variants: dict[str, list[str]], env: dict[str, str], calls: int, raw: bool
+    variants: dict[str, list[str]], env: dict[str, str], calls: int, raw: bool, pooled: Samples
 ) -> Row:
     peers = {kind: Peer(argv, env, raw=raw) for kind, argv in variants.items()}
     try:
@@ -225,6 +231,8 @@ def latency_round(
     finally:
         for peer in peers.values():
             peer.close()
+    for kind, values in samples.items():
+        pooled.setdefault(kind, []).extend(values)
     return {
         kind: {
             "p50": pct(s, 0.5) * 1e6,
@@ -280,29 +288,66 @@ def summary(values: list[float], fmt: str = "{:.2f}") -> str:
     return f"{fmt.format(med)} [{fmt.format(min(values))}-{fmt.format(max(values))}]"
 
 
-def report_latency(name: str, rounds: list[Row], shims: list[str]) -> None:
+def _ratio_of_medians(num: list[float], den: list[float]) -> float:
+    return statistics.median(num) / max(1.0, statistics.median(den))
+
+
+#: Below this, the relay's added p99 is within the noise of the direct p99: no ratio is printed.
+MEANINGFUL_US = 10.0
+
+
+def report_latency(name: str, rounds: list[Row], shims: list[str], pooled: Samples) -> None:
+    """Round-trip percentiles per round, and the ratios against the minimal relay.
+
+    ``added`` means a wrapper's percentile minus the direct connection's in the same round. The
+    ratios printed for each shim:
+
+    - p50: median over rounds of the shim's added p50 / the same median of the relay's (the
+      ratio of medians: a per-round ratio of two small differences is mostly noise); and the
+      round trip, shim p50 / relay p50 per round, median [min-max];
+    - p99, round trip: shim p99 / relay p99 per round, median [min-max], and over the samples of
+      all rounds pooled (with 400 calls a round's p99 is its 4th-slowest call: pooling puts 5
+      rounds' 20 slowest calls in the tail). Nothing is subtracted, so noise is never divided
+      by noise;
+    - p99, added: pooled p99 minus the pooled direct p99, shim over relay; printed only when
+      the relay adds at least :data:`MEANINGFUL_US` (on a busy machine direct's own p99 can be
+      slower than the relay's, and the difference means nothing).
+    """
     print(f"\n{name}: small tools/call round trip, µs, median over {len(rounds)} rounds [min-max]")
     kinds = list(rounds[0])
     for metric in ("p50", "p99", "max", "cpu"):
         cells = "  ".join(f"{k} {summary([r[k][metric] for r in rounds], '{:.0f}')}" for k in kinds)
         label = "cpu/call" if metric == "cpu" else metric
         print(f"  {label:8} {cells}")
-    for metric in ("p50", "p99", "max"):
-        added = {
-            k: [r[k][metric] - r["direct"][metric] for r in rounds] for k in kinds if k != "direct"
-        }
-        cells = "  ".join(f"{k} +{summary(v, '{:.0f}')}" for k, v in added.items())
-        print(f"  added {metric:4} {cells}")
-        for shim in shims:
-            ratios = [
-                (r[shim][metric] - r["direct"][metric])
-                / max(1.0, r["relay"][metric] - r["direct"][metric])
-                for r in rounds
-            ]
-            print(f"    {shim} added / relay added ({metric}): x{summary(ratios)}")
+    added = {k: [r[k]["p50"] - r["direct"]["p50"] for r in rounds] for k in kinds if k != "direct"}
+    print("  added p50 " + "  ".join(f"{k} +{summary(v, '{:.0f}')}" for k, v in added.items()))
+    p99 = {k: pct(v, 0.99) * 1e6 for k, v in pooled.items()}
+    print(
+        f"  pooled p99 ({len(pooled['direct'])} calls each) "
+        + "  ".join(f"{k} {v:.0f}" for k, v in p99.items())
+    )
+    relay_added = p99["relay"] - p99["direct"]
+    for shim in shims:
+        p50 = _ratio_of_medians(added[shim], added["relay"])
+        trip50 = [r[shim]["p50"] / r["relay"]["p50"] for r in rounds]
+        trip99 = [r[shim]["p99"] / r["relay"]["p99"] for r in rounds]
+        shim_added = p99[shim] - p99["direct"]
+        tail = (
+            f"x{shim_added / relay_added:.2f} (+{shim_added:.0f} vs +{relay_added:.0f} µs)"
+            if relay_added >= MEANINGFUL_US
+            else f"- (relay +{relay_added:.0f} µs: below the noise)"
+        )
+        print(
+            f"    {shim}: p50 added x{p50:.2f}, round trip x{summary(trip50)}; "
+            f"p99 round trip x{summary(trip99)}, pooled x{p99[shim] / p99['relay']:.2f}; "
+            f"p99 added (pooled) {tail}"
+        )
     for shim in shims:
         cpu_ratio = [r[shim]["cpu"] / max(1.0, r["relay"]["cpu"]) for r in rounds]
         print(f"  {shim} cpu per call / relay's: x{summary(cpu_ratio)}")
+        if OLD_RELAY in added:
+            old = _ratio_of_medians(added[shim], added[OLD_RELAY])
+            print(f"    {shim} vs {OLD_RELAY}: p50 added x{old:.2f}")
 
 
 def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str]) -> None:
@@ -312,8 +357,9 @@ def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str])
         "  " + "  ".join(f"{k} {summary([r[k]['mbs'] for r in rounds], '{:.0f}')}" for k in kinds)
     )
     for shim in shims:
-        ratios = [r[shim]["mbs"] / r["relay"]["mbs"] for r in rounds]
-        print(f"    {shim} / relay: x{summary(ratios)}")
+        for base in ("relay", OLD_RELAY) if OLD_RELAY in kinds else ("relay",):
+            ratios = [r[shim]["mbs"] / r[base]["mbs"] for r in rounds]
+            print(f"    {shim} / {base}: x{summary(ratios)}")
     for kind in kinds[1:]:
         rss = [r[kind]["rss"] for r in rounds]
         pss = [r[kind]["pss"] for r in rounds]
@@ -332,6 +378,11 @@ def main() -> int:
     parser.add_argument("--starts", type=int, default=3, help="session starts per round")
     parser.add_argument("--before", help="a directory holding another hardener package to compare")
     parser.add_argument("--only", help="comma-separated server names (default: all)")
+    parser.add_argument(
+        "--old-relay",
+        action="store_true",
+        help=f"also measure {OLD_RELAY}: the minimal relay reading 1 MiB at a time (issue 13's baseline)",
+    )
     opts = parser.parse_args()
     compileall.compile_dir(str(ROOT / "hardener"), quiet=1)
     if opts.before:
@@ -347,23 +398,39 @@ def main() -> int:
         servers = {k: v for k, v in servers.items() if k in opts.only.split(",")}
     shims = [k for k in wrappers([], opts.before) if k.startswith("shim")]
     lat: dict[str, list[Row]] = {name: [] for name in servers}
+    pooled: dict[str, Samples] = {name: {} for name in servers}
     thr: dict[str, list[Row]] = {name: [] for name in servers if name != "node everything"}
     starts: list[Row] = []
     try:
         echo = SERVERS["python echo"]
-        start_round(wrappers(echo, opts.before), env)  # warm the policy cache and key
-        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, load {os.getloadavg()}")
+        start_round(
+            wrappers(echo, opts.before, opts.old_relay), env
+        )  # warm the policy cache and key
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, load average {load}")
         for index in range(opts.rounds):
             print(f"round {index + 1}/{opts.rounds}", file=sys.stderr, flush=True)
             for _ in range(opts.starts):
-                starts.append(start_round(wrappers(echo, opts.before), env))
+                starts.append(start_round(wrappers(echo, opts.before, opts.old_relay), env))
             for name, server in servers.items():
                 raw = name == "cat"
-                lat[name].append(latency_round(wrappers(server, opts.before), env, opts.calls, raw))
+                lat[name].append(
+                    latency_round(
+                        wrappers(server, opts.before, opts.old_relay),
+                        env,
+                        opts.calls,
+                        raw,
+                        pooled[name],
+                    )
+                )
                 if name in thr:
                     thr[name].append(
                         throughput_round(
-                            wrappers(server, opts.before), env, opts.size, opts.echoes, raw
+                            wrappers(server, opts.before, opts.old_relay),
+                            env,
+                            opts.size,
+                            opts.echoes,
+                            raw,
                         )
                     )
     finally:
@@ -377,7 +444,7 @@ def main() -> int:
             )
         )
     for name in servers:
-        report_latency(name, lat[name], shims)
+        report_latency(name, lat[name], shims, pooled[name])
         if name in thr:
             report_throughput(name, opts.size, thr[name], shims)
     return 0

@@ -33,6 +33,8 @@ FINGERPRINT_HEX: Final = 16
 DEFAULT_MAX_VALUE_BYTES: Final = 4096
 #: Leaves whose fingerprints are listed in ``fingerprints`` (the rest are only counted).
 MAX_FINGERPRINTS: Final = 100
+#: Key names whose secret-or-not answer a redactor remembers (argument names repeat).
+KEY_CACHE: Final = 4096
 ENTROPY_MIN_LEN: Final = 24
 ENTROPY_BITS: Final = 4.2
 
@@ -117,6 +119,10 @@ class Redactor:
         if len(key) < 16:
             raise ValueError("the fingerprint key must be at least 16 bytes")
         self._key = key
+        # The key schedule once; each fingerprint copies it (cheaper than a new HMAC per value).
+        self._keyed = hmac.new(key, digestmod=hashlib.sha256)
+        # Whether a key names a secret, by key: argument names repeat on every call.
+        self._secret_keys: dict[str, bool] = {}
         self.max_value_bytes = max_value_bytes
         self._extra_keys = tuple(re.compile(k, re.IGNORECASE) for k in extra_keys)
         named = [(name, pattern) for name, pattern in SECRET_PATTERNS]
@@ -133,7 +139,10 @@ class Redactor:
             self._any = None
 
     def fingerprint(self, data: bytes | str) -> str:
-        return fingerprint(self._key, data)
+        """:func:`fingerprint` with this redactor's key."""
+        mac = self._keyed.copy()
+        mac.update(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
+        return mac.hexdigest()[:FINGERPRINT_HEX]
 
     def marker(self, reason: str, original: str) -> str:
         size = len(original.encode("utf-8", "surrogatepass"))
@@ -207,7 +216,7 @@ class Redactor:
                 child = f"{pointer}/{_escape(str(key))}"
                 if (
                     isinstance(key, str)
-                    and is_secret_key(key, self._extra_keys)
+                    and self._is_secret_key(key)
                     and item not in (None, "", True, False)
                 ):
                     text = item if isinstance(item, str) else _compact(item)
@@ -223,6 +232,16 @@ class Redactor:
                 self._walk(item, f"{pointer}/{i}", found, prints) for i, item in enumerate(value)
             ]
         return value
+
+    def _is_secret_key(self, key: str) -> bool:
+        """:func:`is_secret_key` with the policy's extra keys, remembered for the first
+        :data:`KEY_CACHE` names."""
+        known = self._secret_keys.get(key)
+        if known is None:
+            known = is_secret_key(key, self._extra_keys)
+            if len(self._secret_keys) < KEY_CACHE:
+                self._secret_keys[key] = known
+        return known
 
     def redact_argv(self, argv: list[str]) -> list[str]:
         """A redacted copy of a command line: values of secret-named flags and secret substrings."""

@@ -6,21 +6,51 @@ single ``write`` calls on an ``O_APPEND`` descriptor, so a crash can at worst le
 line, which the daemon detects. A write that fails half-way (disk full) is cut back to the last
 complete line, so a later successful write never follows a torn one. The daemon is the only reader; it seals lines in order and removes
 the file once the session has ended and every line is sealed.
+
+:meth:`SpoolWriter.emit_many` appends a batch with one ``write`` (the shim's recorder writes once
+per batch of relayed messages): all or nothing, the lines byte for byte what :meth:`~SpoolWriter.emit`
+would have written, but encoded with the envelope's constant part prepared once per file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hardener.events import encode_line, make_event, new_session_id
+from hardener.events import KINDS, VERSION, encode_line, make_event, new_session_id
 from hardener.fsutil import ensure_private_dir, open_private_append
 from hardener.paths import HardenerPaths
 
 SUFFIX = ".jsonl"
+
+#: The encoder of :func:`hardener.events.encode_line` (compact, UTF-8), made once.
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+class Timestamps:
+    """POSIX times as :func:`hardener.timestamps.utc_timestamp` text, the date and time of day
+    formatted once per second (``strftime`` per event would cost the recorder microseconds)."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._prefix = ""
+
+    def text(self, posix: float) -> str:
+        """``utc_timestamp(datetime.fromtimestamp(posix, UTC))``, rounded the same way."""
+        second = int(posix // 1)
+        micro = round((posix - second) * 1_000_000)  # the fraction is exact: no error to round
+        if micro == 1_000_000:
+            second, micro = second + 1, 0
+        if second != self._second:
+            self._second = second
+            self._prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        return f"{self._prefix}.{micro:06d}Z"
 
 
 def spool_path(paths: HardenerPaths, session: str) -> Path:
@@ -42,6 +72,10 @@ class SpoolWriter:
         self.path = spool_path(paths, self.session)
         self._fd = open_private_append(self.path)
         self._size = os.fstat(self._fd).st_size
+        self._times = Timestamps()
+        # The envelope around kind, ts, n and body, in make_event's key order.
+        self._after_ts = '","session":' + _ENCODE(self.session) + ',"n":'
+        self._after_n = ',"client":' + _ENCODE(client) + ',"server":' + _ENCODE(server) + ',"body":'
 
     def emit(self, kind: str, body: dict[str, Any], *, moment: datetime | None = None) -> int:
         """Append one event; returns its ``n``. Raises ``OSError`` subclasses on a full disk."""
@@ -54,7 +88,32 @@ class SpoolWriter:
             server=self.server,
             moment=moment or datetime.now(UTC),
         )
-        data = encode_line(event)
+        self._append(encode_line(event))
+        self._n += 1
+        return self._n - 1
+
+    def emit_many(self, events: Sequence[tuple[str, dict[str, Any], float]]) -> None:
+        """Append ``(kind, body, POSIX time)`` events with one write, numbered in order.
+
+        All or nothing: when the write fails (``OSError``), nothing is appended (a partial write
+        is cut back) and the numbering is unchanged, so the caller can retry the same batch.
+        """
+        if not events:
+            return
+        parts: list[str] = []
+        n, text, after_ts, after_n = self._n, self._times.text, self._after_ts, self._after_n
+        for kind, body, posix in events:
+            if kind not in KINDS:
+                raise ValueError(f"unknown event kind {kind!r}")
+            parts.append(
+                f'{{"v":{VERSION},"kind":"{kind}","ts":"{text(posix)}{after_ts}{n}'
+                f"{after_n}{_ENCODE(body)}}}\n"
+            )
+            n += 1
+        self._append("".join(parts).encode())
+        self._n = n
+
+    def _append(self, data: bytes) -> None:
         written = 0
         try:
             while written < len(data):
@@ -65,8 +124,6 @@ class SpoolWriter:
                     os.ftruncate(self._fd, self._size)
             raise
         self._size += len(data)
-        self._n += 1
-        return self._n - 1
 
     def close(self) -> None:
         if self._fd >= 0:

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 from hardener.shim.gate import CODE_UNAVAILABLE, error_line
+from hardener.shim.pipes import READ_SIZE
 from hardener.shim.relay import OutWriter
 from hardener.shim.session import Session, warn
 from hardener.shim.summaries import META_VERSION, meta_of
@@ -236,7 +237,7 @@ def run_bridge(session: Session, proto_out: int, url: str, headers: list[str]) -
     buf = bytearray()
     while True:
         try:
-            chunk = os.read(0, 1 << 20)
+            chunk = os.read(0, READ_SIZE)
         except OSError:
             chunk = b""
         if not chunk:

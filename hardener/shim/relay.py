@@ -20,16 +20,15 @@ import time
 from collections.abc import Callable
 
 from hardener.shim.gate import Decision
+from hardener.shim.pipes import READ_SIZE
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
-    from typing import Any, Final
+    from typing import Any
 
 
 if TYPE_CHECKING:
     from hardener.shim.recording.recorder import Sink
-
-READ_SIZE: Final = 1 << 20
 
 
 def write_all(fd: int, data: bytes | memoryview) -> None:
@@ -70,7 +69,9 @@ class OutWriter:
                     if not data:
                         self._mid_line = False
                         return
-                write_all(self.fd, data)
+                written = os.write(self.fd, data)  # all of it, but for a full pipe
+                if written < len(data):
+                    write_all(self.fd, memoryview(data)[written:])
                 self._mid_line = not data.endswith(b"\n")
             except OSError:
                 self.broken = True

@@ -172,7 +172,9 @@ def pin_observer(
     client: str, server: str, threshold: int | None = None
 ) -> Callable[[list[Any], str | None, bool], None]:
     """The tracker's ``on_tools_list``: pins every listed tool on first sight and records changed
-    definitions as pending (``hardener.pins``; runs in the recorder, never in the relay)."""
+    definitions as pending (``hardener.pins``; runs in the recorder, never in the relay). The pin
+    modules (which import the description detector) are imported at the first ``tools/list``
+    answer, not when the recorder starts."""
     store: list[Any] = []
     warned: list[bool] = []
 

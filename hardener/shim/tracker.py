@@ -186,6 +186,8 @@ class SessionTracker:
         return [("session.start", {k: v for k, v in body.items() if v is not None})]
 
     def _emit(self, kind: str, body: dict[str, Any]) -> list[Event]:
+        if self.started:
+            return [(kind, body)]
         return [*self.ensure_started(), (kind, body)]
 
     # --- dispatch -------------------------------------------------------------------------

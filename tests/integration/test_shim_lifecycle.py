@@ -14,6 +14,7 @@ import pytest
 
 from tests.integration.shim_support import (
     RAW_ECHO,
+    TIME_SERVER,
     RawPeer,
     alive,
     env_for,
@@ -131,6 +132,47 @@ def test_the_client_vanishing_by_sigkill_ends_everything(
         time.sleep(0.05)
     assert alive(tree) == []
     assert spool_events(sandbox_home)[-1]["kind"] == "session.end"
+
+
+@pytest.mark.timeout(90)
+def test_a_shim_killed_by_sigkill_loses_no_event(sandbox_home: Path) -> None:
+    """SIGKILL to the shim alone, right after the answers reached the client: it cannot flush
+    anything, yet its recorder process writes every call and result the client saw (the relay
+    hands each message over before forwarding it), then ``session.end`` ``shim_gone``."""
+    # the forked recorder (POSIX default) is what outlives the shim; the thread recorder cannot
+    peer = RawPeer(shim(*TIME_SERVER), env_for(sandbox_home, HARDENER_SHIM_RECORDER="process"))
+    peer.initialize()
+    recorder = peer.descendants()[0]
+    assert recorder.cmdline() == psutil.Process(peer.proc.pid).cmdline()  # the forked recorder
+    calls = 60
+    for ident in range(calls):  # pipelined: many messages per read and per recorder batch
+        peer.send(
+            {
+                "jsonrpc": "2.0",
+                "id": ident,
+                "method": "tools/call",
+                "params": {"name": "get_current_time", "arguments": {"timezone": "UTC"}},
+            }
+        )
+    answered: list[int] = []
+    while len(answered) < calls:
+        line = peer.read_line()
+        assert line is not None
+        answered.append(json.loads(line)["id"])
+    server = peer.descendants(recorder=False)
+    peer.proc.kill()
+    peer.wait()
+    peer.close_stdin()
+    _gone, left = psutil.wait_procs([recorder], timeout=30)
+    assert not left  # the recorder finished on its own
+    psutil.wait_procs(server, timeout=10)  # the server sees its stdin close
+    events = spool_events(sandbox_home)
+    assert [c["id"] for c in of_kind(events, "tool.call")] == list(range(calls))
+    results = of_kind(events, "tool.result")  # the server may answer out of order
+    assert [(r["id"], r["status"]) for r in results] == [(i, "ok") for i in answered]
+    assert events[-1]["kind"] == "session.end"
+    assert events[-1]["body"]["reason"] == "shim_gone"
+    assert events[-1]["body"]["counts"]["tool_calls"] == calls
 
 
 @pytest.mark.timeout(60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -134,6 +135,9 @@ def test_property_redacted_output_never_contains_the_secret(
 def test_property_fingerprints_are_stable_and_keyed(value: str) -> None:
     one = Redactor(KEY).redact({"v": value}).fingerprints["/v"]
     again = Redactor(KEY).redact({"v": value}).fingerprints["/v"]
+    reused = Redactor(KEY)  # its prepared key must not change with use
+    assert reused.fingerprint("first") == reused.fingerprint("first")
+    assert reused.redact({"v": value}).fingerprints["/v"] == one
     other = Redactor(OTHER_KEY).redact({"v": value}).fingerprints["/v"]
     assert one == again == fingerprint(KEY, value)
     assert one != other
@@ -162,3 +166,19 @@ def test_policy_patterns_with_global_flags_still_work() -> None:
         "[redacted", ""
     )
     assert "ZZ123" not in redactor.redact_text("id ZZ123")
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=st.lists(st.text(max_size=20), max_size=8))
+def test_a_redactor_answers_repeated_keys_as_the_first_time(keys: list[str]) -> None:
+    """The redactor remembers which key names are secret: a reused one must redact the same."""
+    reused = Redactor(KEY, extra_keys=["^custom"])
+    value = {key: "v" for key in keys}
+    first = reused.redact(value).value
+    assert (
+        reused.redact(value).value
+        == first
+        == Redactor(KEY, extra_keys=["^custom"]).redact(value).value
+    )
+    for key in keys:
+        assert (first[key] == "v") is not is_secret_key(key, [re.compile("^custom", re.I)])

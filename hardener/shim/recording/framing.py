@@ -16,6 +16,8 @@ directly, summarises long lines the same way).
 
 from __future__ import annotations
 
+from collections import deque
+
 from hardener.shim.recording.messages import Chunk, Oversized
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
@@ -58,9 +60,13 @@ class Line:
 
 
 class _Digest:
-    """A long line seen piece by piece: its size, SHA-256, first and last :data:`WINDOW` bytes."""
+    """A long line seen piece by piece: its size, SHA-256, first and last :data:`WINDOW` bytes.
 
-    __slots__ = ("hasher", "head", "size", "tail")
+    The last bytes are kept as references to the last pieces (immutable), joined only when the
+    line ends: copying a window per piece would copy every byte of a 100 MB line again.
+    """
+
+    __slots__ = ("_kept", "_last", "hasher", "head", "size")
 
     def __init__(self, pieces: list[bytes]) -> None:
         import hashlib
@@ -68,21 +74,29 @@ class _Digest:
         self.hasher = hashlib.sha256()
         self.size = 0
         self.head = b""
-        self.tail = b""
+        self._last: deque[bytes | memoryview] = deque()
+        self._kept = 0  # bytes in _last
         for piece in pieces:
             self.update(piece)
 
     def update(self, piece: bytes | memoryview) -> None:
         if not piece:
             return
-        self.size += len(piece)
+        size = len(piece)
+        self.size += size
         self.hasher.update(piece)  # releases the GIL for large pieces
         if len(self.head) < WINDOW:
             self.head += bytes(piece[: WINDOW - len(self.head)])
-        if len(piece) >= WINDOW:
-            self.tail = bytes(piece[-WINDOW:])
-        else:
-            self.tail = (self.tail + piece)[-WINDOW:]
+        last = self._last
+        last.append(piece)
+        self._kept += size
+        while self._kept - len(last[0]) >= WINDOW:
+            self._kept -= len(last.popleft())
+
+    @property
+    def tail(self) -> bytes:
+        """The last :data:`WINDOW` bytes (or fewer: the whole line)."""
+        return b"".join(self._last)[-WINDOW:]
 
 
 class LineAssembler:

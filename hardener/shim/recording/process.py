@@ -4,16 +4,25 @@ In one process the recorder thread and the relay threads share the GIL: while th
 1 MB message or encodes events, a relay thread that has bytes to forward waits, and the GIL's
 hand-off (up to the 5 ms switch interval) shows up as latency spikes. On POSIX the shim therefore
 forks, before it starts any thread or the server, a recorder process that runs the ordinary
-:class:`~hardener.shim.recording.recorder.Recorder` logic at a lower priority (``nice`` 5), so the
-relay, the client and the server come first. A relay thread passes what it forwards through its
-:class:`~hardener.shim.recording.framing.Tap` (a long line becomes a small summary) and writes the
-messages, framed by :mod:`hardener.shim.recording.wire`, straight into a non-blocking pipe to it;
-only when the pipe is full does a feeder thread take over the rest, in order, so the relay never
-waits for the record. If the recorder falls more than :data:`MAX_QUEUED` bytes behind, the relay
-does wait (back-pressure): events are never dropped and memory stays bounded. The recorder reports ``B`` (spool broken) / ``O`` (writable again) on a status pipe
-for fail-closed. It ignores SIGINT/SIGTERM/SIGHUP and exits at the end of its input: after the
-shim's ``END`` record, or at EOF when the shim was killed, in which case it still writes every
-event it received and a ``session.end`` with reason ``shim_gone``. Windows (no ``fork``), or
+:class:`~hardener.shim.recording.recorder.Recorder` logic at a lower priority (``nice`` 5, and on
+Linux ``SCHED_BATCH``, so its wake-ups never preempt the relay, the client or the server; it keeps
+its fair share of the CPU, so it cannot starve on a busy machine). A relay thread passes what it
+forwards through its :class:`~hardener.shim.recording.framing.Tap` (a long line becomes a small
+summary) and writes the messages, framed by :mod:`hardener.shim.recording.wire`, straight into a
+non-blocking pipe to it *before* forwarding them; only when the pipe is full does a feeder thread
+take over the rest, in order, so the relay never waits for the record. If the recorder falls more
+than :data:`MAX_QUEUED` bytes behind, the relay does wait (back-pressure): events are never dropped
+and memory stays bounded.
+
+The recorder works in batches: once it has handled everything in the pipe it writes the batch's
+events to the spool with one ``write`` and pauses up to :data:`BATCH_PAUSE` before reading again
+(a whole burst of tool calls costs one wake-up). An event therefore reaches the spool at most
+about :data:`BATCH_PAUSE` plus the batch's processing time after its message was relayed; a
+``Sync`` or the end cut the pause short (a byte on the wake pipe). What the pipe holds survives
+the shim: the recorder reports ``B`` (spool broken) / ``O`` (writable again) on a status pipe for
+fail-closed, ignores SIGINT/SIGTERM/SIGHUP and exits at the end of its input: after the shim's
+``END`` record, or at EOF when the shim was killed, in which case it still writes every event it
+received and a ``session.end`` with reason ``shim_gone``. Windows (no ``fork``), or
 ``HARDENER_SHIM_RECORDER=thread``, use the recorder thread instead.
 """
 
@@ -27,10 +36,11 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 from hardener.shim.gate import Gate
-from hardener.shim.pipes import grow_pipe
+from hardener.shim.pipes import READ_SIZE, grow_pipe
 from hardener.shim.recording import wire
 from hardener.shim.recording.framing import Tap
 from hardener.shim.recording.messages import (
@@ -56,9 +66,11 @@ if TYPE_CHECKING:
     from hardener.shim.recording.recorder import Setup
 
 HEADER: Final = wire.HEADER
+_pack = HEADER.pack
+_CHUNK: Final = Chunk.KIND
 WAIT_SECONDS: Final = 10.0
 MAX_QUEUED: Final = 64 * 1024 * 1024
-BATCH_PAUSE: Final = float(os.environ.get("HARDENER_RECORDER_BATCH", "0.002"))
+BATCH_PAUSE: Final = float(os.environ.get("HARDENER_RECORDER_BATCH", "0.010"))
 
 
 class ProcessRecorder:
@@ -82,7 +94,8 @@ class ProcessRecorder:
         self._fd = -1
         self._status = -1
         self._feeder: threading.Thread | None = None
-        self._room = threading.Condition(threading.Lock())  # cheaper than the default RLock
+        self._lock = threading.Lock()  # a plain lock: ``with`` on it costs no Python call
+        self._room = threading.Condition(self._lock)
         self._queued_bytes = 0
         self._queued = 0  # records waiting in the queue: later ones must wait behind them
         self._broken = False
@@ -90,12 +103,14 @@ class ProcessRecorder:
         self._sync_sent = 0
         self._sync_acked = 0
         self._taps = {"c2s": Tap("c2s"), "s2c": Tap("s2c")}
+        self._wake = -1
 
     # --- lifecycle ------------------------------------------------------------------------
     def fork(self) -> None:
         """Start the recorder process. Call before any thread or child process exists."""
         read_end, self._fd = os.pipe()
         status_read, status_write = os.pipe()
+        wake_read, self._wake = os.pipe()
         pid = os.fork()
         if (
             pid == 0
@@ -104,11 +119,13 @@ class ProcessRecorder:
             try:
                 os.close(self._fd)
                 os.close(status_read)
+                os.close(self._wake)
                 for fd in self._keep_closed:
                     os.close(fd)
                 _serve(
                     read_end,
                     status_write,
+                    wake_read,
                     self._setup,
                     self.gate,
                     warn=self._warn,
@@ -120,6 +137,8 @@ class ProcessRecorder:
                 os._exit(code)
         os.close(read_end)
         os.close(status_write)
+        os.close(wake_read)
+        os.set_blocking(self._wake, False)
         self._pid = pid
         self._status = status_read
         grow_pipe(self._fd)
@@ -135,7 +154,7 @@ class ProcessRecorder:
 
     def _send(self, parts: list[bytes]) -> None:
         """Write a record now if the pipe has room and nothing waits before it; else queue it."""
-        with self._room:
+        with self._lock:
             while self._queued_bytes > MAX_QUEUED and not self._broken:
                 self._room.wait(1.0)
             if self._queued or self._broken:
@@ -150,6 +169,24 @@ class ProcessRecorder:
                 return
             if written < sum(map(len, parts)):
                 self._queue_rest(b"".join(parts)[written:])
+
+    def _send_line(self, header: bytes, data: bytes) -> None:
+        """:meth:`_send` for the common record (a header and one payload), without the lists."""
+        with self._lock:
+            if not self._queued and not self._broken and self._queued_bytes <= MAX_QUEUED:
+                try:
+                    written = os.writev(self._fd, (header, data))
+                except BlockingIOError:
+                    written = 0
+                except OSError:
+                    self._gone()
+                    return
+                if written == len(header) + len(data):
+                    return
+                if written:
+                    self._queue_rest((header + data)[written:])
+                    return
+        self._send([header, data])
 
     def _queue_rest(self, data: bytes) -> None:
         self._queued += 1
@@ -177,7 +214,7 @@ class ProcessRecorder:
                     select.select([], [self._fd], [], 1.0)
                 except OSError:
                     self._gone()
-            with self._room:
+            with self._lock:
                 self._queued -= 1
                 self._queued_bytes -= len(data)
                 self._room.notify_all()
@@ -213,6 +250,7 @@ class ProcessRecorder:
     ) -> None:
         """Record the end of the session and wait until the recorder has written everything."""
         self._send(wire.encode(End(reason, exit_code, extra)))
+        self._wake_up()
         self._queue.put(None)
         if self._feeder is not None:
             self._feeder.join(timeout)
@@ -227,11 +265,16 @@ class ProcessRecorder:
                 return
             time.sleep(0.005)
 
+    def _wake_up(self) -> None:
+        """Cut the recorder's batching pause short: someone waits for it (a sync, the end)."""
+        with contextlib.suppress(OSError):  # full (it is awake anyway) or gone
+            os.write(self._wake, b"w")
+
     # --- called from the relay threads (cheap) --------------------------------------------
     def chunk(self, direction: str, data: bytes, at: float) -> None:
         tap = self._taps[direction]
         if tap.idle and len(data) <= tap.limit and data.endswith(b"\n"):  # Tap.feed's common case
-            self._send([HEADER.pack(Chunk.KIND, direction == "s2c", at, len(data)), data])
+            self._send_line(_pack(_CHUNK, direction == "s2c", at, len(data)), data)
             return
         for msg in tap.feed(data, at):
             self._send(wire.encode(msg))
@@ -255,6 +298,7 @@ class ProcessRecorder:
             self._sync_sent += 1
             token = self._sync_sent
         self._send(wire.encode(Sync()))
+        self._wake_up()
         with self._synced:
             return self._synced.wait_for(lambda: self._sync_acked >= token, timeout)
 
@@ -269,49 +313,73 @@ class ProcessRecorder:
 
 
 class _Reader:
-    """Messages from the pipe. When it has consumed everything, it pauses a moment before
+    """Messages from the pipe. When it has consumed everything, it pauses up to ``pause`` before
     reading again, so that records arrive in batches: one wake-up per batch instead of per
-    message keeps the recorder from competing with the relay, the client and the server."""
+    message keeps the recorder from competing with the relay, the client and the server. A byte
+    on the ``wake`` pipe (the shim waits for a sync or the end) cuts the pause short."""
 
-    def __init__(self, fd: int, pause: float = BATCH_PAUSE) -> None:
+    def __init__(self, fd: int, wake: int = -1, pause: float = BATCH_PAUSE) -> None:
         self.fd = fd
+        self.wake = wake
         self.buf = bytearray()
-        self.pos = 0
         self.pause = pause
+        self._ready: deque[Message] = deque()
 
-    def _fill(self, size: int) -> bool:
-        while len(self.buf) - self.pos < size:
-            if self.pos:
-                del self.buf[: self.pos]
-                self.pos = 0
-            if self.pause and not self.buf:
-                time.sleep(self.pause)
-            data = os.read(self.fd, max(1 << 20, size - len(self.buf)))
-            if not data:
-                return False
-            self.buf += data
-        return True
-
-    def next(self) -> Message | None:
-        """The next message; None at the end of the input (or a record that cannot be read)."""
-        while True:
-            if not self._fill(HEADER.size):
-                return None
-            kind, direction, at, length = HEADER.unpack_from(self.buf, self.pos)
-            if not self._fill(HEADER.size + length):
-                return None
-            start = self.pos + HEADER.size
-            payload = bytes(self.buf[start : start + length])
-            self.pos = start + length
+    def _rest(self) -> None:
+        if self.wake < 0:
+            time.sleep(self.pause)
+            return
+        if select.select([self.wake], [], [], self.pause)[0]:
             try:
-                return wire.decode(kind, direction, at, payload)
+                if not os.read(self.wake, 64):  # the shim is gone: no more pauses
+                    os.close(self.wake)
+                    self.wake, self.pause = -1, 0.0
+            except OSError:
+                self.wake, self.pause = -1, 0.0
+
+    def _decode_whole(self) -> None:
+        """Decode every whole record in the buffer into :attr:`_ready` (one pass per read)."""
+        buf, pos, have = self.buf, 0, len(self.buf)
+        size, unpack, decode, ready = HEADER.size, HEADER.unpack_from, wire.decode, self._ready
+        while have - pos >= size:
+            kind, direction, at, length = unpack(buf, pos)
+            end = pos + size + length
+            if end > have:
+                break
+            payload = bytes(buf[pos + size : end])
+            pos = end
+            try:
+                ready.append(decode(kind, direction, at, payload))
             except wire.WireError:
                 continue
+        if pos:
+            del buf[:pos]
+
+    def ready(self) -> bool:
+        """A message is decoded: :meth:`next` returns without reading."""
+        return bool(self._ready)
+
+    def next(self) -> Message | None:
+        """The next message; None at the end of the input."""
+        ready = self._ready
+        while not ready:
+            if self.pause and not self.buf:
+                self._rest()
+            need = READ_SIZE
+            if len(self.buf) >= HEADER.size:  # the rest of a large record at once
+                need = max(need, HEADER.size + HEADER.unpack_from(self.buf)[3] - len(self.buf))
+            data = os.read(self.fd, need)
+            if not data:
+                return None
+            self.buf += data
+            self._decode_whole()
+        return ready.popleft()
 
 
 def _serve(
     fd: int,
     status: int,
+    wake: int,
     setup: Setup,
     gate: Gate,
     *,
@@ -324,7 +392,10 @@ def _serve(
         os.nice(
             int(os.environ.get("HARDENER_RECORDER_NICE", "5"))
         )  # the relay, client and server come first
-    reader = _Reader(fd)
+    if sys.platform == "linux":  # and a wake-up of the recorder never preempts them
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    reader = _Reader(fd, wake)
     first = reader.next()
     if not isinstance(first, Launch):
         return
@@ -360,7 +431,10 @@ def _serve(
         return
     while True:
         item = waiting.pop(0) if waiting else next_message()
-        if isinstance(item, Sync):  # everything before it has been handled
+        if isinstance(item, Sync):  # everything before it has been handled (and written)
+            backend.flush()
             ack()
         elif backend.handle(item):
             return
+        if not waiting and not reader.ready():  # caught up: one spool write for the batch
+            backend.flush()

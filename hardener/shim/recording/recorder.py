@@ -11,8 +11,13 @@ answers. Each direction's :class:`~hardener.shim.recording.framing.Tap` keeps th
 :meth:`Recorder.handle` is also the whole of the recorder process
 (:mod:`hardener.shim.recording.process`), which receives the same messages over a pipe.
 
+Events are stamped with the time their message passed the relay (``at``, so batching does not
+blur them) and collected while more messages are waiting: the spool gets one ``write`` per batch
+(:meth:`Recorder.flush`, :meth:`hardener.spool.SpoolWriter.emit_many`), made as soon as the
+recorder has caught up with everything handed over, before a ``Sync`` is answered and at the end.
+
 When the spool cannot be written (disk full, permission), events wait in a bounded backlog and are
-retried with every new event; a one-time warning goes to stderr; with ``fail_mode = "closed"`` the
+retried with every batch; a one-time warning goes to stderr; with ``fail_mode = "closed"`` the
 gate then refuses tool calls. Once writing works again, a ``protocol.anomaly`` with problem
 ``spool_write_failed`` records the outage (and how many events were dropped) before the backlog.
 """
@@ -46,11 +51,15 @@ if TYPE_CHECKING:
 
 
 BACKLOG_LIMIT: Final = 10_000
+#: Events collected before the spool is written even though more messages are waiting.
+BATCH_LIMIT: Final = 512
 REOPEN_SECONDS: Final = 1.0
 #: How long a tools/call waits for the recorder to catch up before the pins are consulted.
 SYNC_SECONDS: Final = 2.0
 
 if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shim start
+    from collections.abc import Sequence
+
     from hardener.shim.recording.messages import Message
     from hardener.shim.tracker import Event, SessionTracker
 
@@ -66,13 +75,14 @@ if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shi
         def eof(self, direction: str) -> None: ...
 
     class Spool(Protocol):
-        def emit(
-            self, kind: str, body: dict[str, Any], *, moment: datetime | None = None
-        ) -> int: ...
+        def emit_many(self, events: Sequence[tuple[str, dict[str, Any], float]]) -> None:
+            """Append (kind, body, POSIX time) events, all or nothing (``OSError``)."""
 
         def close(self) -> None: ...
 
     Setup = Callable[[], tuple[SessionTracker, Callable[[], Spool]]]
+    #: An event waiting to be written: kind, body, POSIX time.
+    Stamped = tuple[str, dict[str, Any], float]
 
 
 class Recorder:
@@ -94,7 +104,10 @@ class Recorder:
         self._queue: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self._taps = {"c2s": Tap("c2s"), "s2c": Tap("s2c")}
         self._assemblers = {"c2s": LineAssembler(), "s2c": LineAssembler()}
-        self._backlog: deque[tuple[str, dict[str, Any], datetime]] = deque()
+        self._backlog: deque[Stamped] = deque()
+        self._batch: list[Stamped] = []
+        self._offset = time.time() - time.monotonic()  # monotonic `at` -> POSIX time
+        self._last_stamp = 0.0
         self._dropped = 0
         self._broken_since: datetime | None = None
         self._broken_error = ""
@@ -183,9 +196,11 @@ class Recorder:
         for item in waiting:
             if self.handle(item):
                 return
-        get = self._queue.get
+        self.flush()
+        get, empty = self._queue.get, self._queue.empty
         while not self.handle(get()):
-            pass
+            if empty():
+                self.flush()
 
     def handle(self, item: Message) -> bool:
         """Process one message; True after the end of the session has been written."""
@@ -197,7 +212,8 @@ class Recorder:
                 self._write(
                     self.tracker.message(
                         item.direction, item.msg, len(item.data), item.at, item.note
-                    )
+                    ),
+                    item.at,
                 )
             elif isinstance(item, Oversized):
                 line = Line(
@@ -218,10 +234,12 @@ class Recorder:
             elif isinstance(item, Started):
                 self._write([*self.tracker.ensure_started(), *item.events])
             elif isinstance(item, Sync):
+                self.flush()
                 if item.done is not None:
                     item.done()
             elif isinstance(item, End):
                 self._write(self.tracker.finish(item.reason, item.exit_code, item.extra))
+                self.flush()
                 self._flush_backlog(final=True)
                 if self._spool is not None:
                     self._spool.close()
@@ -243,50 +261,71 @@ class Recorder:
                     size=line.size,
                     sha256=line.sha256 or "",
                     at=at,
-                )
+                ),
+                at,
             )
             return
         data = line.data
-        if not data.strip():
+        if not data or data.isspace():  # (strip() would copy the line)
             return
         try:
-            msg = json.loads(data)
+            msg = _parse(data)
         except ValueError:
             try:
                 data.decode("utf-8")
                 problem = "invalid_json"
             except UnicodeDecodeError:
                 problem = "not_utf8"
-            self._write(self.tracker.anomaly(direction, problem, size=line.size, raw=data))
+            self._write(self.tracker.anomaly(direction, problem, size=line.size, raw=data), at)
             return
         if not line.terminated:
-            self._write(self.tracker.anomaly(direction, "missing_final_newline", size=line.size))
+            self._write(
+                self.tracker.anomaly(direction, "missing_final_newline", size=line.size), at
+            )
         note = self.gate.audit_note(msg) if direction == "c2s" else None
-        self._write(self.tracker.message(direction, msg, line.size, at, note))
+        self._write(self.tracker.message(direction, msg, line.size, at, note), at)
 
     # --- spool with fail-open / fail-closed -----------------------------------------------
-    def _write(self, events: list[Event]) -> None:
-        now = datetime.now(UTC)
+    def _write(self, events: list[Event], at: float | None = None) -> None:
+        """Collect ``events`` for the next :meth:`flush`, stamped with ``at`` (the monotonic time
+        their message was relayed) as POSIX time, or now; never earlier than the event before."""
+        if not events:
+            return
+        stamp = (time.monotonic() if at is None else at) + self._offset
+        stamp = max(stamp, self._last_stamp)
+        self._last_stamp = stamp
+        batch = self._batch
+        for kind, body in events:
+            batch.append((kind, body, stamp))
+        if len(batch) >= BATCH_LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Append the collected events to the spool with one write (or keep them in the backlog
+        while the spool cannot be written)."""
+        self._offset = time.time() - time.monotonic()  # follows clock steps between batches
+        batch = self._batch
+        if not batch and not self._backlog:
+            return
+        self._batch = []
         if self._backlog or self._spool is None:
-            for kind, body in events:
-                self._queue_backlog(kind, body, now)
+            for stamped in batch:
+                self._queue_backlog(stamped)
             self._flush_backlog()
             return
-        for index, (kind, body) in enumerate(events):
-            try:
-                self._spool.emit(kind, body, moment=now)
-                self.written += 1
-            except OSError as exc:
-                self._mark_broken(exc)
-                for later_kind, later_body in events[index:]:
-                    self._queue_backlog(later_kind, later_body, now)
-                return
+        try:
+            self._spool.emit_many(batch)
+            self.written += len(batch)
+        except OSError as exc:
+            self._mark_broken(exc)
+            for stamped in batch:
+                self._queue_backlog(stamped)
 
-    def _queue_backlog(self, kind: str, body: dict[str, Any], moment: datetime) -> None:
+    def _queue_backlog(self, stamped: Stamped) -> None:
         if len(self._backlog) >= BACKLOG_LIMIT:
             self._dropped += 1
             return
-        self._backlog.append((kind, body, moment))
+        self._backlog.append(stamped)
 
     def _flush_backlog(self, final: bool = False) -> None:
         if self._spool is None:
@@ -308,15 +347,15 @@ class Recorder:
                     "error": self._broken_error,
                     "dropped": self._dropped,
                 }
-                spool.emit("protocol.anomaly", body)
+                spool.emit_many([("protocol.anomaly", body, time.time())])
+                self.written += 1
                 self._broken_since = None
                 self._dropped = 0
                 self.on_status(False)
-            while self._backlog:
-                kind, body, moment = self._backlog[0]
-                spool.emit(kind, body, moment=moment)
-                self._backlog.popleft()
-                self.written += 1
+            if self._backlog:
+                spool.emit_many(self._backlog)
+                self.written += len(self._backlog)
+                self._backlog.clear()
         except OSError as exc:
             self._mark_broken(exc)
 
@@ -335,6 +374,17 @@ class Recorder:
             self._warn(
                 f"hardener-shim: warning: cannot write the audit spool ({self._broken_error}); {mode}"
             )
+
+
+def _parse(data: bytes) -> Any:
+    """``json.loads(data)``, without its encoding detection for the usual UTF-8 text."""
+    try:
+        return _decode(data.decode())
+    except ValueError:  # not UTF-8, a BOM, or not JSON: json.loads decides, as it always did
+        return json.loads(data)
+
+
+_decode = json.JSONDecoder().decode
 
 
 def _no_spool() -> Spool:

@@ -70,6 +70,27 @@ def test_a_huge_line_is_summarised_not_kept() -> None:
     assert out[0].tail.endswith(b'"}}')
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    size=st.integers(min_value=1025, max_value=3 * WINDOW),
+    cuts=st.lists(st.integers(min_value=0, max_value=3 * WINDOW), max_size=12),
+    seed=st.binary(min_size=1, max_size=16),
+)
+def test_a_long_lines_digest_head_and_tail_do_not_depend_on_the_pieces(
+    size: int, cuts: list[int], seed: bytes
+) -> None:
+    line = (hashlib.sha256(seed).hexdigest().encode() * (size // 64 + 1))[:size]
+    assembler = LineAssembler(parse_limit=1024)
+    out = []
+    for piece in _chunks(line + b"\n", cuts):
+        out += assembler.feed(piece)
+    assert len(out) == 1
+    assert out[0].data is None
+    assert (out[0].size, out[0].sha256) == (size, hashlib.sha256(line).hexdigest())
+    assert out[0].head == line[:WINDOW]
+    assert out[0].tail == line[-WINDOW:]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     lines=st.lists(
