@@ -299,7 +299,7 @@ def make_alert(
     *,
     evidence: tuple[Evidence, ...] | list[Evidence] = (),
     severity: str | None = None,
-    detail: dict[str, Any] | None = None,
+    detail: dict[str, object] | None = None,
     client: str | None = None,
     server: str | None = None,
     tool: str | None = None,

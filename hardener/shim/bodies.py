@@ -84,7 +84,10 @@ def denied_call(
 
 
 def tool_result(
-    msg: dict[str, Any], base: ToolResultFields, note: dict[str, Any] | None, redactor: Redactor
+    msg: dict[str, object],
+    base: ToolResultFields,
+    note: dict[str, object] | None,
+    redactor: Redactor,
 ) -> ToolResultBody:
     """The ``tool.result`` body for the answer ``msg``; ``base`` has id, tool, duration, size."""
     error = msg.get("error")

@@ -111,10 +111,10 @@ def tool_entry(tool: dict[str, Any], redactor: Redactor) -> ListedTool:
 def server_request_summary(method: str, params: Any, redactor: Redactor) -> dict[str, Any]:
     """What a sampling / elicitation / roots request asks for (redacted)."""
     p = params if isinstance(params, dict) else {}
-    summary: dict[str, Any] = {}
+    summary: dict[str, object] = {}
     if method == "sampling/createMessage":
         raw = p.get("messages")
-        messages: list[Any] = raw if isinstance(raw, list) else []
+        messages: list[object] = raw if isinstance(raw, list) else []
         summary["messages"] = len(messages)
         for key in ("maxTokens", "includeContext", "temperature"):
             if key in p:
@@ -154,7 +154,7 @@ def excerpt(text: str, redactor: Redactor, found: set[str] | None = None) -> str
     return redacted if len(redacted) <= EXCERPT else redacted[:EXCERPT] + "…"
 
 
-def result_fields(result: Any, redactor: Redactor) -> ToolResultFields:
+def result_fields(result: object, redactor: Redactor) -> ToolResultFields:
     """Status-independent fields of a ``tools/call`` result: isError, content types, excerpt."""
     fields: ToolResultFields = {}
     if not isinstance(result, dict):
@@ -186,6 +186,6 @@ def result_fields(result: Any, redactor: Redactor) -> ToolResultFields:
     return fields
 
 
-def traceparent_of(params: Any) -> str | None:
+def traceparent_of(params: object) -> str | None:
     value = meta_of(params).get("traceparent")
     return value if isinstance(value, str) and len(value) < 256 else None
