@@ -157,7 +157,7 @@ def validate_document(data: Mapping[str, object], label: str, text: str | None =
     raise PolicyError(label, error.message, line=_line_of(text, dotted), setting=dotted or None)
 
 
-def parse_toml(text: str, label: str) -> dict[str, Any]:
+def parse_toml(text: str, label: str) -> dict[str, object]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
@@ -85,7 +86,22 @@ def admitted(
     return found
 
 
-def snippet(servers: list[Admitted]) -> dict[str, Any]:
+class Snippet(TypedDict):
+    """The ``allowedMcpServers`` entries to add, as the managed settings file spells them."""
+
+    allowedMcpServers: list[dict[str, list[str]]]
+
+
+class VSCodePolicy(TypedDict):
+    """VS Code's ChatAllowedMcpServers policy: what wrapping would block and the new value."""
+
+    policy: str
+    file: str
+    servers: list[dict[str, object]]
+    snippet: dict[str, str]
+
+
+def snippet(servers: list[Admitted]) -> Snippet:
     """The ``allowedMcpServers`` entries to add (Claude Code and Copilot share this schema)."""
     unique: list[list[str]] = []
     for server in servers:
@@ -94,7 +110,7 @@ def snippet(servers: list[Admitted]) -> dict[str, Any]:
     return {"allowedMcpServers": [{"serverCommand": argv} for argv in unique]}
 
 
-def vscode_policy(engine: EngineContext, client: str, projects: list[str]) -> dict[str, Any] | None:
+def vscode_policy(engine: EngineContext, client: str, projects: list[str]) -> VSCodePolicy | None:
     """VS Code's own ChatAllowedMcpServers policy: the servers it admits by command that wrapping
     would block, and the whole new policy value (a JSON string, as policy files carry it)."""
     rules = engine.managed
@@ -102,7 +118,7 @@ def vscode_policy(engine: EngineContext, client: str, projects: list[str]) -> di
     if client not in VSCODE_CLIENTS or allowed is None:
         return None
     servers = admitted(engine, client, projects, allowed.commands, allowed.names)
-    entries: list[dict[str, Any]] = [{"serverName": n} for n in sorted(allowed.names)]
+    entries: list[Mapping[str, object]] = [{"serverName": n} for n in sorted(allowed.names)]
     entries += [{"serverUrl": u} for u in allowed.urls]
     entries += [{"serverCommand": list(c)} for c in allowed.commands]
     entries += snippet(servers)["allowedMcpServers"]
@@ -129,7 +145,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     document = snippet(servers)
     vscode = vscode_policy(engine, client, args.project)
     if ctx.json:
-        result: dict[str, Any] = {
+        result: dict[str, object] = {
             "client": client,
             "allowlist_in_force": in_force,
             "managed_file": target,
@@ -158,7 +174,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     return EXIT_OK
 
 
-def _print_vscode(ctx: CliContext, vscode: dict[str, Any]) -> None:
+def _print_vscode(ctx: CliContext, vscode: VSCodePolicy) -> None:
     if not vscode["servers"]:
         ctx.info(f"no server is blocked by VS Code's {vscode['policy']} policy in {vscode['file']}")
         return

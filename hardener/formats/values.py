@@ -8,10 +8,8 @@ items added in front (wrapping) or removed from the front (unwrapping) and edits
 
 from __future__ import annotations
 
-from typing import Any
 
-
-def same(a: Any, b: Any) -> bool:
+def same(a: object, b: object) -> bool:
     """Deep equality that also compares types (``1 != True != 1.0``); tuples count as lists."""
     if isinstance(a, tuple):
         a = list(a)
@@ -19,9 +17,9 @@ def same(a: Any, b: Any) -> bool:
         b = list(b)
     if type(a) is not type(b):
         return False
-    if isinstance(a, dict):
+    if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
+    if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b)
 

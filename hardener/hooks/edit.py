@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hardener.formats.interface import MISSING, Codec
 from hardener.formats.registry import codec_for
@@ -24,12 +23,12 @@ def codec(target: HookTarget) -> Codec:
 
 
 def _new_document(target: HookTarget, hook: Path) -> str:
-    hooks: dict[str, Any] = {event: [handler(target, hook, event)] for event in target.events}
+    hooks: dict[str, object] = {event: [handler(target, hook, event)] for event in target.events}
     if target.fmt != "json":  # Codex requirements.toml: a [hooks] table of its own
         if target.managed_dir_key:
             hooks = {target.managed_dir_key: str(hook.parent), **hooks}
         return codec(target).set("", ("hooks",), hooks)
-    document: dict[str, Any] = {"hooks": hooks}
+    document: dict[str, object] = {"hooks": hooks}
     if target.style != "claude":
         document = {"version": 1, "hooks": hooks}
     return json.dumps(document, indent=2) + "\n"

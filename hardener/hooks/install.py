@@ -22,13 +22,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from hardener.backup import BackupStore
 from hardener.engine.configfile import decode, parse_error
 from hardener.errors import ConfigParseError, HardenerError, WriteConflictError
 from hardener.event_bodies import HookInstallBody, InstallReason
-from hardener.fsutil import atomic_write, read_snapshot, sha256_hex, write_private
+from hardener.fsutil import FileSnapshot, atomic_write, read_snapshot, sha256_hex, write_private
 from hardener.hooks.edit import check, install_edit, uninstall_text
 from hardener.hooks.targets import HookTarget
 from hardener.paths import HardenerPaths
@@ -95,11 +94,21 @@ class HookStateStore:
         write_private(self.path, json.dumps(document, indent=1, sort_keys=True).encode())
 
 
-def _read(target: HookTarget) -> tuple[Any, str | None]:
+def _read(target: HookTarget) -> tuple[FileSnapshot, str | None]:
     snapshot = read_snapshot(target.path)
     if snapshot.data is None:
         return snapshot, None
     return snapshot, decode(target.path, snapshot.data)
+
+
+def _created(record: Mapping[str, object] | None) -> list[list[str]]:
+    """The key paths install created, as the store holds them (paths not made of strings skipped)."""
+    created = record.get("created") if record else None
+    if not isinstance(created, list):
+        return []
+    return [
+        path for path in created if isinstance(path, list) and all(isinstance(k, str) for k in path)
+    ]
 
 
 class HookInstaller:
@@ -268,7 +277,9 @@ class HookInstaller:
             self.store.save(files)
         return out
 
-    def _uninstall_one(self, target: HookTarget, files: dict[str, dict[str, Any]]) -> HookOutcome:
+    def _uninstall_one(
+        self, target: HookTarget, files: dict[str, dict[str, object]]
+    ) -> HookOutcome:
         key = str(target.path)
         record = files.get(key)
         try:
@@ -287,8 +298,7 @@ class HookInstaller:
                     original = BackupStore(self.paths.backups_dir).get(str(record["backup_id"]))[1]
                 new_data = original
             else:
-                created = record.get("created", []) if record else []
-                new = uninstall_text(text, target, created)
+                new = uninstall_text(text, target, _created(record))
                 if new == text:
                     files.pop(key, None)
                     return HookOutcome(target, "unchanged", "absent")

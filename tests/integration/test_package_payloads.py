@@ -122,7 +122,9 @@ def test_linux_example_policy_is_valid():
     text = path.read_text()
     data = parse_toml(text, str(path))
     validate_document(data, str(path), text)
-    assert data["uninstall"]["purge_state"] is False
+    uninstall = data["uninstall"]
+    assert isinstance(uninstall, dict)
+    assert uninstall["purge_state"] is False
 
 
 @pytest.fixture(scope="module")
