@@ -14,10 +14,11 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from hardener.errors import HardenerError
 from hardener.event_bodies import SessionEndBody, SessionStartBody
+from hardener.keystore import KeyStore
 from hardener.ledger.sealing.sealer import Sealer
 from hardener.paths import HardenerPaths
 from hardener.settings import Settings
@@ -28,8 +29,8 @@ log = logging.getLogger(__name__)
 DAEMON_CLIENT = "hardener"
 DAEMON_SERVER = "daemon"
 
-KeystoreFactory = Callable[[Settings], Any]
-SealerFactory = Callable[[HardenerPaths, Settings, Any], "Sealing"]
+KeystoreFactory = Callable[[Settings], KeyStore | None]
+SealerFactory = Callable[[HardenerPaths, Settings, KeyStore | None], "Sealing"]
 
 
 class Sealing(Protocol):
@@ -41,7 +42,7 @@ class Sealing(Protocol):
     def close(self) -> None: ...
 
 
-def open_policy_keystore(settings: Settings) -> Any:
+def open_policy_keystore(settings: Settings) -> KeyStore:
     from hardener.keystore import open_keystore
 
     return open_keystore(allow_insecure=settings.keychain.allow_insecure_backend)

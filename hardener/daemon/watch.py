@@ -16,7 +16,7 @@ import logging
 import os
 from collections.abc import Hashable, Iterable
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -31,6 +31,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from hardener.daemon.inbox import Inbox, Notice
 
@@ -129,8 +130,8 @@ class DirectoryWatcher:
         self._spool_dir = Path(os.path.abspath(spool_dir)) if spool_dir else None
         self._targets: set[Path] = set()
         self._aliases: dict[Path, Path] = {}  # symlink target -> config path
-        self._watches: dict[Path, Any] = {}
-        self._observer: Any = None
+        self._watches: dict[Path, ObservedWatch] = {}
+        self._observer: BaseObserver | None = None
         self._handler = _Handler(self)
 
     # -- what to watch ------------------------------------------------------------------------

@@ -100,6 +100,10 @@ def platform(sandbox_home):
     return Platform.current()
 
 
+def fake_keystore(pol: Any) -> Any:
+    return FakeKeystore()
+
+
 def make_agent(platform: Platform, drift: Any = None, **settings: Any) -> tuple[Agent, list[Any]]:
     sealers: list[RecordingSealer] = []
 
@@ -111,7 +115,7 @@ def make_agent(platform: Platform, drift: Any = None, **settings: Any) -> tuple[
     sealing = SealingService(
         hardener_paths(platform),
         pol.settings,
-        keystore_factory=lambda p: FakeKeystore(),
+        keystore_factory=fake_keystore,
         sealer_factory=factory,
     )
     return Agent(platform, pol, sealing=sealing, drift=drift), sealers
