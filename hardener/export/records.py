@@ -9,18 +9,34 @@ every checkpoint signature without holding any secret. Schema: ``schemas/log-exp
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Final, Literal, TypedDict
 
+from hardener.json_types import JSONObject
 from hardener.ledger.chain.record import CHECKPOINT, EPOCH_CLOSE, Record, line_hash
 
-SCHEMA = "hardener.ledger.export"
-SCHEMA_VERSION = 1
+SCHEMA: Final = "hardener.ledger.export"
+SCHEMA_VERSION: Final = 1
 ALWAYS = frozenset({CHECKPOINT, EPOCH_CLOSE, "prune", "recovery"})
 
 
-def export_record(record: Record) -> dict[str, Any]:
+class ExportRecord(TypedDict):
+    """One export record, as ``schemas/log-export-record.schema.json`` describes it."""
+
+    schema: Literal["hardener.ledger.export"]
+    schema_version: Literal[1]
+    log_id: str
+    seq: int
+    ts: str
+    kind: str
+    epoch: int
+    hash: str
+    prev: str
+    body: JSONObject
+
+
+def export_record(record: Record) -> ExportRecord:
     try:
-        body: object = record.body_json()
+        body: JSONObject = record.body_json()
     except ValueError:
         body = {"unparsable": True}
     return {

@@ -13,10 +13,11 @@ import json
 import os
 import socket
 import ssl
-from typing import Any
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from hardener.errors import HardenerError, UsageError
+from hardener.export.records import ExportRecord
 
 FACILITY_LOG_AUDIT = 13
 ENTERPRISE_ID = 32473
@@ -37,20 +38,23 @@ def _token(value: str, limit: int) -> str:
     return clean or "-"
 
 
-def severity(export: dict[str, Any]) -> int:
+def _member(value: object, key: str) -> object:
+    """``value[key]`` of a JSON object, ``{}`` when absent or when ``value`` is not an object."""
+    return value.get(key, {}) if isinstance(value, dict) else {}
+
+
+def severity(export: Mapping[str, object]) -> int:
     if export.get("kind") in ("checkpoint", "epoch_close", "prune", "recovery"):
         return 5
     if export.get("kind") == "alert":
-        inner = export.get("body", {}).get("event", {}).get("body", {})
+        inner = _member(_member(export.get("body", {}), "event"), "body")
         if isinstance(inner, dict):
             return SEVERITY.get(str(inner.get("severity")), 4)
         return 4
     return 6
 
 
-def format_message(
-    export: dict[str, object], *, hostname: str | None = None, limit: int = 0
-) -> bytes:
+def format_message(export: ExportRecord, *, hostname: str | None = None, limit: int = 0) -> bytes:
     host = _token(hostname or socket.gethostname(), 255)
     pri = FACILITY_LOG_AUDIT * 8 + severity(export)
     sd = '[hardener@{} log_id="{}" seq="{}" kind="{}"]'.format(
@@ -119,7 +123,7 @@ class SyslogSender:
         self._sock = sock
         return sock
 
-    def send(self, exports: list[dict[str, object]]) -> None:
+    def send(self, exports: list[ExportRecord]) -> None:
         sock = self._connect()
         try:
             if self.protocol == "udp":

@@ -50,7 +50,7 @@ class SealPosition:
     segment_first_seq: int
     last_kind: str
     #: spool file name -> [next offset to read, session ended]
-    spool: dict[str, list[Any]] = field(default_factory=dict)
+    spool: dict[str, list[int | bool]] = field(default_factory=dict)
 
 
 def _body(line: bytes, kind: str, seq: int) -> dict[str, Any]:
@@ -124,6 +124,6 @@ def scan_segment(path: Path) -> SealPosition:
     return tail
 
 
-def spool_map_json(spool: dict[str, list[Any]]) -> dict[str, list[object]]:
+def spool_map_json(spool: dict[str, list[int | bool]]) -> dict[str, list[object]]:
     """A copy fit for a file_open body (sorted for stable bytes)."""
     return {name: [int(v[0]), bool(v[1])] for name, v in sorted(spool.items())}

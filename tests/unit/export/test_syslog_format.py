@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,13 @@ def test_severity_and_truncation():
     assert severity({"kind": "checkpoint"}) == 5
     assert severity({"kind": "alert", "body": {"event": {"body": {"severity": "critical"}}}}) == 2
     assert severity({"kind": "tool.call"}) == 6
-    big = {"kind": "tool.call", "ts": "t", "seq": 1, "log_id": "x", "body": {"x": "y" * 70_000}}
+    big: Any = {
+        "kind": "tool.call",
+        "ts": "t",
+        "seq": 1,
+        "log_id": "x",
+        "body": {"x": "y" * 70_000},
+    }
     short = format_message(big, hostname="h", limit=60_000)
     assert len(short) < 1000
     assert b'"body_truncated":true' in short
