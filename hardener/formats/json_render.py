@@ -14,8 +14,8 @@ import itertools
 import json
 import re
 from collections import Counter, deque
+from collections.abc import Mapping
 from functools import cached_property, lru_cache
-from typing import Any
 
 from hardener.formats.json_tree import BOM, Node, parse_tree, to_plain
 from hardener.formats.values import same
@@ -151,7 +151,7 @@ class Renderer:
         self.text = text
         self.style = style
 
-    def render(self, value: Any, indent: str, template: Node | None, multiline: bool) -> str:
+    def render(self, value: object, indent: str, template: Node | None, multiline: bool) -> str:
         """``value`` as JSON text whose first line continues a line indented by ``indent``."""
         if template is not None and _plain_equal(template, value):
             return self.text[template.start : template.end]
@@ -162,12 +162,19 @@ class Renderer:
         return scalar(value, self.style)
 
     def _container(
-        self, value: Any, indent: str, template: Node | None, multiline: bool, kind: str
+        self,
+        value: Mapping[object, object] | list[object],
+        indent: str,
+        template: Node | None,
+        multiline: bool,
+        kind: str,
     ) -> str:
         if template is not None and template.kind != kind:
             template = None
         open_, close = ("{", "}") if kind == "object" else ("[", "]")
-        items = list(value.items()) if kind == "object" else list(enumerate(value))
+        items: list[tuple[object, object]] = (
+            list(value.items()) if isinstance(value, Mapping) else list(enumerate(value))
+        )
         if not items:
             return open_ + close
         style, text = self.style, self.text
@@ -205,7 +212,7 @@ class Renderer:
         return open_ + nl + child_indent + lines + nl + close_indent + close
 
 
-def _child_template(template: Node | None, key: Any, item: object) -> Node | None:
+def _child_template(template: Node | None, key: object, item: object) -> Node | None:
     """The template of one child: the member with the same key, or for a list item the old item
     with the same string value (so it keeps its exact text), else the item at the same index."""
     if template is None or not template.entries:
@@ -219,7 +226,9 @@ def _child_template(template: Node | None, key: Any, item: object) -> Node | Non
         for entry in template.entries:
             if entry.node.kind == "string" and entry.node.value == item:
                 return entry.node
-    index: int = min(key, len(template.entries) - 1)
+    if not isinstance(key, int):
+        return None  # not a JSON key: the caller refuses it
+    index = min(key, len(template.entries) - 1)
     return template.entries[index].node
 
 

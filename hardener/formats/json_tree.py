@@ -14,9 +14,10 @@ import json
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from hardener.formats.interface import SyntaxErrorAt
+from hardener.json_types import JSONScalar
 
 BOM = "\ufeff"
 MAX_DEPTH = 128  # real configs nest < 20 deep; keeps recursion far from Python's limit
@@ -53,7 +54,7 @@ class Node:
         kind: str,
         start: int,
         end: int,
-        value: Any = None,
+        value: JSONScalar = None,
         entries: tuple[Entry, ...] | None = None,
         *,
         text: str | None = None,
@@ -227,7 +228,7 @@ class _Scanner:
                 if text[i] != '"':
                     raise self.fail(i, "expected a string key in double quotes")
                 key_node = self.string(i)
-                key, key_end = key_node.value, key_node.end
+                key, key_end = str(key_node.value), key_node.end
                 i = self.ws(key_node.end)
                 if i >= len(text) or text[i] != ":":
                     raise self.fail(i, "expected ':' after the key")
