@@ -7,9 +7,8 @@ matches every key, as in Claude Code's ``projects.*.mcpServers``) and yields one
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from hardener.clients.spec import Table
 from hardener.formats.interface import Path as DocPath
@@ -42,7 +41,7 @@ def _tables(document: object, table: Table) -> list[tuple[DocPath, object]]:
 _ENTRY_KEYS = frozenset({"type", "command", "url", "args"})
 
 
-def _is_container(value: dict[str, Any], key: str) -> bool:
+def _is_container(value: Mapping[str, object], key: str) -> bool:
     """The map holds ``key`` as an object of entries (not a server named ``key``)."""
     inner = value.get(key) if key else None
     return isinstance(inner, dict) and not (_ENTRY_KEYS & set(inner))

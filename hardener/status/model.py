@@ -8,8 +8,8 @@ the user, and the machine, not compliant.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 PASS = "pass"  # noqa: S105 - a check result, not a password
 FAIL = "fail"
@@ -44,7 +44,7 @@ class Check:
     result: str
     detail: str
     required: bool = True
-    data: dict[str, Any] = field(default_factory=dict)
+    data: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def blocking(self) -> bool:
@@ -105,7 +105,7 @@ class UserReport:
     def failing(self) -> list[str]:
         return [c.id for c in self.checks if c.blocking]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "user": self.user,
             "home": self.home,

@@ -76,7 +76,9 @@ def _as_root(home: Path, tmp_path: Path) -> dict[str, dict[str, object]]:
     report = evaluate_user(target, ledger_source=ledger_status)
     text = json.dumps(report.to_json())
     assert SECRET not in text
-    return {str(c["id"]): c for c in report.to_json()["checks"]}
+    checks = report.to_json()["checks"]
+    assert isinstance(checks, list)
+    return {str(c["id"]): c for c in checks}
 
 
 def test_public_state_is_read_as_root(state, sandbox_home, tmp_path):

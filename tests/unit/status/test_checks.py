@@ -134,7 +134,9 @@ def test_clients_wrapped_lists_exceptions(inputs, tmp_path):
     )
     check = checks.clients_wrapped(inputs(servers=servers))
     assert check.result == FAIL
-    assert len(check.data["exceptions"]) == 2
+    exceptions = check.data["exceptions"]
+    assert isinstance(exceptions, list)
+    assert len(exceptions) == 2
     assert "cursor/b" in check.detail
     ok = ServerInventory(servers=[ServerState("cursor", "a", "/c.json", "wrapped", shim=str(shim))])
     assert checks.clients_wrapped(inputs(servers=ok)).result == PASS
