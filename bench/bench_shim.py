@@ -255,6 +255,8 @@ def throughput_round(
         for peer in peers.values():
             peer.initialize()
             peer.call("tools/call", {"name": "echo", "arguments": {"message": message}})
+        time.sleep(0.05)
+        cpu0 = {kind: peer.cpu() for kind, peer in peers.items()}
         for _ in range(echoes):
             for kind, peer in peers.items():
                 t0 = time.perf_counter()
@@ -263,6 +265,7 @@ def throughput_round(
         time.sleep(0.2)
         for kind, peer in peers.items():
             out[kind]["mbs"] = 2 * size * echoes / took[kind] / 1e6
+            out[kind]["cpu"] = (peer.cpu() - cpu0[kind]) / echoes * 1e3
             out[kind]["rss"], out[kind]["pss"] = peer.memory()
     finally:
         for peer in peers.values():
@@ -360,6 +363,10 @@ def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str])
         for base in ("relay", OLD_RELAY) if OLD_RELAY in kinds else ("relay",):
             ratios = [r[shim]["mbs"] / r[base]["mbs"] for r in rounds]
             print(f"    {shim} / {base}: x{summary(ratios)}")
+    print(
+        "  cpu ms per echo (wrapper + recorder) "
+        + "  ".join(f"{k} {summary([r[k]['cpu'] for r in rounds], '{:.1f}')}" for k in kinds[1:])
+    )
     for kind in kinds[1:]:
         rss = [r[kind]["rss"] for r in rounds]
         pss = [r[kind]["pss"] for r in rounds]
