@@ -86,14 +86,19 @@ def _proc_status(pid: int, field: str) -> float | None:
     return None
 
 
-def _pss_mb(pid: int) -> float | None:
+def _smaps_mb(pid: int) -> dict[str, float]:
+    """PSS and USS (private clean + dirty) of a process, MB, from ``smaps_rollup``."""
+    out = {"pss": 0.0, "uss": 0.0}
     try:
         for row in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if row.startswith("Pss:"):
-                return int(row.split()[1]) / 1024
+            key, _, value = row.partition(":")
+            if key == "Pss":
+                out["pss"] += int(value.split()[0]) / 1024
+            elif key in ("Private_Clean", "Private_Dirty"):
+                out["uss"] += int(value.split()[0]) / 1024
     except OSError:
-        return None
-    return None
+        pass
+    return out
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -182,13 +187,17 @@ class Peer:
     def cpu(self) -> float:
         return sum(_cpu_seconds(pid) for pid in self.pids())
 
-    def memory(self) -> tuple[float, float]:
-        """Peak RSS and current PSS (MB) of the wrapper plus its recorder."""
+    def memory(self) -> dict[str, float]:
+        """MB, summed over the wrapper and its recorder: peak RSS, PSS, USS; and each one's RSS."""
         pids = self.pids()
-        return (
-            sum(_proc_status(p, "VmHWM") or 0.0 for p in pids),
-            sum(_pss_mb(p) or 0.0 for p in pids),
-        )
+        out = {"rss": 0.0, "pss": 0.0, "uss": 0.0}
+        for index, pid in enumerate(pids):
+            rss = _proc_status(pid, "VmHWM") or 0.0
+            out["rss"] += rss
+            out[f"rss{index}"] = rss
+            for key, value in _smaps_mb(pid).items():
+                out[key] += value
+        return out
 
     def close(self) -> None:
         self.stdin.close()
@@ -266,7 +275,7 @@ def throughput_round(
         for kind, peer in peers.items():
             out[kind]["mbs"] = 2 * size * echoes / took[kind] / 1e6
             out[kind]["cpu"] = (peer.cpu() - cpu0[kind]) / echoes * 1e3
-            out[kind]["rss"], out[kind]["pss"] = peer.memory()
+            out[kind].update(peer.memory())
     finally:
         for peer in peers.values():
             peer.close()
@@ -353,6 +362,9 @@ def report_latency(name: str, rounds: list[Row], shims: list[str], pooled: Sampl
             print(f"    {shim} vs {OLD_RELAY}: p50 added x{old:.2f}")
 
 
+_MEM = ("rss", "pss", "uss")
+
+
 def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str]) -> None:
     kinds = list(rounds[0])
     print(f"\n{name}: {size // 1_000_000} MB echoes, MB/s both ways, median [min-max]")
@@ -367,13 +379,21 @@ def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str])
         "  cpu ms per echo (wrapper + recorder) "
         + "  ".join(f"{k} {summary([r[k]['cpu'] for r in rounds], '{:.1f}')}" for k in kinds[1:])
     )
+    print(
+        "  memory, MB, wrapper + its recorder process: peak RSS (VmHWM, each process's resident"
+        " pages, shared ones counted in both), PSS (shared pages split between the processes"
+        " that map them), USS (pages only that process has: what exiting it frees)"
+    )
     for kind in kinds[1:]:
-        rss = [r[kind]["rss"] for r in rounds]
-        pss = [r[kind]["pss"] for r in rounds]
-        print(
-            f"  memory {kind} (+ recorder): peak RSS {summary(rss, '{:.1f}')} MB, "
-            f"PSS {summary(pss, '{:.1f}')} MB"
+        cells = [f"{m.upper()} {summary([r[kind][m] for r in rounds], '{:.1f}')}" for m in _MEM]
+        each = [r[kind].get("rss1") for r in rounds]
+        split = (
+            f" (wrapper {summary([r[kind]['rss0'] for r in rounds], '{:.1f}')}"
+            f" + recorder {summary([e for e in each if e is not None], '{:.1f}')})"
+            if all(e is not None for e in each)
+            else ""
         )
+        print(f"    {kind}: peak RSS {cells[0][4:]}{split}, {cells[1]}, {cells[2]}")
 
 
 def main() -> int:
