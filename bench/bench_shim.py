@@ -237,6 +237,7 @@ def latency_round(
                 samples[kind].append(time.perf_counter() - t0)
         time.sleep(0.05)  # let the recorders finish the last events (their CPU counts too)
         cpu = {kind: (peer.cpu() - cpu0[kind]) / calls * 1e6 for kind, peer in peers.items()}
+        memory = {kind: peer.memory() for kind, peer in peers.items()}
     finally:
         for peer in peers.values():
             peer.close()
@@ -248,6 +249,7 @@ def latency_round(
             "p99": pct(s, 0.99) * 1e6,
             "max": max(s) * 1e6,
             "cpu": cpu[kind],
+            **memory[kind],
         }
         for kind, s in samples.items()
     }
@@ -354,6 +356,7 @@ def report_latency(name: str, rounds: list[Row], shims: list[str], pooled: Sampl
             f"p99 round trip x{summary(trip99)}, pooled x{p99[shim] / p99['relay']:.2f}; "
             f"p99 added (pooled) {tail}"
         )
+    print_memory(rounds, kinds, "after small calls only")
     for shim in shims:
         cpu_ratio = [r[shim]["cpu"] / max(1.0, r["relay"]["cpu"]) for r in rounds]
         print(f"  {shim} cpu per call / relay's: x{summary(cpu_ratio)}")
@@ -363,6 +366,25 @@ def report_latency(name: str, rounds: list[Row], shims: list[str], pooled: Sampl
 
 
 _MEM = ("rss", "pss", "uss")
+
+
+def print_memory(rounds: list[Row], kinds: list[str], when: str) -> None:
+    """Memory of each wrapper, summed over it and its recorder process, median over rounds."""
+    print(
+        f"  memory {when}, MB, wrapper + its recorder process: peak RSS (VmHWM: each process's"
+        " resident pages, shared ones counted in both), PSS (shared pages split between the"
+        " processes mapping them), USS (pages only that process has: what its exit frees)"
+    )
+    for kind in kinds[1:]:
+        cells = [f"{m.upper()} {summary([r[kind][m] for r in rounds], '{:.1f}')}" for m in _MEM]
+        each = [r[kind].get("rss1") for r in rounds]
+        split = (
+            f" (wrapper {summary([r[kind]['rss0'] for r in rounds], '{:.1f}')}"
+            f" + recorder {summary([e for e in each if e is not None], '{:.1f}')})"
+            if all(e is not None for e in each)
+            else ""
+        )
+        print(f"    {kind}: peak RSS {cells[0][4:]}{split}, {cells[1]}, {cells[2]}")
 
 
 def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str]) -> None:
@@ -379,21 +401,7 @@ def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str])
         "  cpu ms per echo (wrapper + recorder) "
         + "  ".join(f"{k} {summary([r[k]['cpu'] for r in rounds], '{:.1f}')}" for k in kinds[1:])
     )
-    print(
-        "  memory, MB, wrapper + its recorder process: peak RSS (VmHWM, each process's resident"
-        " pages, shared ones counted in both), PSS (shared pages split between the processes"
-        " that map them), USS (pages only that process has: what exiting it frees)"
-    )
-    for kind in kinds[1:]:
-        cells = [f"{m.upper()} {summary([r[kind][m] for r in rounds], '{:.1f}')}" for m in _MEM]
-        each = [r[kind].get("rss1") for r in rounds]
-        split = (
-            f" (wrapper {summary([r[kind]['rss0'] for r in rounds], '{:.1f}')}"
-            f" + recorder {summary([e for e in each if e is not None], '{:.1f}')})"
-            if all(e is not None for e in each)
-            else ""
-        )
-        print(f"    {kind}: peak RSS {cells[0][4:]}{split}, {cells[1]}, {cells[2]}")
+    print_memory(rounds, kinds, f"after {size // 1_000_000} MB lines")
 
 
 def main() -> int:

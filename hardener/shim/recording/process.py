@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import select
 import signal
 import sys
 import threading
 import time
+from _queue import SimpleQueue  # the C queue: queue.py (and heapq) are not needed
 from collections import deque
 from collections.abc import Callable
 
@@ -89,7 +89,7 @@ class ProcessRecorder:
         self._warn = warn
         self._launch = launch
         self._keep_closed = keep_closed
-        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._queue: SimpleQueue[bytes | None] = SimpleQueue()
         self._pid = 0
         self._fd = -1
         self._status = -1
