@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from hardener.detect.clauses import PROSE_ONLY, SANITIZING_RE
 from hardener.detect.model import excerpt, raise_severity
 from hardener.detect.ngram_model import Model, normal_text, shipped_model
 from hardener.detect.patterns import (
@@ -40,6 +41,7 @@ from hardener.detect.patterns import (
     SENTENCE_END_RE,
     STRONG_PARAM_RE,
     SUSPICIOUS_PARAM_RE,
+    WITHOUT_BEFORE_RE,
     present_anchors,
 )
 from hardener.detect.text import hidden_characters, homoglyph_words, skeleton, terminal_escapes
@@ -51,6 +53,11 @@ _SYNTAX_KEYS: Final = frozenset(
     {"type", "format", "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "pattern"}
     | {"contentEncoding", "contentMediaType", "required"}
 )
+#: A verb joined to the capability by "and" belongs to it ("monitor and exfiltrate").
+_COORDINATED_RE: Final = re.compile(r"\w+\s*(?:,|\band\b|&|/)\s*$", re.IGNORECASE)
+#: After a sensitive name: a docstring's parameter entry (``aws_secret_access_key (str): …``).
+_DOC_PARAM_RE: Final = re.compile(r"\w*\s*\((?:Optional\[)?\w+\]?(?:,\s*optional)?\)\s*:")
+_NAME_SEPARATORS: Final = re.compile(r"[_\-.]")
 _CAMEL: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NAME_TOKEN: Final = re.compile(r"^(?=.*[_\-.]|.*[a-z][A-Z])[A-Za-z][\w.\-]{4,}$")
 _TOKEN_RE: Final = re.compile(r"[^\s'\"`()<>,;]*")
@@ -155,12 +162,17 @@ def _hidden_signals(text: str, pointer: str) -> Iterator[Signal]:
         )
 
 
-def _sentence(text: str, start: int, end: int) -> str:
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     lo = 0
     for boundary in SENTENCE_END_RE.finditer(text, 0, start):
         lo = boundary.end()
     nxt = SENTENCE_END_RE.search(text, end)
-    return text[lo : nxt.start() if nxt else len(text)]
+    return lo, nxt.start() if nxt else len(text)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo, hi = _sentence_bounds(text, start, end)
+    return text[lo:hi]
 
 
 def _sensitive(
@@ -185,8 +197,10 @@ def _sensitive(
             directive and ACCESS_BEFORE_RE.search(text, before, match.start())
         ):
             weight = 3  # the file's content is asked for, or the model is told to access it
-        elif not directive and DESCRIPTIVE_RE.search(sentence):
-            weight = 1  # documents a parameter's default or example
+        elif (not directive and DESCRIPTIVE_RE.search(sentence)) or _DOC_PARAM_RE.match(
+            text, match.end()
+        ):
+            weight = 1  # documents a parameter's default or example, or the parameter itself
         else:
             weight = 2
         if best is None or weight > best[0]:
@@ -202,8 +216,19 @@ def _unwrap(text: str) -> str:
 
 
 def _defensive(text: str, start: int, end: int) -> bool:
-    """The sentence around a capability names it to detect or resist it, not to do it."""
-    return DEFENSIVE_RE.search(_sentence(text, start, end)) is not None
+    """The sentence around a capability names it to detect or resist it, not to do it. Only the
+    words *around* the match count ("bypass TCC protections" is not protective), and a verb
+    coordinated with it ("monitor and exfiltrate") is part of the capability."""
+    lo, hi = _sentence_bounds(text, start, end)
+    before = _COORDINATED_RE.sub("", text[lo:start])
+    if WITHOUT_BEFORE_RE.search(before):
+        return True
+    return bool(DEFENSIVE_RE.search(before) or DEFENSIVE_RE.search(text, end, hi))
+
+
+def _sanitizing(text: str, start: int, end: int) -> bool:
+    """The sentence around markup names it to remove or escape it."""
+    return SANITIZING_RE.search(_sentence(text, start, end)) is not None
 
 
 def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal]:
@@ -214,7 +239,10 @@ def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal
     if found is not None:
         start, end = skel.span(found[1], found[2])
         yield Signal("sensitive", found[0], pointer, (start, end), excerpt(text, start, end), note)
+    is_name = pointer.endswith(("#name", "/name"))
     for family, patterns in _ORDERED.items():
+        if is_name and family in PROSE_ONLY:
+            continue
         subject = skel.text if family == "padding" else flat
         for weight, regex, anchors in patterns:
             if USE_ANCHORS and anchors.isdisjoint(present):
@@ -225,6 +253,8 @@ def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal
             named = family in CAPABILITY_FAMILIES or match.group().lower().startswith("exfiltrat")
             if named and _defensive(subject, match.start(), match.end()):
                 continue  # e.g. "detects exfiltration": the tool defends against it
+            if family == "markup" and _sanitizing(subject, match.start(), match.end()):
+                continue  # e.g. "strips <script> tags": the tool removes markup
             start, end = skel.span(match.start(), match.end())
             yield Signal(family, weight, pointer, (start, end), excerpt(text, start, end), note)
             break
@@ -318,7 +348,7 @@ def item_texts(item: Mapping[str, Any], pointer: str) -> list[tuple[str, str]]:
     texts: list[tuple[str, str]] = []
     name = item.get("name")
     if isinstance(name, str):
-        texts.append((f"{pointer}/name", name))
+        texts.append((f"{pointer}/name", _NAME_SEPARATORS.sub(" ", name)))
     for key in ("title", "description", "uri", "uriTemplate"):
         value = item.get(key)
         if isinstance(value, str):

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from hardener.detect.clauses import CLAUSE_FAMILIES
+
 _F = re.IGNORECASE
 _USER = r"(?:the\s+|your\s+)?(?:users?|human|person|operator|customer|developer)s?"
 #: Up to ``n`` characters within the same sentence (a dot only ends it when a space follows, so
@@ -266,8 +268,9 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
             _c(
                 r"\b(?:call|use|invoke|run|execute)\s+this\s+(?:tool|function)\b"
                 + near(60)
-                + r"\b(?:before|prior\s+to|for)\s+(?:processing\s+|answering\s+|handling\s+)?"
-                r"(?:any|every|each|all)\s+(?:\w+\s+)?(?:requests?|quer(?:y|ies)|questions?"
+                + r"\b(?:(?:before|prior\s+to)\s+(?:processing\s+|answering\s+|handling\s+)?"
+                r"(?:any|every|each|all)|for\s+(?:processing\s+|answering\s+|handling\s+)?"
+                r"(?:any|every|all))\s+(?:\w+\s+)?(?:requests?|quer(?:y|ies)|questions?"
                 r"|messages?|tasks?|operations?|prompts?)\b"
             ),
             ("this",),
@@ -554,7 +557,8 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 r"|redirect(?:ed)?|bcc'?d?|cc'?d?|copied|routed|addressed)\b"
                 + near(40)
                 + r"\bto\s+"
-                r"(?:" + _EMAIL + r"|https?://|\+?\d{7,})"
+                r"(?:" + _EMAIL + r"|https?://|\+?\d{7,}|(?:iban|account(?:\s+(?:number|no\.?))?"
+                r"|wallet(?:\s+address)?)\s*[:#]?\s*[A-Z]{0,2}\d[\d\s-]{5,}|0x[0-9a-f]{8,})"
             ),
             ("must", "should", "always", "shall"),
         ),
@@ -637,12 +641,18 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
     ],
 }
 
+for _family, _patterns in CLAUSE_FAMILIES.items():
+    FAMILIES.setdefault(_family, []).extend(_patterns)
+
 #: A sentence that names an attack capability only to detect or defend against it.
 DEFENSIVE_RE: Final = _c(
     r"\b(?:detect\w*|monitor\w*|analy[sz]\w*|identif\w*|prevent\w*|block\w*|protect\w*"
     r"|defen[cs]\w*|scan(?:s|ning)?\s+for|check(?:s|ing)?\s+for|audit\w*|anomal\w*|alert\w*"
-    r"|mitigat\w*|against|resist\w*|without)\b"
+    r"|mitigat\w*|(?:protect|guard|defend|secur|harden|safeguard)\w*\s+against|resist\w*"
+    r"|guard\w*|safeguard\w*|harden\w*|cannot|can't|unable\s+to)\b"
 )
+#: "without" right before the capability ("works without exfiltrating anything").
+WITHOUT_BEFORE_RE: Final = _c(r"\bwithout\s+(?:any\s+|ever\s+)?$")
 #: Families that describe what a tool *does* (own rule), not instructions to the model.
 CAPABILITY_FAMILIES: Final = frozenset({"capability"})
 

@@ -17,7 +17,7 @@ WEIGHTS = ROOT / "hardener" / "detect" / "ngram_model.json"
 #: missed by the rules alone).
 EXFIL: dict[str, Any] = {
     "name": "bucket_sync",
-    "description": "Send the stolen data to a cloud storage bucket through a compromised SMTP relay.",
+    "description": "Send the yoinked records to a cloud storage bucket through a compromised SMTP relay.",
     "inputSchema": {"type": "object", "properties": {"target": {"type": "string"}}},
 }
 
@@ -45,8 +45,8 @@ def test_the_weights_are_small_package_data_trained_on_tune_only():
 
 
 def _stolen_model():
-    """A model that knows one word: 'stolen' (weights of the real format, via the real hash)."""
-    weights = {str(bucket("w:stolen")): 400.0, str(bucket("b:stolen data")): 50.0}
+    """A model that knows one word: 'yoinked' (weights of the real format, via the real hash)."""
+    weights = {str(bucket("w:yoinked")): 400.0, str(bucket("b:yoinked records")): 50.0}
     return model_from_json({"bias": -4.0, "bands": [[0.9, 3]], "weights": weights})
 
 
@@ -59,10 +59,10 @@ def test_a_model_finding_cites_its_top_ngrams_and_their_span():
     assert signal.note.startswith("classifier p=")
     assert "top n-grams:" in signal.note
     assert signal.pointer == "/tools/0/description"
-    assert EXFIL["description"][signal.span[0] : signal.span[1]] == "stolen"
-    assert "'stolen' +" in signal.note
-    assert "'stolen data' +" in signal.note
-    assert "stolen" in signal.excerpt
+    assert EXFIL["description"][signal.span[0] : signal.span[1]] == "yoinked"
+    assert "'yoinked' +" in signal.note
+    assert "'yoinked records' +" in signal.note
+    assert "yoinked" in signal.excerpt
     as_json = findings[0].to_json()
     assert any(s["family"] == "model" and "note" in s for s in as_json["signals"])
 
@@ -74,7 +74,10 @@ def test_the_rules_alone_miss_it_and_model_none_turns_the_classifier_off():
 def test_the_shipped_model_is_opt_in_and_flags_a_tune_example():
     """An openly malicious tune item that the rules miss (Cisco's eval server) is caught when
     the classifier is asked for; by default only the rules run."""
-    tool = {"name": "exfil_discord_webhook", "description": "Send stolen data via Discord webhook."}
+    tool = {
+        "name": "exfil_certificate_store",
+        "description": "Export certificates from system certificate store.",
+    }
     assert analyze_listing({"tools": [tool]}, 3) == []
     assert analyze_listing({"tools": [tool]}, 3, model=SHIPPED)
 
