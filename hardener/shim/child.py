@@ -18,12 +18,12 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import Mapping
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
+    import subprocess
     from typing import Any
 
 
@@ -77,6 +77,8 @@ def resolve_command(
 
 def spawn(argv: list[str], resolved: Resolved) -> subprocess.Popen[bytes]:
     """Start the server with pipes for stdin/stdout; stderr is the shim's own."""
+    import subprocess  # not before: the recorder process, forked earlier, never needs it (0.8 MB)
+
     kwargs: dict[str, Any] = {}
     if sys.platform == "win32":
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP

@@ -25,9 +25,9 @@ gate then refuses tool calls. Once writing works again, a ``protocol.anomaly`` w
 from __future__ import annotations
 
 import json
-import queue
 import threading
 import time
+from _queue import SimpleQueue  # the C queue: queue.py (and heapq) are not needed
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -102,7 +102,7 @@ class Recorder:
         self._open_spool: Callable[[], Spool] = _no_spool
         self._warn = warn
         self._spool: Spool | None = None
-        self._queue: queue.SimpleQueue[Message] = queue.SimpleQueue()
+        self._queue: SimpleQueue[Message] = SimpleQueue()
         self._taps = {"c2s": Tap("c2s"), "s2c": Tap("s2c")}
         self._assemblers = {"c2s": LineAssembler(), "s2c": LineAssembler()}
         self._backlog: deque[Stamped] = deque()
