@@ -18,7 +18,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 
@@ -78,7 +77,7 @@ def parse_since(value: str, now: datetime) -> float:
 class AlertRecord:
     seq: int | None
     ts: str
-    alert: dict[str, Any]
+    alert: dict[str, object]
 
 
 def alert_of(item: View) -> dict[str, object] | None:
@@ -119,7 +118,12 @@ def _select(records: list[AlertRecord], args: argparse.Namespace) -> list[AlertR
         alert = record.alert
         if since is not None and (timestamp_or_none(record.ts) or 0.0) < since:
             continue
-        if alert.get("severity") in SEVERITIES and severity_rank(alert["severity"]) < minimum:
+        severity = alert.get("severity")
+        if (
+            isinstance(severity, str)
+            and severity in SEVERITIES
+            and severity_rank(severity) < minimum
+        ):
             continue
         if args.client and alert.get("client") != args.client:
             continue
@@ -142,9 +146,9 @@ def _human(ctx: CliContext, records: list[AlertRecord]) -> None:
             f"{seq:>6}  {record.ts[:19]:<19}  {alert.get('severity', '?'):<8}  "
             f"{alert.get('rule', '?'):<27}  {where[:24]:<24}  {alert.get('summary', '')}"
         )
-        seqs = sorted(
-            {e["seq"] for e in alert.get("evidence", []) if isinstance(e, Mapping) and "seq" in e}
-        )
+        evidence = alert.get("evidence", [])
+        items = evidence if isinstance(evidence, list) else []
+        seqs = sorted({e["seq"] for e in items if isinstance(e, Mapping) and "seq" in e})
         if ctx.verbose:
             ctx.out(
                 f"{'':>8}evidence: seq {', '.join(map(str, seqs)) or '-'}; {alert.get('remedy', '')}"

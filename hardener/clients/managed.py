@@ -29,7 +29,6 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from hardener.paths import OS, Platform
 
@@ -92,7 +91,7 @@ class ServerMatchers:
     commands: tuple[tuple[str, ...], ...] = ()
 
 
-def server_matchers(value: Any) -> ServerMatchers | None:
+def server_matchers(value: object) -> ServerMatchers | None:
     """A policy value (a list, or the JSON text of one, as policy files carry it) as matchers;
     None when absent or not a list (an unreadable list is treated as admitting nothing)."""
     if isinstance(value, str):
