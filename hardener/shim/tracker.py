@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from hardener.canonical import sha256_of
 from hardener.redact import Redactor
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from hardener.event_bodies import (
         InReplyTo,
         PromptGetBody,
+        RequestId,
         ResourceReadBody,
         ToolResultFields,
     )
@@ -39,7 +39,7 @@ Event = tuple[str, Mapping[str, object]]
 class _Pending:
     method: str
     started: float
-    ident: Any = None
+    ident: object = None
     tool: str | None = None
     era_probe: str | None = None  # protocol version this request asserted
     task: bool = False
@@ -49,14 +49,14 @@ class _Pending:
 @dataclass
 class SessionTracker:
     redactor: Redactor
-    start_body: dict[str, Any]
+    start_body: dict[str, object]
     clock: Callable[[], float] = time.monotonic
     era: str | None = None
     version: str | None = None
-    client_info: Any = None
-    client_capabilities: Any = None
-    server_info: Any = None
-    server_capabilities: Any = None
+    client_info: object = None
+    client_capabilities: object = None
+    server_info: object = None
+    server_capabilities: object = None
     instructions: str | None = None
     started: bool = False
     counts: dict[str, int] = field(
@@ -67,7 +67,7 @@ class SessionTracker:
     _t0: float = 0.0
     #: Called with (tools, server instructions, complete) for every ``tools/list`` result; the
     #: shim uses it to update the pin store (``hardener.pins``). Must not raise.
-    on_tools_list: Callable[[list[dict[str, Any]], str | None, bool], None] | None = None
+    on_tools_list: Callable[[list[dict[str, object]], str | None, bool], None] | None = None
 
     def __post_init__(self) -> None:
         self._t0 = self.clock()
@@ -76,10 +76,10 @@ class SessionTracker:
     def message(
         self,
         direction: str,
-        msg: Any,
+        msg: object,
         size: int,
         at: float | None = None,
-        note: dict[str, Any] | None = None,
+        note: dict[str, object] | None = None,
     ) -> list[Event]:
         """Events for one parsed line (a message or a batch)."""
         at = self.clock() if at is None else at
@@ -102,7 +102,7 @@ class SessionTracker:
         raw: bytes | None = None,
     ) -> list[Event]:
         self.counts["anomalies"] += 1
-        body: dict[str, Any] = {"direction": direction, "problem": problem, "size_bytes": size}
+        body: dict[str, object] = {"direction": direction, "problem": problem, "size_bytes": size}
         if sha256:
             body["sha256"] = sha256
         if raw is not None:
@@ -110,7 +110,7 @@ class SessionTracker:
         return self._emit("protocol.anomaly", body)
 
     def oversized(
-        self, direction: str, *, hints: dict[str, Any], size: int, sha256: str, at: float
+        self, direction: str, *, hints: dict[str, object], size: int, sha256: str, at: float
     ) -> list[Event]:
         """A line too large to parse (``parsed: false``): what its first and last bytes tell."""
         ident, method = hints.get("id"), hints.get("method")
@@ -132,13 +132,13 @@ class SessionTracker:
             return []
         if direction == "c2s" and method == "tools/call":
             self.counts["tool_calls"] += 1
+            name = hints.get("name")  # str or None (summaries.oversized_hints)
+            tool = name if isinstance(name, str) else None
             if ident is not None:
-                self._pending[s.id_key(ident)] = _Pending(
-                    "tools/call", at, ident, hints.get("name")
-                )
+                self._pending[s.id_key(ident)] = _Pending("tools/call", at, ident, tool)
             body = {
                 "id": ident,
-                "tool": hints.get("name"),
+                "tool": tool,
                 "size_bytes": size,
                 "sha256": sha256,
                 "parsed": False,
@@ -147,7 +147,7 @@ class SessionTracker:
         return self.anomaly(direction, "oversized_unparsed", size=size, sha256=sha256)
 
     def finish(
-        self, reason: str, exit_code: int | None, extra: dict[str, Any] | None = None
+        self, reason: str, exit_code: int | None, extra: dict[str, object] | None = None
     ) -> list[Event]:
         """Events that close the session: no-response results, then ``session.end``."""
         out: list[Event] = []
@@ -201,7 +201,7 @@ class SessionTracker:
 
     # --- dispatch -------------------------------------------------------------------------
     def _one(
-        self, direction: str, msg: Any, size: int, at: float, note: dict[str, Any] | None
+        self, direction: str, msg: object, size: int, at: float, note: dict[str, object] | None
     ) -> list[Event]:
         if not isinstance(msg, dict):
             return self.anomaly(direction, "not_an_object", size=size)
@@ -222,12 +222,12 @@ class SessionTracker:
     def _request(
         self,
         direction: str,
-        msg: dict[str, Any],
+        msg: dict[str, object],
         method: str,
         *,
         size: int,
         at: float,
-        note: dict[str, Any] | None,
+        note: dict[str, object] | None,
     ) -> list[Event]:
         params = msg.get("params")
         ident = msg.get("id")
@@ -282,11 +282,14 @@ class SessionTracker:
         elif method in ("resources/read", "prompts/get"):
             read: ResourceReadBody | PromptGetBody
             if method == "resources/read":
-                read = {"id": ident, "uri": self.redactor.redact_text(str(p.get("uri", "")))}
+                read = {
+                    "id": _request_id(ident),
+                    "uri": self.redactor.redact_text(str(p.get("uri", ""))),
+                }
             else:
                 arguments = p.get("arguments") or {}
                 read = {
-                    "id": ident,
+                    "id": _request_id(ident),
                     "name": p.get("name"),
                     "arguments": self.redactor.redact(arguments, fingerprints=False).value,
                 }
@@ -301,14 +304,15 @@ class SessionTracker:
 
     def _tool_call(
         self,
-        msg: dict[str, Any],
-        p: dict[str, Any],
+        msg: dict[str, object],
+        p: dict[str, object],
         pending: _Pending,
         size: int,
-        note: dict[str, Any] | None,
+        note: dict[str, object] | None,
     ) -> list[Event]:
         self.counts["tool_calls"] += 1
-        tool = p.get("name") if isinstance(p.get("name"), str) else None
+        name = p.get("name")
+        tool = name if isinstance(name, str) else None
         pending.tool = tool
         pending.task = isinstance(p.get("task"), dict)
         body = bodies.tool_call(msg, p, size, note, self.redactor)
@@ -319,11 +323,11 @@ class SessionTracker:
         return out
 
     def _notification(
-        self, direction: str, msg: dict[str, Any], method: str, at: float
+        self, direction: str, msg: dict[str, object], method: str, at: float
     ) -> list[Event]:
         if direction == "c2s" and method == "notifications/cancelled":
             raw = msg.get("params")
-            params: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            params: dict[str, object] = raw if isinstance(raw, dict) else {}
             key = s.id_key(params.get("requestId"))
             pending = self._pending.get(key)
             if pending is not None and pending.method == "tools/call":
@@ -340,7 +344,7 @@ class SessionTracker:
         return []
 
     def _response(
-        self, msg: dict[str, Any], size: int, at: float, note: dict[str, Any] | None
+        self, msg: dict[str, object], size: int, at: float, note: dict[str, object] | None
     ) -> list[Event]:
         pending = self._pending.pop(s.id_key(msg.get("id")), None)
         if pending is None:
@@ -388,13 +392,13 @@ class SessionTracker:
 
     def _input_required(
         self,
-        msg: dict[str, Any],
-        result: dict[str, Any],
+        msg: dict[str, object],
+        result: dict[str, object],
         pending: _Pending,
-        note: dict[str, Any] | None,
+        note: dict[str, object] | None,
     ) -> list[Event]:
         in_reply_to: InReplyTo = {
-            "id": msg.get("id"),
+            "id": _request_id(msg.get("id")),
             "method": pending.method,
             "tool": pending.tool,
         }
@@ -405,14 +409,14 @@ class SessionTracker:
 
     def _tool_result(
         self,
-        msg: dict[str, Any],
+        msg: dict[str, object],
         pending: _Pending,
         size: int,
         at: float,
-        note: dict[str, Any] | None,
+        note: dict[str, object] | None,
     ) -> list[Event]:
         base: ToolResultFields = {
-            "id": msg.get("id"),
+            "id": _request_id(msg.get("id")),
             "tool": pending.tool,
             "duration_ms": _ms(at - pending.started),
             "size_bytes": size,
@@ -424,7 +428,7 @@ class SessionTracker:
             self._tasks[str(body["task_id"])] = pending.tool or ""
         return self._emit("tool.result", body)
 
-    def _tools_list(self, result: dict[str, Any], note: dict[str, Any] | None) -> list[Event]:
+    def _tools_list(self, result: dict[str, object], note: dict[str, object] | None) -> list[Event]:
         return self._emit(
             "tools.list", bodies.tools_list(result, self.instructions, note, self.redactor)
         )
@@ -432,3 +436,8 @@ class SessionTracker:
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
+
+
+def _request_id(value: object) -> RequestId:
+    """A JSON-RPC id as the message carries it, unchecked: a malformed id is recorded as sent."""
+    return value  # type: ignore[return-value]  # deliberately unchecked: ids are evidence

@@ -521,7 +521,7 @@ def test_2026_tasks_extension_flow() -> None:
 
 def test_tool_lists_reach_the_pin_hook_with_completeness() -> None:
     tracker, _clock = _tracker()
-    seen: list[tuple[list[str], str | None, bool]] = []
+    seen: list[tuple[list[object], str | None, bool]] = []
     tracker.on_tools_list = lambda tools, instructions, complete: seen.append(
         ([t["name"] for t in tools], instructions, complete)
     )
