@@ -170,7 +170,7 @@ class Gate:
         )
 
     # --- decisions ------------------------------------------------------------------------
-    def audit_note(self, msg: Any) -> dict[str, Any] | None:
+    def audit_note(self, msg: object) -> dict[str, object] | None:
         """In audit mode: what enforce mode would have done with a client message."""
         if self.enforce or not isinstance(msg, dict) or msg.get("method") != "tools/call":
             return None

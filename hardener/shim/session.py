@@ -22,10 +22,7 @@ from hardener.shim.recording.recorder import Recorder
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
-    from typing import Any
-
-
-if TYPE_CHECKING:
+    from hardener.pin_store import PinStore
     from hardener.redact import Redactor
     from hardener.shim.recording.recorder import Spool
     from hardener.shim.settings import ShimSettings
@@ -43,7 +40,7 @@ class Session:
     """One shim session: its names, gate, recorder and launch description."""
 
     def __init__(
-        self, client: str, server: str, gate: Gate, recorder: AnyRecorder, launch: dict[str, Any]
+        self, client: str, server: str, gate: Gate, recorder: AnyRecorder, launch: dict[str, object]
     ) -> None:
         self.client = client
         self.server = server
@@ -92,12 +89,12 @@ def launch_fingerprints(
 
 
 def start_body(
-    redactor: Redactor, settings: ShimSettings, launch: dict[str, Any]
-) -> dict[str, Any]:
+    redactor: Redactor, settings: ShimSettings, launch: dict[str, object]
+) -> dict[str, object]:
     """The static part of ``session.start`` (the protocol part is added by the tracker)."""
     from hardener._version import __version__
 
-    body: dict[str, Any] = {
+    body: dict[str, object] = {
         "pid": os.getpid(),
         "cwd": os.getcwd(),
         "shim_version": __version__,
@@ -106,12 +103,15 @@ def start_body(
     }
     argv = launch.get("argv")
     if isinstance(argv, list):
-        body["argv"] = redactor.redact_argv(argv)
-        body.update(launch_fingerprints(redactor, argv, list(launch.get("env_names", []))))
-    if isinstance(launch.get("url"), str):
-        body["url"] = redactor.redact_text(launch["url"])
+        args = [str(a) for a in argv]  # the shim's own argv (str); the recorder got it as JSON
+        env = launch.get("env_names", [])
+        env_names = [str(n) for n in env] if isinstance(env, list) else []
+        body["argv"] = redactor.redact_argv(args)
+        body.update(launch_fingerprints(redactor, args, env_names))
+    if isinstance(url := launch.get("url"), str):
+        body["url"] = redactor.redact_text(url)
         body["headers"] = launch.get("headers", [])
-        body["server_fingerprint"] = redactor.fingerprint(launch["url"])
+        body["server_fingerprint"] = redactor.fingerprint(url)
     for key in ("resolved_via", "child_pid", "would_deny"):
         if key in launch:
             body[key] = launch[key]
@@ -124,7 +124,7 @@ def prepare(
     *,
     client: str,
     server: str,
-    launch: dict[str, Any],
+    launch: dict[str, object],
     open_spool: Callable[[], Spool] | None = None,
     protocol_fds: list[int] | None = None,
 ) -> Session:
@@ -170,15 +170,15 @@ def prepare(
 
 def pin_observer(
     client: str, server: str, threshold: int | None = None
-) -> Callable[[list[Any], str | None, bool], None]:
+) -> Callable[[list[dict[str, object]], str | None, bool], None]:
     """The tracker's ``on_tools_list``: pins every listed tool on first sight and records changed
     definitions as pending (``hardener.pins``; runs in the recorder, never in the relay). The pin
     modules (which import the description detector) are imported at the first ``tools/list``
     answer, not when the recorder starts."""
-    store: list[Any] = []
+    store: list[PinStore] = []
     warned: list[bool] = []
 
-    def observe(tools: list[Any], instructions: str | None, complete: bool) -> None:
+    def observe(tools: list[dict[str, object]], instructions: str | None, complete: bool) -> None:
         try:
             if not store:
                 from hardener.paths import Platform, hardener_paths
@@ -204,7 +204,7 @@ def pin_checker(
     """Enforce mode: why a call of a tool must be refused (its definition changed since it was
     pinned and the change is not approved yet), or None. The pin modules are imported on the
     first tool call, not at start-up; each call then costs a ``stat`` of the pin file."""
-    state: list[Any] = []
+    state: list[tuple[PinStore, Callable[..., str | None]]] = []
 
     def check(tool: str) -> str | None:
         if gate.listed:  # let the recorder observe the tools/list answer the client has seen
@@ -217,8 +217,8 @@ def pin_checker(
                 from hardener.paths import Platform, hardener_paths
                 from hardener.pin_store import PinStore
 
-                state.extend([PinStore(hardener_paths(Platform.current())), should_refuse_call])
-            store, should_refuse = state
+                state.append((PinStore(hardener_paths(Platform.current())), should_refuse_call))
+            store, should_refuse = state[0]
             reason: str | None = should_refuse(
                 store.view(client, server), client, server, tool, block_low=gate.block_low_changes
             )

@@ -55,10 +55,10 @@ _PARAMS_NAME = re.compile(rb'"params"\s*:\s*\{.*?"name"\s*:\s*"([^"\\]{1,200})"'
 _IS_ERROR = re.compile(rb'"isError"\s*:\s*true')
 
 
-def oversized_hints(head: bytes, tail: bytes) -> dict[str, Any]:
+def oversized_hints(head: bytes, tail: bytes) -> dict[str, object]:
     """Best-effort id, method, tool name and isError of a line too large to parse."""
     ident, method = oversized_id_and_method(head, tail)
-    hints: dict[str, Any] = {"id": ident, "method": method, "name": None, "is_error": False}
+    hints: dict[str, object] = {"id": ident, "method": method, "name": None, "is_error": False}
     if method == "tools/call":
         match = _PARAMS_NAME.search(head)
         hints["name"] = match.group(1).decode("utf-8", "replace") if match else None

@@ -147,7 +147,7 @@ class SessionTracker:
         return self.anomaly(direction, "oversized_unparsed", size=size, sha256=sha256)
 
     def finish(
-        self, reason: str, exit_code: int | None, extra: dict[str, object] | None = None
+        self, reason: str, exit_code: int | None, extra: Mapping[str, object] | None = None
     ) -> list[Event]:
         """Events that close the session: no-response results, then ``session.end``."""
         out: list[Event] = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from typing import Any, ClassVar
+    from typing import ClassVar
 
     Event = tuple[str, Mapping[str, object]]  # kind, body (a TypedDict of hardener.event_bodies)
 
@@ -38,7 +38,7 @@ class Parsed:
     __slots__ = ("at", "data", "direction", "msg", "note")
 
     def __init__(
-        self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
+        self, direction: str, data: bytes, msg: object, at: float, note: dict[str, object] | None
     ) -> None:
         self.direction = direction
         self.data = data
@@ -120,7 +120,9 @@ class End:
     KIND: ClassVar[int] = 8
     __slots__ = ("exit_code", "extra", "reason")
 
-    def __init__(self, reason: str, exit_code: int | None, extra: dict[str, Any] | None) -> None:
+    def __init__(
+        self, reason: str, exit_code: int | None, extra: Mapping[str, object] | None
+    ) -> None:
         self.reason = reason
         self.exit_code = exit_code
         self.extra = extra
@@ -132,7 +134,7 @@ class Launch:
     KIND: ClassVar[int] = 9
     __slots__ = ("launch",)
 
-    def __init__(self, launch: dict[str, Any]) -> None:
+    def __init__(self, launch: dict[str, object]) -> None:
         self.launch = launch
 
 

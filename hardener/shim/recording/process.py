@@ -60,7 +60,7 @@ assert sys.platform != "win32"
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
-    from typing import Any, Final
+    from typing import Final
 
     from hardener.shim.recording.messages import Message
     from hardener.shim.recording.recorder import Setup
@@ -81,7 +81,7 @@ class ProcessRecorder:
         setup: Setup,
         gate: Gate,
         warn: Callable[[str], None],
-        launch: dict[str, Any],
+        launch: dict[str, object],
         keep_closed: list[int],
     ) -> None:
         self._setup = setup
@@ -245,7 +245,7 @@ class ProcessRecorder:
         self,
         reason: str,
         exit_code: int | None,
-        extra: dict[str, Any] | None = None,
+        extra: Mapping[str, object] | None = None,
         timeout: float = WAIT_SECONDS,
     ) -> None:
         """Record the end of the session and wait until the recorder has written everything."""
@@ -280,7 +280,7 @@ class ProcessRecorder:
             self._send(wire.encode(msg))
 
     def line(
-        self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
+        self, direction: str, data: bytes, msg: object, at: float, note: dict[str, object] | None
     ) -> None:
         self._send(wire.encode(Parsed(direction, data, msg, at, note)))
 
@@ -398,7 +398,7 @@ def _serve(
     gate: Gate,
     *,
     warn: Callable[[str], None],
-    launch: dict[str, Any],
+    launch: dict[str, object],
 ) -> None:
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)

@@ -47,7 +47,7 @@ from hardener.shim.recording.messages import (
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
-    from typing import Any, Final, Protocol
+    from typing import Final, Protocol
 
 
 BACKLOG_LIMIT: Final = 10_000
@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shi
     from collections.abc import Mapping, Sequence
 
     from hardener.event_bodies import ProtocolAnomalyBody
+    from hardener.json_types import JSONValue
     from hardener.shim.recording.messages import Message
     from hardener.shim.tracker import Event, SessionTracker
 
@@ -70,7 +71,12 @@ if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shi
         def chunk(self, direction: str, data: bytes, at: float) -> None: ...
 
         def line(
-            self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
+            self,
+            direction: str,
+            data: bytes,
+            msg: object,
+            at: float,
+            note: dict[str, object] | None,
         ) -> None: ...
 
         def eof(self, direction: str) -> None: ...
@@ -116,7 +122,7 @@ class Recorder:
         self._warned = False
         self._thread = threading.Thread(target=self._run, name="hardener-recorder", daemon=True)
         self.written = 0
-        self._oversized: Callable[[bytes, bytes], dict[str, Any]] | None = None
+        self._oversized: Callable[[bytes, bytes], dict[str, object]] | None = None
         #: Called with True when the spool cannot be written, False when it works again.
         self.on_status: Callable[[bool], None] = self._set_gate
 
@@ -146,7 +152,7 @@ class Recorder:
             put(msg)
 
     def line(
-        self, direction: str, data: bytes, msg: Any, at: float, note: dict[str, Any] | None
+        self, direction: str, data: bytes, msg: object, at: float, note: dict[str, object] | None
     ) -> None:
         self._queue.put(Parsed(direction, data, msg, at, note))
 
@@ -173,7 +179,7 @@ class Recorder:
         self,
         reason: str,
         exit_code: int | None,
-        extra: dict[str, Any] | None = None,
+        extra: Mapping[str, object] | None = None,
         timeout: float = 10.0,
     ) -> None:
         """Record the end of the session and wait until every event is written (or given up)."""
@@ -377,12 +383,14 @@ class Recorder:
             )
 
 
-def _parse(data: bytes) -> Any:
+def _parse(data: bytes) -> JSONValue:
     """``json.loads(data)``, without its encoding detection for the usual UTF-8 text."""
+    value: JSONValue
     try:
-        return _decode(data.decode())
+        value = _decode(data.decode())
     except ValueError:  # not UTF-8, a BOM, or not JSON: json.loads decides, as it always did
-        return json.loads(data)
+        value = json.loads(data)
+    return value
 
 
 _decode = json.JSONDecoder().decode
