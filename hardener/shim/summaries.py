@@ -16,6 +16,7 @@ from hardener.redact import Redactor
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from hardener.event_bodies import ListedTool, ToolResultFields
+    from hardener.json_types import JSONObject
 
 META_VERSION: Final = "io.modelcontextprotocol/protocolVersion"
 META_CLIENT_INFO: Final = "io.modelcontextprotocol/clientInfo"
@@ -34,7 +35,7 @@ _METHOD = re.compile(
 )
 
 
-def id_key(value: Any) -> str:
+def id_key(value: object) -> str:
     """A dict key for a JSON-RPC id that keeps ``1`` and ``"1"`` apart."""
     if isinstance(value, str):
         return "s" + value
@@ -43,7 +44,7 @@ def id_key(value: Any) -> str:
     return "j" + json.dumps(value, sort_keys=True)
 
 
-def meta_of(params: Any) -> dict[str, Any]:
+def meta_of(params: object) -> dict[str, object]:
     if isinstance(params, dict):
         meta = params.get("_meta")
         if isinstance(meta, dict):
@@ -108,10 +109,10 @@ def tool_entry(tool: dict[str, Any], redactor: Redactor) -> ListedTool:
     return entry
 
 
-def server_request_summary(method: str, params: Any, redactor: Redactor) -> dict[str, Any]:
+def server_request_summary(method: str, params: object, redactor: Redactor) -> JSONObject:
     """What a sampling / elicitation / roots request asks for (redacted)."""
     p = params if isinstance(params, dict) else {}
-    summary: dict[str, object] = {}
+    summary: JSONObject = {}
     if method == "sampling/createMessage":
         raw = p.get("messages")
         messages: list[object] = raw if isinstance(raw, list) else []

@@ -265,8 +265,8 @@ class SessionTracker:
             )
             self.client_info = params.get("clientInfo")
             self.client_capabilities = params.get("capabilities")
-        elif isinstance(meta.get(s.META_VERSION), str):
-            pending.era_probe = meta[s.META_VERSION]
+        elif isinstance(probe := meta.get(s.META_VERSION), str):
+            pending.era_probe = probe
             if self.era != "2025":
                 self.client_info = meta.get(s.META_CLIENT_INFO, self.client_info)
                 self.client_capabilities = meta.get(s.META_CLIENT_CAPS, self.client_capabilities)
