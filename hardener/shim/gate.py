@@ -179,7 +179,7 @@ class Gate:
         rule = self.tool_rule(tool) if isinstance(tool, str) else None
         return {"would_deny": rule} if rule else None
 
-    def check_c2s(self, line: bytes, msg: Any) -> Decision:
+    def check_c2s(self, line: bytes, msg: object) -> Decision:
         if not isinstance(msg, dict) or msg.get("method") != "tools/call" or "id" not in msg:
             if isinstance(msg, dict) and msg.get("method") == "tools/list":
                 self.listed = True
@@ -217,7 +217,7 @@ class Gate:
             {"denied": True, "what": "tool", "rule": rule, "code": CODE_DENIED},
         )
 
-    def check_s2c(self, line: bytes, msg: Any) -> Decision:
+    def check_s2c(self, line: bytes, msg: object) -> Decision:
         """Server messages: denied legacy requests are answered; results may be rewritten."""
         if not isinstance(msg, dict):
             return Decision(line)
@@ -243,7 +243,9 @@ class Gate:
             return self._hide_tools(line, msg, result)
         return Decision(line)
 
-    def _input_required(self, line: bytes, msg: dict[str, Any], result: dict[str, Any]) -> Decision:
+    def _input_required(
+        self, line: bytes, msg: dict[str, object], result: dict[str, Any]
+    ) -> Decision:
         requests: dict[str, object] = result["inputRequests"]
         denied = {}
         for key, request in requests.items():
@@ -266,7 +268,7 @@ class Gate:
         rewritten = dict(msg, result=dict(result, inputRequests=kept))
         return Decision(_encode(rewritten), None, note)
 
-    def _hide_tools(self, line: bytes, msg: dict[str, Any], result: dict[str, Any]) -> Decision:
+    def _hide_tools(self, line: bytes, msg: dict[str, object], result: dict[str, Any]) -> Decision:
         tools = result["tools"]
         hidden = [
             t.get("name")

@@ -24,10 +24,6 @@ from hardener.shim.pipes import READ_SIZE
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
-    from typing import Any
-
-
-if TYPE_CHECKING:
     from hardener.shim.recording.recorder import Sink
 
 
@@ -120,7 +116,7 @@ class Pump(threading.Thread):
         recorder: Sink,
         *,
         gated: Callable[[], bool],
-        check: Callable[[bytes, Any], Decision],
+        check: Callable[[bytes, object], Decision],
         on_eof: Callable[[str], None],
     ) -> None:
         super().__init__(name=f"hardener-{direction}", daemon=True)
