@@ -20,13 +20,19 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Final
+from typing import Final
 
 from hardener.shim.gate import CODE_UNAVAILABLE, error_line
 from hardener.shim.pipes import READ_SIZE
 from hardener.shim.relay import OutWriter
 from hardener.shim.session import Session, warn
 from hardener.shim.summaries import META_VERSION, meta_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import httpx
+
+    from hardener.shim.gate import Gate
 
 NAME_KEYS: Final = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri"}
 WORKERS: Final = 16
@@ -43,7 +49,7 @@ def _one_line(data: bytes) -> bytes:
     return data + b"\n"
 
 
-def _with_id(body: bytes, ident: Any) -> bytes:
+def _with_id(body: bytes, ident: object) -> bytes:
     """An HTTP error's JSON-RPC error with ``id: null`` answers our request: give it its id."""
     try:
         answer = json.loads(body)
@@ -103,7 +109,7 @@ class Bridge:
             self._closing.set()
 
     # --- HTTP -----------------------------------------------------------------------------
-    def _headers(self, msg: Any) -> dict[str, str]:
+    def _headers(self, msg: object) -> dict[str, str]:
         headers = {
             "accept": "application/json, text/event-stream",
             "content-type": "application/json",
@@ -160,7 +166,7 @@ class Bridge:
             if not self.reached:
                 self.failed = True
 
-    def _learn_version(self, msg: Any, body: bytes) -> None:
+    def _learn_version(self, msg: object, body: bytes) -> None:
         if isinstance(msg, dict) and msg.get("method") == "initialize":
             try:
                 result = json.loads(body).get("result", {})
@@ -170,7 +176,7 @@ class Bridge:
                 self.version = result["protocolVersion"]
                 self._start_get_stream()
 
-    def _read_sse(self, resp: Any, *, learn_from: Any = None) -> None:
+    def _read_sse(self, resp: httpx.Response, *, learn_from: object = None) -> None:
         data: list[str] = []
         for text in resp.iter_lines():
             if self._closing.is_set():
@@ -259,7 +265,7 @@ def run_bridge(session: Session, proto_out: int, url: str, headers: list[str]) -
 
 
 def _client_line(
-    bridge: Bridge, gate: Any, session: Session, pool: ThreadPoolExecutor, line: bytes
+    bridge: Bridge, gate: Gate, session: Session, pool: ThreadPoolExecutor, line: bytes
 ) -> None:
     at = time.monotonic()
     try:
