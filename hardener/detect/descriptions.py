@@ -44,6 +44,7 @@ from hardener.detect.patterns import (
     WITHOUT_BEFORE_RE,
     present_anchors,
 )
+from hardener.detect.shadowing import cross_references, tool_references
 from hardener.detect.text import hidden_characters, homoglyph_words, skeleton, terminal_escapes
 
 #: Longest single text scanned (a description larger than this is itself odd; the rest is cut).
@@ -302,10 +303,19 @@ def _relocate(signal: Signal, span: tuple[int, int], decoded: str) -> Signal:
     )
 
 
+#: Families that count as one: "cross-tool" (``patterns``) and "shadowing" (``clauses``, and
+#: the listing-level ``hardener.detect.shadowing``) are the same move; one clause never counts
+#: twice.
+_SCORED_AS: Final = {"cross-tool": "shadowing"}
+#: Families whose matches name a tool (dropped when every tool they name is the item's sibling).
+_NAMES_A_TOOL: Final = frozenset({"cross-tool", "shadowing"})
+
+
 def score(signals: Iterable[Signal]) -> int:
     best: dict[str, int] = {}
     for signal in signals:
-        best[signal.family] = max(best.get(signal.family, 0), signal.weight)
+        family = _SCORED_AS.get(signal.family, signal.family)
+        best[family] = max(best.get(family, 0), signal.weight)
     return sum(best.values())
 
 
@@ -434,18 +444,64 @@ def model_signal(texts: Sequence[tuple[str, str]], model: Model) -> Signal | Non
     return Signal("model", weight, pointer, span, excerpt(text, *span), note)
 
 
+def _own_names(name: str, texts: Sequence[tuple[str, str]]) -> set[str]:
+    """The item's name and its parameters' names (what its own prose may talk about)."""
+    own = {name}
+    for pointer, _text in texts:
+        if pointer.endswith("#name"):
+            own.add(pointer[:-5].rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~"))
+    return own
+
+
+def _about_siblings(signal: Signal, text: str, siblings: frozenset[str]) -> bool:
+    """A clause-pattern shadowing signal whose every named tool is one of the same listing's:
+    the server documents how its own tools go together (see ``hardener.detect.shadowing``)."""
+    if signal.family not in _NAMES_A_TOOL or signal.note:
+        return False
+    named = tool_references(text[signal.span[0] : signal.span[1]])
+    return bool(named) and named <= {n.lower().replace("-", "_") for n in siblings}
+
+
+def _shadowing_signal(
+    texts: Sequence[tuple[str, str]],
+    name: str,
+    siblings: frozenset[str],
+    other_tools: frozenset[str],
+) -> Signal | None:
+    """The strongest directive about another tool (``hardener.detect.shadowing``)."""
+    best = None
+    for ref in cross_references(texts, _own_names(name, texts), siblings, other_tools):
+        if best is None or ref.weight > best.weight:
+            best = ref
+    if best is None:
+        return None
+    text = dict(texts)[best.pointer]
+    return Signal(
+        "shadowing", best.weight, best.pointer, best.span, excerpt(text, *best.span), best.note
+    )
+
+
 def item_signals(
     texts: Sequence[tuple[str, str]],
     *,
     extra: Iterable[Signal] = (),
     other_tools: frozenset[str] = frozenset(),
     model: Model | str | None = None,
+    name: str = "",
+    siblings: frozenset[str] = frozenset(),
 ) -> list[Signal]:
-    """Every signal of one item: the rule families, then the classifier's (if any)."""
+    """Every signal of one item: the rule families, then the classifier's (if any).
+    ``name``: the item's own name; ``siblings``: the tool names of its listing."""
     signals: list[Signal] = list(extra)
     for pointer, text in texts:
-        signals += scan_text(text, pointer)
+        found = scan_text(text, pointer)
+        if siblings:
+            found = [s for s in found if not _about_siblings(s, text, siblings)]
+        signals += found
     signals += _other_tool_signals(texts, other_tools)
+    shadow = _shadowing_signal(texts, name, siblings, other_tools)
+    if shadow is not None:
+        signals.append(shadow)
     resolved = resolve_model(model)
     if resolved is not None:
         learned = model_signal(texts, resolved)
@@ -463,8 +519,19 @@ def analyze_item(
     extra: Iterable[Signal] = (),
     other_tools: frozenset[str] = frozenset(),
     model: Model | str | None = None,
+    siblings: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    signals = item_signals(texts, extra=extra, other_tools=other_tools, model=model)
+    """Findings for one item. ``siblings``: the tool names of the item's listing (empty: the
+    item is judged alone, so every other tool it names counts as absent)."""
+    name_for_refs = "" if kind == "instructions" else name
+    signals = item_signals(
+        texts,
+        extra=extra,
+        other_tools=other_tools,
+        model=model,
+        name=name_for_refs,
+        siblings=siblings,
+    )
     findings: list[Finding] = []
     capability = tuple(s for s in signals if s.family in CAPABILITY_FAMILIES)
     signals = [s for s in signals if s.family not in CAPABILITY_FAMILIES]
@@ -510,6 +577,7 @@ def analyze_listing(
     ``resources`` of the same server. ``other_tools``: tool names of the client's other servers
     (mentioning them is a shadowing hint)."""
     findings: list[Finding] = []
+    siblings = listing_tool_names(listing)
     instructions = listing.get("instructions")
     if isinstance(instructions, str) and instructions:
         findings += analyze_item(
@@ -519,6 +587,7 @@ def analyze_listing(
             threshold,
             other_tools=other_tools,
             model=model,
+            siblings=siblings,
         )
     for key, kind in (("tools", "tool"), ("prompts", "prompt"), ("resources", "resource")):
         items = listing.get(key)
@@ -538,5 +607,16 @@ def analyze_listing(
                 extra=extra,
                 other_tools=other_tools,
                 model=model,
+                siblings=siblings,
             )
     return findings
+
+
+def listing_tool_names(listing: Mapping[str, Any]) -> frozenset[str]:
+    """The names of a listing's tools (and prompts): what its items may legitimately name."""
+    names: set[str] = set()
+    for key in ("tools", "prompts"):
+        items = listing.get(key)
+        if isinstance(items, list):
+            names |= {str(i["name"]) for i in items if isinstance(i, Mapping) and "name" in i}
+    return frozenset(names)
