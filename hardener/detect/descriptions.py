@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -177,12 +178,12 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 
 def _sensitive(
-    text: str, present: frozenset[str], *, name: bool = False
+    text: str, present: frozenset[str], *, name: bool = False, use_anchors: bool = True
 ) -> tuple[int, int, int] | None:
     """The strongest sensitive-path mention: (weight, start, end), or None. ``name``: the text
     is a property name, which documents nothing, so naming access to a secret file is a demand."""
     best: tuple[int, int, int] | None = None
-    if USE_ANCHORS and _SENSITIVE_SET.isdisjoint(present):
+    if use_anchors and _SENSITIVE_SET.isdisjoint(present):
         return None
     for match in SENSITIVE_PATH_RE.finditer(text):
         token = _TOKEN_RE.match(text, match.start())
@@ -233,32 +234,74 @@ def _sanitizing(text: str, start: int, end: int) -> bool:
 
 
 def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal]:
+    kind = 2 if pointer.endswith("#name") else 1 if pointer.endswith("/name") else 0
+    hits = _cached_hits if len(text) <= _CACHED_TEXT else _pattern_hits
+    for family, weight, span, quoted in hits(text, kind, USE_ANCHORS):
+        yield Signal(family, weight, pointer, span, quoted, note)
+
+
+#: Every pattern in scan order (families in order, each strongest first), and for each anchor
+#: the positions of the patterns it guards: a text runs only the patterns its anchors admit.
+_FLAT: Final = [
+    (family, weight, regex, family in PROSE_ONLY)
+    for family, patterns in _ORDERED.items()
+    for weight, regex, _anchors in patterns
+]
+_BY_ANCHOR: Final[dict[str, list[int]]] = {}
+for _index, (_family, _patterns) in enumerate(
+    (family, anchors) for family, patterns in _ORDERED.items() for _w, _r, anchors in patterns
+):
+    for _anchor in _patterns:
+        _BY_ANCHOR.setdefault(_anchor, []).append(_index)
+_EVERY: Final = range(len(_FLAT))
+
+
+def _pattern_hits(
+    text: str, kind: int, use_anchors: bool
+) -> tuple[tuple[str, int, tuple[int, int], str], ...]:
+    """(family, weight, span, excerpt) of the patterns' signals in one text, whatever its
+    pointer (``kind``: 0 prose, 1 a tool name, 2 a property name). Cached: a listing repeats
+    its parameters' names and descriptions across tools."""
     skel = skeleton(text)
     flat = _unwrap(skel.text)
     present = present_anchors(skel.text.lower())
-    found = _sensitive(flat, present, name=pointer.endswith("#name"))
+    hits: list[tuple[str, int, tuple[int, int], str]] = []
+    found = _sensitive(flat, present, name=kind == 2, use_anchors=use_anchors)
     if found is not None:
         start, end = skel.span(found[1], found[2])
-        yield Signal("sensitive", found[0], pointer, (start, end), excerpt(text, start, end), note)
-    is_name = pointer.endswith(("#name", "/name"))
-    for family, patterns in _ORDERED.items():
-        if is_name and family in PROSE_ONLY:
+        hits.append(("sensitive", found[0], (start, end), excerpt(text, start, end)))
+    is_name = kind != 0
+    if use_anchors:
+        admitted: set[int] = set()
+        for anchor in present:
+            admitted.update(_BY_ANCHOR.get(anchor, ()))
+        candidates: Iterable[int] = sorted(admitted)
+    else:
+        candidates = _EVERY
+    done: set[str] = set()
+    for index in candidates:
+        family, weight, regex, prose_only = _FLAT[index]
+        if family in done or (is_name and prose_only):
             continue
         subject = skel.text if family == "padding" else flat
-        for weight, regex, anchors in patterns:
-            if USE_ANCHORS and anchors.isdisjoint(present):
-                continue
-            match = regex.search(subject)
-            if match is None:
-                continue
-            named = family in CAPABILITY_FAMILIES or match.group().lower().startswith("exfiltrat")
-            if named and _defensive(subject, match.start(), match.end()):
-                continue  # e.g. "detects exfiltration": the tool defends against it
-            if family == "markup" and _sanitizing(subject, match.start(), match.end()):
-                continue  # e.g. "strips <script> tags": the tool removes markup
-            start, end = skel.span(match.start(), match.end())
-            yield Signal(family, weight, pointer, (start, end), excerpt(text, start, end), note)
-            break
+        match = regex.search(subject)
+        if match is None:
+            continue
+        named = family in CAPABILITY_FAMILIES or match.group().lower().startswith("exfiltrat")
+        if named and _defensive(subject, match.start(), match.end()):
+            continue  # e.g. "detects exfiltration": the tool defends against it
+        if family == "markup" and _sanitizing(subject, match.start(), match.end()):
+            continue  # e.g. "strips <script> tags": the tool removes markup
+        start, end = skel.span(match.start(), match.end())
+        hits.append((family, weight, (start, end), excerpt(text, start, end)))
+        done.add(family)
+    return tuple(hits)
+
+
+#: Texts up to this long are cached (a listing repeats its parameters' names and descriptions
+#: across tools, and a server repeats its listing every session): at most ~8 MB held.
+_CACHED_TEXT: Final = 2048
+_cached_hits: Final = functools.lru_cache(maxsize=4096)(_pattern_hits)
 
 
 def _decoded_blobs(text: str) -> Iterator[tuple[tuple[int, int], str]]:

@@ -34,6 +34,7 @@ single definition) has no siblings, so any other tool it names counts as absent.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -128,6 +129,12 @@ def _norm(name: str) -> str:
     return name.lower().replace("-", "_")
 
 
+@functools.lru_cache(maxsize=16)
+def _normalised(names: frozenset[str]) -> frozenset[str]:
+    """A listing's names, normalised once per listing (every item of it asks)."""
+    return frozenset(_norm(name) for name in names)
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     lo = 0
     for boundary in _SENTENCE_END.finditer(text, 0, start):
@@ -165,8 +172,8 @@ def cross_references(
     parameter names; ``siblings``: the tool names of the same listing; ``other_tools``: tool
     names of the client's other servers."""
     mine = {_norm(name) for name in own}
-    present = {_norm(name) for name in siblings}
-    elsewhere = {_norm(name) for name in other_tools}
+    present = _normalised(siblings)
+    elsewhere = _normalised(other_tools)
     for pointer, text in texts:
         if pointer.endswith(("#name", "/name")) or len(text) < 12:
             continue
