@@ -195,9 +195,12 @@ def write_private(path: Path, data: bytes) -> Path:
     return target
 
 
-def open_private_append(path: Path) -> int:
-    """Open ``path`` for appending (created 0600, never through a symlink); returns an fd."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+def open_private_append(path: Path, *, readable: bool = False) -> int:
+    """Open ``path`` for appending (created 0600, never through a symlink); returns an fd.
+
+    ``readable`` opens it read-write (writes still append) so it can be read back."""
+    access = os.O_RDWR if readable else os.O_WRONLY
+    flags = access | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
     try:
         return os.open(path, flags, FILE_MODE)
@@ -253,6 +256,7 @@ def read_checked(
     owner: int | None,
     private_from: int = 0,
     max_bytes: int = PUBLIC_MAX_BYTES,
+    file_owner_only: bool = False,
 ) -> bytes | None:
     """Read ``base/parts...`` without following a symlink at any component below ``base``.
 
@@ -261,6 +265,7 @@ def read_checked(
     not writable by others; components from index ``private_from`` on (hardener's own dirs) must not
     be group-writable either. The file must be a regular file of at most ``max_bytes``. Returns None
     when a component does not exist; raises :class:`UnsafeStateError` for anything planted.
+    ``file_owner_only``: the file itself must belong to ``owner`` (root's is refused too).
     """
     if not parts:
         raise ValueError("read_checked needs a file name")
@@ -293,6 +298,10 @@ def read_checked(
             if last:
                 if not stat.S_ISREG(st.st_mode):
                     raise UnsafeStateError(f"{where} is not a regular file: refused")
+                if file_owner_only and owner is not None and st.st_uid != owner:
+                    raise UnsafeStateError(
+                        f"{where} belongs to uid {st.st_uid}, not to uid {owner}: refused"
+                    )
                 if st.st_size > max_bytes:
                     raise UnsafeStateError(
                         f"{where} is {st.st_size} bytes, more than the {max_bytes} allowed: refused"

@@ -235,14 +235,15 @@ def bridge_entry(
     client: str,
     server: str,
     argv_list: bool = False,
+    type_key: str = "type",
 ) -> EntryEdit:
     """Turn a remote entry into a stdio entry running the shim in bridge mode."""
     new = text
     for key in drop:
-        if key in entry and not (key == "type" and type_value is not None):
+        if key in entry and not (key == type_key and type_value is not None):
             new = codec.delete(new, (*entry_path, key))
     if type_value is not None:
-        new = codec.set(new, (*entry_path, "type"), type_value)
+        new = codec.set(new, (*entry_path, type_key), type_value)
     args = bridge_args(client, server, url, headers)
     if argv_list:
         new = codec.set(new, (*entry_path, command_key), [shim, *args])

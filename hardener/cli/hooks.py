@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.client and not chosen:
         raise UsageError(
             f"no {'managed' if args.managed else 'user'} hook settings for {', '.join(args.client)}",
-            remedy="Managed hook settings exist for claude-code and cursor only.",
+            remedy="Managed hook settings exist for claude-code, codex and cursor only.",
         )
     hook = locate_shim(program="hardener-hook")
     writer: SpoolWriter | None = None

@@ -18,7 +18,7 @@ from typing import Any
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.clients.entries import Kind
-from hardener.clients.managed import ALLOWLIST_OWNERS
+from hardener.clients.managed import ALLOWLIST_OWNERS, VSCODE_ALLOW_POLICY, VSCODE_CLIENTS
 from hardener.engine.configfile import load
 from hardener.engine.context import EngineContext
 from hardener.engine.scan import analyse, wrapped_argv
@@ -49,9 +49,17 @@ def add_parser(actions: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def admitted(engine: EngineContext, client: str, projects: list[str]) -> list[Admitted]:
-    """Stdio servers of ``client`` that its allowlist admits now and would block once wrapped."""
-    allowlist = engine.managed.allowlist(client) or ()
+def admitted(
+    engine: EngineContext,
+    client: str,
+    projects: list[str],
+    allowlist: tuple[tuple[str, ...], ...] | None = None,
+    names: frozenset[str] = frozenset(),
+) -> list[Admitted]:
+    """Stdio servers of ``client`` that its allowlist admits now and would block once wrapped
+    (servers admitted by ``names`` keep matching once wrapped)."""
+    if allowlist is None:
+        allowlist = engine.managed.allowlist(client) or ()
     found: list[Admitted] = []
     for location in engine.locations([client], [Path(p) for p in projects]):
         if not location.exists or not location.writable or location.file.format == "opaque":
@@ -61,7 +69,7 @@ def admitted(engine: EngineContext, client: str, projects: list[str]) -> list[Ad
         except (ConfigParseError, FileWriteError):
             continue  # scan reports it
         for ref, info in analyse(engine, location, loaded)[1]:
-            if info.kind is not Kind.STDIO or info.launch is None:
+            if info.kind is not Kind.STDIO or info.launch is None or ref.name in names:
                 continue
             original = [info.launch.command, *info.launch.args]
             wrapped = wrapped_argv(engine, location, ref, info)
@@ -82,6 +90,26 @@ def snippet(servers: list[Admitted]) -> dict[str, Any]:
     return {"allowedMcpServers": [{"serverCommand": argv} for argv in unique]}
 
 
+def vscode_policy(engine: EngineContext, client: str, projects: list[str]) -> dict[str, Any] | None:
+    """VS Code's own ChatAllowedMcpServers policy: the servers it admits by command that wrapping
+    would block, and the whole new policy value (a JSON string, as policy files carry it)."""
+    rules = engine.managed
+    allowed = rules.vscode_allowed
+    if client not in VSCODE_CLIENTS or allowed is None:
+        return None
+    servers = admitted(engine, client, projects, allowed.commands, allowed.names)
+    entries: list[dict[str, Any]] = [{"serverName": n} for n in sorted(allowed.names)]
+    entries += [{"serverUrl": u} for u in allowed.urls]
+    entries += [{"serverCommand": list(c)} for c in allowed.commands]
+    entries += snippet(servers)["allowedMcpServers"]
+    return {
+        "policy": VSCODE_ALLOW_POLICY,
+        "file": rules.vscode_policy_file,
+        "servers": [asdict(s) for s in servers],
+        "snippet": {VSCODE_ALLOW_POLICY: json.dumps(entries)},
+    }
+
+
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     client = args.client
     if client not in ALLOWLIST_OWNERS:
@@ -95,18 +123,21 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     target = rules.allowlist_files.get(client, "")
     servers = admitted(engine, client, args.project) if in_force else []
     document = snippet(servers)
+    vscode = vscode_policy(engine, client, args.project)
     if ctx.json:
-        ctx.emit_json(
-            SCHEMA,
-            {
-                "client": client,
-                "allowlist_in_force": in_force,
-                "managed_file": target,
-                "servers": [asdict(s) for s in servers],
-                "snippet": document,
-            },
-        )
+        result: dict[str, Any] = {
+            "client": client,
+            "allowlist_in_force": in_force,
+            "managed_file": target,
+            "servers": [asdict(s) for s in servers],
+            "snippet": document,
+        }
+        if vscode is not None:
+            result["vscode_policy"] = vscode
+        ctx.emit_json(SCHEMA, result)
         return EXIT_OK
+    if vscode is not None:
+        _print_vscode(ctx, vscode)
     if not in_force:
         ctx.info(f"{ALLOWLIST_OWNERS[client]} have no serverCommand allowlist on this machine")
         return EXIT_OK
@@ -121,3 +152,16 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.info(f"  {server.name} ({server.file}): {json.dumps(server.original)}")
     ctx.out(json.dumps(document, indent=2))
     return EXIT_OK
+
+
+def _print_vscode(ctx: CliContext, vscode: dict[str, Any]) -> None:
+    if not vscode["servers"]:
+        ctx.info(f"no server is blocked by VS Code's {vscode['policy']} policy in {vscode['file']}")
+        return
+    ctx.info(
+        f"set the {vscode['policy']} policy in {vscode['file']} to this value (the existing "
+        "entries plus the wrapped commands), then run 'hardener harden':"
+    )
+    for server in vscode["servers"]:
+        ctx.info(f"  {server['name']} ({server['file']}): {json.dumps(server['original'])}")
+    ctx.out(json.dumps(vscode["snippet"], indent=2))

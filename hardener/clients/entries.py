@@ -10,6 +10,7 @@ shapes come from the spec's :class:`~hardener.clients.spec.EntryShape`: opencode
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -40,6 +41,14 @@ class EntryInfo:
     headers: tuple[str, ...] = ()
     #: INVALID: what is wrong; REMOTE: why it cannot be bridged ("" when it can)
     problem: str = ""
+
+
+def one_word(command: str) -> bool:
+    """Does a client that shlex-splits ``command`` see it as one word, unchanged?"""
+    try:
+        return shlex.split(command) == [command]
+    except ValueError:
+        return False
 
 
 def _type_name(value: object) -> str:
@@ -82,6 +91,11 @@ def _launch(shape: EntryShape, holder: dict[str, Any], prefix: DocPath = ()) -> 
         )
     if not isinstance(command, str) or not command.strip():
         return f"'{shape.command}' is {_type_name(command)}, not a command string"
+    if shape.command_split and not one_word(command):
+        return (
+            f"'{shape.command}' is a command line the client splits into words; hardener wraps "
+            f"a single program in '{shape.command}' with its arguments in '{args_key}'"
+        )
     has_args = args_key in inner
     args = inner.get(args_key, [])
     if not isinstance(args, list) or not all(isinstance(a, str) for a in args):

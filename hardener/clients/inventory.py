@@ -38,6 +38,16 @@ def _tables(document: Any, table: Table) -> list[tuple[DocPath, Any]]:
     return found
 
 
+#: keys that make an object a server entry rather than a container of entries
+_ENTRY_KEYS = frozenset({"type", "command", "url", "args"})
+
+
+def _is_container(value: dict[str, Any], key: str) -> bool:
+    """The map holds ``key`` as an object of entries (not a server named ``key``)."""
+    inner = value.get(key) if key else None
+    return isinstance(inner, dict) and not (_ENTRY_KEYS & set(inner))
+
+
 def table_label(path: DocPath) -> str:
     return ".".join(str(p) for p in path) if path else "(root)"
 
@@ -53,6 +63,10 @@ def servers(document: Any, tables: Sequence[Table]) -> tuple[list[ServerRef], li
             if table.form == "map":
                 if not isinstance(value, dict):
                     problems.append(f"'{table_label(path)}' is not an object; left as is")
+                    continue
+                if _is_container(value, table.container_key):
+                    continue
+                if table.not_an_entry and _ENTRY_KEYS & set(value):
                     continue
                 refs += [
                     ServerRef(path, str(name), (*path, name), entry)

@@ -12,6 +12,11 @@ and the client blocks the server:
   ``/Library/Application Support/GitHubCopilot``, ``%ProgramFiles%\\GitHubCopilot``), read by
   Copilot CLI and VS Code: the same ``allowedMcpServers`` / ``deniedMcpServers`` ``serverCommand``
   schema as Claude Code.
+- VS Code's own enterprise policies ``ChatAllowedMcpServers`` / ``ChatDeniedMcpServers`` (VS Code
+  1.130+, settings ``chat.mcp.allowedServers`` / ``chat.mcp.deniedServers``; Linux
+  ``/etc/vscode/policy.json``, macOS managed preferences ``com.microsoft.VSCode``): entries match a
+  server by ``serverName``, ``serverUrl`` (``*`` wildcards) or exact ``serverCommand`` argv. A name
+  entry keeps admitting the wrapped server; a command entry does not.
 - Codex ``requirements.toml``: ``[mcp_servers.<name>.identity]`` pins a server's command.
 - Windsurf's team whitelist lives with the team admin, not on this machine (a note, not a check).
 
@@ -20,6 +25,7 @@ This module holds the system paths and the pure decision; the engine reads the f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +38,15 @@ ROOT_ENV = "HARDENER_MANAGED_ROOT"
 
 #: clients whose servers Copilot's enterprise managed settings govern
 COPILOT_CLIENTS = frozenset({"copilot-cli", "vscode", "vscode-insiders"})
+#: clients VS Code's own enterprise policies (ChatAllowedMcpServers, ChatDeniedMcpServers) govern
+VSCODE_CLIENTS = frozenset({"vscode", "vscode-insiders"})
+VSCODE_ALLOW_POLICY = "ChatAllowedMcpServers"
+VSCODE_DENY_POLICY = "ChatDeniedMcpServers"
+
+
+def system_path(platform: Platform, path: str) -> Path:
+    """A system-wide (MDM/admin) path, re-rooted under ``HARDENER_MANAGED_ROOT`` when set."""
+    return _system(platform, path)
 
 
 def _system(platform: Platform, path: str) -> Path:
@@ -59,13 +74,59 @@ def copilot_managed_settings_path(platform: Platform) -> Path:
     return _system(platform, "/etc/github-copilot/managed-settings.json")
 
 
+def vscode_policy_path(platform: Platform) -> Path | None:
+    """Where VS Code reads its enterprise policies from a file (None: the Windows registry)."""
+    if platform.os is OS.MACOS:
+        return _system(platform, "/Library/Managed Preferences/com.microsoft.VSCode.plist")
+    if platform.os is OS.WINDOWS:
+        return None  # HKLM\Software\Policies\Microsoft\VSCode: not read by this version
+    return _system(platform, "/etc/vscode/policy.json")
+
+
+@dataclass(frozen=True)
+class ServerMatchers:
+    """One VS Code policy list: servers matched by name, remote URL pattern or exact argv."""
+
+    names: frozenset[str] = frozenset()
+    urls: tuple[str, ...] = ()
+    commands: tuple[tuple[str, ...], ...] = ()
+
+
+def server_matchers(value: Any) -> ServerMatchers | None:
+    """A policy value (a list, or the JSON text of one, as policy files carry it) as matchers;
+    None when absent or not a list (an unreadable list is treated as admitting nothing)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return ServerMatchers()
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return ServerMatchers()
+    names: set[str] = set()
+    urls: list[str] = []
+    commands: list[tuple[str, ...]] = []
+    for item in value:
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("serverName"), str):
+            names.add(item["serverName"])
+        elif isinstance(item.get("serverUrl"), str):
+            urls.append(item["serverUrl"])
+        argv = item.get("serverCommand")
+        if isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv):
+            commands.append(tuple(argv))
+    return ServerMatchers(frozenset(names), tuple(urls), tuple(commands))
+
+
 def codex_requirements_path(platform: Platform) -> Path:
     if platform.os is OS.WINDOWS:
         base = (
             platform.env.get("ProgramData") or platform.env.get("PROGRAMDATA") or "C:\\ProgramData"
         )
         return platform.path(base, "OpenAI", "Codex", "requirements.toml")
-    return platform.path("/etc/codex/requirements.toml")
+    return _system(platform, "/etc/codex/requirements.toml")  # Linux and macOS alike
 
 
 @dataclass(frozen=True)
@@ -88,6 +149,11 @@ class ManagedRules:
     copilot_denied: tuple[tuple[str, ...], ...] = ()
     #: where the allowlist of each client comes from (client id -> file), for remedies
     allowlist_files: Mapping[str, str] = field(default_factory=dict)
+    #: VS Code's ChatAllowedMcpServers (None: not set) and ChatDeniedMcpServers policies
+    vscode_allowed: ServerMatchers | None = None
+    vscode_denied: ServerMatchers | None = None
+    #: the file VS Code's policies came from
+    vscode_policy_file: str = ""
 
     def allowlist(self, client: str) -> tuple[tuple[str, ...], ...] | None:
         """The exact-argv allowlist in force for ``client`` (None: none)."""
@@ -184,6 +250,10 @@ def wrap_blocked(
             "client would block the server. Ask your administrator to allow the wrapped command "
             f"(hardener policy allowlist --client {client} prints it)."
         )
+    if client in VSCODE_CLIENTS:
+        reason = _vscode_blocked(rules, server, wrapped_argv, original_argv)
+        if reason is not None:
+            return reason
     if client == "codex" and server in rules.codex_identities:
         identity = rules.codex_identities[server]
         command = _identity_command(identity) if isinstance(identity, Mapping) else None
@@ -194,3 +264,34 @@ def wrap_blocked(
                 "server. Ask your administrator to update the identity."
             )
     return None
+
+
+def _vscode_blocked(
+    rules: ManagedRules,
+    server: str,
+    wrapped_argv: Sequence[str],
+    original_argv: Sequence[str] | None,
+) -> str | None:
+    """VS Code's own policies: a command-matched entry stops matching once wrapped."""
+    denied, allowed = rules.vscode_denied, rules.vscode_allowed
+    if denied is not None and original_argv is not None and tuple(original_argv) in denied.commands:
+        return (
+            f"VS Code policy {VSCODE_DENY_POLICY} denies this server by its exact command; "
+            "wrapping it would slip it past the denylist, so it is left as the administrator "
+            "denied it"
+        )
+    if allowed is None or server in allowed.names:
+        return None  # no allowlist, or admitted by name (the wrapped server keeps its name)
+    if tuple(wrapped_argv) in allowed.commands:
+        return None
+    if original_argv is not None and tuple(original_argv) in allowed.commands:
+        return (
+            f"blocked by allowlist: VS Code policy {VSCODE_ALLOW_POLICY} admits this server by "
+            "its exact command (serverCommand); the wrapped command would not match and VS Code "
+            "would block the server. Ask your administrator to allow the wrapped command "
+            "(hardener policy allowlist --client vscode prints it)."
+        )
+    return (
+        f"blocked by allowlist: VS Code policy {VSCODE_ALLOW_POLICY} does not admit this server "
+        "(by name or command); VS Code blocks it with or without wrapping"
+    )

@@ -7,6 +7,9 @@ written into that same list. A remote one is ``{"type": "remote", "url": …, "h
 opencode resolves its config directory with ``xdg-basedir`` on every OS (``~/.config/opencode``
 on macOS and Windows too); ``$OPENCODE_CONFIG`` names one more file and ``$OPENCODE_CONFIG_DIR``
 one more directory. Project files: ``opencode.json[c]`` and ``.opencode/opencode.json[c]``.
+
+opencode V2 keeps the same entries under ``mcp.servers`` (next to settings such as
+``mcp.timeout``) and switches a server off with ``"disabled": true``; the V1 layout is still read.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from pathlib import Path
 from hardener.clients.spec import ClientSpec, ConfigFile, EntryShape, FsView, Table, env_path
 from hardener.paths import Platform
 
-SERVERS = Table(("mcp",))
+#: V1: servers straight under ``mcp``; V2: under ``mcp.servers`` (the V1 table then yields none)
+SERVERS = Table(("mcp",), container_key="servers")
+SERVERS_V2 = Table(("mcp", "servers"), not_an_entry=True)
 NAMES = ("opencode.json", "opencode.jsonc", "config.json")
 
 
@@ -36,12 +41,12 @@ SPEC = ClientSpec(
     id="opencode",
     name="opencode",
     files=(
-        ConfigFile("user", "user", "jsonc", (SERVERS,), locate=_user),
+        ConfigFile("user", "user", "jsonc", (SERVERS, SERVERS_V2), locate=_user),
         ConfigFile(
             "project",
             "project",
             "jsonc",
-            (SERVERS,),
+            (SERVERS, SERVERS_V2),
             project=(
                 "opencode.json",
                 "opencode.jsonc",
@@ -54,7 +59,7 @@ SPEC = ClientSpec(
         argv_list=True,
         remote=("url",),
         secret_maps=("environment", "headers"),
-        disabled_when=(("enabled", False),),
+        disabled_when=(("enabled", False), ("disabled", True)),
         bridge_drop=("headers",),
         bridge_type="local",
     ),

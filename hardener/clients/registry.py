@@ -33,6 +33,7 @@ from hardener.clients import (
     qwen,
     roo,
     trae,
+    vibe,
     vscode,
     windsurf,
     zed,
@@ -68,6 +69,7 @@ CLIENTS: tuple[ClientSpec, ...] = (
     qoder.SPEC,
     junie.SPEC,
     amazonq.SPEC,
+    vibe.SPEC,
 )
 
 _BY_ID = {spec.id: spec for spec in CLIENTS}

@@ -60,6 +60,13 @@ class Table:
     form: TableForm = "map"
     #: list form: the key of each item that holds the server's name
     name_key: str = "name"
+    #: map form: a key whose object marks the map as a newer layout's container, not a table of
+    #: servers (opencode V2 keeps servers under ``mcp.servers`` next to settings such as
+    #: ``mcp.timeout``); the map then yields no entries (another table reads the servers)
+    container_key: str = ""
+    #: map form: yield nothing when the map itself looks like one server entry (opencode V2's
+    #: ``mcp.servers`` read from a V1 file whose server happens to be named ``servers``)
+    not_an_entry: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,8 @@ class EntryShape:
     bridge_drop: tuple[str, ...] = ("type", "headers", "transport", "transportType")
     #: bridging: a ``type`` value to write instead of dropping it (Goose needs ``type: stdio``)
     bridge_type: str | None = None
+    #: the key ``bridge_type`` is written to (Mistral Vibe: ``transport``)
+    bridge_type_key: str = "type"
     #: keys that make a remote entry impossible to bridge (auth the bridge cannot perform)
     bridge_blockers: tuple[str, ...] = (
         "oauth",
@@ -96,6 +105,9 @@ class EntryShape:
     header_maps: tuple[str, ...] = ("headers",)
     #: ``command`` holds the whole argv as one list (opencode); there is no ``args`` key
     argv_list: bool = False
+    #: the client splits a ``command`` string into words (shlex, Mistral Vibe): a command with
+    #: spaces is a command line hardener leaves alone, and the shim path must be one word
+    command_split: bool = False
     #: keys whose object may hold the launch fields instead of the entry itself (Cline 3.x's
     #: ``{"transport": {"type": "stdio", "command": …, "args": […]}}``)
     nested: tuple[str, ...] = ()

@@ -256,6 +256,9 @@ class Agent:
             self.deadlines.sweep = now + self._interval
             self._sweep()
             changed = True
+        if self.sealing.take_breaks():
+            # the ledger was deleted or replaced under the sealer: verify now, raise the alert
+            self._self_check()
         changed |= self._alerted
         self._alerted = False
         self._beat(self.clock(), force=changed)

@@ -100,6 +100,12 @@ class SealingService:
             self.last_seal_unix = time.time()
         return count
 
+    def take_breaks(self) -> list[int]:
+        """Seqs of ``ledger_break`` records the sealer sealed since the last call (the ledger
+        was deleted or replaced under it and put back)."""
+        take = getattr(self.sealer, "take_breaks", None)
+        return list(take()) if take is not None else []
+
     def tick(self) -> None:
         if self.sealer is None:
             return

@@ -100,6 +100,7 @@ def entry_edit(
             client=location.client.id,
             server=ref.name,
             argv_list=shape.argv_list,
+            type_key=shape.bridge_type_key,
         )
     return None
 

@@ -8,17 +8,23 @@ rather not wrap than have an administrator's allowlist block a server.
 from __future__ import annotations
 
 import json
+import plistlib
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from hardener.clients.managed import (
+    VSCODE_ALLOW_POLICY,
+    VSCODE_DENY_POLICY,
     ManagedRules,
+    ServerMatchers,
     claude_code_commands,
     claude_code_managed_dir,
     codex_identities,
     codex_requirements_path,
     copilot_managed_settings_path,
+    server_matchers,
+    vscode_policy_path,
 )
 from hardener.paths import Platform
 
@@ -36,6 +42,7 @@ def load_managed_rules(
     claude_code_dir: Path | None = None,
     codex_requirements: Path | None = None,
     copilot_settings: Path | None = None,
+    vscode_policy: Path | None = None,
 ) -> ManagedRules:
     """The rules in force on this machine (directories overridable for tests)."""
     cc_dir = claude_code_dir if claude_code_dir is not None else claude_code_managed_dir(platform)
@@ -83,6 +90,8 @@ def load_managed_rules(
             identities = codex_identities(tomllib.loads(text))
         except tomllib.TOMLDecodeError:
             identities = {}
+    vscode_path = vscode_policy if vscode_policy is not None else vscode_policy_path(platform)
+    vscode_allowed, vscode_denied = _vscode(vscode_path, sources)
     return ManagedRules(
         commands,
         identities,
@@ -92,6 +101,33 @@ def load_managed_rules(
         copilot_commands=copilot_commands,
         copilot_denied=copilot_denied,
         allowlist_files=allowlist_files,
+        vscode_allowed=vscode_allowed,
+        vscode_denied=vscode_denied,
+        vscode_policy_file="" if vscode_path is None else str(vscode_path),
+    )
+
+
+def _vscode(
+    path: Path | None, sources: list[str]
+) -> tuple[ServerMatchers | None, ServerMatchers | None]:
+    """VS Code's ChatAllowedMcpServers / ChatDeniedMcpServers policies from its policy file
+    (JSON on Linux, a managed-preferences plist on macOS); unparsable: restrictive."""
+    if path is None:
+        return None, None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None, None
+    sources.append(str(path))
+    try:
+        document = plistlib.loads(data) if path.suffix == ".plist" else json.loads(data)
+    except (ValueError, plistlib.InvalidFileException):
+        return ServerMatchers(), None
+    if not isinstance(document, dict):
+        return ServerMatchers(), None
+    return (
+        server_matchers(document.get(VSCODE_ALLOW_POLICY)),
+        server_matchers(document.get(VSCODE_DENY_POLICY)),
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hardener.clients.bridging import bridge_decision
 from hardener.clients.discovery import ConfigLocation
-from hardener.clients.entries import EntryInfo, Kind, classify
+from hardener.clients.entries import EntryInfo, Kind, classify, one_word
 from hardener.clients.inventory import ServerRef, servers, table_label
 from hardener.clients.managed import wrap_blocked
 from hardener.clients.secrets import literal_secrets
@@ -97,6 +97,12 @@ def blocked_reason(
     if argv is None or info.launch is None:
         return None
     original = [info.launch.command, *info.launch.args]
+    if location.client.entry.command_split and not one_word(argv[0]):
+        return (
+            f"{location.client.name} splits '{location.client.entry.command}' into words and the "
+            f"shim's path ({argv[0]}) has spaces or quotes: the client could not start it. "
+            "Install hardener at a path without spaces."
+        )
     return wrap_blocked(ctx.managed, location.client.id, ref.name, argv, original)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import tomlkit
 from tomlkit.exceptions import ParseError, TOMLKitError
-from tomlkit.items import Array, InlineTable, Table
+from tomlkit.items import AoT, Array, InlineTable, Table
 from tomlkit.toml_document import TOMLDocument
 
 from hardener.formats import newlines
@@ -115,6 +115,10 @@ def _check_container(node: Any, key: str | int, path: Path) -> None:
 def _dump_insert(doc: TOMLDocument, node: Any, key: str | int, value: Any, text: str) -> str:
     """Add a new key (or append an array item) to ``node`` and render the document."""
     if isinstance(key, int):
+        if isinstance(node, AoT) and key == len(node) and isinstance(value, dict):
+            # an array of tables ([[a.b]]) grows by one more [[a.b]] section
+            node.append(styled(value, MISSING, inline=False))
+            return doc.as_string()
         if not isinstance(node, Array) or key != len(node) or isinstance(key, bool):
             raise PathConflictError(f"no array item {key} to set")
         node.append(styled(value, node[-1] if len(node) else MISSING, inline=True))

@@ -19,12 +19,16 @@ from hardener.formats.registry import codec_for
 from hardener.hooks.targets import HookTarget, handler, is_ours
 
 
-def codec() -> Codec:
-    return codec_for("json")
+def codec(target: HookTarget) -> Codec:
+    return codec_for(target.fmt)
 
 
 def _new_document(target: HookTarget, hook: Path) -> str:
-    hooks = {event: [handler(target, hook, event)] for event in target.events}
+    hooks: dict[str, Any] = {event: [handler(target, hook, event)] for event in target.events}
+    if target.fmt != "json":  # Codex requirements.toml: a [hooks] table of its own
+        if target.managed_dir_key:
+            hooks = {target.managed_dir_key: str(hook.parent), **hooks}
+        return codec(target).set("", ("hooks",), hooks)
     document: dict[str, Any] = {"hooks": hooks}
     if target.style != "claude":
         document = {"version": 1, "hooks": hooks}
@@ -48,7 +52,7 @@ class HookState:
 def check(text: str | None, target: HookTarget, hook: Path) -> HookState:
     if text is None:
         return HookState("absent", dict.fromkeys(target.events, "absent"))
-    c = codec()
+    c = codec(target)
     per: dict[str, str] = {}
     for event in target.events:
         items = _items(c, text, event) or []
@@ -81,7 +85,7 @@ def install_edit(text: str | None, target: HookTarget, hook: Path) -> tuple[str,
     if text is None:
         return _new_document(target, hook), []
     created: list[list[str]] = []
-    c = codec()
+    c = codec(target)
     c.parse(text)  # a syntax error is raised before anything is planned
     if not isinstance(c.get(text, ()), dict):
         from hardener.formats.interface import PathConflictError
@@ -92,6 +96,11 @@ def install_edit(text: str | None, target: HookTarget, hook: Path) -> tuple[str,
         created.append(["version"])
     if c.get(text, ("hooks",)) is MISSING:
         created.append(["hooks"])
+    key = target.managed_dir_key
+    if key and c.get(text, ("hooks", key)) is MISSING:
+        # Codex skips managed hooks without a managed hook directory; an admin's own is kept
+        text = c.set(text, ("hooks", key), str(hook.parent))
+        created.append(["hooks", key])
     for event in target.events:
         wanted = handler(target, hook, event)
         items = _items(c, text, event)
@@ -118,7 +127,7 @@ def _empty(value: Any) -> bool:
 def uninstall_text(text: str, target: HookTarget, created: list[list[str]] | None = None) -> str:
     """``text`` without any of hardener's handlers (other handlers untouched); keys listed in
     ``created`` (by :func:`install_edit`) go too when nothing but hardener's was in them."""
-    c = codec()
+    c = codec(target)
     c.parse(text)
     for event in target.events:
         items = _items(c, text, event)
@@ -127,18 +136,26 @@ def uninstall_text(text: str, target: HookTarget, created: list[list[str]] | Non
         ours = [i for i, item in enumerate(items) if is_ours(item)]
         for index in reversed(ours):
             text = c.delete(text, ("hooks", event, index))
-    for path in sorted(created or [], key=len, reverse=True):
+    managed = ["hooks", target.managed_dir_key or ""]
+    # deepest first; the managed hook directory after the events that need it
+    for path in sorted(created or [], key=lambda p: (-len(p), p == managed)):
         value = c.get(text, tuple(path))
-        if value is not MISSING and _empty(value):
+        if value is not MISSING and (_empty(value) or _managed_dir_left(c, text, target, path)):
             text = c.delete(text, tuple(path))
     return text
+
+
+def _managed_dir_left(c: Codec, text: str, target: HookTarget, path: list[str]) -> bool:
+    """The managed hook directory install set (uninstall takes back what install added)."""
+    key = target.managed_dir_key
+    return bool(key) and path == ["hooks", key] and isinstance(c.get(text, tuple(path)), str)
 
 
 def present(text: str | None, target: HookTarget) -> bool:
     """Does every event of ``target`` carry a handler of hardener's (whatever its path)?"""
     if text is None:
         return False
-    c = codec()
+    c = codec(target)
     try:
         return all(any(is_ours(i) for i in (_items(c, text, e) or [])) for e in target.events)
     except ValueError:

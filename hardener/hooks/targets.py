@@ -14,8 +14,10 @@ claude-code    ``$CLAUDE_CONFIG_DIR/settings.json``          ``hooks.<Event>: [{
                Support/ClaudeCode``, ``C:\\Program           PostToolUseFailure; matcher
                Files\\ClaudeCode``                           ``mcp__.*``
 codex          ``$CODEX_HOME/hooks.json``                    as Claude Code (PreToolUse,
-               (``~/.codex/hooks.json``); managed hooks go   PostToolUse)
-               in ``requirements.toml``: not written here
+               (``~/.codex/hooks.json``); managed: the       PostToolUse); in TOML under
+               ``[hooks]`` table of ``requirements.toml``    ``[hooks]``, with
+               (``/etc/codex/``, ``%ProgramData%\\OpenAI\\   ``managed_dir`` (Windows
+               Codex\\``)                                     ``windows_managed_dir``)
 cursor         ``~/.cursor/hooks.json``; enterprise          ``{version: 1, hooks: {<event>:
                ``/Library/Application Support/Cursor/``,     [{command}]}}``;
                ``/etc/cursor/``, ``C:\\ProgramData\\Cursor\\``  beforeMCPExecution,
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from hardener.clients.managed import codex_requirements_path, system_path
 from hardener.paths import OS, Platform
 
 Style = Literal["claude", "cursor", "copilot"]
@@ -58,6 +61,11 @@ class HookTarget:
     events: tuple[str, ...]
     #: the whole file is hardener's (created by install, deleted by uninstall)
     own_file: bool = False
+    #: the file's format (a codec of :mod:`hardener.formats`)
+    fmt: str = "json"
+    #: a ``[hooks]`` key naming the directory managed hooks come from (Codex requirements),
+    #: set to the handler's directory when absent
+    managed_dir_key: str | None = None
 
     @property
     def key(self) -> str:
@@ -70,10 +78,10 @@ def _env_dir(platform: Platform, name: str, *default: str) -> Path:
 
 def _managed_dir(platform: Platform, mac: str, linux: str, windows: str) -> Path:
     if platform.os is OS.MACOS:
-        return platform.path(mac)
+        return system_path(platform, mac)
     if platform.os is OS.WINDOWS:
         return platform.path(windows)
-    return platform.path(linux)
+    return system_path(platform, linux)
 
 
 def targets(platform: Platform, *, managed: bool = False) -> list[HookTarget]:
@@ -88,6 +96,7 @@ def targets(platform: Platform, *, managed: bool = False) -> list[HookTarget]:
         cursor = _managed_dir(
             platform, "/Library/Application Support/Cursor", "/etc/cursor", r"C:\ProgramData\Cursor"
         )
+        windows = platform.os is OS.WINDOWS
         return [
             HookTarget(
                 "claude-code",
@@ -95,6 +104,15 @@ def targets(platform: Platform, *, managed: bool = False) -> list[HookTarget]:
                 platform.path(claude, "managed-settings.json"),
                 "claude",
                 ("PreToolUse", "PostToolUse", "PostToolUseFailure"),
+            ),
+            HookTarget(
+                "codex",
+                "managed",
+                codex_requirements_path(platform),
+                "claude",
+                ("PreToolUse", "PostToolUse"),
+                fmt="toml",
+                managed_dir_key="windows_managed_dir" if windows else "managed_dir",
             ),
             HookTarget(
                 "cursor",

@@ -249,7 +249,9 @@ def _verify_once(paths: HardenerPaths, options: VerifyOptions) -> VerifyReport:
     report.macs_checked = check.macs_checked
     report.macs_unverifiable = check.macs_unverifiable
     report.signatures = check.signatures
-    if finding is None and options.save_cache and check.last_signed is not None:
+    # a ledger_break stays in the cached state, so resuming after it reports it again
+    resumable = finding is None or check.finding_is_break
+    if resumable and options.save_cache and check.last_signed is not None:
         snap = check.last_signed
         write_state(
             cache_file,

@@ -158,11 +158,16 @@ def cut_torn_tail(path: Path) -> bytes:
 
 
 class AppendFile:
-    """The active segment opened for appending (0600, never through a symlink)."""
+    """The active segment opened for appending (0600, never through a symlink).
+
+    Opened read-write (writes still always append): when the file is deleted or replaced under
+    the writer, what it holds can still be read back through this descriptor
+    (:meth:`copy_into`).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd = open_private_append(path)
+        self._fd = open_private_append(path, readable=True)
         self.size = os.fstat(self._fd).st_size
 
     def write(self, data: bytes) -> None:
@@ -187,6 +192,42 @@ class AppendFile:
             os.close(self._fd)
             self._fd = -1
 
+    def detached(self) -> str | None:
+        """Why the path no longer names this open file (``deleted``, ``replaced``), or None."""
+        return detached_fd(self._fd, self.path)
+
+    def copy_into(self, target: Path) -> int:
+        """Write everything this descriptor holds into a new private file ``target`` (which must
+        not exist), fsynced; returns the bytes copied."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        out = os.open(target, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+        copied = 0
+        try:
+            os.lseek(self._fd, 0, os.SEEK_SET)  # writes ignore the offset (O_APPEND)
+            while chunk := os.read(self._fd, READ_CHUNK):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(out, view) :]
+                copied += len(chunk)
+            os.fsync(out)
+        finally:
+            os.close(out)
+        return copied
+
+
+def detached_fd(fd: int, path: Path) -> str | None:
+    """``deleted`` when ``path`` is gone, ``replaced`` when it names another file than ``fd``."""
+    try:
+        held = os.fstat(fd)
+        named = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return "deleted"
+    except OSError:
+        return None  # cannot tell (a transient error): the next batch looks again
+    if (held.st_dev, held.st_ino) != (named.st_dev, named.st_ino):
+        return "replaced"
+    return None
+
 
 # --- the single-writer lock ------------------------------------------------------------------
 
@@ -210,6 +251,10 @@ class WriterLock:
         os.ftruncate(self._fd, 0)
         os.lseek(self._fd, 0, os.SEEK_SET)
         os.write(self._fd, str(os.getpid()).encode())
+
+    def detached(self) -> bool:
+        """The lock file at the path is not the one held (the directory was deleted or swapped)."""
+        return self._fd >= 0 and detached_fd(self._fd, self.path) is not None
 
     def release(self) -> None:
         if self._fd >= 0:

@@ -239,6 +239,42 @@ class LedgerWriter:
             self.committer.close()
             self._file.close()
 
+    # --- the active segment deleted or replaced under the writer ----------------------------
+    def detached(self) -> str | None:
+        """``deleted`` or ``replaced`` when the active segment's path no longer names the file
+        this writer appends to (one ``fstat`` and one ``stat``), else None."""
+        return self._file.detached()
+
+    def restore_active(self) -> int:
+        """Put the active segment back at its path from the open descriptor; returns its bytes.
+
+        Everything written so far (buffered records included) is copied into a new file at the
+        path, which must be free (the caller moves a replacement aside), and appending goes on
+        there: the chain continues and no sealed record is lost with the deleted file.
+        """
+        self.committer.drain()
+        self.flush()
+        old = self._file
+        copied = old.copy_into(self.dir / ACTIVE)
+        self._file = AppendFile(self.dir / ACTIVE)
+        old.close()
+        fsync_dir(self.dir)
+        return copied
+
+    @property
+    def segment_first_seq(self) -> int:
+        return self.tail.segment_first_seq
+
+    @property
+    def head(self) -> str:
+        """The hash of the last record sealed (what the next record's ``prev`` holds)."""
+        return self.tail.prev
+
+    @property
+    def anchor(self) -> Anchor | None:
+        """The last signed record: the anchor the keychain holds once it is committed."""
+        return self.tail.last_signed or self.keys.anchor
+
     # --- segments -------------------------------------------------------------------------
     def open_body(self, *, genesis: bool, previous: str | None, now: float) -> bytes:
         tail = self.tail

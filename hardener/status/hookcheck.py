@@ -15,11 +15,15 @@ from hardener.hooks.edit import present
 from hardener.hooks.targets import CLIENTS, HookTarget, targets
 from hardener.status.inputs import StatusInputs
 from hardener.status.model import FAIL, PASS, UNKNOWN, Check
+from hardener.status.userfiles import UserFiles, foreign_files
 
 
-def _has_hook(target: HookTarget) -> bool | None:
+def _has_hook(target: HookTarget, files: UserFiles | None = None) -> bool | None:
     try:
-        data = read_snapshot(target.path).data
+        if files is not None and target.scope == "user":  # root: no link to foreign files
+            data = files.read(target.path)
+        else:
+            data = read_snapshot(target.path).data
     except HardenerError:
         return None
     if data is None:
@@ -40,6 +44,10 @@ def hooks_installed(inputs: StatusInputs) -> Check:
         managed = {t.client: t for t in targets(platform, managed=True)}
     except HardenerError as exc:
         return Check("hooks.installed", UNKNOWN, exc.message, required=required)
+    try:
+        files = foreign_files(inputs.target)
+    except HardenerError as exc:
+        return Check("hooks.installed", UNKNOWN, exc.message, required=required)
     missing: list[str] = []
     unreadable: list[str] = []
     covered: list[str] = []
@@ -50,7 +58,7 @@ def hooks_installed(inputs: StatusInputs) -> Check:
             continue
         if mine is None or not mine.path.parent.is_dir():
             continue  # not installed for this user: nothing to hook
-        state = _has_hook(mine)
+        state = _has_hook(mine, files)
         if state is None:
             unreadable.append(str(mine.path))
         elif state:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import shutil
 import time
+from dataclasses import replace
 from typing import Any
 
 from hardener.clients import registry
@@ -30,6 +31,7 @@ from hardener.settings import Settings
 from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
 from hardener.status.statefiles import StateFiles
 from hardener.status.targets import Target
+from hardener.status.userfiles import CheckedFs, foreign_files
 from hardener.timestamps import parse_timestamp
 
 #: findings that mean "not wrappable by design"; the entry is exempt but reported
@@ -72,6 +74,9 @@ def _hardened_at(ctx: EngineContext) -> dict[str, float]:
 
 def inventory(target: Target, settings: Settings) -> ServerInventory:
     ctx = EngineContext.for_machine(target.platform, settings)
+    foreign = foreign_files(target)
+    if foreign is not None:  # as root: no link to someone else's file is followed
+        ctx = replace(ctx, fs=CheckedFs(foreign))
     servers: list[ServerState] = []
     errors: list[str] = []
     names: dict[str, tuple[str, ...]] = {}
@@ -88,7 +93,8 @@ def inventory(target: Target, settings: Settings) -> ServerInventory:
             files_read += 1
             continue
         try:
-            loaded = load(location.path, location.file.format)
+            snapshot = None if foreign is None else foreign.snapshot(location.path)
+            loaded = load(location.path, location.file.format, snapshot)
             report, entries = analyse(ctx, location, loaded)
         except HardenerError as exc:
             errors.append(exc.message)

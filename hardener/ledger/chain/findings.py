@@ -25,7 +25,8 @@ class Reason(StrEnum):
     TORN = "torn"  # a last line without its newline (a crash; the daemon repairs it on start)
     SEGMENT_MISSING = "segment_missing"  # a whole segment file is gone
     REPLACED = "replaced"  # another (older or rebuilt) copy stands where the anchored one was
-    DELETED = "deleted"  # every segment (or the directory) is gone, or only empty files remain
+    DELETED = "deleted"  # every segment (or the directory) is gone, or only empty files remain,
+    # or the sealer found its ledger deleted under it and sealed a ledger_break record
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ class ChainState:
     last_signed_ts: str | None = None
     #: a start after pruned segments, not yet confirmed by a prune record: [seq, prev, signer]
     provisional: list[Any] | None = None
+    #: the first ledger_break record met: seq, segment, line and its body's facts
+    broken: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,6 +105,7 @@ class ChainState:
             last_signed_seq=data.get("last_signed_seq"),
             last_signed_ts=data.get("last_signed_ts"),
             provisional=data.get("provisional"),
+            broken=data.get("broken") if isinstance(data.get("broken"), dict) else None,
         )
 
     def copy(self) -> ChainState:

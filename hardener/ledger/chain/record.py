@@ -33,8 +33,12 @@ CHECKPOINT: Final = "checkpoint"
 EPOCH_CLOSE: Final = "epoch_close"
 PRUNE: Final = "prune"
 RECOVERY: Final = "recovery"
+#: the sealer found its ledger deleted or replaced while it ran and put it back (a tamper record)
+LEDGER_BREAK: Final = "ledger_break"
 SIGNED_KINDS: Final = frozenset({CHECKPOINT, EPOCH_CLOSE})
-INTERNAL_KINDS: Final = frozenset({FILE_OPEN, FILE_CLOSE, CHECKPOINT, EPOCH_CLOSE, PRUNE, RECOVERY})
+INTERNAL_KINDS: Final = frozenset(
+    {FILE_OPEN, FILE_CLOSE, CHECKPOINT, EPOCH_CLOSE, PRUNE, RECOVERY, LEDGER_BREAK}
+)
 
 _TS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
 _HEAD = re.compile(

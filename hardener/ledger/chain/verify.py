@@ -12,6 +12,7 @@ accounted for, staleness. The caller supplies the lines, the keys, the anchor an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from hardener.ledger.chain.checks import (
     body_of,
@@ -37,6 +38,7 @@ from hardener.ledger.chain.record import (
     EPOCH_CLOSE,
     FILE_CLOSE,
     FILE_OPEN,
+    LEDGER_BREAK,
     PRUNE,
     SIGNED_KINDS,
     ZERO_HASH,
@@ -94,6 +96,8 @@ class Verifier(FastPath):
         self._fast: Expect | None = None
         self._anchor_hash: str | None = None
         self._anchor_seq = -1 if anchor is None else anchor.seq
+        #: the finding is only the sealed record of a deletion (the chain itself verified)
+        self.finding_is_break = False
 
     @property
     def done(self) -> bool:
@@ -290,6 +294,8 @@ class Verifier(FastPath):
             )
             if record.seq == 0:
                 state.last_signed_ts = record.ts
+        elif kind == LEDGER_BREAK and state.broken is None:
+            state.broken = broken_facts(record, position)
         elif (
             kind == PRUNE
             and state.provisional is not None
@@ -345,17 +351,69 @@ class Verifier(FastPath):
             self._fail(resolve(pending, self.anchor))
         if self.finding is not None:
             return self.finding
-        self._fail_maybe(
-            end_finding(
-                EndFacts(self.state, self.anchor, self._anchor_hash, self._segment),
-                torn=b"" if writer_active else torn,
-                torn_line=torn_line,
-                now=now,
-                stale_after=stale_after,
-                keychain_epoch=keychain_epoch,
-            )
+        ending = end_finding(
+            EndFacts(self.state, self.anchor, self._anchor_hash, self._segment),
+            torn=b"" if writer_active else torn,
+            torn_line=torn_line,
+            now=now,
+            stale_after=stale_after,
+            keychain_epoch=keychain_epoch,
         )
+        if self.state.broken is not None and (
+            ending is None or ending.reason == Reason.SEGMENT_MISSING
+        ):
+            # the sealer's own record of the deletion explains a late start, and outranks it
+            self.finding_is_break = True
+            ending = break_finding(self.state.broken)
+        self._fail_maybe(ending)
         return self.finding
+
+
+def broken_facts(record: Record, position: Position) -> dict[str, Any]:
+    """What a ``ledger_break`` record says, kept in the chain state (and the verify cache)."""
+    body = body_of(record)
+    found = body.get("anchor")
+    anchor: dict[str, Any] = found if isinstance(found, dict) else {}
+    return {
+        "seq": record.seq,
+        "ts": record.ts,
+        "segment": position.segment,
+        "line": position.line,
+        "reason": str(body.get("reason", "")),
+        "last_seq": body.get("last_seq"),
+        "head": body.get("head"),
+        "anchor_seq": anchor.get("seq"),
+        "anchor_head": anchor.get("head"),
+        "lost_before_seq": body.get("lost_before_seq"),
+    }
+
+
+def break_finding(facts: dict[str, Any]) -> Finding:
+    """``deleted``: the sealer saw its ledger deleted or replaced and sealed a ledger_break."""
+    what = {
+        "directory_deleted": "the ledger directory was deleted",
+        "segment_deleted": "the active segment was deleted",
+        "segment_replaced": "the active segment was replaced",
+    }.get(str(facts.get("reason")), "the ledger was deleted or replaced")
+    message = (
+        f"the ledger was deleted: {what} while the agent was sealing ({facts.get('ts')}); the "
+        f"agent put the active segment back and sealed ledger_break seq {facts.get('seq')}; the "
+        f"chain then ended at seq {facts.get('last_seq')} (head {facts.get('head')})"
+    )
+    if facts.get("anchor_seq") is not None:
+        message += (
+            f", anchored at checkpoint seq {facts['anchor_seq']} (head {facts['anchor_head']})"
+        )
+    if facts.get("lost_before_seq") is not None:
+        message += f"; the archived segments before seq {facts['lost_before_seq']} are gone"
+    return Finding(
+        Reason.DELETED,
+        facts.get("anchor_seq"),
+        message,
+        facts.get("segment"),
+        facts.get("line"),
+        facts.get("anchor_head"),
+    )
 
 
 def verify_segments(

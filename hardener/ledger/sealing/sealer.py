@@ -7,6 +7,11 @@ Interface the agent loop relies on::
     sealer.tick()                               # time-based duties: checkpoint, epoch close
     sealer.append(kind, body)                   # seal a daemon-originated record (alert, config.*)
     sealer.close()                              # final checkpoint, fsync
+    sealer.take_breaks()                        # seqs of ledger_break records sealed since
+
+Before each of these the sealer checks that its active segment is still at its path; when the
+ledger was deleted or replaced under it, ``hardener.ledger.breaks`` puts it back and seals a
+``ledger_break`` record (the agent then verifies and raises ``ledger.tampered``).
 
 Each spool line becomes one record whose body names the spool file and the line's byte offset, so
 a sealer killed at any point and restarted neither loses nor duplicates an event (the position is
@@ -27,6 +32,7 @@ from typing import Any
 
 from hardener.events import make_event, new_session_id
 from hardener.keystore import KeyStore, open_keystore
+from hardener.ledger.breaks import restore_if_detached
 from hardener.ledger.chain.record import dumps, parse, split_lines
 from hardener.ledger.opener import open_ledger
 from hardener.ledger.sealing.spool_reader import (
@@ -96,6 +102,7 @@ class Sealer:
         self._last_retention = 0.0
         self._submitted = -1
         self._closed = False
+        self._breaks: list[int] = []
         self.exporter: Any = None
         targets = list(settings.export.targets)
         if targets:
@@ -111,6 +118,7 @@ class Sealer:
     def seal_pending(self) -> int:
         """Seal every complete spool line not sealed yet; returns how many lines were sealed."""
         now = self.clock()
+        self._check_attached(now)
         self._close_epochs(now)
         sealed = 0
         for spool_file in list_spool(self.paths.spool_dir):
@@ -134,6 +142,7 @@ class Sealer:
     def tick(self) -> None:
         """Epoch closes, time-based checkpoints, rotation, retention, exports."""
         now = self.clock()
+        self._check_attached(now)
         self._close_epochs(now)
         writer = self.writer
         if writer.unsigned_records and now - writer.last_signed_at >= self.checkpoint_seconds:
@@ -148,6 +157,7 @@ class Sealer:
     def append(self, kind: str, body: dict[str, Any]) -> int:
         """Seal a daemon-originated event (``alert``, ``config.*``); returns its seq."""
         now = self.clock()
+        self._check_attached(now)
         event = make_event(
             kind,
             body,
@@ -163,12 +173,25 @@ class Sealer:
         self.writer.flush()
         return seq
 
+    def take_breaks(self) -> list[int]:
+        """Seqs of the ``ledger_break`` records sealed since the last call."""
+        breaks, self._breaks = self._breaks, []
+        return breaks
+
+    def _check_attached(self, now: float) -> None:
+        """Put the ledger back when it was deleted or replaced under us (cheap when it was not)."""
+        restored = restore_if_detached(self.writer, self._lock, self.paths, self.public, now)
+        if restored is not None:
+            self._lock = restored.lock
+            self._breaks.append(restored.seq)
+
     def close(self) -> None:
         """A final checkpoint (when anything is unsigned), fsync, release the ledger."""
         if self._closed:
             return
         self._closed = True
         try:
+            self._check_attached(self.clock())
             if self.writer.unsigned_records:
                 self.writer.checkpoint(sync=True)
             else:

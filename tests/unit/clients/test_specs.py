@@ -119,6 +119,8 @@ def user_paths(
         ("goose", MAC, ["/Users/alice/.config/goose/config.yaml"]),
         ("goose", WIN, ["C:\\Users\\alice\\AppData\\Roaming\\Block\\goose\\config\\config.yaml"]),
         ("continue", WIN, ["C:\\Users\\alice\\.continue\\config.yaml"]),
+        ("vibe", LINUX, ["/home/alice/.vibe/config.toml"]),
+        ("vibe", WIN, ["C:\\Users\\alice\\.vibe\\config.toml"]),
     ],
 )
 def test_user_paths_per_os(client, platform, expected):
@@ -132,6 +134,7 @@ def test_user_paths_per_os(client, platform, expected):
         ("codex", "CODEX_HOME", "/srv/codex", "/srv/codex/config.toml"),
         ("gemini", "GEMINI_CLI_HOME", "/srv/gem", "/srv/gem/.gemini/settings.json"),
         ("continue", "CONTINUE_GLOBAL_DIR", "/srv/cont", "/srv/cont/config.yaml"),
+        ("vibe", "VIBE_HOME", "/srv/vibe", "/srv/vibe/config.toml"),
         ("cline", "CLINE_DIR", "/srv/cline", "/srv/cline/data/settings/cline_mcp_settings.json"),
         ("cline", "CLINE_DATA_DIR", "/srv/data", "/srv/data/settings/cline_mcp_settings.json"),
         ("cline", "CLINE_MCP_SETTINGS_PATH", "/srv/x.json", "/srv/x.json"),

@@ -41,7 +41,7 @@ def test_paths_per_os_and_client_variables():
         "cursor": "/home/a/.cursor/hooks.json",
         "copilot-cli": "/cfg/copilot/hooks/hardener.json",
     }
-    assert {t.client for t in targets(linux, managed=True)} == {"claude-code", "cursor"}
+    assert {t.client for t in targets(linux, managed=True)} == {"claude-code", "codex", "cursor"}
 
 
 def _inputs(home: Path, policy: str | None) -> StatusInputs:
