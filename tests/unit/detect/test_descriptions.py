@@ -289,7 +289,8 @@ def test_cached_pattern_hits_keep_each_texts_pointer_and_match_a_cold_scan():
     descriptions._cached_hits.cache_clear()
     first = scan_text(text, "/tools/0/description")
     second = scan_text(text, "/tools/7/inputSchema/properties/a/description")
-    assert first and {s.pointer for s in first} == {"/tools/0/description"}
+    assert first
+    assert {s.pointer for s in first} == {"/tools/0/description"}
     assert [(s.family, s.weight, s.span) for s in first] == [
         (s.family, s.weight, s.span) for s in second
     ]
