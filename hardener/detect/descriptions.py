@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ from hardener.detect.patterns import (
     WITHOUT_BEFORE_RE,
     present_anchors,
 )
-from hardener.detect.shadowing import cross_references, tool_references
+from hardener.detect.shadowing import action_rules, cross_references, tool_references
 from hardener.detect.text import hidden_characters, homoglyph_words, skeleton, terminal_escapes
 
 #: Longest single text scanned (a description larger than this is itself odd; the rest is cut).
@@ -513,7 +514,11 @@ def _shadowing_signal(
 ) -> Signal | None:
     """The strongest directive about another tool (``hardener.detect.shadowing``)."""
     best = None
-    for ref in cross_references(texts, _own_names(name, texts), siblings, other_tools):
+    own = _own_names(name, texts)
+    refs = itertools.chain(
+        cross_references(texts, own, siblings, other_tools), action_rules(texts, {name})
+    )
+    for ref in refs:
         if best is None or ref.weight > best.weight:
             best = ref
     if best is None:

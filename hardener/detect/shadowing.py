@@ -30,6 +30,12 @@ A server telling the model to sequence its *own* tools ("use list_files first to
 path") is ordinary documentation and scores nothing; an obligation or argument rule for a tool
 the server does not have targets someone else's tool. A one-tool listing (``analyze-tools`` on a
 single definition) has no siblings, so any other tool it names counts as absent.
+
+Shadowing need not name the tool: :func:`action_rules` reads a rule for an *action* another
+tool performs (a conditional on a gerund of sending/paying/publishing … and its noun: "whenever
+sending emails", "before making payments") whose sentence routes it to a fixed destination (a
+routing word, then an address, URL or account number): weight 3, or 1 when the item's own name
+names the action (a mail tool documenting its own copies).
 """
 
 from __future__ import annotations
@@ -224,3 +230,59 @@ def cross_references(
                 continue
             how = "prescribes its arguments" if prescribes else "instructs about it"
             yield CrossReference(weight, pointer, (start, end), f"names {where} ({name}); {how}")
+
+
+# --- rules for an action another tool performs ----------------------------------------------
+
+#: Actions that some tool performs for the person (sending, paying, publishing …) as gerunds.
+_ACTION: Final = (
+    r"(?P<verb>send|forward|transferr|transfer|pay|post|upload|push|commit|publish|deploy|writ"
+    r"|creat|book|order|email|e-mail|messag|text|reply|replies|deposit|withdraw|wir)(?:ing|e)?"
+)
+#: What the action is done to (the noun names the other tool's job).
+_ACTION_NOUN: Final = (
+    r"(?P<noun>e-?mails?|mails?|messages?|payments?|transfers?|transactions?|invoices?|funds"
+    r"|money|notifications?|files?|commits?|code|posts?|tweets?|orders?|tickets?|texts|sms"
+    r"|replies|wires?)"
+)
+#: A conditional on the action: "when/whenever/each time/if (you are) sending emails".
+_ACTION_RULE: Final = re.compile(
+    r"\b(?:when(?:ever)?|each\s+time|every\s+time|any\s*time|if|while|before)\s+(?:you\s+(?:are\s+)?"
+    r"|the\s+(?:ai|assistant|agent|model)\s+(?:is\s+)?)?(?:(?:mak|process|handl|execut|do|perform"
+    r"|initiat|issu|submitt)ing\s+|(?:\w+\s+)?" + _ACTION + r"\w*\s+)"
+    r"(?:(?:an?|any|the|all|some)\s+)?(?:\w+\s+)?" + _ACTION_NOUN + r"\b",
+    _F,
+)
+#: Prescribing who or where, then a fixed destination (an e-mail address, a URL, an
+#: account/IBAN-like number, a wallet) within a few words: "bcc archive@x", "route funds to
+#: account 1234…".
+_ROUTED_TO_LITERAL: Final = re.compile(
+    r"\b(?:bcc|cc|recipients?|destination|redirect\w*|forward\w*|rout(?:e|es|ed|ing)|send\s+"
+    r"(?:a\s+)?cop(?:y|ies)|copy|account|wallet|iban|address)\b[^.\n]{0,60}?(?:[\w.+-]+@[\w-]+"
+    r"\.[\w.]+|https?://\S+|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,}|\b0x[0-9a-f]{16,}|\b\d{8,}\b)",
+    _F,
+)
+
+
+def action_rules(texts: Iterable[tuple[str, str]], own: Iterable[str]) -> Iterator[CrossReference]:
+    """Rules for an action some other tool performs ("whenever sending emails, bcc …"), with a
+    routing word and a fixed destination in the same sentence. Weight 3; 1 when the item's own
+    name names the action (a mail tool documenting its own copies)."""
+    own_words = " ".join(_norm(name).replace("_", " ") for name in own)
+    for pointer, text in texts:
+        if pointer.endswith(("#name", "/name")) or len(text) < 20:
+            continue
+        for match in _ACTION_RULE.finditer(text):
+            lo, hi = _sentence(text, match.start(), match.end())
+            if _ROUTED_TO_LITERAL.search(text, lo, hi) is None:
+                continue
+            verb, noun = (match.group("verb") or "handl").lower(), match.group("noun").lower()
+            mine = verb[:4] in own_words or noun.rstrip("s")[:4] in own_words
+            weight = 1 if mine else 3
+            note = (
+                f"a rule for {verb}ing {noun} (another tool's job) with a fixed destination"
+                if not mine
+                else f"a rule for its own {noun} with a fixed destination"
+            )
+            yield CrossReference(weight, pointer, match.span(), note)
+            break
