@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
+import hashlib
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -236,8 +236,7 @@ def _sanitizing(text: str, start: int, end: int) -> bool:
 
 def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal]:
     kind = 2 if pointer.endswith("#name") else 1 if pointer.endswith("/name") else 0
-    hits = _cached_hits if len(text) <= _CACHED_TEXT else _pattern_hits
-    for family, weight, span, quoted in hits(text, kind, USE_ANCHORS):
+    for family, weight, span, quoted in _cached_hits(text, kind, USE_ANCHORS):
         yield Signal(family, weight, pointer, span, quoted, note)
 
 
@@ -299,10 +298,32 @@ def _pattern_hits(
     return tuple(hits)
 
 
-#: Texts up to this long are cached (a listing repeats its parameters' names and descriptions
-#: across tools, and a server repeats its listing every session): at most ~8 MB held.
-_CACHED_TEXT: Final = 2048
-_cached_hits: Final = functools.lru_cache(maxsize=4096)(_pattern_hits)
+#: Pattern hits by a digest of the text (a listing repeats its parameters' names and
+#: descriptions across tools, and a server repeats its listing every session): only the hits
+#: are held, never the text, and the table starts over when full.
+_HITS: Final[dict[tuple[bytes, int, bool], tuple[tuple[str, int, tuple[int, int], str], ...]]] = {}
+_HITS_MAX: Final = 8192
+
+
+def _cached_hits(
+    text: str, kind: int, use_anchors: bool
+) -> tuple[tuple[str, int, tuple[int, int], str], ...]:
+    key = (
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
+        kind,
+        use_anchors,
+    )
+    hits = _HITS.get(key)
+    if hits is None:
+        if len(_HITS) >= _HITS_MAX:
+            _HITS.clear()
+        hits = _HITS[key] = _pattern_hits(text, kind, use_anchors)
+    return hits
+
+
+def clear_cache() -> None:
+    """Forget every cached hit (benchmarks measure a cold start with it)."""
+    _HITS.clear()
 
 
 def _decoded_blobs(text: str) -> Iterator[tuple[tuple[int, int], str]]:
