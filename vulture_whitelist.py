@@ -49,3 +49,5 @@ _.elicitation
 _.block_low_severity_changes
 _.timeout_seconds
 _.purge_state
+# detect: cold-start seam for bench/bench_detect_vs.py and tests
+_.clear_cache
