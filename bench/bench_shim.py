@@ -86,14 +86,19 @@ def _proc_status(pid: int, field: str) -> float | None:
     return None
 
 
-def _pss_mb(pid: int) -> float | None:
+def _smaps_mb(pid: int) -> dict[str, float]:
+    """PSS and USS (private clean + dirty) of a process, MB, from ``smaps_rollup``."""
+    out = {"pss": 0.0, "uss": 0.0}
     try:
         for row in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if row.startswith("Pss:"):
-                return int(row.split()[1]) / 1024
+            key, _, value = row.partition(":")
+            if key == "Pss":
+                out["pss"] += int(value.split()[0]) / 1024
+            elif key in ("Private_Clean", "Private_Dirty"):
+                out["uss"] += int(value.split()[0]) / 1024
     except OSError:
-        return None
-    return None
+        pass
+    return out
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -182,13 +187,17 @@ class Peer:
     def cpu(self) -> float:
         return sum(_cpu_seconds(pid) for pid in self.pids())
 
-    def memory(self) -> tuple[float, float]:
-        """Peak RSS and current PSS (MB) of the wrapper plus its recorder."""
+    def memory(self) -> dict[str, float]:
+        """MB, summed over the wrapper and its recorder: peak RSS, PSS, USS; and each one's RSS."""
         pids = self.pids()
-        return (
-            sum(_proc_status(p, "VmHWM") or 0.0 for p in pids),
-            sum(_pss_mb(p) or 0.0 for p in pids),
-        )
+        out = {"rss": 0.0, "pss": 0.0, "uss": 0.0}
+        for index, pid in enumerate(pids):
+            rss = _proc_status(pid, "VmHWM") or 0.0
+            out["rss"] += rss
+            out[f"rss{index}"] = rss
+            for key, value in _smaps_mb(pid).items():
+                out[key] += value
+        return out
 
     def close(self) -> None:
         self.stdin.close()
@@ -228,6 +237,7 @@ def latency_round(
                 samples[kind].append(time.perf_counter() - t0)
         time.sleep(0.05)  # let the recorders finish the last events (their CPU counts too)
         cpu = {kind: (peer.cpu() - cpu0[kind]) / calls * 1e6 for kind, peer in peers.items()}
+        memory = {kind: peer.memory() for kind, peer in peers.items()}
     finally:
         for peer in peers.values():
             peer.close()
@@ -239,6 +249,7 @@ def latency_round(
             "p99": pct(s, 0.99) * 1e6,
             "max": max(s) * 1e6,
             "cpu": cpu[kind],
+            **memory[kind],
         }
         for kind, s in samples.items()
     }
@@ -255,6 +266,8 @@ def throughput_round(
         for peer in peers.values():
             peer.initialize()
             peer.call("tools/call", {"name": "echo", "arguments": {"message": message}})
+        time.sleep(0.05)
+        cpu0 = {kind: peer.cpu() for kind, peer in peers.items()}
         for _ in range(echoes):
             for kind, peer in peers.items():
                 t0 = time.perf_counter()
@@ -263,7 +276,8 @@ def throughput_round(
         time.sleep(0.2)
         for kind, peer in peers.items():
             out[kind]["mbs"] = 2 * size * echoes / took[kind] / 1e6
-            out[kind]["rss"], out[kind]["pss"] = peer.memory()
+            out[kind]["cpu"] = (peer.cpu() - cpu0[kind]) / echoes * 1e3
+            out[kind].update(peer.memory())
     finally:
         for peer in peers.values():
             peer.close()
@@ -342,12 +356,35 @@ def report_latency(name: str, rounds: list[Row], shims: list[str], pooled: Sampl
             f"p99 round trip x{summary(trip99)}, pooled x{p99[shim] / p99['relay']:.2f}; "
             f"p99 added (pooled) {tail}"
         )
+    print_memory(rounds, kinds, "after small calls only")
     for shim in shims:
         cpu_ratio = [r[shim]["cpu"] / max(1.0, r["relay"]["cpu"]) for r in rounds]
         print(f"  {shim} cpu per call / relay's: x{summary(cpu_ratio)}")
         if OLD_RELAY in added:
             old = _ratio_of_medians(added[shim], added[OLD_RELAY])
             print(f"    {shim} vs {OLD_RELAY}: p50 added x{old:.2f}")
+
+
+_MEM = ("rss", "pss", "uss")
+
+
+def print_memory(rounds: list[Row], kinds: list[str], when: str) -> None:
+    """Memory of each wrapper, summed over it and its recorder process, median over rounds."""
+    print(
+        f"  memory {when}, MB, wrapper + its recorder process: peak RSS (VmHWM: each process's"
+        " resident pages, shared ones counted in both), PSS (shared pages split between the"
+        " processes mapping them), USS (pages only that process has: what its exit frees)"
+    )
+    for kind in kinds[1:]:
+        cells = [f"{m.upper()} {summary([r[kind][m] for r in rounds], '{:.1f}')}" for m in _MEM]
+        each = [r[kind].get("rss1") for r in rounds]
+        split = (
+            f" (wrapper {summary([r[kind]['rss0'] for r in rounds], '{:.1f}')}"
+            f" + recorder {summary([e for e in each if e is not None], '{:.1f}')})"
+            if all(e is not None for e in each)
+            else ""
+        )
+        print(f"    {kind}: peak RSS {cells[0][4:]}{split}, {cells[1]}, {cells[2]}")
 
 
 def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str]) -> None:
@@ -360,13 +397,11 @@ def report_throughput(name: str, size: int, rounds: list[Row], shims: list[str])
         for base in ("relay", OLD_RELAY) if OLD_RELAY in kinds else ("relay",):
             ratios = [r[shim]["mbs"] / r[base]["mbs"] for r in rounds]
             print(f"    {shim} / {base}: x{summary(ratios)}")
-    for kind in kinds[1:]:
-        rss = [r[kind]["rss"] for r in rounds]
-        pss = [r[kind]["pss"] for r in rounds]
-        print(
-            f"  memory {kind} (+ recorder): peak RSS {summary(rss, '{:.1f}')} MB, "
-            f"PSS {summary(pss, '{:.1f}')} MB"
-        )
+    print(
+        "  cpu ms per echo (wrapper + recorder) "
+        + "  ".join(f"{k} {summary([r[k]['cpu'] for r in rounds], '{:.1f}')}" for k in kinds[1:])
+    )
+    print_memory(rounds, kinds, f"after {size // 1_000_000} MB lines")
 
 
 def main() -> int:

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +29,8 @@ TEMP_MARKER = ".hardener-tmp-"
 
 
 def sha256_hex(data: bytes) -> str:
+    import hashlib  # deferred, like tempfile: the shim's recorder imports this module to append
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -111,6 +111,8 @@ def atomic_write(
     ``expected``: compare-and-swap; refuse if the file's bytes differ from this snapshot.
     ``_before_replace``: test seam, called with the temp path just before the rename.
     """
+    import tempfile  # deferred: tempfile (with shutil, random, bz2, lzma) is ~1 MB of RSS
+
     target = resolve_write_target(path)
     directory = target.parent
     try:

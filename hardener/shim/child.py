@@ -18,12 +18,12 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import Mapping
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
+    import subprocess
     from typing import Any
 
 
@@ -77,6 +77,8 @@ def resolve_command(
 
 def spawn(argv: list[str], resolved: Resolved) -> subprocess.Popen[bytes]:
     """Start the server with pipes for stdin/stdout; stderr is the shim's own."""
+    import subprocess  # not before: the recorder process, forked earlier, never needs it (0.8 MB)
+
     kwargs: dict[str, Any] = {}
     if sys.platform == "win32":
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
@@ -143,7 +145,7 @@ def exit_status(code: int | None) -> int:
 
 # --- Windows: a Job Object per child (not testable on this CI; typed for mypy) ---------------
 
-_JOBS: dict[int, Any] = {}
+_JOBS: dict[int, object] = {}
 
 if sys.platform == "win32":  # pragma: no cover - Windows only
     import ctypes
@@ -188,7 +190,7 @@ if sys.platform == "win32":  # pragma: no cover - Windows only
             ("PeakJobMemoryUsed", ctypes.c_size_t),
         ]
 
-    def _assign_job(proc: subprocess.Popen[bytes]) -> Any:
+    def _assign_job(proc: subprocess.Popen[bytes]) -> object:
         kernel32 = ctypes.windll.kernel32
         job = kernel32.CreateJobObjectW(None, None)
         if not job:
@@ -211,7 +213,7 @@ if sys.platform == "win32":  # pragma: no cover - Windows only
 
 else:
 
-    def _assign_job(proc: subprocess.Popen[bytes]) -> Any:
+    def _assign_job(proc: subprocess.Popen[bytes]) -> object:
         return None
 
     def _terminate_job(proc: subprocess.Popen[bytes]) -> None:

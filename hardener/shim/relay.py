@@ -132,7 +132,6 @@ class Pump(threading.Thread):
         self.gated = gated
         self.check = check
         self.on_eof = on_eof
-        self.bytes = 0
 
     def run(self) -> None:
         try:
@@ -148,7 +147,8 @@ class Pump(threading.Thread):
             self.on_eof(f"{self.direction}-write")
 
     def _loop(self) -> None:
-        direction, src, chunk_to_record = self.direction, self.src, self.recorder.chunk
+        direction, src, gated = self.direction, self.src, self.gated
+        record, forward = self.recorder.chunk, self.out.write
         monotonic, read = time.monotonic, os.read
         at_boundary = True
         buf = bytearray()
@@ -159,16 +159,18 @@ class Pump(threading.Thread):
                 chunk = b""
             if not chunk:
                 break
-            self.bytes += len(chunk)
-            if not buf and not self.gated():
-                chunk_to_record(direction, chunk, monotonic())
-                self._forward(chunk)
+            if not buf and not gated():  # the common case: record, then forward, as read
+                record(direction, chunk, monotonic())
+                try:
+                    forward(chunk)
+                except OSError:
+                    self.on_eof(f"{direction}-write")
                 at_boundary = chunk.endswith(b"\n")
                 continue
             if not at_boundary:
                 end = chunk.find(b"\n")
                 head = chunk if end < 0 else chunk[: end + 1]
-                chunk_to_record(direction, head, monotonic())
+                record(direction, head, monotonic())
                 self._forward(head)
                 if end < 0:
                     continue

@@ -15,7 +15,6 @@ import errno
 import shutil
 import time
 from dataclasses import replace
-from typing import Any
 
 from hardener.clients import registry
 from hardener.clients.entries import Kind
@@ -26,9 +25,16 @@ from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore
 from hardener.engine.scan import analyse
 from hardener.errors import HardenerError, StateDirError
+from hardener.keystore import KeyStore
 from hardener.paths import HardenerPaths
 from hardener.settings import Settings
-from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
+from hardener.status.inputs import (
+    LedgerSource,
+    LedgerStatus,
+    ServerInventory,
+    ServersSource,
+    ServerState,
+)
 from hardener.status.statefiles import StateFiles
 from hardener.status.targets import Target
 from hardener.status.userfiles import CheckedFs, foreign_files
@@ -162,7 +168,7 @@ def _unseen(
     return found
 
 
-def servers_source() -> Any:
+def servers_source() -> ServersSource:
     return inventory
 
 
@@ -173,7 +179,7 @@ STALE_CHECKPOINT_INTERVALS = 3
 FOREIGN_MAX_RECORDS = 20_000
 
 
-def _own_keystore(target: Target, settings: Settings) -> Any:
+def _own_keystore(target: Target, settings: Settings) -> KeyStore | None:
     """The user's keychain for the truncation anchor, only in their own session (never prompts)."""
     if not target.own:
         return None
@@ -247,5 +253,5 @@ def ledger_status(target: Target, paths: HardenerPaths, settings: Settings) -> L
     )
 
 
-def ledger_source() -> Any:
+def ledger_source() -> LedgerSource:
     return ledger_status

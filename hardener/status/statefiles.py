@@ -15,7 +15,6 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hardener.errors import StateDirError
 from hardener.fsutil import check_dirs, read_checked
@@ -51,7 +50,7 @@ class StateFiles:
                     raise StateDirError(f"cannot read {home}: {exc.strerror or exc}") from exc
         return cls(base, tuple(prefix), owner)
 
-    def read_json(self, *parts: str) -> dict[str, Any] | None:
+    def read_json(self, *parts: str) -> dict[str, object] | None:
         """A JSON object under the state dir; None when absent; raises when refused or invalid."""
         data = read_checked(
             self.base,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.integration.shim_support import RAW_ECHO, RawPeer, env_for, of_kind, shim, spool_events
@@ -151,3 +153,53 @@ def test_no_secret_of_the_corpus_reaches_the_spool_or_stderr(sandbox_home: Path)
             assert piece.encode() not in spool, piece
             assert piece.encode() not in peer.stderr
     assert len(of_kind(spool_events(sandbox_home), "tool.call")) == len(texts)
+
+
+@pytest.mark.timeout(120)
+def test_a_shim_killed_right_after_long_lines_loses_none_of_them(sandbox_home: Path) -> None:
+    """Lines over the 1 MiB parse limit are hashed by a background thread while the relay
+    forwards them; the relay still hands each line's summary (size, SHA-256, head, tail) to the
+    recorder process before it forwards the line's last byte. SIGKILL to the shim as soon as the
+    client has every echo: the forked recorder still writes a correct record of every line."""
+    peer = RawPeer(shim(*RAW_ECHO), env_for(sandbox_home, HARDENER_SHIM_RECORDER="process"))
+    peer.send({"jsonrpc": "2.0", "method": "notifications/ready"})
+    assert peer.read_line() is not None
+    recorder = peer.descendants()[0]
+    assert recorder.cmdline() == psutil.Process(peer.proc.pid).cmdline()  # the forked recorder
+    lines = []
+    for ident in range(4):
+        blob = os.urandom(1_500_000 + 100_000 * ident).hex()  # 3.0 to 3.6 MB, distinct digests
+        lines.append(
+            json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "id": ident,
+                    "method": "tools/call",
+                    "params": {"name": f"big{ident}", "arguments": {"blob": blob}},
+                }
+            ).encode()
+        )
+    writer = threading.Thread(target=peer.send, args=(b"\n".join(lines) + b"\n",))
+    writer.start()  # the echo answers while we still write
+    for line in lines:
+        assert peer.read_line(60) == line + b"\n"
+    writer.join()
+    server = peer.descendants(recorder=False)
+    peer.proc.kill()
+    peer.wait()
+    peer.close_stdin()
+    _gone, left = psutil.wait_procs([recorder], timeout=30)
+    assert not left  # the recorder finished on its own
+    psutil.wait_procs(server, timeout=10)
+    events = spool_events(sandbox_home)
+    calls = of_kind(events, "tool.call")
+    assert [(c["id"], c["tool"]) for c in calls] == [(i, f"big{i}") for i in range(4)]
+    assert [(c["size_bytes"], c["sha256"]) for c in calls] == [
+        (len(line), hashlib.sha256(line).hexdigest()) for line in lines
+    ]
+    echoed = [b for b in of_kind(events, "protocol.anomaly") if b["direction"] == "s2c"]
+    assert [(b["problem"], b["size_bytes"], b["sha256"]) for b in echoed] == [
+        ("oversized_unparsed", len(line), hashlib.sha256(line).hexdigest()) for line in lines
+    ]
+    assert events[-1]["kind"] == "session.end"
+    assert events[-1]["body"]["reason"] == "shim_gone"
