@@ -78,3 +78,5 @@ _.task_id
 _.task_status
 _.tool_calls
 _.would_deny
+# detect: cold-start seam for bench/bench_detect_vs.py and tests
+_.clear_cache
