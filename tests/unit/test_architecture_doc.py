@@ -63,3 +63,14 @@ def test_every_module_path_the_page_names_exists() -> None:
         n for n in named if not (ROOT / "hardener" / n).is_file() and not (ROOT / n).is_file()
     )
     assert missing == []
+
+
+def test_every_top_level_module_and_package_has_its_one_job_on_the_map() -> None:
+    table = _section(ARCH, "What lives where:", "## 3.")
+    named = {m.rstrip("/") for m in re.findall(r"^\| `([a-z_/]+)` \|", table, re.MULTILINE)}
+    package = ROOT / "hardener"
+    top = {p.stem for p in package.glob("*.py")} | {
+        p.name for p in package.iterdir() if (p / "__init__.py").is_file()
+    }
+    top -= {"__init__", "__main__", "_version"}
+    assert sorted(top - named) == [], "modules without a row in 'What lives where'"
