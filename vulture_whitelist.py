@@ -32,8 +32,6 @@ deploy
 summarize
 # Public entry points the tests drive (the CLI uses their parts directly):
 _.restore  # restore one backup by id (tests/unit/test_backup.py)
-harden  # hardener/engine/harden.py: plan + apply in one call (engine and client tests)
-verify_segments  # hardener/ledger/chain/verify.py: in-memory verifier (tamper property tests)
 install_text  # hardener/hooks/edit.py: the hook edit on a text (hypothesis tests of the edit)
 request_stop  # hardener/daemon/agent.py: stop from another thread (tests/unit/daemon)
 forget  # hardener/daemon/watch.py: drop a watched path (tests/unit/daemon/test_watch.py)
@@ -49,3 +47,34 @@ _.elicitation
 _.block_low_severity_changes
 _.timeout_seconds
 _.purge_state
+# Keys of the event body TypedDicts (hardener/event_bodies.py): JSON fields that producers write
+# and consumers read as string keys (vulture only sees attribute use).
+_.anomalies
+_.argv_fingerprint
+_.child_pid
+_.client_session
+_.content_types
+_.error_code
+_.error_message
+_.execution
+_.hook_ms
+_.inputSchema
+_.input_responses
+_.is_error
+_.mcp
+_.next_cursor
+_.outputSchema
+_.policy_mode
+_.protocol_era
+_.replaced_by_policy
+_.resolved_via
+_.result_excerpt
+_.server_fingerprint
+_.server_hash
+_.shim_version
+_.size_bytes
+_.structured
+_.task_id
+_.task_status
+_.tool_calls
+_.would_deny

@@ -14,7 +14,8 @@ Envelope (every event)::
 sealing. A session's last event is ``session.end``; a spool file without it belongs to a live shim
 or to one that was killed (the daemon tells them apart by the pid in ``session.start``).
 
-Bodies by kind (``schemas/event.schema.json`` ``$defs`` has the exact types; consumers ignore
+Bodies by kind (``schemas/event.schema.json`` ``$defs`` has the exact types, checked per kind by its
+``allOf``; :mod:`hardener.event_bodies` has one TypedDict per kind, kept in agreement; consumers ignore
 fields they do not know; redaction has happened before any of this). The shim's redaction marker
 is ``"[redacted:<reason> len=<bytes> fp=<16 hex>]"``; a fingerprint is the first 16 hex digits of
 HMAC-SHA256 with the per-installation key ``<state>/fingerprint.key``, so equal values match across
@@ -83,8 +84,9 @@ events without the log holding them.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Final, TypedDict
 
 from hardener.timestamps import utc_timestamp
 
@@ -122,16 +124,29 @@ def new_session_id() -> str:
     return uuid.uuid4().hex
 
 
+class Event(TypedDict):
+    """The envelope; ``body`` is the kind's TypedDict in :mod:`hardener.event_bodies`."""
+
+    v: int
+    kind: str
+    ts: str
+    session: str
+    n: int
+    client: str
+    server: str
+    body: Mapping[str, object]
+
+
 def make_event(
     kind: str,
-    body: dict[str, Any],
+    body: Mapping[str, object],
     *,
     session: str,
     n: int,
     client: str,
     server: str,
     moment: datetime,
-) -> dict[str, Any]:
+) -> Event:
     """Build one event envelope (pure: the caller supplies the clock)."""
     if kind not in KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
@@ -147,6 +162,6 @@ def make_event(
     }
 
 
-def encode_line(event: dict[str, Any]) -> bytes:
+def encode_line(event: Mapping[str, object]) -> bytes:
     """One spool line: compact JSON, UTF-8, newline-terminated."""
     return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"

@@ -12,11 +12,24 @@ piece.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol, TypeVar
 
 from hardener.errors import KeychainError
 from hardener.paths import OS, current_os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # keyring and secretstorage are imported when a keychain is opened
+    from keyring.backend import KeyringBackend
+    from secretstorage.collection import Collection
+
+T = TypeVar("T")
+
+
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +52,7 @@ MISSING_PIECE = {
 }
 
 
-def _qualname(backend: Any) -> str:
+def _qualname(backend: object) -> str:
     cls = type(backend)
     return f"{cls.__module__}.{cls.__name__}"
 
@@ -60,7 +73,7 @@ class KeyStore:
     collection is an error, never a prompt: the daemon runs unattended.
     """
 
-    def __init__(self, backend: Any, *, namespace: str = SERVICE) -> None:
+    def __init__(self, backend: KeyringBackend, *, namespace: str = SERVICE) -> None:
         self._backend = backend
         self.namespace = namespace
         self._session: _SecretServiceSession | None = None
@@ -123,10 +136,11 @@ class _SecretServiceSession:
 
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
-        self._conn: Any = None
-        self._collection: Any = None
+        #: secretstorage's D-Bus connection (jeepney ships no types): kept to be closed
+        self._conn: _Closable | None = None
+        self._collection: Collection | None = None
 
-    def _open(self) -> Any:
+    def _open(self) -> Collection:
         import secretstorage
 
         if self._collection is None:
@@ -136,7 +150,7 @@ class _SecretServiceSession:
             raise _LockedError("the Secret Service collection is locked")
         return self._collection
 
-    def _retry(self, action: Any) -> Any:
+    def _retry(self, action: Callable[[Collection], T]) -> T:
         try:
             return action(self._open())
         except _LockedError:
@@ -149,14 +163,13 @@ class _SecretServiceSession:
         return {"service": self.namespace, "username": name}
 
     def get(self, name: str) -> str | None:
-        def read(collection: Any) -> str | None:
+        def read(collection: Collection) -> str | None:
             for item in collection.search_items(self._query(name)):
                 secret: bytes = item.get_secret()
                 return secret.decode("utf-8")
             return None
 
-        result: str | None = self._retry(read)
-        return result
+        return self._retry(read)
 
     def set(self, name: str, value: str) -> None:
         attributes = {**self._query(name), "application": self.APPID}
@@ -164,7 +177,7 @@ class _SecretServiceSession:
         self._retry(lambda c: c.create_item(label, attributes, value.encode("utf-8"), replace=True))
 
     def delete(self, name: str) -> None:
-        def remove(collection: Any) -> None:
+        def remove(collection: Collection) -> None:
             for item in list(collection.search_items(self._query(name))):
                 item.delete()
 
@@ -219,18 +232,19 @@ def open_keystore(*, allow_insecure: bool = False, namespace: str = SERVICE) -> 
     return KeyStore(backend, namespace=namespace)
 
 
-def _load_backend(qualname: str) -> Any | None:
+def _load_backend(qualname: str) -> KeyringBackend | None:
     module_name, _, class_name = qualname.rpartition(".")
     try:
         import importlib
 
         module = importlib.import_module(module_name)
-        return getattr(module, class_name)()
+        backend: KeyringBackend = getattr(module, class_name)()
+        return backend
     except Exception:  # backend module absent on this OS or its dependency missing
         return None
 
 
-def _viable(backend: Any) -> bool:
+def _viable(backend: KeyringBackend) -> bool:
     try:
         return float(type(backend).priority) > 0
     except Exception:

@@ -26,12 +26,17 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, unquote
 
 from hardener.detect.pins import DEFAULT_THRESHOLD, Changes, ServerPins, approve, observe
 from hardener.errors import StateDirError, WriteConflictError
-from hardener.fsutil import FILE_MODE, atomic_write, ensure_private_dir, read_snapshot
+from hardener.fsutil import (
+    FILE_MODE,
+    FileSnapshot,
+    atomic_write,
+    ensure_private_dir,
+    read_snapshot,
+)
 from hardener.paths import HardenerPaths
 
 log = logging.getLogger(__name__)
@@ -124,7 +129,7 @@ class PinStore:
 
     # --- writing --------------------------------------------------------------------------
 
-    def _write(self, path: Path, pins: ServerPins, expected: Any) -> None:
+    def _write(self, path: Path, pins: ServerPins, expected: FileSnapshot | None) -> None:
         ensure_private_dir(self.root)
         ensure_private_dir(path.parent)
         data = json.dumps(pins.to_json(), indent=1, sort_keys=True, ensure_ascii=False).encode()
@@ -136,7 +141,7 @@ class PinStore:
         self,
         client: str,
         server: str,
-        tools: Sequence[Mapping[str, Any]],
+        tools: Sequence[Mapping[str, object]],
         instructions: str | None,
         *,
         complete: bool = True,

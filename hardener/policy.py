@@ -58,7 +58,7 @@ class SourceDocument:
 
     kind: str  # "managed" | "user"
     label: str  # file path or registry key, for people
-    data: Mapping[str, Any]
+    data: Mapping[str, object]
 
     def describe(self) -> dict[str, str]:
         return {"kind": self.kind, "label": self.label}
@@ -136,7 +136,7 @@ def _line_of(text: str | None, dotted: str) -> int | None:
     return None
 
 
-def validate_document(data: Mapping[str, Any], label: str, text: str | None = None) -> None:
+def validate_document(data: Mapping[str, object], label: str, text: str | None = None) -> None:
     """Validate one source against ``policy.schema.json``; :class:`PolicyError` on the first problem."""
     validator = jsonschema.Draft202012Validator(load_schema("policy.schema.json"))
     errors = sorted(validator.iter_errors(dict(data)), key=lambda e: list(e.absolute_path))
@@ -167,8 +167,8 @@ def parse_toml(text: str, label: str) -> dict[str, Any]:
         ) from exc
 
 
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
+def _flatten(data: Mapping[str, object], prefix: str = "") -> dict[str, object]:
+    flat: dict[str, object] = {}
     for key, value in data.items():
         dotted = f"{prefix}{key}"
         if isinstance(value, Mapping) and dotted not in DEFAULTS:

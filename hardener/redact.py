@@ -179,12 +179,13 @@ class Redactor:
 
     def _replace(self, text: str, spans: list[tuple[int, int, str]], hits: set[str]) -> str:
         spans.sort(key=lambda s: (s[0], -s[1]))
-        merged: list[list[Any]] = []
+        merged: list[tuple[int, int, str]] = []
         for start, end, name in spans:
             if merged and start < merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
+                first, last, kept = merged[-1]
+                merged[-1] = (first, max(last, end), kept)
                 continue
-            merged.append([start, end, name])
+            merged.append((start, end, name))
         out: list[str] = []
         cursor = 0
         for start, end, name in merged:
@@ -196,7 +197,7 @@ class Redactor:
         return "".join(out)
 
     # --- JSON values ----------------------------------------------------------------------
-    def redact(self, value: Any, *, fingerprints: bool = True) -> Redaction:
+    def redact(self, value: object, *, fingerprints: bool = True) -> Redaction:
         """A redacted copy of ``value`` with leaf fingerprints and the kinds of secrets found."""
         found: set[str] = set()
         prints: dict[str, str] = {}
@@ -204,14 +205,14 @@ class Redactor:
         return Redaction(redacted, prints, sorted(found))
 
     def _walk(
-        self, value: Any, pointer: str, found: set[str], prints: dict[str, str] | None
-    ) -> Any:
+        self, value: object, pointer: str, found: set[str], prints: dict[str, str] | None
+    ) -> object:
         if isinstance(value, str):
             if prints is not None and len(prints) < MAX_FINGERPRINTS:
                 prints[pointer] = self.fingerprint(value)
             return self.redact_text(value, found)
         if isinstance(value, dict):
-            out: dict[str, Any] = {}
+            out: dict[str, object] = {}
             for key, item in value.items():
                 child = f"{pointer}/{_escape(str(key))}"
                 if (
@@ -267,5 +268,5 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def _compact(value: Any) -> str:
+def _compact(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)

@@ -18,10 +18,9 @@ import contextlib
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from hardener.events import KINDS, VERSION, encode_line, make_event, new_session_id
 from hardener.fsutil import ensure_private_dir, open_private_append
@@ -77,7 +76,7 @@ class SpoolWriter:
         self._after_ts = '","session":' + _ENCODE(self.session) + ',"n":'
         self._after_n = ',"client":' + _ENCODE(client) + ',"server":' + _ENCODE(server) + ',"body":'
 
-    def emit(self, kind: str, body: dict[str, Any], *, moment: datetime | None = None) -> int:
+    def emit(self, kind: str, body: Mapping[str, object], *, moment: datetime | None = None) -> int:
         """Append one event; returns its ``n``. Raises ``OSError`` subclasses on a full disk."""
         event = make_event(
             kind,
@@ -92,7 +91,7 @@ class SpoolWriter:
         self._n += 1
         return self._n - 1
 
-    def emit_many(self, events: Sequence[tuple[str, dict[str, Any], float]]) -> None:
+    def emit_many(self, events: Sequence[tuple[str, Mapping[str, object], float]]) -> None:
         """Append ``(kind, body, POSIX time)`` events with one write, numbered in order.
 
         All or nothing: when the write fails (``OSError``), nothing is appended (a partial write

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from hardener.formats.interface import Codec
 from hardener.formats.interface import Path as DocPath
@@ -223,7 +223,7 @@ def bridge_entry(
     codec: Codec,
     text: str,
     entry_path: DocPath,
-    entry: dict[str, Any],
+    entry: dict[str, object],
     *,
     drop: Sequence[str],
     command_key: str,
@@ -262,7 +262,7 @@ def unwrap_entry(
     args_path: DocPath,
     inner: ShimArgs | None,
     fragment: Fragment | None = None,
-    original: Any = None,
+    original: object = None,
     had_args: bool = True,
     argv_list: bool = False,
 ) -> tuple[str, bool]:

@@ -30,13 +30,17 @@ from hardener.ledger.query import View, iter_records, view
 from hardener.policy import load_schema
 from hardener.timestamps import timestamp_or_none
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "list anomaly alerts from the log"
 SCHEMA = "alerts.schema.json"
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("alerts", help=HELP, description=HELP)
     add_output_flags(parser)
     parser.add_argument("--since", metavar="T", help="RFC 3339 time or a duration such as 24h")
@@ -77,7 +81,7 @@ class AlertRecord:
     alert: dict[str, Any]
 
 
-def alert_of(item: View) -> dict[str, Any] | None:
+def alert_of(item: View) -> dict[str, object] | None:
     """The alert a sealed record carries, or None.
 
     Every alert is sealed as an event envelope of kind ``alert`` whose body is the alert: the

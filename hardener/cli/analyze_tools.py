@@ -20,12 +20,16 @@ from hardener.detect.descriptions import SHIPPED, Finding, analyze_listing
 from hardener.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from hardener.policy import load_policy
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "check a saved tools/list result for poisoned descriptions (0 clean, 1 findings)"
 SCHEMA = "analyze-tools.schema.json"
 _REMEDY = "Give a JSON file holding a tools/list result, a JSON-RPC response, or an array of tools."
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "analyze-tools", help=HELP, description=HELP
     )

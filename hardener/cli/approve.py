@@ -11,19 +11,23 @@ is nothing to approve. In enforce mode the shim refuses calls to a changed tool 
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import UsageError
+from hardener.event_bodies import Approval, PinApproveBody
 from hardener.pin_store import PinStore
 from hardener.spool import SpoolWriter
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
 
 HELP = "accept the current definition of a changed server or tool"
 SCHEMA = "approve.schema.json"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("approve", help=HELP, description=HELP)
     add_output_flags(parser)
     parser.add_argument("--client", metavar="ID", default=None)
@@ -58,7 +62,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             remedy="Run without --tool to approve every pending change of the server.",
         )
     approvals = store.approve(args.server, client=args.client, tool=args.tool)
-    approved = [
+    approved: list[Approval] = [
         {"client": a.client, "tool": item["tool"], "hash": item["hash"]}
         for a in approvals
         for item in a.approved
@@ -66,15 +70,13 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     event = None
     if approved:
         with SpoolWriter(ctx.paths, client="hardener", server=args.server) as writer:
-            n = writer.emit(
-                "pin.approve",
-                {
-                    "server": args.server,
-                    "client": args.client,
-                    "tool": args.tool,
-                    "approved": approved,
-                },
-            )
+            body: PinApproveBody = {
+                "server": args.server,
+                "client": args.client,
+                "tool": args.tool,
+                "approved": approved,
+            }
+            n = writer.emit("pin.approve", body)
             event = {"session": writer.session, "n": n}
     if ctx.json:
         ctx.emit_json(

@@ -6,6 +6,13 @@ import argparse
 
 from hardener.errors import NotAvailableError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    #: what ``add_subparsers()`` returns: each verb module's ``register`` adds its parser to it
+    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+
 
 def add_output_flags(parser: argparse.ArgumentParser) -> None:
     """``--json`` / ``-v`` / ``-q`` accepted after the verb as well as before it."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
 from hardener.paths import HardenerPaths, Platform, hardener_paths
 
@@ -27,7 +27,7 @@ class CliContext:
     def paths(self) -> HardenerPaths:
         return hardener_paths(self.platform)
 
-    def emit_json(self, schema: str, document: dict[str, Any]) -> None:
+    def emit_json(self, schema: str, document: dict[str, object]) -> None:
         """Print exactly one JSON document naming its schema file in ``schemas/``."""
         payload = {"schema": schema, **document}
         self.stdout.write(json.dumps(payload, indent=2, sort_keys=False, ensure_ascii=False))

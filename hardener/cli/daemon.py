@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import EXIT_FAILED, EXIT_OK
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "the per-user agent: seal the spool, repair drift, write the status cache"
 DAEMON_SCHEMA = "daemon-status.schema.json"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("daemon", help=HELP, description=HELP)
     actions = parser.add_subparsers(dest="daemon_action", metavar="ACTION", required=True)
     run_p = actions.add_parser("run", help="run the agent in the foreground")

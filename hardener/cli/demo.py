@@ -14,17 +14,20 @@ import shlex
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import EXIT_OK, UsageError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "see hardener work end to end in a throwaway sandbox home (about 10 s)"
 SCHEMA = "demo.schema.json"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("demo", help=HELP, description=HELP)
     add_output_flags(parser)
     parser.add_argument("--keep", metavar="DIR", help="keep the sandbox in DIR to explore it")

@@ -13,21 +13,24 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from hardener.cli.common import add_output_flags, add_selection_flags, add_write_flags
 from hardener.cli.context import CliContext
 from hardener.engine.context import EngineContext
-from hardener.engine.harden import apply_all, plan_harden
+from hardener.engine.harden import apply_all, plan_all
 from hardener.engine.plan import FileOutcome, FilePlan
 from hardener.errors import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 from hardener.policy import load_policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
 
 HELP = "route every MCP server through hardener-shim (0 done, 3 error, 4 partial)"
 SCHEMA = "harden-report.schema.json"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("harden", help=HELP, description=HELP)
     add_output_flags(parser)
     add_write_flags(parser)
@@ -44,7 +47,7 @@ def exit_code(outcomes: Sequence[FileOutcome]) -> int:
     return EXIT_OK
 
 
-def _outcome_json(outcome: FileOutcome, dry_run: bool) -> dict[str, Any]:
+def _outcome_json(outcome: FileOutcome, dry_run: bool) -> dict[str, object]:
     plan = outcome.plan
     error = outcome.error
     return {
@@ -141,7 +144,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     engine = EngineContext.for_machine(ctx.platform, load_policy(ctx.platform).settings)
     shim = str(engine.require_shim())
     locations = engine.locations(args.client, [Path(p) for p in args.project])
-    plans = [plan_harden(engine, loc) for loc in locations if loc.exists and loc.writable]
+    plans = plan_all(engine, locations)
     if not confirm(plans, "wrap", ctx, yes=args.yes, dry_run=args.dry_run):
         ctx.out("nothing was changed")
         return EXIT_OK

@@ -11,17 +11,21 @@ file was not edited since; ``status`` lists each target's state. Exit codes: ins
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Mapping
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import UsageError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "install, remove or check hardener's hook in each client's hook settings"
 SCHEMA = "hooks.schema.json"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("hooks", help=HELP, description=HELP)
     add_output_flags(parser)
     parser.add_argument("action", choices=("install", "uninstall", "status"))
@@ -54,7 +58,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     hook = locate_shim(program="hardener-hook")
     writer: SpoolWriter | None = None
 
-    def emit(kind: str, body: dict[str, Any]) -> None:
+    def emit(kind: str, body: Mapping[str, object]) -> None:
         nonlocal writer
         if writer is None:
             writer = SpoolWriter(ctx.paths, client="hardener", server="-")

@@ -13,15 +13,19 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import EXIT_OK, FileWriteError, KeychainError, UsageError
+from hardener.keystore import KeyStore
 from hardener.ledger.sealkeys import load_keys, load_seed0, seed0_item, verifier_document
 from hardener.ledger.store import require_public
 from hardener.policy import load_policy
 from hardener.timestamps import utc_timestamp
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
 
 HELP = "ledger keys: export a verifier for off-machine verification, show key state"
 
@@ -33,7 +37,7 @@ hardener: WARNING: {out} now holds the ledger's verifier seed (S0).
 """
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("keys", help=HELP, description=HELP)
     actions = parser.add_subparsers(dest="keys_action", metavar="ACTION", required=True)
     export = actions.add_parser("export-verifier", help="write the initial seed and public key")
@@ -64,7 +68,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         store.close()
 
 
-def _info(public: dict[str, Any], store: Any, ctx: CliContext) -> int:
+def _info(public: dict[str, object], store: KeyStore, ctx: CliContext) -> int:
     log_id = str(public["log_id"])
     keys = load_keys(store, log_id)
     document = {
@@ -92,7 +96,9 @@ def _info(public: dict[str, Any], store: Any, ctx: CliContext) -> int:
     return EXIT_OK
 
 
-def _export(args: argparse.Namespace, public: dict[str, Any], store: Any, ctx: CliContext) -> int:
+def _export(
+    args: argparse.Namespace, public: dict[str, object], store: KeyStore, ctx: CliContext
+) -> int:
     log_id = str(public["log_id"])
     seed0 = load_seed0(store, log_id)
     if seed0 is None:

@@ -13,8 +13,8 @@ import collections
 import contextlib
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
@@ -28,10 +28,15 @@ from hardener.ledger.store import require_public
 from hardener.policy import load_policy
 from hardener.settings import Settings
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+    from hardener.ledger.chain.record import Record
+
 HELP = "verify, show, tail and export the tamper-evident log (verify: 0 intact, 1 tampered)"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("log", help=HELP, description=HELP)
     actions = parser.add_subparsers(dest="log_action", metavar="ACTION", required=True)
     verify = actions.add_parser("verify", help="check every record's chain, MAC and checkpoints")
@@ -172,7 +177,7 @@ def _filters(args: argparse.Namespace, now: float) -> Filters:
     )
 
 
-def _require_ledger(ctx: CliContext) -> dict[str, Any]:
+def _require_ledger(ctx: CliContext) -> Mapping[str, object]:
     return require_public(ctx.paths)
 
 
@@ -249,7 +254,7 @@ def _tail(args: argparse.Namespace, ctx: CliContext) -> int:
 # --- export ----------------------------------------------------------------------------------
 
 
-def _send_otlp(url: str, records: list[Any]) -> str:
+def _send_otlp(url: str, records: list[Record]) -> str:
     from hardener.export.otlp import SIGNALS, OtlpSender
 
     if not url.startswith(("http://", "https://")):

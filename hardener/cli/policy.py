@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 from hardener.cli import policy_allowlist
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.policy import load_policy
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "show the effective policy and the source of every setting"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("policy", help=HELP, description=HELP)
     actions = parser.add_subparsers(dest="policy_action", metavar="ACTION", required=True)
     show = actions.add_parser("show", help=HELP)

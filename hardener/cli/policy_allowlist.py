@@ -25,6 +25,10 @@ from hardener.engine.scan import analyse, wrapped_argv
 from hardener.errors import EXIT_OK, ConfigParseError, FileWriteError, UsageError
 from hardener.policy import load_policy
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "print the wrapped commands a client's managed allowlist must admit, in its own format"
 SCHEMA = "policy-allowlist.schema.json"
 
@@ -37,7 +41,7 @@ class Admitted:
     wrapped: list[str]
 
 
-def add_parser(actions: Any) -> argparse.ArgumentParser:
+def add_parser(actions: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = actions.add_parser("allowlist", help=HELP, description=HELP)
     add_output_flags(parser)
     parser.add_argument(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from hardener.cli.common import add_output_flags, add_selection_flags, add_write_flags
 from hardener.cli.context import CliContext
@@ -22,10 +21,14 @@ from hardener.engine.restore import plan_restore
 from hardener.errors import EXIT_OK
 from hardener.policy import load_policy
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "unwrap server entries back to their originals (0 done, 3 error, 4 partial)"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("restore", help=HELP, description=HELP)
     add_output_flags(parser)
     add_write_flags(parser)

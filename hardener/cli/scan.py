@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from hardener.cli.common import add_output_flags, add_selection_flags
 from hardener.cli.context import CliContext
@@ -18,11 +17,15 @@ from hardener.engine.scan import scan
 from hardener.errors import EXIT_FINDINGS, EXIT_OK
 from hardener.policy import load_policy
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+
 HELP = "inventory every MCP client config and server (0 all covered, 1 findings, 3 error)"
 SCHEMA = "scan-report.schema.json"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("scan", help=HELP, description=HELP)
     add_output_flags(parser)
     add_selection_flags(parser)

@@ -10,17 +10,21 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
-from typing import Any
 
 from hardener.cli.common import add_output_flags
 from hardener.cli.context import CliContext
 from hardener.errors import EXIT_FINDINGS, EXIT_OK, HardenerError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.cli.common import Subparsers
+    from hardener.status.targets import Target
+
 HELP = "compliance check for people and MDM (0 compliant, 1 non-compliant or unknown)"
 MDM_FORMATS = ("jamf", "intune")
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser("status", help=HELP, description=HELP)
     add_output_flags(parser)
     parser.add_argument(
@@ -39,7 +43,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def _targets(args: argparse.Namespace, ctx: CliContext) -> list[Any]:
+def _targets(args: argparse.Namespace, ctx: CliContext) -> list[Target]:
     from hardener.status.targets import (
         all_targets,
         current_target,

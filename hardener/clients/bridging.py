@@ -11,7 +11,6 @@ client's hooks, where it has them, are the sensor (docs/hooks.md has the per-cli
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from hardener.clients.entries import EntryInfo, Kind
@@ -55,7 +54,7 @@ def static_credentials(info: EntryInfo) -> bool:
     return any(_credential_name(name) for name, _ in parse_qsl(query))
 
 
-def _oauth_key(entry: Any) -> str | None:
+def _oauth_key(entry: object) -> str | None:
     if not isinstance(entry, dict):
         return None
     holders = [entry, *(v for v in entry.values() if isinstance(v, dict))]
@@ -70,7 +69,7 @@ def client_does_oauth(client: ClientSpec) -> bool:
     return client.id not in NO_CLIENT_OAUTH
 
 
-def bridge_decision(client: ClientSpec, entry: Any, info: EntryInfo) -> BridgeDecision:
+def bridge_decision(client: ClientSpec, entry: object, info: EntryInfo) -> BridgeDecision:
     """Whether ``entry`` (classified as ``info``) of ``client`` may become a bridge entry."""
     if info.kind is not Kind.REMOTE or info.url is None:
         return BridgeDecision(False, "not a remote entry")

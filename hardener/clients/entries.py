@@ -13,7 +13,6 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from hardener.clients.spec import EntryShape
 from hardener.formats.interface import Path as DocPath
@@ -57,11 +56,11 @@ def _type_name(value: object) -> str:
     )
 
 
-def _is_disabled(shape: EntryShape, entry: dict[str, Any]) -> bool:
+def _is_disabled(shape: EntryShape, entry: dict[str, object]) -> bool:
     return any(key in entry and entry[key] is value for key, value in shape.disabled_when)
 
 
-def _argv_launch(shape: EntryShape, holder: dict[str, Any], prefix: DocPath) -> Launch | str:
+def _argv_launch(shape: EntryShape, holder: dict[str, object], prefix: DocPath) -> Launch | str:
     """opencode's ``"command": [argv…]``: the program and its arguments in one list."""
     argv = holder[shape.command]
     if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
@@ -72,7 +71,7 @@ def _argv_launch(shape: EntryShape, holder: dict[str, Any], prefix: DocPath) -> 
     return Launch(path, path, argv[0], tuple(argv[1:]), True, argv_list=True)
 
 
-def _launch(shape: EntryShape, holder: dict[str, Any], prefix: DocPath = ()) -> Launch | str:
+def _launch(shape: EntryShape, holder: dict[str, object], prefix: DocPath = ()) -> Launch | str:
     """The entry's launch command, or a problem description."""
     if shape.argv_list:
         return _argv_launch(shape, holder, prefix)
@@ -80,7 +79,7 @@ def _launch(shape: EntryShape, holder: dict[str, Any], prefix: DocPath = ()) -> 
     if isinstance(command, dict) and "path" in command:  # Zed, early 2025
         command_path: DocPath = (*prefix, shape.command, "path")
         args_path: DocPath = (*prefix, shape.command, "args")
-        inner: dict[str, Any] = command
+        inner: dict[str, object] = command
         command, args_key = command["path"], "args"
     else:
         command_path, args_path, inner, args_key = (
@@ -103,7 +102,7 @@ def _launch(shape: EntryShape, holder: dict[str, Any], prefix: DocPath = ()) -> 
     return Launch(command_path, args_path, command, tuple(args), has_args)
 
 
-def _holder(shape: EntryShape, entry: dict[str, Any]) -> tuple[DocPath, dict[str, Any]]:
+def _holder(shape: EntryShape, entry: dict[str, object]) -> tuple[DocPath, dict[str, object]]:
     """Where the launch/remote fields sit: the entry itself, or one of its ``nested`` objects."""
     if shape.command in entry or any(k in entry for k in shape.remote):
         return (), entry
@@ -114,7 +113,7 @@ def _holder(shape: EntryShape, entry: dict[str, Any]) -> tuple[DocPath, dict[str
     return (), entry
 
 
-def _headers(shape: EntryShape, entry: dict[str, Any]) -> tuple[tuple[str, ...], str]:
+def _headers(shape: EntryShape, entry: dict[str, object]) -> tuple[tuple[str, ...], str]:
     headers: list[str] = []
     for key in shape.header_maps:
         table = entry.get(key)
@@ -129,7 +128,7 @@ def _headers(shape: EntryShape, entry: dict[str, Any]) -> tuple[tuple[str, ...],
     return tuple(headers), ""
 
 
-def classify(shape: EntryShape, entry: Any) -> EntryInfo:
+def classify(shape: EntryShape, entry: object) -> EntryInfo:
     if not isinstance(entry, dict):
         return EntryInfo(Kind.INVALID, problem=f"the entry is {_type_name(entry)}, not an object")
     disabled = _is_disabled(shape, entry)

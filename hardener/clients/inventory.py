@@ -20,13 +20,13 @@ class ServerRef:
     table: DocPath
     name: str
     path: DocPath
-    value: Any
+    value: object
 
 
-def _tables(document: Any, table: Table) -> list[tuple[DocPath, Any]]:
-    found: list[tuple[DocPath, Any]] = [((), document)]
+def _tables(document: object, table: Table) -> list[tuple[DocPath, object]]:
+    found: list[tuple[DocPath, object]] = [((), document)]
     for part in table.path:
-        nxt: list[tuple[DocPath, Any]] = []
+        nxt: list[tuple[DocPath, object]] = []
         for path, value in found:
             if not isinstance(value, dict):
                 continue
@@ -52,7 +52,7 @@ def table_label(path: DocPath) -> str:
     return ".".join(str(p) for p in path) if path else "(root)"
 
 
-def servers(document: Any, tables: Sequence[Table]) -> tuple[list[ServerRef], list[str]]:
+def servers(document: object, tables: Sequence[Table]) -> tuple[list[ServerRef], list[str]]:
     """Every entry of every table, and problems (a table that is not the expected shape)."""
     refs: list[ServerRef] = []
     problems: list[str] = []

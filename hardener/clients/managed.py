@@ -136,7 +136,7 @@ class ManagedRules:
     #: Claude Code ``serverCommand`` allowlist (None: no command allowlist in force)
     claude_code_commands: tuple[tuple[str, ...], ...] | None = None
     #: Codex ``requirements.toml`` identities by server name
-    codex_identities: Mapping[str, Any] = field(default_factory=dict)
+    codex_identities: Mapping[str, object] = field(default_factory=dict)
     #: the files the rules came from, for messages
     sources: tuple[str, ...] = ()
     #: Claude Code ``deniedMcpServers`` ``serverCommand`` argvs
@@ -172,7 +172,7 @@ class ManagedRules:
 
 
 def claude_code_commands(
-    documents: Sequence[Any], key: str = "allowedMcpServers"
+    documents: Sequence[object], key: str = "allowedMcpServers"
 ) -> tuple[tuple[str, ...], ...] | None:
     """The ``serverCommand`` argvs of every ``key`` list (allow- or denylist) in the documents."""
     commands: list[tuple[str, ...]] = []
@@ -189,7 +189,7 @@ def claude_code_commands(
     return tuple(commands) if seen_allowlist else None
 
 
-def codex_identities(document: Any) -> dict[str, Any]:
+def codex_identities(document: object) -> dict[str, object]:
     """``mcp_servers.<name>.identity`` tables of a parsed ``requirements.toml``."""
     servers = document.get("mcp_servers") if isinstance(document, dict) else None
     if not isinstance(servers, dict):
@@ -201,7 +201,7 @@ def codex_identities(document: Any) -> dict[str, Any]:
     }
 
 
-def _identity_command(identity: Mapping[str, Any]) -> str | None:
+def _identity_command(identity: Mapping[str, object]) -> str | None:
     command = identity.get("command")
     if isinstance(command, str):
         return command

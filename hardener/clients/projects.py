@@ -23,7 +23,6 @@ import json
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlparse
 
 from hardener.clients._dirs import vscode_user_dir
@@ -52,7 +51,7 @@ MAX_WORKSPACES = 2000
 TRUSTED = frozenset({"TRUST_FOLDER", "TRUST_PARENT"})
 
 
-def _json(fs: FsView, path: Path) -> Any:
+def _json(fs: FsView, path: Path) -> object:
     text = fs.read_text(path)
     if not text:
         return None

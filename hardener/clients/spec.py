@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from hardener.paths import Platform
 
@@ -79,7 +79,7 @@ class EntryShape:
     #: maps whose values may hold literal secrets (reported by key name only)
     secret_maps: tuple[str, ...] = ("env", "headers")
     #: (key, value) pairs meaning "this entry is switched off"
-    disabled_when: tuple[tuple[str, Any], ...] = (("disabled", True), ("enabled", False))
+    disabled_when: tuple[tuple[str, object], ...] = (("disabled", True), ("enabled", False))
     #: values of ``type`` for entries with nothing to launch (built-ins, extension servers)
     builtin_types: tuple[str, ...] = ()
     #: keys that, present without a command, mean "provided by an extension of the client"
@@ -131,10 +131,10 @@ class ConfigFile:
     #: a top-level key naming the file's format version (Qwen's ``"$version"``) and the values
     #: hardener knows; a file with another value is reported and left untouched
     version_key: str = ""
-    known_versions: tuple[Any, ...] = ()
+    known_versions: tuple[object, ...] = ()
 
 
-def version_problem(file: ConfigFile, document: Any) -> str:
+def version_problem(file: ConfigFile, document: object) -> str:
     """Why ``document`` is in a format version hardener does not know ("" when it is not)."""
     if not file.version_key or not isinstance(document, dict):
         return ""

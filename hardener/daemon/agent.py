@@ -18,11 +18,12 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 import psutil
 
@@ -37,6 +38,7 @@ from hardener.errors import HardenerError
 from hardener.fsutil import ensure_private_dir
 from hardener.paths import HardenerPaths, Platform, hardener_paths
 from hardener.policy import EffectivePolicy, load_policy
+from hardener.settings import Settings
 from hardener.timestamps import utc_timestamp
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,48 @@ class AgentState:
     signal: str | None = None
 
 
+#: a signal disposition as ``signal.signal`` returns and takes it
+Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | None
+#: events a component hands the agent to seal: (kind, body)
+Found = Iterable[tuple[str, Mapping[str, object]]]
+
+
+class Drift(Protocol):
+    """What the agent drives of ``daemon/drift.DriftGuard``."""
+
+    settings: Settings
+
+    def start(self) -> None: ...
+    def refresh(self) -> None: ...
+    def targets(self) -> Iterable[Path]: ...
+    def reconcile_all(self) -> bool: ...
+    def reconcile(self, path: Path) -> bool: ...
+    def take_retries(self) -> Iterable[Path]: ...
+    def summary(self) -> Mapping[str, object]: ...
+
+
+class Detector(Protocol):
+    """What the agent drives of ``daemon/detection.Detection``."""
+
+    def run(self) -> Found: ...
+    def save(self) -> None: ...
+    def summary(self) -> Mapping[str, object]: ...
+
+
+class Watcher(Protocol):
+    """``daemon/process_watch.ProcessWatch`` and ``daemon/selfcheck.LedgerSelfCheck``."""
+
+    def summary(self) -> Mapping[str, object] | None: ...
+
+
+class ProcessChecks(Watcher, Protocol):
+    def check(self) -> Found: ...
+
+
+class SelfCheck(Watcher, Protocol):
+    def run(self) -> Found: ...
+
+
 class Agent:
     """Wire the components together and run the loop."""
 
@@ -72,9 +116,9 @@ class Agent:
         policy: EffectivePolicy,
         *,
         sealing: SealingService | None = None,
-        drift: Any = None,
-        detection: Any = None,
-        processes: Any = None,
+        drift: Drift | None = None,
+        detection: Detector | None = None,
+        processes: ProcessChecks | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.platform = platform
@@ -87,11 +131,11 @@ class Agent:
         self.drift = drift
         self.detection = detection
         self.processes = processes
-        self.selfcheck: Any = None
+        self.selfcheck: SelfCheck | None = None
         #: client-hook drift repair (hardener.daemon.hookwatch.HookRepair), run at each sweep
         self.hook_repair: Callable[[], int] | None = None
         self.watcher = DirectoryWatcher(self.inbox, spool_dir=self.paths.spool_dir)
-        self.debouncer = Debouncer(DEBOUNCE_SECONDS, DEBOUNCE_MAX_SECONDS)
+        self.debouncer: Debouncer[Path] = Debouncer(DEBOUNCE_SECONDS, DEBOUNCE_MAX_SECONDS)
         self.heartbeat = HeartbeatWriter(self.paths)
         self.state = AgentState()
         self._alerted = False
@@ -99,7 +143,7 @@ class Agent:
         self._interval = float(policy.settings.daemon.heartbeat_seconds)
         previous = read_heartbeat(self.paths) or {}
         self.alerts = AlertLog(previous.get("alerts"), now=time.time())
-        self._old_handlers: dict[int, Any] = {}
+        self._old_handlers: dict[int, Handler] = {}
         self._old_wakeup: int | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -298,7 +342,7 @@ class Agent:
         for kind, body in found:
             self.record(kind, body)
 
-    def record(self, kind: str, body: dict[str, Any]) -> int | None:
+    def record(self, kind: str, body: Mapping[str, object]) -> int | None:
         """Seal a record the agent produced (alerts are also noted for the status cache)."""
         seq = self.sealing.append(kind, body)
         if kind == "alert":
@@ -355,7 +399,7 @@ class Agent:
         except psutil.Error:
             created = None
         now = time.time()
-        document: dict[str, Any] = {
+        document: dict[str, object] = {
             "schema": HEARTBEAT_SCHEMA,
             "version": __version__,
             "state": self.state.state,

@@ -7,22 +7,42 @@ here; at start it takes back the still-recent ones from the previous heartbeat.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypedDict
 
 WINDOW_SECONDS = 24 * 3600
 HIGH = frozenset({"high", "critical"})
 MAX_KEPT = 50
 
 
+class Noted(TypedDict):
+    """One alert in the heartbeat's ``alerts.recent``."""
+
+    rule: str
+    severity: str
+    unix: float
+    seq: int | None
+
+
 class AlertLog:
-    def __init__(self, previous: dict[str, Any] | None = None, *, now: float) -> None:
-        self._items: list[dict[str, Any]] = []
-        for item in (previous or {}).get("recent", []):
-            if isinstance(item, dict) and isinstance(item.get("unix"), int | float):
-                self._items.append(item)
+    def __init__(self, previous: Mapping[str, object] | None = None, *, now: float) -> None:
+        self._items: list[Noted] = []
+        recent = (previous or {}).get("recent")
+        for item in recent if isinstance(recent, list) else []:
+            unix = item.get("unix") if isinstance(item, dict) else None
+            if isinstance(unix, int | float):
+                seq = item.get("seq")
+                self._items.append(
+                    {
+                        "rule": str(item.get("rule", "?")),
+                        "severity": str(item.get("severity", "low")),
+                        "unix": float(unix),
+                        "seq": seq if isinstance(seq, int) else None,
+                    }
+                )
         self._prune(now)
 
-    def note(self, body: dict[str, Any], *, now: float, seq: int | None) -> None:
+    def note(self, body: Mapping[str, object], *, now: float, seq: int | None) -> None:
         self._items.append(
             {
                 "rule": str(body.get("rule", "?")),
@@ -37,7 +57,7 @@ class AlertLog:
         self._items = [i for i in self._items if now - float(i["unix"]) <= WINDOW_SECONDS]
         self._items = self._items[-MAX_KEPT:]
 
-    def summary(self, now: float) -> dict[str, Any]:
+    def summary(self, now: float) -> dict[str, object]:
         self._prune(now)
         return {
             "high_24h": sum(1 for i in self._items if i["severity"] in HIGH),

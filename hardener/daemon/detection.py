@@ -16,10 +16,10 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from hardener.detect.detector import DetectorEngine
 from hardener.detect.sensors import SensorCorrelator
+from hardener.event_bodies import AlertBody
 from hardener.fsutil import read_snapshot, write_private
 from hardener.paths import HardenerPaths
 from hardener.settings import Detectors
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 STATE_NAME = "detect-state.json"
 SAVE_EVERY = 500
 
-Reader = Callable[[int], Iterable[Mapping[str, Any]]]
+Reader = Callable[[int], Iterable[Mapping[str, object]]]
 #: (client, server) of every stdio server in the inventory (for hooks.sensors); see assemble
 StdioServers = Callable[[], Iterable[tuple[str, str]]]
 
@@ -77,9 +77,9 @@ class Detection:
                 aside,
             )
 
-    def run(self) -> list[tuple[str, dict[str, Any]]]:
+    def run(self) -> list[tuple[str, AlertBody]]:
         """Observe every record sealed since the cursor; the alerts to seal."""
-        out: list[tuple[str, dict[str, Any]]] = []
+        out: list[tuple[str, AlertBody]] = []
         for record in self._reader(self.cursor):
             seq = record.get("seq")
             if isinstance(seq, int):
@@ -113,7 +113,7 @@ class Detection:
         write_private(self.path, json.dumps(document, separators=(",", ":")).encode())
         self._unsaved = 0
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, object]:
         return {
             "cursor": self.cursor,
             "alerts_raised": self.alerts_raised,

@@ -16,21 +16,22 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from hardener.clients.discovery import ConfigLocation
 from hardener.clients.entries import Kind
-from hardener.daemon.reconcile import RepairPlan, plan_repair
+from hardener.daemon.reconcile import Repair, RepairPlan, plan_repair
 from hardener.daemon.watch import ContentMemory
-from hardener.engine.configfile import load
+from hardener.engine.configfile import LoadedConfig, load
 from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore
 from hardener.engine.plan import EventSink, apply_plan
 from hardener.engine.scan import analyse
 from hardener.errors import HardenerError, WriteConflictError
+from hardener.event_bodies import AlertBody, ConfigChangeBody
 from hardener.fsutil import read_snapshot
 from hardener.paths import Platform
 from hardener.processes import ServerCommand
@@ -42,7 +43,17 @@ log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60.0
 BACKOFF_SECONDS = 300.0
 
-Emit = Callable[[str, dict[str, Any]], Any]
+Emit = Callable[[str, Mapping[str, object]], object]
+
+
+class FileOutcomeInfo(TypedDict):
+    """What a repair's write adds to its ``config.drift`` body."""
+
+    before_sha256: str | None
+    after_sha256: str | None
+    backup_id: str | None
+
+
 ContextFactory = Callable[[Platform, Settings], EngineContext]
 
 
@@ -51,9 +62,9 @@ class _CollectingSink(EventSink):
 
     def __init__(self, ctx: EngineContext) -> None:
         super().__init__(ctx)
-        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.events: list[tuple[str, Mapping[str, object]]] = []
 
-    def emit(self, kind: str, body: dict[str, Any]) -> None:
+    def emit(self, kind: str, body: Mapping[str, object]) -> None:
         self.events.append((kind, body))
 
     def close(self) -> None:
@@ -192,13 +203,13 @@ class DriftGuard:
         location: ConfigLocation,
         plan: RepairPlan,
         *,
-        repairs: list[Any],
+        repairs: list[Repair],
         before: str | None,
         state: FileWatchState,
         now: float,
     ) -> bool:
         path = location.path
-        outcome_info: dict[str, Any] | None = None
+        outcome_info: FileOutcomeInfo | None = None
         if plan.writes:
             sink = _CollectingSink(ctx)
             outcome = apply_plan(ctx, plan.plan, sink)
@@ -256,34 +267,32 @@ class DriftGuard:
         state.writes.clear()
         location = self._locations[path]
         log.error("%s is rewritten by its client over and over; backing off", path)
-        self._emit(
-            "alert",
-            {
-                "rule": "drift.loop",
-                "severity": "high",
-                "summary": f"{location.client.name} keeps undoing hardener's repair of {path}; "
-                f"more than {limit} repairs in a minute, repairs paused for "
-                f"{int(BACKOFF_SECONDS)} s",
-                "evidence": [],
-                "remedy": f"Quit {location.client.name}, run 'hardener harden', then restart it; "
-                "check for a second tool that manages this file.",
-                "detail": {"file": str(path), "client": location.client.id},
-                "client": location.client.id,
-            },
-        )
+        alert: AlertBody = {
+            "rule": "drift.loop",
+            "severity": "high",
+            "summary": f"{location.client.name} keeps undoing hardener's repair of {path}; "
+            f"more than {limit} repairs in a minute, repairs paused for "
+            f"{int(BACKOFF_SECONDS)} s",
+            "evidence": [],
+            "remedy": f"Quit {location.client.name}, run 'hardener harden', then restart it; "
+            "check for a second tool that manages this file.",
+            "detail": {"file": str(path), "client": location.client.id},
+            "client": location.client.id,
+        }
+        self._emit("alert", alert)
         return True
 
     def _record(
         self,
         location: ConfigLocation,
         plan: RepairPlan,
-        repairs: list[Any],
-        outcome: dict[str, Any] | None,
+        repairs: list[Repair],
+        outcome: FileOutcomeInfo | None,
     ) -> None:
         if not repairs:
             return
         kind = "config.reset_by_client" if plan.reset else "config.drift"
-        body: dict[str, Any] = {
+        body: ConfigChangeBody = {
             "file": str(location.path),
             "client": location.client.id,
             "servers": sorted({r.server for r in repairs}),
@@ -294,24 +303,24 @@ class DriftGuard:
             },
         }
         if outcome is not None:
-            body.update(outcome)
+            body["before_sha256"] = outcome["before_sha256"]
+            body["after_sha256"] = outcome["after_sha256"]
+            body["backup_id"] = outcome["backup_id"]
         self._emit(kind, body)
         log.info("%s: %s", location.path, ", ".join(f"{r.server} {r.action}" for r in repairs))
         lost = [r for r in repairs if r.action in ("rewrap", "identity_change", "rebuilt")]
         if lost and self.settings.mode == "enforce":
-            self._emit(
-                "alert",
-                {
-                    "rule": "config.drift",
-                    "severity": "medium",
-                    "summary": f"{location.client.name} config {location.path} lost hardening "
-                    f"for {', '.join(sorted({r.server for r in lost}))}; repaired",
-                    "evidence": [],
-                    "remedy": "Check who changed the file; the servers run through the shim again.",
-                    "detail": {"file": str(location.path), "client": location.client.id},
-                    "client": location.client.id,
-                },
-            )
+            alert: AlertBody = {
+                "rule": "config.drift",
+                "severity": "medium",
+                "summary": f"{location.client.name} config {location.path} lost hardening "
+                f"for {', '.join(sorted({r.server for r in lost}))}; repaired",
+                "evidence": [],
+                "remedy": "Check who changed the file; the servers run through the shim again.",
+                "detail": {"file": str(location.path), "client": location.client.id},
+                "client": location.client.id,
+            }
+            self._emit("alert", alert)
 
     def _note_error(self, path: Path, message: str) -> None:
         if self._errors.get(path) != message:
@@ -322,7 +331,9 @@ class DriftGuard:
         return self._files.setdefault(path, FileWatchState())
 
     # -- what the process checks and the heartbeat need --------------------------------------
-    def _learn_servers(self, ctx: EngineContext, location: ConfigLocation, loaded: Any) -> None:
+    def _learn_servers(
+        self, ctx: EngineContext, location: ConfigLocation, loaded: LoadedConfig
+    ) -> None:
         try:
             _, entries = analyse(ctx, location, loaded)
         except HardenerError:
@@ -362,7 +373,7 @@ class DriftGuard:
     def process_names(self) -> dict[str, tuple[str, ...]]:
         return {loc.client.id: loc.client.process_names for loc in self._locations.values()}
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, object]:
         now = self._clock()
         return {
             "watched_files": len(self._locations),

@@ -36,7 +36,7 @@ def ensure_public_dir(paths: HardenerPaths) -> Path:
     return ensure_private_dir(paths.public_dir, mode=PUBLIC_DIR_MODE)
 
 
-def write_public(path: Path, document: dict[str, Any]) -> None:
+def write_public(path: Path, document: dict[str, object]) -> None:
     """Atomically write a world-readable JSON document in the public directory."""
     data = json.dumps(document, indent=1, sort_keys=True).encode() + b"\n"
     target = atomic_write(path, data, mode=PUBLIC_FILE_MODE)
@@ -59,14 +59,14 @@ class HeartbeatWriter:
     def __init__(self, paths: HardenerPaths) -> None:
         self.path = heartbeat_path(paths)
         self._paths = paths
-        self._last: dict[str, Any] | None = None
+        self._last: dict[str, object] | None = None
         self._last_write = float("-inf")
 
-    def due(self, document: dict[str, Any], now: float, interval: float) -> bool:
+    def due(self, document: dict[str, object], now: float, interval: float) -> bool:
         stable = {k: v for k, v in document.items() if k not in VOLATILE}
         return stable != self._last or now - self._last_write >= interval
 
-    def write(self, document: dict[str, Any], now: float) -> None:
+    def write(self, document: dict[str, object], now: float) -> None:
         ensure_public_dir(self._paths)
         write_public(self.path, document)
         self._last = {k: v for k, v in document.items() if k not in VOLATILE}

@@ -14,8 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
 from hardener.engine.shimpath import locate_shim
 from hardener.errors import HardenerError
@@ -31,7 +30,7 @@ class HookRepair:
     def __init__(
         self,
         platform: Platform,
-        record: Callable[[str, dict[str, Any]], Any],
+        record: Callable[[str, Mapping[str, object]], object],
         settings: Callable[[], Settings] | None = None,
     ) -> None:
         self.platform = platform

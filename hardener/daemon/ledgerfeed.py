@@ -43,7 +43,7 @@ class LedgerFeed:
             self._reader = None
 
 
-def _as_observed(seq: int, ts: str, kind: str, raw: bytes) -> dict[str, Any]:
+def _as_observed(seq: int, ts: str, kind: str, raw: bytes) -> dict[str, object]:
     try:
         body = json.loads(raw)
     except ValueError:

@@ -8,8 +8,8 @@ raises one ``process.unshimmed`` alert (per pid); the findings go into the heart
 from __future__ import annotations
 
 import logging
-from typing import Any
 
+from hardener.daemon.drift import DriftGuard
 from hardener.processes import (
     RestartNeeded,
     UnshimmedProcess,
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 class ProcessWatch:
-    def __init__(self, drift: Any, username: str | None) -> None:
+    def __init__(self, drift: DriftGuard, username: str | None) -> None:
         self._drift = drift
         self._username = username
         self._alerted: set[tuple[int, str, str]] = set()
@@ -30,7 +30,7 @@ class ProcessWatch:
         self.restart_needed: list[RestartNeeded] = []
         self.problem: str | None = None
 
-    def check(self) -> list[tuple[str, dict[str, Any]]]:
+    def check(self) -> list[tuple[str, dict[str, object]]]:
         """Take a snapshot; returns the events to seal (alerts for new findings)."""
         try:
             procs = snapshot(self._username)
@@ -42,7 +42,7 @@ class ProcessWatch:
         self.restart_needed = find_restart_needed(
             procs, self._drift.hardened_at(), self._drift.process_names()
         )
-        events: list[tuple[str, dict[str, Any]]] = []
+        events: list[tuple[str, dict[str, object]]] = []
         for found in self.unshimmed:
             key = (found.pid, found.client, found.server)
             if key in self._alerted:
@@ -76,7 +76,7 @@ class ProcessWatch:
         self._alerted &= live
         return events
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, object]:
         return {
             "problem": self.problem,
             "unshimmed": [

@@ -36,6 +36,7 @@ from hardener.engine.plan import EntryChange, FilePlan
 from hardener.engine.scan import analyse
 from hardener.errors import ConfigParseError, HardenerError
 from hardener.formats.interface import Path as DocPath
+from hardener.json_types import JSONObject
 from hardener.timestamps import utc_timestamp
 from hardener.transform import parse_shim_args
 
@@ -50,7 +51,7 @@ class Repair:
     )
     detail: str = ""
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONObject:
         return {"server": self.server, "action": self.action, "detail": self.detail}
 
 
@@ -131,7 +132,7 @@ class _Planner:
         self.state = state
         self.result = result
         self.text = loaded.text
-        self.undo: list[tuple[str, DocPath, Any]] = []
+        self.undo: list[tuple[str, DocPath, object]] = []
         self.order = state.next_order() if state is not None else 0
         self.now = utc_timestamp(ctx.clock())
         self.quit_required = ""
@@ -255,7 +256,7 @@ def _verify(
     loaded: LoadedConfig,
     text: str,
     changes: list[EntryChange],
-    undo: list[tuple[str, DocPath, Any]],
+    undo: list[tuple[str, DocPath, object]],
 ) -> None:
     document = parse_text(location.path, loaded.codec, text)
     for change in changes:
@@ -279,7 +280,7 @@ def _verify(
         raise _bug(location, "the repair would change more than the planned entries")
 
 
-def _only_empty_tables_added(undone: Any, expected: Any) -> bool:
+def _only_empty_tables_added(undone: object, expected: object) -> bool:
     """A rebuilt block may leave an empty table where none was (``"mcpServers": {}``)."""
     if not isinstance(undone, dict) or not isinstance(expected, dict):
         return False

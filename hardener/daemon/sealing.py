@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from hardener.errors import HardenerError
+from hardener.event_bodies import SessionEndBody, SessionStartBody
 from hardener.ledger.sealing.sealer import Sealer
 from hardener.paths import HardenerPaths
 from hardener.settings import Settings
@@ -28,7 +29,16 @@ DAEMON_CLIENT = "hardener"
 DAEMON_SERVER = "daemon"
 
 KeystoreFactory = Callable[[Settings], Any]
-SealerFactory = Callable[[HardenerPaths, Settings, Any], Any]
+SealerFactory = Callable[[HardenerPaths, Settings, Any], "Sealing"]
+
+
+class Sealing(Protocol):
+    """What the service drives of :class:`Sealer` (tests substitute a recorder)."""
+
+    def seal_pending(self) -> int: ...
+    def tick(self) -> None: ...
+    def append(self, kind: str, body: Mapping[str, object]) -> int: ...
+    def close(self) -> None: ...
 
 
 def open_policy_keystore(settings: Settings) -> Any:
@@ -50,7 +60,7 @@ class SealingService:
         self._settings = settings
         self._keystore_factory = keystore_factory
         self._sealer_factory = sealer_factory
-        self.sealer: Any = None
+        self.sealer: Sealing | None = None
         self.problem: str | None = None
         self.backend: str | None = None
         self.backend_real: bool | None = None
@@ -114,7 +124,7 @@ class SealingService:
         except HardenerError as exc:
             self._fail(exc)
 
-    def append(self, kind: str, body: dict[str, Any]) -> int | None:
+    def append(self, kind: str, body: Mapping[str, object]) -> int | None:
         """Seal a daemon-originated record; without a sealer it waits in the daemon's spool."""
         if self.sealer is not None:
             try:
@@ -127,7 +137,8 @@ class SealingService:
         if self._fallback is None:
             # A session of its own, like a shim's: the pid tells the sealer its writer is alive.
             self._fallback = SpoolWriter(self._paths, client=DAEMON_CLIENT, server=DAEMON_SERVER)
-            self._fallback.emit("session.start", {"pid": os.getpid(), "transport": "daemon"})
+            start: SessionStartBody = {"pid": os.getpid(), "transport": "daemon"}
+            self._fallback.emit("session.start", start)
         self._fallback.emit(kind, body)
         return None
 
@@ -136,7 +147,8 @@ class SealingService:
         if self._fallback is None:
             return
         try:
-            self._fallback.emit("session.end", {"reason": "client_closed"})
+            end: SessionEndBody = {"reason": "client_closed"}
+            self._fallback.emit("session.end", end)
         except OSError as exc:
             log.error("cannot end the agent's spool session: %s", exc)
         self._fallback.close()
@@ -162,7 +174,7 @@ class SealingService:
         self._close_sealer()
         self._close_fallback()
 
-    def backlog(self) -> dict[str, Any]:
+    def backlog(self) -> dict[str, object]:
         """Spool files waiting and the age of the oldest (cheap: stat only)."""
         files, size, oldest = 0, 0, None
         try:

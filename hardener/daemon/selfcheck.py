@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from hardener.errors import HardenerError
 from hardener.paths import HardenerPaths
@@ -38,11 +37,11 @@ class LedgerSelfCheck:
     def __init__(self, paths: HardenerPaths) -> None:
         self._paths = paths
         self._alerted: str | None = None
-        self.public: dict[str, Any] | None = None
+        self.public: dict[str, object] | None = None
         self.last_unix: float | None = None
         self.problem: str | None = None
 
-    def run(self) -> list[tuple[str, dict[str, Any]]]:
+    def run(self) -> list[tuple[str, dict[str, object]]]:
         from hardener.ledger.audit import verify_ledger
         from hardener.ledger.store import read_public
 
@@ -86,7 +85,7 @@ class LedgerSelfCheck:
             )
         ]
 
-    def summary(self) -> dict[str, Any] | None:
+    def summary(self) -> dict[str, object] | None:
         if self.public is None and self.problem is None:
             return None
         return {**(self.public or {}), "verified_unix": self.last_unix, "problem": self.problem}

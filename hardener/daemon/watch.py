@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -59,27 +59,30 @@ def nearest_existing_dir(path: Path) -> Path:
     return current
 
 
-class Debouncer:
+K = TypeVar("K", bound=Hashable)
+
+
+class Debouncer(Generic[K]):
     """Per-key quiet period: a key is due ``delay`` after its last touch, or ``max_delay`` after
     its first touch in a burst, whichever comes first. Pure; the caller supplies the clock."""
 
     def __init__(self, delay: float, max_delay: float) -> None:
         self.delay = delay
         self.max_delay = max_delay
-        self._first: dict[Any, float] = {}
-        self._last: dict[Any, float] = {}
+        self._first: dict[K, float] = {}
+        self._last: dict[K, float] = {}
 
-    def touch(self, key: Any, now: float) -> None:
+    def touch(self, key: K, now: float) -> None:
         self._first.setdefault(key, now)
         self._last[key] = now
 
-    def _deadline(self, key: Any) -> float:
+    def _deadline(self, key: K) -> float:
         return min(self._last[key] + self.delay, self._first[key] + self.max_delay)
 
     def next_deadline(self) -> float | None:
         return min((self._deadline(key) for key in self._last), default=None)
 
-    def pop_due(self, now: float) -> list[Any]:
+    def pop_due(self, now: float) -> list[K]:
         due = [key for key in self._last if self._deadline(key) <= now]
         for key in due:
             del self._first[key]

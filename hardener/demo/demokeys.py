@@ -40,7 +40,7 @@ class DemoKeyring(KeyringBackend):
             return {"label": "hardener demo key store (NOT an OS keychain)", "items": {}}
         return data if isinstance(data, dict) else {"items": {}}
 
-    def _save(self, data: dict[str, Any]) -> None:
+    def _save(self, data: dict[str, object]) -> None:
         path = self._path()
         tmp = path.with_name(path.name + ".tmp")
         fd = os.open(

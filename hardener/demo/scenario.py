@@ -19,12 +19,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from hardener.demo.clients import SERVER, DemoConfig, configs, write_configs
 from hardener.demo.sandbox import Sandbox, make_sandbox, setup_keys
 from hardener.demo.session import BURST, DEMO_TOKEN, run_session
 from hardener.errors import HardenerError
+
+T = TypeVar("T")
 
 POLICY = """# the demo's policy (a sandbox: nothing here applies to your machine)
 mode = "audit"          # record and alert, never block: the demo wants to show the alerts
@@ -60,11 +62,11 @@ class Outcome:
 
     sandbox: str
     keystore: str
-    steps: list[dict[str, Any]] = field(default_factory=list)
-    claims: dict[str, Any] = field(default_factory=dict)
+    steps: list[dict[str, object]] = field(default_factory=list)
+    claims: dict[str, object] = field(default_factory=dict)
     seconds: float = 0.0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "sandbox": self.sandbox,
             "keystore": self.keystore,
@@ -120,7 +122,7 @@ class Demo:
             cwd=str(self.box.home),
         )
 
-    def claim(self, name: str, value: Any, ok: bool, why: str) -> None:
+    def claim(self, name: str, value: object, ok: bool, why: str) -> None:
         self.outcome.claims[name] = value
         if not ok:
             if self.verbose:
@@ -202,7 +204,7 @@ class Demo:
         beat = self._wait(self._heartbeat, "the daemon's first heartbeat")
         self.note(f"running (pid {beat['pid']}); ledger enrolled, key in the key store")
 
-    def _heartbeat(self) -> dict[str, Any] | None:
+    def _heartbeat(self) -> dict[str, object] | None:
         assert self.daemon is not None
         if self.daemon.poll() is not None:
             raise DemoFailed(f"the daemon exited ({self.daemon.returncode}): {self._daemon_log()}")
@@ -219,7 +221,7 @@ class Demo:
         except OSError:
             return ""
 
-    def _wait(self, probe: Callable[[], Any], what: str) -> Any:
+    def _wait(self, probe: Callable[[], T | None], what: str) -> T:
         deadline = time.monotonic() + WAIT_SECONDS
         while True:
             value = probe()
@@ -255,7 +257,7 @@ class Demo:
         self.claim("definition_changed_on_restart", changed, changed, "get_weather is unchanged")
         self.outcome.claims["calls"] = first.calls + second.calls
 
-    def _sealed(self) -> dict[str, Any] | None:
+    def _sealed(self) -> dict[str, object] | None:
         from hardener.ledger.query import iter_records, view
 
         ends, rules = 0, set()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
 
 from mcp import Client, StdioServerParameters, types
 
@@ -23,7 +22,7 @@ class SessionResult:
 
 
 async def _sampling(
-    context: Any, params: types.CreateMessageRequestParams
+    context: object, params: types.CreateMessageRequestParams
 ) -> types.CreateMessageResult:
     return types.CreateMessageResult(
         role="assistant",
@@ -32,7 +31,7 @@ async def _sampling(
     )
 
 
-def _text(result: Any) -> str:
+def _text(result: types.CallToolResult) -> str:
     return " ".join(getattr(c, "text", "") for c in result.content)
 
 

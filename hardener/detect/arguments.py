@@ -246,13 +246,13 @@ class ArgHistory:
             int(data.get("calls", 0)), list(data.get("dirs", [])), list(data.get("hosts", []))
         )
 
-    def _remember(self, items: list[Any], item: Any) -> None:
+    def _remember(self, items: list[Any], item: object) -> None:
         if item in items:
             items.remove(item)
         items.append(item)
         del items[:-MAX_REMEMBERED]
 
-    def check_and_learn(self, arguments: Any, min_calls: int) -> list[ArgIssue]:
+    def check_and_learn(self, arguments: object, min_calls: int) -> list[ArgIssue]:
         """Novel paths/hosts in this call (once warmed up), then remember them."""
         issues: list[ArgIssue] = []
         warmed = self.calls >= min_calls

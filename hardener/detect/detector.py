@@ -44,7 +44,7 @@ def key(*parts: str) -> str:
     return SEP.join(parts)
 
 
-def is_event(value: Any) -> bool:
+def is_event(value: object) -> bool:
     return (
         isinstance(value, Mapping)
         and isinstance(value.get("kind"), str)
@@ -67,7 +67,7 @@ class DetectorEngine:
             rules.rate_per_minute,
             rules.repeated_failures,
         )
-        self.sessions: dict[str, dict[str, Any]] = {}
+        self.sessions: dict[str, dict[str, object]] = {}
         self.tools: dict[str, dict[str, dict[str, Any]]] = {}  # client␟server -> name -> def
         self.pins: dict[str, ServerPins] = {}
         self.calls = calls.CallState()

@@ -104,7 +104,7 @@ class FrequencyTracker:
             hits.append(FrequencyHit("frequency.baseline", "server", (client, server), *baseline))
         return hits
 
-    def _baseline(self, ts: float, key: str) -> tuple[int, float, dict[str, Any]] | None:
+    def _baseline(self, ts: float, key: str) -> tuple[int, float, dict[str, object]] | None:
         minute = math.floor(ts / 60.0)
         state = self.baselines.setdefault(
             key, {"minute": minute, "count": 0, "mean": 0.0, "var": 0.0, "n": 0, "alerted": -1}

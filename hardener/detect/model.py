@@ -15,7 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from hardener import event_bodies as bodies
+from hardener.event_bodies import AlertBody, Severity
+
 SEVERITIES: Final = ("low", "medium", "high", "critical")
+#: each severity as the alert body's type (a KeyError for anything else)
+_SEVERITY: Final[dict[str, Severity]] = {
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
+    "critical": "critical",
+}
 
 #: Longest excerpt of offending text kept in evidence (descriptions and results are redacted
 #: upstream; the cap keeps alerts small).
@@ -225,12 +235,18 @@ class Evidence:
     span: tuple[int, int] | None = None
     excerpt: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key in ("seq", "session", "n", "pointer", "excerpt"):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value
+    def to_json(self) -> bodies.Evidence:
+        out: bodies.Evidence = {}
+        if self.seq is not None:
+            out["seq"] = self.seq
+        if self.session is not None:
+            out["session"] = self.session
+        if self.n is not None:
+            out["n"] = self.n
+        if self.pointer is not None:
+            out["pointer"] = self.pointer
+        if self.excerpt is not None:
+            out["excerpt"] = self.excerpt
         if self.span is not None:
             out["span"] = list(self.span)
         return out
@@ -258,20 +274,22 @@ class Alert:
     server: str | None = None
     tool: str | None = None
 
-    def to_body(self) -> dict[str, Any]:
+    def to_body(self) -> AlertBody:
         """The ``alert`` event body (``schemas/alert.schema.json``)."""
-        body: dict[str, Any] = {
+        body: AlertBody = {
             "rule": self.rule,
-            "severity": self.severity,
+            "severity": _SEVERITY[self.severity],
             "summary": self.summary,
             "evidence": [item.to_json() for item in self.evidence],
             "remedy": self.remedy or RULES[self.rule].remedy,
             "detail": self.detail,
         }
-        for key in ("client", "server", "tool"):
-            value = getattr(self, key)
-            if value is not None:
-                body[key] = value
+        if self.client is not None:
+            body["client"] = self.client
+        if self.server is not None:
+            body["server"] = self.server
+        if self.tool is not None:
+            body["tool"] = self.tool
         return body
 
 
@@ -281,7 +299,7 @@ def make_alert(
     *,
     evidence: tuple[Evidence, ...] | list[Evidence] = (),
     severity: str | None = None,
-    detail: dict[str, Any] | None = None,
+    detail: dict[str, object] | None = None,
     client: str | None = None,
     server: str | None = None,
     tool: str | None = None,

@@ -45,7 +45,7 @@ RENAME_SIMILARITY: Final = 0.9
 MAX_DIFF_CHARS: Final = 4000
 
 
-def pinned_view(tool: Mapping[str, Any]) -> dict[str, Any]:
+def pinned_view(tool: Mapping[str, object]) -> dict[str, Any]:
     """The parts of a tool definition that are pinned."""
     return {key: tool[key] for key in PIN_FIELDS if key in tool}
 
@@ -168,13 +168,13 @@ class Changes:
     instructions: Change | None = None
 
 
-def _text(value: Any) -> list[str]:
+def _text(value: object) -> list[str]:
     if isinstance(value, str):
         return value.splitlines()
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
 
 
-def field_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[tuple[str, ...], str]:
+def field_diff(old: Mapping[str, object], new: Mapping[str, object]) -> tuple[tuple[str, ...], str]:
     """Which pinned fields differ, and a unified diff of each (capped)."""
     missing = object()
     fields = tuple(key for key in PIN_FIELDS if old.get(key, missing) != new.get(key, missing))
@@ -194,7 +194,7 @@ def field_diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[tuple[st
     return fields, diff
 
 
-def similarity(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
+def similarity(a: Mapping[str, object], b: Mapping[str, object]) -> float:
     """How alike two definitions are, ignoring their names and titles (0..1)."""
     strip = ("name", "title")
     left = canonical_text({k: v for k, v in pinned_view(a).items() if k not in strip})
@@ -209,7 +209,7 @@ def observe(
     pins: ServerPins | None,
     client: str,
     server: str,
-    tools: Sequence[Mapping[str, Any]],
+    tools: Sequence[Mapping[str, object]],
     instructions: str | None,
     *,
     complete: bool = True,

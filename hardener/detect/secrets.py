@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from hardener.secret_catalogue import MARKER_RE as OWN_MARKER
 from hardener.secret_catalogue import NOT_SECRET_REASONS, TOKEN_FORMATS, TOKEN_HINTS
@@ -61,7 +61,7 @@ def _marker_reason(match: re.Match[str]) -> str:
     )
 
 
-def _dict_marker(value: Mapping[str, Any]) -> str | None:
+def _dict_marker(value: Mapping[str, object]) -> str | None:
     if "$redacted" in value:
         reason = value["$redacted"]
         return reason if isinstance(reason, str) and reason else "secret"
@@ -71,7 +71,7 @@ def _dict_marker(value: Mapping[str, Any]) -> str | None:
     return None
 
 
-def walk_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+def walk_strings(value: object, pointer: str = "") -> Iterator[tuple[str, object]]:
     """(pointer, leaf) for every leaf and every redaction-marker dict of a JSON value."""
     if isinstance(value, Mapping):
         if _dict_marker(value) is not None:
@@ -86,7 +86,7 @@ def walk_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
         yield pointer, value
 
 
-def redacted_pointers(value: Any) -> list[str]:
+def redacted_pointers(value: object) -> list[str]:
     """Pointers of every value replaced by a marker (whatever the reason)."""
     found = []
     for pointer, leaf in walk_strings(value):
@@ -97,7 +97,7 @@ def redacted_pointers(value: Any) -> list[str]:
     return found
 
 
-def find_secrets(value: Any) -> list[SecretHit]:
+def find_secrets(value: object) -> list[SecretHit]:
     """Redaction markers (secrets only) and unredacted secret shapes in a JSON value."""
     hits: list[SecretHit] = []
     for pointer, leaf in walk_strings(value):

@@ -19,7 +19,7 @@ import re
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 from hardener.detect.descriptions import Signal, scan_text, score
 from hardener.detect.model import raise_severity
@@ -51,7 +51,7 @@ def shingles(text: str) -> set[str]:
     }
 
 
-def request_text(summary: Any) -> str:
+def request_text(summary: object) -> str:
     """All the text in a request summary (a string or a redacted JSON structure)."""
     if isinstance(summary, str):
         return summary
@@ -62,7 +62,7 @@ def request_text(summary: Any) -> str:
     )
 
 
-def _asked_fields(summary: Any) -> list[str]:
+def _asked_fields(summary: object) -> list[str]:
     """Property names of an elicitation's requestedSchema, where the summary has them."""
     if not isinstance(summary, Mapping):
         return []
@@ -77,11 +77,11 @@ class RequestAssessment:
     severity: str
     reasons: tuple[str, ...]
     signals: tuple[Signal, ...] = ()
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: dict[str, object] = field(default_factory=dict)
 
 
 def assess(
-    body: Mapping[str, Any],
+    body: Mapping[str, object],
     threshold: int,
     foreign: Mapping[str, Iterable[str]] | None = None,
 ) -> RequestAssessment | None:
@@ -96,7 +96,7 @@ def assess(
     severity = "low" if rule == "server-request.roots" else "medium"
     reasons: list[str] = []
     signals: tuple[Signal, ...] = ()
-    detail: dict[str, Any] = {
+    detail: dict[str, object] = {
         "method": method,
         "via": body.get("via"),
         "decision": body.get("decision"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hardener.errors import ConfigParseError
 from hardener.formats.interface import Codec, SyntaxErrorAt
@@ -24,7 +23,7 @@ class LoadedConfig:
     snapshot: FileSnapshot
     codec: Codec
     text: str
-    document: Any
+    document: object
 
 
 def parse_error(path: Path, error: ConfigParseError) -> ConfigParseError:
@@ -49,11 +48,11 @@ def decode(path: Path, data: bytes) -> str:
         ) from exc
 
 
-def _reject_constant(name: str) -> Any:
+def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not JSON")
 
 
-def parse_text(path: Path, codec: Codec, text: str) -> Any:
+def parse_text(path: Path, codec: Codec, text: str) -> object:
     """The parsed document. Strict JSON goes through the C parser first (same values as the
     codec, much faster on big files); anything it refuses gets the codec's precise error."""
     if codec.name == "json":

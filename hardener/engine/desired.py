@@ -85,7 +85,7 @@ class FileState:
         if not any(r.get("path") == record.path for r in self.released):
             self.released.append({"name": record.name, "path": record.path})
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "version": VERSION,
             "file": self.file,

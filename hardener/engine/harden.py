@@ -48,7 +48,7 @@ def get_path(document: Any, path: DocPath) -> Any:
     return value
 
 
-def _set_path(document: Any, path: DocPath, new: Any) -> None:
+def _set_path(document: object, path: DocPath, new: object) -> None:
     get_path(document, path[:-1])[path[-1]] = new
 
 
@@ -187,12 +187,10 @@ def plan_harden(
     return plan
 
 
-def harden(
-    ctx: EngineContext, locations: Sequence[ConfigLocation], *, dry_run: bool = False
-) -> list[FileOutcome]:
-    """Plan and (unless ``dry_run``) apply every location; one outcome per existing file."""
-    plans = [plan_harden(ctx, loc) for loc in locations if loc.exists and loc.writable]
-    return apply_all(ctx, plans, dry_run=dry_run)
+def plan_all(ctx: EngineContext, locations: Sequence[ConfigLocation]) -> list[FilePlan]:
+    """The plan of every existing, writable location (``hardener harden`` confirms, then
+    :func:`apply_all` applies them)."""
+    return [plan_harden(ctx, loc) for loc in locations if loc.exists and loc.writable]
 
 
 def apply_all(ctx: EngineContext, plans: Sequence[FilePlan], *, dry_run: bool) -> list[FileOutcome]:

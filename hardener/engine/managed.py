@@ -11,7 +11,6 @@ import json
 import plistlib
 import tomllib
 from pathlib import Path
-from typing import Any
 
 from hardener.clients.managed import (
     VSCODE_ALLOW_POLICY,
@@ -50,7 +49,7 @@ def load_managed_rules(
         codex_requirements if codex_requirements is not None else codex_requirements_path(platform)
     )
     sources: list[str] = []
-    documents: list[Any] = []
+    documents: list[object] = []
     cc_files = [cc_dir / "managed-settings.json"]
     drop_in = cc_dir / "managed-settings.d"
     if drop_in.is_dir():
@@ -82,7 +81,7 @@ def load_managed_rules(
     copilot_commands, copilot_denied = _copilot(copilot_path, sources)
     for client in ("copilot-cli", "vscode", "vscode-insiders"):
         allowlist_files[client] = str(copilot_path)
-    identities: dict[str, Any] = {}
+    identities: dict[str, object] = {}
     text = _read(req)
     if text is not None:
         sources.append(str(req))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from hardener.backup import BackupStore
 from hardener.changes import note_change
@@ -23,6 +23,7 @@ from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore, EntryRecord, FileState
 from hardener.engine.report import Finding
 from hardener.errors import HardenerError, WriteConflictError
+from hardener.event_bodies import ConfigChangeBody
 from hardener.formats.interface import Path as DocPath
 from hardener.fsutil import atomic_write, sha256_hex
 from hardener.spool import SpoolWriter
@@ -115,7 +116,7 @@ class EventSink:
         self._ctx = ctx
         self._writer: SpoolWriter | None = None
 
-    def emit(self, kind: str, body: dict[str, Any]) -> None:
+    def emit(self, kind: str, body: Mapping[str, object]) -> None:
         if self._writer is None:
             self._writer = SpoolWriter(self._ctx.paths, client="hardener", server="-")
         self._writer.emit(kind, body, moment=self._ctx.clock())
@@ -148,7 +149,7 @@ def apply_plan(
     plan: FilePlan,
     sink: EventSink,
     *,
-    _before_replace: Callable[[Any], None] | None = None,
+    _before_replace: Callable[[object], None] | None = None,
 ) -> FileOutcome:
     """Write one planned change (backup → CAS write → desired state → events)."""
     if plan.error is not None:
@@ -186,22 +187,20 @@ def apply_plan(
         _update_desired(ctx, plan)
         kind = "config.harden" if plan.verb == "harden" else "config.restore"
         for change in plan.changes:
-            sink.emit(
-                kind,
-                {
-                    "file": str(location.path),
-                    "client": location.client.id,
-                    "servers": [change.name],
-                    "before_sha256": outcome.before_sha256,
-                    "after_sha256": outcome.after_sha256,
-                    "backup_id": backup.id,
-                    "detail": {
-                        "path": list(change.path),
-                        "action": change.action,
-                        "exact": change.exact,
-                    },
+            body: ConfigChangeBody = {
+                "file": str(location.path),
+                "client": location.client.id,
+                "servers": [change.name],
+                "before_sha256": outcome.before_sha256,
+                "after_sha256": outcome.after_sha256,
+                "backup_id": backup.id,
+                "detail": {
+                    "path": list(change.path),
+                    "action": change.action,
+                    "exact": change.exact,
                 },
-            )
+            }
+            sink.emit(kind, body)
     except (HardenerError, OSError) as exc:
         outcome.error = (
             exc

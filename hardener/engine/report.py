@@ -8,7 +8,7 @@ nothing to fix). ``scan`` exits 1 when any error or warning exists.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 Severity = Literal["error", "warning", "info"]
@@ -49,8 +49,8 @@ class Finding:
     def severity(self) -> Severity:
         return FINDING_KINDS[self.kind]
 
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {
             "kind": self.kind,
             "severity": self.severity,
             "message": self.message,
@@ -89,7 +89,7 @@ class ServerReport:
     url: str | None = None
     findings: list[Finding] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "name": self.name,
             "table": self.table,
@@ -118,7 +118,7 @@ class FileReport:
     def all_findings(self) -> list[Finding]:
         return [*self.findings, *(f for s in self.servers for f in s.findings)]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "path": self.path,
             "kind": self.kind,
@@ -149,7 +149,7 @@ class ClientReport:
     def all_findings(self) -> list[Finding]:
         return [*self.findings, *(f for file in self.files for f in file.all_findings())]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "id": self.id,
             "name": self.name,
@@ -188,7 +188,7 @@ class ScanReport:
             "warnings": sum(1 for f in findings if f.severity == "warning"),
         }
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "shim": self.shim,
             "projects": self.projects,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Collection, Sequence
-from typing import Any
 
 from hardener.backup import BackupStore
 from hardener.clients.discovery import ConfigLocation
@@ -31,7 +30,7 @@ from hardener.transform import unwrap_entry
 
 def backup_original(
     ctx: EngineContext, location: ConfigLocation, loaded: LoadedConfig, path: DocPath
-) -> Any:
+) -> object:
     """The entry at ``path`` in the newest backup of this file where it is not wrapped."""
     store = BackupStore(ctx.paths.backups_dir)
     wanted = str(location.path.absolute())

@@ -35,9 +35,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
 
 import httpx
 
@@ -65,7 +64,7 @@ def expand(spec: ExportTarget) -> list[ExportTarget]:
     return [{**spec, "signal": signal} for signal in SIGNALS]
 
 
-def _nanos(ts: Any) -> int | None:
+def _nanos(ts: object) -> int | None:
     if not isinstance(ts, str):
         return None
     try:
@@ -75,7 +74,7 @@ def _nanos(ts: Any) -> int | None:
     return int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000
 
 
-def value(item: Any) -> dict[str, Any]:
+def value(item: object) -> dict[str, object]:
     """An OTLP ``AnyValue`` in its JSON mapping."""
     if isinstance(item, bool):
         return {"boolValue": item}
@@ -88,7 +87,7 @@ def value(item: Any) -> dict[str, Any]:
     return {"stringValue": json.dumps(item, separators=(",", ":"), ensure_ascii=False)}
 
 
-def attributes(pairs: dict[str, Any]) -> list[dict[str, Any]]:
+def attributes(pairs: dict[str, object]) -> list[dict[str, object]]:
     return [{"key": k, "value": value(v)} for k, v in pairs.items() if v is not None]
 
 
@@ -96,13 +95,22 @@ def _hex(*parts: str, size: int) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[: size * 2]
 
 
-def _event(record: Record) -> dict[str, Any] | None:
+Event = Mapping[str, object]
+
+
+def _event(record: Record) -> Event | None:
+    """The sealed event envelope of ``record`` (with an object body), or None."""
     try:
         body = record.body_json()
     except ValueError:
         return None
     event = body.get("event")
     return event if isinstance(event, dict) and isinstance(event.get("body"), dict) else None
+
+
+def _body(event: Event) -> Mapping[str, object]:
+    body = event.get("body")
+    return body if isinstance(body, Mapping) else {}
 
 
 class Sessions:
@@ -113,26 +121,29 @@ class Sessions:
         self.transport: dict[str, str] = {}
         self.traceparent: dict[str, str] = {}
 
-    def learn(self, event: dict[str, Any]) -> None:
+    def learn(self, event: Event) -> None:
         session = str(event.get("session", ""))
-        body = event["body"]
+        body = _body(event)
+        version, transport, trace = (
+            body.get(k) for k in ("protocol_version", "transport", "traceparent")
+        )
         if event.get("kind") == "session.start":
-            if isinstance(body.get("protocol_version"), str):
-                self.version[session] = body["protocol_version"]
-            if isinstance(body.get("transport"), str):
-                self.transport[session] = body["transport"]
-        elif event.get("kind") == "tool.call" and isinstance(body.get("traceparent"), str):
-            self.traceparent[f"{session}\x1f{body.get('id')}"] = body["traceparent"]
+            if isinstance(version, str):
+                self.version[session] = version
+            if isinstance(transport, str):
+                self.transport[session] = transport
+        elif event.get("kind") == "tool.call" and isinstance(trace, str):
+            self.traceparent[f"{session}\x1f{body.get('id')}"] = trace
             if len(self.traceparent) > 10_000:
                 del self.traceparent[next(iter(self.traceparent))]
 
 
-def mcp_attributes(event: dict[str, Any], sessions: Sessions) -> dict[str, Any]:
-    body = event["body"]
+def mcp_attributes(event: Event, sessions: Sessions) -> dict[str, object]:
+    body = _body(event)
     session = str(event.get("session", ""))
     tool = body.get("tool") if isinstance(body.get("tool"), str) else None
     transport = sessions.transport.get(session)
-    attrs: dict[str, Any] = {
+    attrs: dict[str, object] = {
         "mcp.method.name": "tools/call",
         "gen_ai.operation.name": "execute_tool",
         "gen_ai.tool.name": tool,
@@ -151,7 +162,7 @@ def mcp_attributes(event: dict[str, Any], sessions: Sessions) -> dict[str, Any]:
     return attrs
 
 
-def _error_type(body: dict[str, Any]) -> str | None:
+def _error_type(body: Mapping[str, object]) -> str | None:
     if body.get("is_error") is True:
         return "tool_error"
     if body.get("error_code") is not None:
@@ -160,10 +171,10 @@ def _error_type(body: dict[str, Any]) -> str | None:
     return None if status in (None, "ok", "input_required") else str(status)
 
 
-def _ids(record: Record, event: dict[str, Any], sessions: Sessions) -> tuple[str, str, str | None]:
+def _ids(record: Record, event: Event, sessions: Sessions) -> tuple[str, str, str | None]:
     """(trace id, span id, parent span id) of the span for this call."""
     session = str(event.get("session", ""))
-    key = f"{session}\x1f{event['body'].get('id')}"
+    key = f"{session}\x1f{_body(event).get('id')}"
     parent = sessions.traceparent.get(key)
     if parent and parent.count("-") == 3:
         _, trace, span, _ = parent.split("-")
@@ -176,10 +187,10 @@ def _ids(record: Record, event: dict[str, Any], sessions: Sessions) -> tuple[str
     )
 
 
-def log_record(record: Record, sessions: Sessions) -> dict[str, Any]:
+def log_record(record: Record, sessions: Sessions) -> dict[str, object]:
     export = export_record(record)
     event = _event(record)
-    attrs: dict[str, Any] = {
+    attrs: dict[str, object] = {
         "hardener.ledger.seq": record.seq,
         "hardener.ledger.hash": export["hash"],
         "hardener.ledger.prev": record.prev,
@@ -188,7 +199,7 @@ def log_record(record: Record, sessions: Sessions) -> dict[str, Any]:
         "hardener.event.kind": record.kind,
     }
     number, text = 9, "INFO"
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     if event is not None:
         kind = event.get("kind")
         if kind in ("tool.call", "tool.result", "hook.call", "hook.result"):
@@ -196,7 +207,7 @@ def log_record(record: Record, sessions: Sessions) -> dict[str, Any]:
         if kind in ("tool.call", "tool.result"):
             trace, span, _ = _ids(record, event, sessions)
             out.update(traceId=trace, spanId=span)
-        severity = event["body"].get("severity")
+        severity = _body(event).get("severity")
         if kind == "alert" and isinstance(severity, str):
             number, text = _SEVERITY.get(severity, (21, "FATAL"))
     when = _nanos(event.get("ts")) if event else None
@@ -212,8 +223,8 @@ def log_record(record: Record, sessions: Sessions) -> dict[str, Any]:
     return out
 
 
-def span(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str, Any]:
-    body = event["body"]
+def span(record: Record, event: Event, sessions: Sessions) -> dict[str, object]:
+    body = _body(event)
     end = _nanos(event.get("ts")) or _nanos(record.ts) or 0
     duration = body.get("duration_ms")
     millis = float(duration) if isinstance(duration, int | float) else 0.0
@@ -227,7 +238,7 @@ def span(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str,
     attrs["hardener.status"] = body.get("status")
     attrs["hardener.ledger.seq"] = record.seq
     attrs["hardener.ledger.hash"] = line_hash(record.line)
-    out: dict[str, Any] = {
+    out: dict[str, object] = {
         "traceId": trace,
         "spanId": span_id,
         "name": f"tools/call {body['tool']}" if isinstance(body.get("tool"), str) else "tools/call",
@@ -244,8 +255,8 @@ def span(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str,
     return out
 
 
-def duration_point(record: Record, event: dict[str, Any], sessions: Sessions) -> dict[str, Any]:
-    body = event["body"]
+def duration_point(record: Record, event: Event, sessions: Sessions) -> dict[str, object]:
+    body = _body(event)
     end = _nanos(event.get("ts")) or _nanos(record.ts) or 0
     duration = body.get("duration_ms")
     seconds = float(duration) / 1000 if isinstance(duration, int | float) else 0.0
@@ -269,7 +280,7 @@ def duration_point(record: Record, event: dict[str, Any], sessions: Sessions) ->
     }
 
 
-def _resource(log_id: str) -> dict[str, Any]:
+def _resource(log_id: str) -> dict[str, object]:
     return {
         "attributes": attributes(
             {
@@ -281,9 +292,9 @@ def _resource(log_id: str) -> dict[str, Any]:
     }
 
 
-def payload(signal: str, records: Iterable[Record], sessions: Sessions) -> dict[str, Any] | None:
+def payload(signal: str, records: Iterable[Record], sessions: Sessions) -> dict[str, object] | None:
     """The ``Export*ServiceRequest`` for one signal, or None when the batch has nothing for it."""
-    items: list[dict[str, Any]] = []
+    items: list[dict[str, object]] = []
     log_id = ""
     for record in records:
         log_id = record.log_id

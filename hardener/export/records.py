@@ -20,7 +20,7 @@ ALWAYS = frozenset({CHECKPOINT, EPOCH_CLOSE, "prune", "recovery"})
 
 def export_record(record: Record) -> dict[str, Any]:
     try:
-        body: Any = record.body_json()
+        body: object = record.body_json()
     except ValueError:
         body = {"unparsable": True}
     return {

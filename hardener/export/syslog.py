@@ -48,7 +48,9 @@ def severity(export: dict[str, Any]) -> int:
     return 6
 
 
-def format_message(export: dict[str, Any], *, hostname: str | None = None, limit: int = 0) -> bytes:
+def format_message(
+    export: dict[str, object], *, hostname: str | None = None, limit: int = 0
+) -> bytes:
     host = _token(hostname or socket.gethostname(), 255)
     pri = FACILITY_LOG_AUDIT * 8 + severity(export)
     sd = '[hardener@{} log_id="{}" seq="{}" kind="{}"]'.format(
@@ -117,7 +119,7 @@ class SyslogSender:
         self._sock = sock
         return sock
 
-    def send(self, exports: list[dict[str, Any]]) -> None:
+    def send(self, exports: list[dict[str, object]]) -> None:
         sock = self._connect()
         try:
             if self.protocol == "udp":

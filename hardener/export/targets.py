@@ -17,12 +17,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from hardener.export.jsonl import JsonlFile
 from hardener.export.otlp import OtlpSender, expand
 from hardener.export.records import export_line, export_record, wanted
 from hardener.export.syslog import ExportError, SyslogSender
+from hardener.ledger.chain.record import Record
 from hardener.ledger.query import RecordReader
 from hardener.ledger.store import read_json, write_state
 from hardener.paths import HardenerPaths
@@ -107,7 +107,7 @@ class Exporter:
             self._save()
         return sent
 
-    def _deliver(self, target: _Target, records: list[Any]) -> None:
+    def _deliver(self, target: _Target, records: list[Record]) -> None:
         if not records:
             return
         spec = target.spec
@@ -115,14 +115,15 @@ class Exporter:
             JsonlFile(Path(spec["path"]).expanduser()).write([export_line(r) for r in records])
             return
         if spec.get("type") == "otlp":
-            if target.sender is None:
-                target.sender = OtlpSender(
+            otlp = target.sender
+            if not isinstance(otlp, OtlpSender):  # first batch: None
+                otlp = target.sender = OtlpSender(
                     str(spec.get("endpoint")),
                     spec.get("signal", "logs"),
                     headers=dict(spec.get("headers", {})),
                     timeout=float(spec.get("timeout_seconds", 10.0)),
                 )
-            target.sender.send(records)
+            otlp.send(records)
             return
         if target.sender is None:
             target.sender = SyslogSender(

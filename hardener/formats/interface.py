@@ -68,7 +68,7 @@ class Codec(ABC):
         last occurrence wins, as in ``JSON.parse``."""
 
     @abstractmethod
-    def set(self, text: str, path: Path, value: Any) -> str:
+    def set(self, text: str, path: Path, value: object) -> str:
         """Replace the value at ``path``; if only its last key is missing, insert that key into the
         existing parent object (after its last member, in the file's own style). Any other missing
         ancestor is created as nested objects. An index equal to a list's length appends. Setting

@@ -134,7 +134,7 @@ def detect_style(text: str, strict: bool) -> Style:
     return Style(text, strict)
 
 
-def scalar(value: Any, style: Style) -> str:
+def scalar(value: object, style: Style) -> str:
     """A JSON scalar in the file's escaping style."""
     if isinstance(value, str):
         out = json.dumps(value, ensure_ascii=style.ensure_ascii)
@@ -205,7 +205,7 @@ class Renderer:
         return open_ + nl + child_indent + lines + nl + close_indent + close
 
 
-def _child_template(template: Node | None, key: Any, item: Any) -> Node | None:
+def _child_template(template: Node | None, key: Any, item: object) -> Node | None:
     """The template of one child: the member with the same key, or for a list item the old item
     with the same string value (so it keeps its exact text), else the item at the same index."""
     if template is None or not template.entries:
@@ -223,7 +223,7 @@ def _child_template(template: Node | None, key: Any, item: Any) -> Node | None:
     return template.entries[index].node
 
 
-def _plain_equal(node: Node, value: Any) -> bool:
+def _plain_equal(node: Node, value: object) -> bool:
     if node.is_container != isinstance(value, dict | list):
         return False
     return same(to_plain(node), value)

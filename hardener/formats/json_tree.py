@@ -29,13 +29,13 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _LITERALS = {"t": ("true", True), "f": ("false", False), "n": ("null", None)}
 
 
-def _no_constants(name: str) -> Any:
+def _no_constants(name: str) -> object:
     raise ValueError(f"{name} is not JSON")
 
 
 #: CPython's C scanner: ``scan_once(text, pos) -> (value, end)``; validates a whole value at C speed.
 _DECODER = json.JSONDecoder(parse_constant=_no_constants)
-_scan_once: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
+_scan_once: Callable[[str, int], tuple[object, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 
 
 class Node:
@@ -253,7 +253,7 @@ def parse_tree(text: str, strict: bool) -> Node:
     return _Scanner(text, strict).document()
 
 
-def parse_plain(text: str, strict: bool) -> Any:
+def parse_plain(text: str, strict: bool) -> object:
     """The whole document as plain values: one C-speed pass for valid JSON; the span tree (and
     its exact error messages) for anything else."""
     try:
@@ -262,7 +262,7 @@ def parse_plain(text: str, strict: bool) -> Any:
         return to_plain(parse_tree(text, strict))
 
 
-def to_plain(node: Node) -> Any:
+def to_plain(node: Node) -> object:
     """Plain Python value of a node (a fresh copy); for duplicate keys the last one wins, like
     ``JSON.parse``."""
     if node.fast and node._text is not None:

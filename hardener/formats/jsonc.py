@@ -28,7 +28,7 @@ from hardener.formats.values import find_run, same
 class _JsonFamily(Codec):
     strict: bool
 
-    def parse(self, text: str) -> Any:
+    def parse(self, text: str) -> object:
         return parse_plain(text, self.strict)
 
     def get(self, text: str, path: Path) -> Any:
@@ -40,7 +40,7 @@ class _JsonFamily(Codec):
             node = entry.node
         return to_plain(node)
 
-    def set(self, text: str, path: Path, value: Any) -> str:
+    def set(self, text: str, path: Path, value: object) -> str:
         node = parse_tree(text, self.strict)
         parent_multiline = True
         for depth, key in enumerate(path):
@@ -59,7 +59,7 @@ class _JsonFamily(Codec):
         new = renderer.render(value, line_indent(text, node.start), node, parent_multiline)
         return text[: node.start] + new + text[node.end :]
 
-    def _edit_list(self, text: str, path: Path, node: Node, value: list[Any]) -> str | None:
+    def _edit_list(self, text: str, path: Path, node: Node, value: list[object]) -> str | None:
         """Add or remove items around an unchanged run of the old items (how args are wrapped and
         unwrapped), so comments and layout inside the array survive. None: not such an edit."""
         old = [to_plain(entry.node) for entry in node.entries]
@@ -101,7 +101,7 @@ class _JsonFamily(Codec):
                 return text
 
     def _insert(
-        self, text: str, node: Node, path: Path, depth: int, value: Any, *, multiline: bool
+        self, text: str, node: Node, path: Path, depth: int, value: object, *, multiline: bool
     ) -> str:
         key, rest = path[depth], path[depth + 1 :]
         where = "/".join(str(k) for k in path[:depth]) or "the document root"
@@ -167,7 +167,7 @@ def _ends_line(text: str, pos: int) -> int:
 
 
 def _append(
-    text: str, node: Node, key: str | None, value: Any, *, strict: bool, multiline: bool = True
+    text: str, node: Node, key: str | None, value: object, *, strict: bool, multiline: bool = True
 ) -> str:
     """Insert one member (or list item) after the last entry of ``node``. ``multiline``: whether
     the member holding ``node`` sits on its own line (an empty ``{}`` there is expanded)."""
@@ -215,7 +215,7 @@ def _append(
     return text[:end] + "," + gap + member + text[end:]
 
 
-def _prepend(text: str, node: Node, items: list[Any], strict: bool) -> str:
+def _prepend(text: str, node: Node, items: list[object], strict: bool) -> str:
     """Insert ``items`` before the first item of a non-empty array, separated like its items."""
     style = detect_style(text, strict)
     first = node.entries[0]
@@ -232,7 +232,7 @@ def _prepend(text: str, node: Node, items: list[Any], strict: bool) -> str:
     return text[: first.start] + block + text[first.start :]
 
 
-def _sibling_template(node: Node, value: Any) -> Node | None:
+def _sibling_template(node: Node, value: object) -> Node | None:
     """The last sibling of the same kind, so a new entry looks like its neighbours."""
     want = "object" if isinstance(value, dict) else "array" if isinstance(value, list) else None
     for entry in reversed(node.entries):

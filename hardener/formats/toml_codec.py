@@ -45,14 +45,14 @@ class TomlCodec(Codec):
         return load(text).unwrap()
 
     def get(self, text: str, path: Path) -> Any:
-        node: Any = load(text)
+        node: object = load(text)
         for key in path:
             node = child(node, key)
             if node is MISSING:
                 return MISSING
         return plain(node)
 
-    def set(self, text: str, path: Path, value: Any) -> str:
+    def set(self, text: str, path: Path, value: object) -> str:
         if not path:
             raise PathConflictError("cannot replace the whole TOML document")
         body, layout = newlines.split(text)
@@ -97,7 +97,7 @@ class TomlCodec(Codec):
         return _trim_end(doc.as_string(), text)
 
 
-def _nest(path: Path, depth: int, value: Any) -> Any:
+def _nest(path: Path, depth: int, value: object) -> object:
     for key in reversed(path[depth:]):
         if not isinstance(key, str):
             raise PathConflictError(f"cannot create list item {key} in a TOML document")
@@ -105,14 +105,14 @@ def _nest(path: Path, depth: int, value: Any) -> Any:
     return value
 
 
-def _check_container(node: Any, key: str | int, path: Path) -> None:
+def _check_container(node: object, key: str | int, path: Path) -> None:
     if isinstance(key, str) and not isinstance(node, dict):
         raise PathConflictError(f"cannot set {'/'.join(map(str, path))}: parent is not a table")
     if isinstance(key, int) and not isinstance(node, list):
         raise PathConflictError(f"cannot set {'/'.join(map(str, path))}: parent is not an array")
 
 
-def _dump_insert(doc: TOMLDocument, node: Any, key: str | int, value: Any, text: str) -> str:
+def _dump_insert(doc: TOMLDocument, node: object, key: str | int, value: object, text: str) -> str:
     """Add a new key (or append an array item) to ``node`` and render the document."""
     if isinstance(key, int):
         if isinstance(node, AoT) and key == len(node) and isinstance(value, dict):

@@ -25,7 +25,7 @@ _BLANKS = re.compile(r"[ \t\n]*")
 _TRIVIA = re.compile(r"(?:[ \t\n]+|#[^\n]*)*")
 
 
-def child(node: Any, key: str | int) -> Any:
+def child(node: object, key: str | int) -> object:
     """The child item at ``key``, or MISSING."""
     if isinstance(key, str):
         if isinstance(node, dict) and key in node:
@@ -36,11 +36,11 @@ def child(node: Any, key: str | int) -> Any:
     return MISSING
 
 
-def plain(item: Any) -> Any:
+def plain(item: object) -> object:
     return item.unwrap() if hasattr(item, "unwrap") else item
 
 
-def styled(value: Any, old: Any, inline: bool = False) -> Item:
+def styled(value: object, old: object, inline: bool = False) -> Item:
     """``value`` as a tomlkit item that looks like ``old`` (the item it replaces, or MISSING)."""
     if value is None:
         raise PathConflictError("TOML has no null value; refusing to write None")
@@ -74,7 +74,7 @@ def _parse_value(text: str) -> Item:
     return parsed
 
 
-def _string(value: str, old: Any) -> Item:
+def _string(value: str, old: object) -> Item:
     """A TOML string in the style of ``old`` when that style can hold ``value``."""
     kind = old.type if isinstance(old, String) else StringType.SLB
     if kind in (StringType.MLB, StringType.MLL):
@@ -125,7 +125,7 @@ def _strip_comments(text: str) -> str:
     return "\n".join(line.split("#", 1)[0] for line in text.split("\n"))
 
 
-def _splice(old_text: str, olds: list[Any], value: list[Any], texts: list[str]) -> str | None:
+def _splice(old_text: str, olds: list[Any], value: list[object], texts: list[str]) -> str | None:
     """Insert items in front of, or remove items from the front of, the array's own text."""
     old_plain = [plain(o) for o in olds]
     first = _TRIVIA.match(old_text, 1).end()  # type: ignore[union-attr]

@@ -26,7 +26,7 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def find_run(longer: list[Any], shorter: list[Any]) -> int | None:
+def find_run(longer: list[object], shorter: list[object]) -> int | None:
     """Where ``shorter`` occurs as a contiguous run in ``longer`` (the last such place), or None."""
     for start in range(len(longer) - len(shorter), -1, -1):
         if same(longer[start : start + len(shorter)], shorter):

@@ -83,11 +83,11 @@ def _yaml(text: str) -> YAML:
     return yaml
 
 
-def _represent_null(representer: Any, _data: None) -> Any:
+def _represent_null(representer: Any, _data: None) -> object:
     return representer.represent_scalar("tag:yaml.org,2002:null", "null")
 
 
-def load(text: str) -> Any:
+def load(text: str) -> object:
     """The round-trip document; errors become :class:`SyntaxErrorAt` (ruamel's marks are 0-based)."""
     try:
         return _yaml(text).load(text.removeprefix(newlines.BOM))
@@ -100,13 +100,13 @@ def load(text: str) -> Any:
         raise SyntaxErrorAt(1, 1, str(exc) or "invalid YAML") from None
 
 
-def _dump(yaml: YAML, doc: Any) -> str:
+def _dump(yaml: YAML, doc: object) -> str:
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()
 
 
-def plain(node: Any) -> Any:
+def plain(node: object) -> object:
     """Plain Python values out of ruamel's round-trip types."""
     if isinstance(node, dict):
         return {plain(k): plain(v) for k, v in node.items()}
@@ -125,7 +125,7 @@ def plain(node: Any) -> Any:
     return node
 
 
-def _child(node: Any, key: str | int) -> Any:
+def _child(node: object, key: str | int) -> object:
     if isinstance(key, str):
         return node[key] if isinstance(node, dict) and key in node else MISSING
     if isinstance(node, list) and not isinstance(key, bool) and 0 <= key < len(node):
@@ -138,7 +138,7 @@ class YamlCodec(Codec):
 
     name = "yaml"
 
-    def parse(self, text: str) -> Any:
+    def parse(self, text: str) -> object:
         return plain(load(text))
 
     def get(self, text: str, path: Path) -> Any:
@@ -149,7 +149,7 @@ class YamlCodec(Codec):
                 return MISSING
         return plain(node)
 
-    def set(self, text: str, path: Path, value: Any) -> str:
+    def set(self, text: str, path: Path, value: object) -> str:
         if not path:
             raise PathConflictError("cannot replace the whole YAML document")
         doc = load(text)
@@ -177,7 +177,7 @@ class YamlCodec(Codec):
             return text
         return self._edit(text, doc, lambda d: _remove(d, path))
 
-    def _edit(self, text: str, doc: Any, change: Callable[[Any], None]) -> str:
+    def _edit(self, text: str, doc: object, change: Callable[[object], None]) -> str:
         body, layout = newlines.split(text)
         yaml = _yaml(body)
         base = _dump(yaml, doc) if body.strip() else ""
@@ -193,7 +193,7 @@ class YamlCodec(Codec):
         return newlines.join(edited, layout)
 
 
-def _assign(doc: Any, path: Path, value: Any) -> None:
+def _assign(doc: object, path: Path, value: object) -> None:
     node = doc
     for depth, key in enumerate(path[:-1]):
         child = _child(node, key)
@@ -212,7 +212,7 @@ def _assign(doc: Any, path: Path, value: Any) -> None:
     _put(node, key, _styled(value, old))
 
 
-def _edit_seq(seq: CommentedSeq, value: list[Any]) -> bool:
+def _edit_seq(seq: CommentedSeq, value: list[object]) -> bool:
     """Add or remove items around an unchanged run of the old items, in place, so the comments
     hung on the kept items stay (how args are wrapped and unwrapped). False: not such an edit."""
     old = [plain(item) for item in seq]
@@ -238,7 +238,7 @@ def _edit_seq(seq: CommentedSeq, value: list[Any]) -> bool:
     return True
 
 
-def _put(node: Any, key: str | int, item: Any) -> None:
+def _put(node: object, key: str | int, item: object) -> None:
     if isinstance(key, str):
         if not isinstance(node, dict):
             raise PathConflictError(f"cannot set key {key!r}: its parent is not a mapping")
@@ -263,15 +263,15 @@ def _remove(doc: Any, path: Path) -> None:
     del node[path[-1]]
 
 
-def _keep_trailing_comment(old: Any, new: Any) -> None:
+def _keep_trailing_comment(old: object, new: object) -> None:
     """ruamel hangs the comments and blank lines that follow a block collection on its last item;
     move them to the new collection's last item so they stay where they were."""
     if not isinstance(old, CommentedMap | CommentedSeq) or not old:
         return
     if not isinstance(new, CommentedMap | CommentedSeq) or not new:
         return
-    old_last: Any = list(old.keys())[-1] if isinstance(old, dict) else len(old) - 1
-    new_last: Any = list(new.keys())[-1] if isinstance(new, dict) else len(new) - 1
+    old_last: object = list(old.keys())[-1] if isinstance(old, dict) else len(old) - 1
+    new_last: object = list(new.keys())[-1] if isinstance(new, dict) else len(new) - 1
     if old_last in old.ca.items:
         new.ca.items[new_last] = old.ca.items[old_last]
 
@@ -286,7 +286,7 @@ def _needs_quotes(value: str) -> bool:
     return not out.getvalue().startswith("k: " + value.split("\n", 1)[0]) or value == ""
 
 
-def _chosen_quotes(item: Any) -> type[str] | None:
+def _chosen_quotes(item: object) -> type[str] | None:
     """The quoting class of a string the author chose to quote, or None."""
     if isinstance(item, DoubleQuotedScalarString):
         return DoubleQuotedScalarString  # ruamel would have used single quotes if it had to
@@ -295,7 +295,7 @@ def _chosen_quotes(item: Any) -> type[str] | None:
     return None
 
 
-def _quote_class(items: list[Any]) -> type[str] | None:
+def _quote_class(items: list[object]) -> type[str] | None:
     """The quoting class every string item of a list shares (a list style), if any."""
     kinds = {type(item) for item in items if isinstance(item, str)}
     if len(kinds) == 1:
@@ -305,7 +305,7 @@ def _quote_class(items: list[Any]) -> type[str] | None:
     return None
 
 
-def _styled(value: Any, old: Any) -> Any:
+def _styled(value: object, old: Any) -> Any:
     """``value`` as ruamel round-trip objects that look like ``old`` (or MISSING)."""
     if isinstance(value, str):
         if isinstance(old, ScalarString) and str(old) == value:

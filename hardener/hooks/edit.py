@@ -35,7 +35,7 @@ def _new_document(target: HookTarget, hook: Path) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-def _items(c: Codec, text: str, event: str) -> list[Any] | None:
+def _items(c: Codec, text: str, event: str) -> list[object] | None:
     value = c.get(text, ("hooks", event))
     return value if isinstance(value, list) else None
 
@@ -120,7 +120,7 @@ def install_edit(text: str | None, target: HookTarget, hook: Path) -> tuple[str,
     return text, created
 
 
-def _empty(value: Any) -> bool:
+def _empty(value: object) -> bool:
     return value in ([], {}, 1)
 
 

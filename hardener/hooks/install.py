@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from typing import Any
 from hardener.backup import BackupStore
 from hardener.engine.configfile import decode, parse_error
 from hardener.errors import ConfigParseError, HardenerError, WriteConflictError
+from hardener.event_bodies import HookInstallBody, InstallReason
 from hardener.fsutil import atomic_write, read_snapshot, sha256_hex, write_private
 from hardener.hooks.edit import check, install_edit, uninstall_text
 from hardener.hooks.targets import HookTarget
@@ -35,7 +36,7 @@ from hardener.paths import HardenerPaths
 log = logging.getLogger(__name__)
 
 STATE_FILE = "hooks-state.json"
-Emit = Callable[[str, dict[str, Any]], None]
+Emit = Callable[[str, Mapping[str, object]], object]
 
 
 @dataclass
@@ -50,8 +51,8 @@ class HookOutcome:
     error: HardenerError | None = None
     events: dict[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {
             "client": self.target.client,
             "scope": self.target.scope,
             "file": str(self.target.path),
@@ -75,13 +76,13 @@ class HookStateStore:
     def __init__(self, paths: HardenerPaths) -> None:
         self.path = paths.state_dir / STATE_FILE
 
-    def load(self) -> dict[str, dict[str, Any]]:
+    def load(self) -> dict[str, dict[str, object]]:
         snapshot = read_snapshot(self.path)
         if snapshot.data is None:
             return {}
         try:
             document = json.loads(snapshot.data)
-            files: dict[str, dict[str, Any]] = document["files"]
+            files: dict[str, dict[str, object]] = document["files"]
             return files
         except (ValueError, KeyError, TypeError) as exc:
             raise HardenerError(
@@ -89,7 +90,7 @@ class HookStateStore:
                 remedy="Move it aside and run 'hardener hooks install' again.",
             ) from exc
 
-    def save(self, files: dict[str, dict[str, Any]]) -> None:
+    def save(self, files: dict[str, dict[str, object]]) -> None:
         document = {"v": 1, "files": files}
         write_private(self.path, json.dumps(document, indent=1, sort_keys=True).encode())
 
@@ -143,7 +144,11 @@ class HookInstaller:
 
     # --- install ------------------------------------------------------------------------
     def install(
-        self, targets: Sequence[HookTarget], *, create: bool = False, reason: str = "install"
+        self,
+        targets: Sequence[HookTarget],
+        *,
+        create: bool = False,
+        reason: InstallReason = "install",
     ) -> list[HookOutcome]:
         """Install into each target; ``create``: also where the client's directory is missing."""
         files = self.store.load()
@@ -156,7 +161,12 @@ class HookInstaller:
         return out
 
     def _install_one(
-        self, target: HookTarget, files: dict[str, dict[str, Any]], *, create: bool, reason: str
+        self,
+        target: HookTarget,
+        files: dict[str, dict[str, object]],
+        *,
+        create: bool,
+        reason: InstallReason,
     ) -> HookOutcome:
         if not target.path.parent.is_dir():
             if not create:
@@ -212,19 +222,17 @@ class HookInstaller:
             return HookOutcome(target, "error", "unwritable", error=exc)
         before = snapshot.sha256
         files[key] = self._record(target, before, sha256_hex(data), backup_id, created)
-        self.emit(
-            "hooks.install",
-            {
-                "file": key,
-                "client": target.client,
-                "scope": target.scope,
-                "events": list(target.events),
-                "before_sha256": before,
-                "after_sha256": sha256_hex(data),
-                "backup_id": backup_id,
-                "reason": reason,
-            },
-        )
+        body: HookInstallBody = {
+            "file": key,
+            "client": target.client,
+            "scope": target.scope,
+            "events": list(target.events),
+            "before_sha256": before,
+            "after_sha256": sha256_hex(data),
+            "backup_id": backup_id,
+            "reason": reason,
+        }
+        self.emit("hooks.install", body)
         return HookOutcome(target, "changed", "installed", backup_id=backup_id)
 
     def _record(
@@ -234,7 +242,7 @@ class HookInstaller:
         after: str,
         backup_id: str | None,
         created: list[list[str]],
-    ) -> dict[str, Any]:
+    ) -> dict[str, object]:
         return {
             "client": target.client,
             "scope": target.scope,
@@ -315,20 +323,18 @@ class HookInstaller:
             )
             return HookOutcome(target, "error", "unwritable", error=failure)
         files.pop(key, None)
-        self.emit(
-            "hooks.uninstall",
-            {
-                "file": key,
-                "client": target.client,
-                "scope": target.scope,
-                "events": list(target.events),
-                "before_sha256": snapshot.sha256,
-                "after_sha256": None if new_data is None else sha256_hex(new_data),
-                "backup_id": backup.id,
-                "reason": "uninstall",
-                "exact": exact,
-            },
-        )
+        body: HookInstallBody = {
+            "file": key,
+            "client": target.client,
+            "scope": target.scope,
+            "events": list(target.events),
+            "before_sha256": snapshot.sha256,
+            "after_sha256": None if new_data is None else sha256_hex(new_data),
+            "backup_id": backup.id,
+            "reason": "uninstall",
+            "exact": exact,
+        }
+        self.emit("hooks.uninstall", body)
         return HookOutcome(target, "changed", "absent", exact=exact, backup_id=backup.id)
 
     # --- drift --------------------------------------------------------------------------

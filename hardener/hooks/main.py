@@ -25,9 +25,14 @@ from hardener.hooks.payload import HookInput, PayloadError, answer, parse
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from typing import Any
+    from collections.abc import Mapping, Sequence
 
+    from hardener.event_bodies import (
+        HookCallBody,
+        HookResultBody,
+        HookTransport,
+        ProtocolAnomalyBody,
+    )
     from hardener.redact import Redactor
     from hardener.shim.locate import Locations
     from hardener.shim.settings import ShimSettings
@@ -84,7 +89,9 @@ def _private_dir(path: str) -> None:
         raise OSError(f"{path} belongs to another user")
 
 
-def append_event(loc: Locations, kind: str, body: dict[str, Any], client: str, server: str) -> str:
+def append_event(
+    loc: Locations, kind: str, body: Mapping[str, object], client: str, server: str
+) -> str:
     """Write one event as a new spool file; returns its path."""
     from datetime import UTC, datetime
 
@@ -139,56 +146,64 @@ def deny_rule(settings: ShimSettings, hook: HookInput) -> str | None:
     return gate.server_rule() or gate.tool_rule(hook.tool)
 
 
-def _excerpt(redactor: Redactor, value: Any) -> str:
+def _excerpt(redactor: Redactor, value: object) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return redactor.redact_text(text[: EXCERPT * 4])[:EXCERPT]
 
 
 def event_body(
     hook: HookInput, redactor: Redactor, size: int, rule: str | None, enforce: bool
-) -> dict[str, Any]:
+) -> HookCallBody | HookResultBody:
     """The ``hook.call`` / ``hook.result`` body (redacted)."""
-    body: dict[str, Any] = {
-        "hook": hook.event,
-        "tool": hook.tool,
-        "raw_tool": hook.raw_tool,
-        "mcp": hook.is_mcp,
-        "client_session": hook.session,
-        "call_id": hook.call_id,
-        "size_bytes": size,
-        "pid": os.getpid(),
-        "ppid": os.getppid(),
-    }
+    body: HookCallBody | HookResultBody
+    secrets: set[str] = set()
+    if hook.phase == "call":
+        call: HookCallBody = {
+            "hook": hook.event,
+            "tool": hook.tool,
+            "mcp": hook.is_mcp,
+            "decision": "deny" if rule is not None and enforce else "allow",
+        }
+        if rule is not None and enforce:
+            call["rule"] = rule
+        elif rule is not None:
+            call["would_deny"] = rule
+        body = call
+    else:
+        result: HookResultBody = {
+            "hook": hook.event,
+            "tool": hook.tool,
+            "mcp": hook.is_mcp,
+            "status": hook.status or "ok",
+            "is_error": hook.status == "error",
+        }
+        if hook.duration_ms is not None:
+            result["duration_ms"] = hook.duration_ms
+        if hook.error:
+            text = redactor.redact_text(hook.error[: EXCERPT * 4], secrets)
+            result["error_message"] = text[:EXCERPT]
+        if hook.result is not None:
+            result["result_excerpt"] = _excerpt(redactor, hook.result)
+        body = result
+    body["raw_tool"] = hook.raw_tool
+    body["client_session"] = hook.session
+    body["call_id"] = hook.call_id
+    body["size_bytes"] = size
+    body["pid"] = os.getpid()
+    body["ppid"] = os.getppid()
     if hook.cwd is not None:
         body["cwd"] = hook.cwd
     if hook.transport:
-        transport: dict[str, Any] = {}
-        for key in ("command", "url"):
-            if isinstance(hook.transport.get(key), str):
-                transport[key] = redactor.redact_text(hook.transport[key])
-        transport["shimmed"] = bool(hook.transport.get("shimmed"))
+        transport: HookTransport = {"shimmed": bool(hook.transport.get("shimmed"))}
+        if isinstance(command := hook.transport.get("command"), str):
+            transport["command"] = redactor.redact_text(command)
+        if isinstance(url := hook.transport.get("url"), str):
+            transport["url"] = redactor.redact_text(url)
         body["transport"] = transport
     redaction = redactor.redact(hook.arguments)
     body["arguments"] = redaction.value
     body["fingerprints"] = redaction.fingerprints
-    secrets = set(redaction.found)
-    if hook.phase == "call":
-        if rule is not None:
-            body["decision"] = "deny" if enforce else "allow"
-            body["rule" if enforce else "would_deny"] = rule
-        else:
-            body["decision"] = "allow"
-    else:
-        body["status"] = hook.status or "ok"
-        body["is_error"] = hook.status == "error"
-        if hook.duration_ms is not None:
-            body["duration_ms"] = hook.duration_ms
-        if hook.error:
-            found: set[str] = set()
-            body["error_message"] = redactor.redact_text(hook.error[: EXCERPT * 4], found)[:EXCERPT]
-            secrets |= found
-        if hook.result is not None:
-            body["result_excerpt"] = _excerpt(redactor, hook.result)
+    secrets |= set(redaction.found)
     if secrets:
         body["secrets"] = sorted(secrets)
     return body
@@ -227,7 +242,7 @@ def run(client: str, event: str | None, raw: bytes) -> tuple[str, int]:
 def _record_anomaly(loc: Locations, client: str, raw: bytes) -> None:
     import hashlib
 
-    body = {
+    body: ProtocolAnomalyBody = {
         "direction": "internal",
         "problem": "invalid_json",
         "size_bytes": len(raw),

@@ -32,7 +32,7 @@ import json
 
 TYPE_CHECKING = False  # typing stays out of the hook's start-up path
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Literal
 
 PRE_EVENTS = frozenset({"PreToolUse", "beforeMCPExecution", "preToolUse"})
 POST_EVENTS = frozenset(
@@ -58,7 +58,7 @@ def split_tool(name: str) -> tuple[str, str, bool]:
     return "", name, False
 
 
-def shim_server(command: Any) -> str | None:
+def shim_server(command: object) -> str | None:
     """The ``--server`` of a ``hardener-shim`` command line (Cursor's ``command`` field)."""
     if not isinstance(command, str) or "hardener-shim" not in command:
         return None
@@ -78,7 +78,7 @@ def shim_server(command: Any) -> str | None:
     return None
 
 
-def _maybe_json(value: Any) -> Any:
+def _maybe_json(value: object) -> object:
     if isinstance(value, str):
         try:
             return json.loads(value)
@@ -117,23 +117,23 @@ class HookInput:
         self.tool = ""
         self.server = ""
         self.is_mcp = False
-        self.arguments: Any = {}
+        self.arguments: object = {}
         self.session: str | None = None
         self.call_id: str | None = None
         self.cwd: str | None = None
-        self.status: str | None = None
-        self.result: Any = None
+        self.status: Literal["ok", "error", "denied"] | None = None
+        self.result: object = None
         self.error: str | None = None
         self.duration_ms: float | None = None
         #: what the client says about the server: {"command": …} or {"url": …}; shimmed: bool
-        self.transport: dict[str, Any] = {}
+        self.transport: dict[str, object] = {}
 
 
-def _text(value: Any) -> str | None:
+def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def parse(client: str, data: Any, event: str | None = None) -> HookInput:
+def parse(client: str, data: object, event: str | None = None) -> HookInput:
     """Normalise the client's JSON; ``event`` is the ``--event`` given on the command line."""
     if not isinstance(data, dict):
         raise PayloadError("the hook input is not a JSON object")
@@ -162,7 +162,7 @@ def parse(client: str, data: Any, event: str | None = None) -> HookInput:
     return hook
 
 
-def _camel(hook: HookInput, data: dict[str, Any], name: str) -> None:
+def _camel(hook: HookInput, data: dict[str, object], name: str) -> None:
     hook.raw_tool = str(data.get("toolName") or "")
     hook.arguments = _maybe_json(data.get("toolArgs"))
     hook.session = _text(data.get("sessionId"))
@@ -178,14 +178,14 @@ def _camel(hook: HookInput, data: dict[str, Any], name: str) -> None:
         hook.error = str(error.get("message") if isinstance(error, dict) else error)
 
 
-def _snake(hook: HookInput, data: dict[str, Any], name: str) -> None:
+def _snake(hook: HookInput, data: dict[str, object], name: str) -> None:
     hook.raw_tool = str(data.get("tool_name") or "")
     hook.arguments = _maybe_json(data.get("tool_input"))
     hook.session = _text(data.get("session_id")) or _text(data.get("conversation_id"))
     hook.call_id = _text(data.get("tool_use_id")) or _text(data.get("generation_id"))
     hook.cwd = _text(data.get("cwd"))
-    if hook.cwd is None and isinstance(data.get("workspace_roots"), list):
-        roots = [r for r in data["workspace_roots"] if isinstance(r, str)]
+    if hook.cwd is None and isinstance(workspace := data.get("workspace_roots"), list):
+        roots = [r for r in workspace if isinstance(r, str)]
         hook.cwd = roots[0] if roots else None
     if name == "PostToolUseFailure":
         hook.status = "error"
@@ -219,7 +219,7 @@ def answer(hook: HookInput, deny_reason: str | None) -> tuple[str, int]:
     if deny_reason is None:
         return "", 0  # no opinion: the client's own permission flow decides
     reason = f"hardener policy refuses this MCP tool call ({deny_reason})"
-    doc: dict[str, Any]
+    doc: dict[str, object]
     if hook.event == "preToolUse":  # Copilot CLI
         doc = {"permissionDecision": "deny", "permissionDecisionReason": reason}
     else:  # Claude Code, Codex

@@ -37,7 +37,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from hardener.clients.managed import codex_requirements_path, system_path
 from hardener.paths import OS, Platform
@@ -161,7 +161,7 @@ def command_line(hook: Path, client: str, event: str, *, windows: bool = False) 
     return f"{exe} --client {client} --event {event}"
 
 
-def handler(target: HookTarget, hook: Path, event: str) -> dict[str, Any]:
+def handler(target: HookTarget, hook: Path, event: str) -> dict[str, object]:
     """Hardener's entry for ``event`` in the target's shape."""
     if target.style == "claude":
         return {
@@ -184,11 +184,11 @@ def handler(target: HookTarget, hook: Path, event: str) -> dict[str, Any]:
     }
 
 
-def is_ours(value: Any) -> bool:
+def is_ours(value: object) -> bool:
     """Is this list item a handler hardener wrote (in any of the shapes)?"""
     if not isinstance(value, dict):
         return False
-    commands: list[Any] = [value.get("command"), value.get("bash")]
+    commands: list[object] = [value.get("command"), value.get("bash")]
     inner = value.get("hooks")
     if isinstance(inner, list):
         commands += [h.get("command") for h in inner if isinstance(h, dict)]

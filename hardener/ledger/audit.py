@@ -14,8 +14,9 @@ verifies only what follows. ``full=True`` (``--all``) verifies every segment fro
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 from hardener.errors import KeychainError, UsageError
 from hardener.keystore import KeyStore
@@ -67,7 +68,7 @@ class VerifyReport:
     def intact(self) -> bool:
         return self.finding is None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> Mapping[str, object]:
         return {
             "status": "intact" if self.intact else "tampered",
             "mode": self.mode,
@@ -93,7 +94,7 @@ class VerifyReport:
 
 
 def _keys(
-    public: dict[str, Any], keystore: KeyStore | None, verifier: VerifierFile | None
+    public: Mapping[str, object], keystore: KeyStore | None, verifier: VerifierFile | None
 ) -> tuple[KeySchedule | None, str, Anchor | None, str, int | None]:
     """(MAC keys, their source, anchor, anchor status, keychain epoch)."""
     log_id = str(public["log_id"])
@@ -126,7 +127,10 @@ def _size(segment: Segment) -> int:
 
 
 def deleted_finding(
-    paths: HardenerPaths, public: dict[str, Any], anchor: Anchor | None, segments: list[Segment]
+    paths: HardenerPaths,
+    public: Mapping[str, object],
+    anchor: Anchor | None,
+    segments: list[Segment],
 ) -> Finding:
     """The log was enrolled (public values, maybe a keychain anchor) but no record is left."""
     if not paths.ledger_dir.exists():
@@ -284,19 +288,18 @@ def _feed(
     for index, segment in enumerate(chosen):
         resume = index == 0 and state is not None
         firsts[segment.name] = _first_seq(segment)
-        check.begin_segment(segment.name, resume=resume)
         offset, line_no = (start_offset, start_line) if resume else (0, 1)
-        last = index == len(chosen) - 1
-        for number, at, line in iter_lines(segment.path, offset, line_no):
-            if last and not line.endswith(b"\n"):
-                torn, torn_line = line, number
-                break
-            check.feed(line, number, at)
-            if check.done:
-                break
-            if max_records is not None and check.records >= max_records:
-                report.incomplete = True
-                return firsts, torn, torn_line
+        end = check.feed_segment(
+            segment.name,
+            iter_lines(segment.path, offset, line_no),
+            last=index == len(chosen) - 1,
+            resume=resume,
+            max_records=max_records,
+        )
+        if end.stopped:
+            report.incomplete = True
+            return firsts, torn, torn_line
+        torn, torn_line = end.torn, end.torn_line
         report.segments += 1
         if check.done:
             break
@@ -304,7 +307,7 @@ def _feed(
 
 
 def _resume(
-    cache_file: Any, log_id: str, segments: list[Segment]
+    cache_file: Path, log_id: str, segments: list[Segment]
 ) -> tuple[int, int, int, ChainState] | Finding | None:
     """Where the last verification stopped, after re-hashing that checkpoint line."""
     cache = read_json(cache_file)

@@ -21,7 +21,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 from hardener.errors import KeychainError
 from hardener.fsutil import fsync_dir
@@ -73,11 +73,11 @@ def check_backend(keystore: KeyStore, *, allow_insecure: bool) -> None:
 class Opened:
     writer: LedgerWriter
     lock: WriterLock
-    public: dict[str, Any]
+    public: dict[str, object]
     recovered_bytes: int
 
 
-def public_from_genesis(line: bytes | None, backend: str) -> dict[str, Any] | None:
+def public_from_genesis(line: bytes | None, backend: str) -> dict[str, object] | None:
     record = parse(line) if line else None
     if record is None or record.seq != 0 or record.kind != FILE_OPEN:
         return None
@@ -203,13 +203,13 @@ def _after_crash(
 
 
 def _genesis(
-    ledger_dir: Any,
+    ledger_dir: Path,
     *,
     keys: SealKeys,
     keystore: KeyStore,
     clock: Callable[[], float],
     lock: WriterLock,
-    public: dict[str, Any],
+    public: dict[str, object],
 ) -> Opened:
     now = clock()
     signer = public_hex(signing_key(keys.sign_seed))

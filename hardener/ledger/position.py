@@ -124,6 +124,6 @@ def scan_segment(path: Path) -> SealPosition:
     return tail
 
 
-def spool_map_json(spool: dict[str, list[Any]]) -> dict[str, list[Any]]:
+def spool_map_json(spool: dict[str, list[Any]]) -> dict[str, list[object]]:
     """A copy fit for a file_open body (sorted for stable bytes)."""
     return {name: [int(v[0]), bool(v[1])] for name, v in sorted(spool.items())}

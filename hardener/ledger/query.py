@@ -73,7 +73,7 @@ class View:
         value = inner.get("tool") if isinstance(inner, dict) else None
         return value if isinstance(value, str) else None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         r = self.record
         return {
             "seq": r.seq,

@@ -21,7 +21,6 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hardener.errors import KeychainError, UsageError
 from hardener.keystore import KeyStore
@@ -128,7 +127,7 @@ def load_seed0(store: KeyStore, log_id: str) -> bytes | None:
 @dataclass(frozen=True)
 class Enrollment:
     keys: SealKeys
-    public: dict[str, Any]
+    public: dict[str, object]
 
 
 def enroll(store: KeyStore, *, created: str) -> Enrollment:
@@ -154,7 +153,7 @@ def enroll(store: KeyStore, *, created: str) -> Enrollment:
 # --- the off-machine verifier ------------------------------------------------------------------
 
 
-def verifier_document(public: dict[str, Any], seed0: bytes, created: str) -> dict[str, Any]:
+def verifier_document(public: dict[str, object], seed0: bytes, created: str) -> dict[str, object]:
     return {
         "format": VERIFIER_FORMAT,
         "v": 1,

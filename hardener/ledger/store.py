@@ -285,7 +285,7 @@ def read_json(path: Path) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def write_state(path: Path, data: dict[str, Any]) -> None:
+def write_state(path: Path, data: dict[str, object]) -> None:
     write_private(path, json.dumps(data, indent=1, sort_keys=True).encode() + b"\n")
 
 
@@ -305,7 +305,7 @@ def read_public(paths: HardenerPaths) -> dict[str, Any] | None:
     return read_json(public_file(paths))
 
 
-def require_public(paths: HardenerPaths) -> dict[str, Any]:
+def require_public(paths: HardenerPaths) -> dict[str, object]:
     """The public ledger data, or :class:`NoLedgerError` (exit 3) when none is enrolled here."""
     public = read_public(paths)
     if public is None and list_segments(paths.ledger_dir):
@@ -320,7 +320,7 @@ def require_public(paths: HardenerPaths) -> dict[str, Any]:
     return public
 
 
-def write_public(paths: HardenerPaths, data: dict[str, Any]) -> None:
+def write_public(paths: HardenerPaths, data: dict[str, object]) -> None:
     """World-readable public values (0755 dir, 0644 file); nothing secret may go here."""
     ensure_private_dir(paths.state_dir)
     directory = paths.public_dir

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from hardener.fsutil import fsync_dir
 from hardener.keystore import KeyStore
@@ -278,7 +277,7 @@ class LedgerWriter:
     # --- segments -------------------------------------------------------------------------
     def open_body(self, *, genesis: bool, previous: str | None, now: float) -> bytes:
         tail = self.tail
-        body: dict[str, Any] = {}
+        body: dict[str, object] = {}
         if genesis:
             body["genesis"] = True
         body.update(

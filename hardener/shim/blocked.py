@@ -17,14 +17,10 @@ from hardener.shim.relay import OutWriter
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
-    from typing import Any
-
-
-if TYPE_CHECKING:
     from hardener.shim.recording.recorder import Sink
 
 
-def _errors_for(msg: Any, code: int, message: str, data: dict[str, Any]) -> Any:
+def _errors_for(msg: object, code: int, message: str, data: dict[str, object]) -> object:
     if isinstance(msg, list):
         answers = [a for a in (_errors_for(m, code, message, data) for m in msg) if a is not None]
         return answers or None
@@ -44,7 +40,7 @@ def answer_with_errors(
     *,
     code: int,
     message: str,
-    data: dict[str, Any],
+    data: dict[str, object],
     first_only: bool,
 ) -> bool:
     """Answer requests from ``src`` with errors; returns True when one was answered."""

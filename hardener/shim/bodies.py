@@ -13,6 +13,23 @@ from hardener.canonical import sha256_of
 from hardener.redact import Redactor
 from hardener.shim import summaries as s
 
+TYPE_CHECKING = False  # the body types are for mypy: typing's TypedDict machinery stays unloaded
+if TYPE_CHECKING:
+    from hardener.event_bodies import (
+        InReplyTo,
+        PolicyDenyBody,
+        ServerRequestBody,
+        ToolCallBody,
+        ToolResultBody,
+        ToolResultFields,
+        ToolsListBody,
+    )
+
+
+def _what(method: object) -> Any:
+    """``policy.deny``'s ``what`` for a denied input request: its method's first part."""
+    return str(method).split("/", maxsplit=1)[0]
+
 
 def tool_call(
     msg: dict[str, Any],
@@ -20,11 +37,11 @@ def tool_call(
     size: int,
     note: dict[str, Any] | None,
     redactor: Redactor,
-) -> dict[str, Any]:
+) -> ToolCallBody:
     """The ``tool.call`` body: redacted arguments, fingerprints, trace and retry context."""
     tool = params.get("name") if isinstance(params.get("name"), str) else None
     redaction = redactor.redact(params.get("arguments") if "arguments" in params else {})
-    body: dict[str, Any] = {
+    body: ToolCallBody = {
         "id": msg.get("id"),
         "tool": tool,
         "arguments": redaction.value,
@@ -48,10 +65,15 @@ def tool_call(
 
 def denied_call(
     ident: Any, tool: str | None, note: dict[str, Any]
-) -> list[tuple[str, dict[str, Any]]]:
+) -> list[tuple[str, PolicyDenyBody | ToolResultBody]]:
     """``policy.deny`` and the ``tool.result`` (denied) for a call the shim answered itself."""
-    deny = {"what": note.get("what", "tool"), "name": tool, "rule": note.get("rule"), "id": ident}
-    result = {
+    deny: PolicyDenyBody = {
+        "what": note.get("what", "tool"),
+        "name": tool,
+        "rule": note.get("rule"),
+        "id": ident,
+    }
+    result: ToolResultBody = {
         "id": ident,
         "tool": tool,
         "status": "denied",
@@ -62,25 +84,27 @@ def denied_call(
 
 
 def tool_result(
-    msg: dict[str, Any], base: dict[str, Any], note: dict[str, Any] | None, redactor: Redactor
-) -> dict[str, Any]:
+    msg: dict[str, object],
+    base: ToolResultFields,
+    note: dict[str, object] | None,
+    redactor: Redactor,
+) -> ToolResultBody:
     """The ``tool.result`` body for the answer ``msg``; ``base`` has id, tool, duration, size."""
-    body = dict(base)
     error = msg.get("error")
     if isinstance(error, dict) or "result" not in msg:
-        body["status"] = "error"
+        body: ToolResultBody = {**base, "status": "error"}
         if isinstance(error, dict):
             body["error_code"] = error.get("code")
             if isinstance(error.get("message"), str):
                 body["error_message"] = s.excerpt(error["message"], redactor)
         return body
     result = msg["result"]
-    body.update(s.result_fields(result, redactor))
+    fields = s.result_fields(result, redactor)
     result_type = result.get("resultType") if isinstance(result, dict) else None
     if result_type == "input_required":
-        body["status"] = "input_required"
+        body = {**base, **fields, "status": "input_required"}
     else:
-        body["status"] = "error" if body.get("is_error") else "ok"
+        body = {**base, **fields, "status": "error" if fields.get("is_error") else "ok"}
     if isinstance(result_type, str) and result_type not in ("complete", "input_required"):
         body["result_type"] = result_type  # e.g. "task" (tasks extension)
     if note and note.get("replaced"):
@@ -93,10 +117,10 @@ def tools_list(
     instructions: str | None,
     note: dict[str, Any] | None,
     redactor: Redactor,
-) -> dict[str, Any]:
+) -> ToolsListBody:
     """The ``tools.list`` body: each definition with its hash, and a hash of the whole list."""
     tools = [s.tool_entry(t, redactor) for t in result["tools"] if isinstance(t, dict)]
-    body: dict[str, Any] = {
+    body: ToolsListBody = {
         "tools": tools,
         "server_hash": sha256_of(sorted((str(t["name"]), t["hash"]) for t in tools)),
     }
@@ -111,12 +135,12 @@ def tools_list(
 
 def input_requests(
     result: dict[str, Any],
-    in_reply_to: dict[str, Any],
+    in_reply_to: InReplyTo,
     note: dict[str, Any] | None,
     redactor: Redactor,
-) -> list[tuple[str, dict[str, Any]]]:
+) -> list[tuple[str, ServerRequestBody | PolicyDenyBody]]:
     """``server.request`` (and ``policy.deny``) events for the ``inputRequests`` of a 2026 result."""
-    out: list[tuple[str, dict[str, Any]]] = []
+    out: list[tuple[str, ServerRequestBody | PolicyDenyBody]] = []
     requests = result.get("inputRequests")
     denied = (note or {}).get("denied_inputs", {})
     if not isinstance(requests, dict):
@@ -124,7 +148,7 @@ def input_requests(
     for key, request in requests.items():
         method = request.get("method") if isinstance(request, dict) else None
         params = request.get("params") if isinstance(request, dict) else None
-        body = {
+        body: ServerRequestBody = {
             "method": method,
             "via": "input_required",
             "id": key,
@@ -134,15 +158,11 @@ def input_requests(
         }
         out.append(("server.request", body))
         if key in denied:
-            out.append(
-                (
-                    "policy.deny",
-                    {
-                        "what": str(method).split("/", maxsplit=1)[0],
-                        "name": method,
-                        "rule": denied[key],
-                        "id": key,
-                    },
-                )
-            )
+            deny: PolicyDenyBody = {
+                "what": _what(method),
+                "name": method,
+                "rule": denied[key],
+                "id": key,
+            }
+            out.append(("policy.deny", deny))
     return out

@@ -143,7 +143,7 @@ def exit_status(code: int | None) -> int:
 
 # --- Windows: a Job Object per child (not testable on this CI; typed for mypy) ---------------
 
-_JOBS: dict[int, Any] = {}
+_JOBS: dict[int, object] = {}
 
 if sys.platform == "win32":  # pragma: no cover - Windows only
     import ctypes
@@ -188,7 +188,7 @@ if sys.platform == "win32":  # pragma: no cover - Windows only
             ("PeakJobMemoryUsed", ctypes.c_size_t),
         ]
 
-    def _assign_job(proc: subprocess.Popen[bytes]) -> Any:
+    def _assign_job(proc: subprocess.Popen[bytes]) -> object:
         kernel32 = ctypes.windll.kernel32
         job = kernel32.CreateJobObjectW(None, None)
         if not job:
@@ -211,7 +211,7 @@ if sys.platform == "win32":  # pragma: no cover - Windows only
 
 else:
 
-    def _assign_job(proc: subprocess.Popen[bytes]) -> Any:
+    def _assign_job(proc: subprocess.Popen[bytes]) -> object:
         return None
 
     def _terminate_job(proc: subprocess.Popen[bytes]) -> None:

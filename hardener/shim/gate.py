@@ -36,8 +36,10 @@ _KIND = {
 }
 
 
-def error_line(ident: Any, code: int, message: str, data: dict[str, Any] | None = None) -> bytes:
-    error: dict[str, Any] = {"code": code, "message": message}
+def error_line(
+    ident: object, code: int, message: str, data: dict[str, object] | None = None
+) -> bytes:
+    error: dict[str, object] = {"code": code, "message": message}
     if data:
         error["data"] = data
     return (
@@ -68,7 +70,10 @@ class Decision:
     __slots__ = ("forward", "note", "reply")
 
     def __init__(
-        self, forward: bytes | None, reply: bytes | None = None, note: dict[str, Any] | None = None
+        self,
+        forward: bytes | None,
+        reply: bytes | None = None,
+        note: dict[str, object] | None = None,
     ) -> None:
         self.forward = forward
         self.reply = reply
@@ -239,7 +244,7 @@ class Gate:
         return Decision(line)
 
     def _input_required(self, line: bytes, msg: dict[str, Any], result: dict[str, Any]) -> Decision:
-        requests: dict[str, Any] = result["inputRequests"]
+        requests: dict[str, object] = result["inputRequests"]
         denied = {}
         for key, request in requests.items():
             method = request.get("method") if isinstance(request, dict) else None
@@ -248,7 +253,7 @@ class Gate:
                 denied[key] = rule
         if not denied:
             return Decision(line)
-        note: dict[str, Any] = {"denied_inputs": denied}
+        note: dict[str, object] = {"denied_inputs": denied}
         kept = {k: v for k, v in requests.items() if k not in denied}
         if not kept:
             text = (
@@ -276,5 +281,5 @@ class Gate:
         )
 
 
-def _encode(msg: dict[str, Any]) -> bytes:
+def _encode(msg: dict[str, object]) -> bytes:
     return json.dumps(msg, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"

@@ -13,6 +13,10 @@ from typing import Any, Final
 from hardener.canonical import sha256_of
 from hardener.redact import Redactor
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.event_bodies import ListedTool, ToolResultFields
+
 META_VERSION: Final = "io.modelcontextprotocol/protocolVersion"
 META_CLIENT_INFO: Final = "io.modelcontextprotocol/clientInfo"
 META_CLIENT_CAPS: Final = "io.modelcontextprotocol/clientCapabilities"
@@ -75,30 +79,42 @@ def oversized_id_and_method(head: bytes, tail: bytes) -> tuple[Any, str | None]:
     return ident, method_match.group(1).decode("utf-8", "replace") if method_match else None
 
 
-def tool_entry(tool: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
+def tool_entry(tool: dict[str, Any], redactor: Redactor) -> ListedTool:
     """One tool of a ``tools/list`` result: its definition (descriptions kept) and hash."""
-    entry: dict[str, Any] = {"name": tool.get("name"), "hash": sha256_of(tool)}
-    for key in ("title", "description"):
-        value = tool.get(key)
-        if isinstance(value, str):
-            entry[key] = (
-                redactor.redact_text(value)
-                if len(value) <= TEXT_LIMIT
-                else redactor.marker("oversized", value)
-            )
-    for key in ("inputSchema", "outputSchema", "annotations", "execution", "_meta"):
-        if key in tool:
-            entry[key] = redactor.redact(tool[key], fingerprints=False).value
+    entry: ListedTool = {"name": tool.get("name"), "hash": sha256_of(tool)}
+
+    def text(value: str) -> str:
+        if len(value) <= TEXT_LIMIT:
+            return redactor.redact_text(value)
+        return redactor.marker("oversized", value)
+
+    def definition(key: str) -> Any:
+        return redactor.redact(tool[key], fingerprints=False).value
+
+    if isinstance(tool.get("title"), str):
+        entry["title"] = text(tool["title"])
+    if isinstance(tool.get("description"), str):
+        entry["description"] = text(tool["description"])
+    if "inputSchema" in tool:
+        entry["inputSchema"] = definition("inputSchema")
+    if "outputSchema" in tool:
+        entry["outputSchema"] = definition("outputSchema")
+    if "annotations" in tool:
+        entry["annotations"] = definition("annotations")
+    if "execution" in tool:
+        entry["execution"] = definition("execution")
+    if "_meta" in tool:
+        entry["_meta"] = definition("_meta")
     return entry
 
 
 def server_request_summary(method: str, params: Any, redactor: Redactor) -> dict[str, Any]:
     """What a sampling / elicitation / roots request asks for (redacted)."""
     p = params if isinstance(params, dict) else {}
-    summary: dict[str, Any] = {}
+    summary: dict[str, object] = {}
     if method == "sampling/createMessage":
         raw = p.get("messages")
-        messages: list[Any] = raw if isinstance(raw, list) else []
+        messages: list[object] = raw if isinstance(raw, list) else []
         summary["messages"] = len(messages)
         for key in ("maxTokens", "includeContext", "temperature"):
             if key in p:
@@ -138,9 +154,9 @@ def excerpt(text: str, redactor: Redactor, found: set[str] | None = None) -> str
     return redacted if len(redacted) <= EXCERPT else redacted[:EXCERPT] + "…"
 
 
-def result_fields(result: Any, redactor: Redactor) -> dict[str, Any]:
+def result_fields(result: object, redactor: Redactor) -> ToolResultFields:
     """Status-independent fields of a ``tools/call`` result: isError, content types, excerpt."""
-    fields: dict[str, Any] = {}
+    fields: ToolResultFields = {}
     if not isinstance(result, dict):
         return fields
     fields["is_error"] = result.get("isError") is True
@@ -162,14 +178,14 @@ def result_fields(result: Any, redactor: Redactor) -> dict[str, Any]:
         fields["structured"] = True
     task = result.get("task")
     if isinstance(task, dict) and "taskId" in task:  # 2025-11-25 CreateTaskResult
-        fields["task_id"] = task.get("taskId")
+        fields["task_id"] = task["taskId"]
         fields["task_status"] = task.get("status")
     elif result.get("resultType") == "task" and "taskId" in result:  # 2026 tasks extension
-        fields["task_id"] = result.get("taskId")
+        fields["task_id"] = result["taskId"]
         fields["task_status"] = result.get("status")
     return fields
 
 
-def traceparent_of(params: Any) -> str | None:
+def traceparent_of(params: object) -> str | None:
     value = meta_of(params).get("traceparent")
     return value if isinstance(value, str) and len(value) < 256 else None

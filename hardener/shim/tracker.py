@@ -13,7 +13,7 @@ Whatever it does not understand passes without an event. The clock is injected.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,16 @@ from hardener.shim import bodies
 from hardener.shim import summaries as s
 from hardener.shim.gate import SERVER_REQUEST_METHODS
 
-Event = tuple[str, dict[str, Any]]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.event_bodies import (
+        InReplyTo,
+        PromptGetBody,
+        ResourceReadBody,
+        ToolResultFields,
+    )
+
+Event = tuple[str, Mapping[str, object]]
 
 
 @dataclass
@@ -185,7 +194,7 @@ class SessionTracker:
             body["instructions_hash"] = sha256_of(self.instructions)
         return [("session.start", {k: v for k, v in body.items() if v is not None})]
 
-    def _emit(self, kind: str, body: dict[str, Any]) -> list[Event]:
+    def _emit(self, kind: str, body: Mapping[str, object]) -> list[Event]:
         if self.started:
             return [(kind, body)]
         return [*self.ensure_started(), (kind, body)]
@@ -271,14 +280,16 @@ class SessionTracker:
             pending.tool = self._tasks.get(p["taskId"])
             pending.method = "tasks/result"
         elif method in ("resources/read", "prompts/get"):
-            read: dict[str, Any] = {"id": ident}
+            read: ResourceReadBody | PromptGetBody
             if method == "resources/read":
-                read["uri"] = self.redactor.redact_text(str(p.get("uri", "")))
+                read = {"id": ident, "uri": self.redactor.redact_text(str(p.get("uri", "")))}
             else:
-                read["name"] = p.get("name")
-                read["arguments"] = self.redactor.redact(
-                    p.get("arguments") or {}, fingerprints=False
-                ).value
+                arguments = p.get("arguments") or {}
+                read = {
+                    "id": ident,
+                    "name": p.get("name"),
+                    "arguments": self.redactor.redact(arguments, fingerprints=False).value,
+                }
             if (trace := s.traceparent_of(params)) is not None:
                 read["traceparent"] = trace
             kind = "resource.read" if method == "resources/read" else "prompt.get"
@@ -382,7 +393,11 @@ class SessionTracker:
         pending: _Pending,
         note: dict[str, Any] | None,
     ) -> list[Event]:
-        in_reply_to = {"id": msg.get("id"), "method": pending.method, "tool": pending.tool}
+        in_reply_to: InReplyTo = {
+            "id": msg.get("id"),
+            "method": pending.method,
+            "tool": pending.tool,
+        }
         out: list[Event] = []
         for kind, body in bodies.input_requests(result, in_reply_to, note, self.redactor):
             out += self._emit(kind, body)
@@ -396,7 +411,7 @@ class SessionTracker:
         at: float,
         note: dict[str, Any] | None,
     ) -> list[Event]:
-        base: dict[str, Any] = {
+        base: ToolResultFields = {
             "id": msg.get("id"),
             "tool": pending.tool,
             "duration_ms": _ms(at - pending.started),

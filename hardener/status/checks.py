@@ -21,7 +21,7 @@ from hardener.daemon.selfcheck import TAMPER_REASONS
 from hardener.errors import HardenerError
 from hardener.processes import find_restart_needed, find_unshimmed
 from hardener.status.hookcheck import hooks_installed
-from hardener.status.inputs import StatusInputs
+from hardener.status.inputs import LedgerStatus, StatusInputs
 from hardener.status.model import FAIL, PASS, UNKNOWN, Check
 
 #: Heartbeat slack on top of two beat intervals before the agent counts as hung.
@@ -29,7 +29,7 @@ HEARTBEAT_SLACK_SECONDS = 10.0
 MAX_LISTED = 20
 
 
-def _age(inputs: StatusInputs, unix: Any) -> float | None:
+def _age(inputs: StatusInputs, unix: object) -> float | None:
     return max(0.0, inputs.now - float(unix)) if isinstance(unix, int | float) else None
 
 
@@ -189,7 +189,7 @@ def shim_integrity(inputs: StatusInputs) -> Check:
     return Check("shim.integrity", PASS, f"{installed} matches the {basis} (sha256 {actual[:16]}…)")
 
 
-def _ledger(inputs: StatusInputs, check_id: str) -> Any:
+def _ledger(inputs: StatusInputs, check_id: str) -> Check | LedgerStatus:
     ledger = inputs.ledger
     if isinstance(ledger, str):
         return Check(check_id, UNKNOWN, ledger)

@@ -7,11 +7,10 @@ import socket
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from hardener._version import __version__
 from hardener.status.checks import CHECKS
-from hardener.status.inputs import StatusInputs
+from hardener.status.inputs import LedgerSource, ServersSource, StatusInputs
 from hardener.status.model import UNKNOWN, Check, LedgerFacts, Report, UserReport
 from hardener.status.targets import Target
 from hardener.timestamps import utc_timestamp
@@ -36,8 +35,8 @@ def _ledger_facts(inputs: StatusInputs) -> LedgerFacts:
 def evaluate_user(
     target: Target,
     *,
-    servers_source: Any = None,
-    ledger_source: Any = None,
+    servers_source: ServersSource | None = None,
+    ledger_source: LedgerSource | None = None,
     now: float | None = None,
 ) -> UserReport:
     inputs = StatusInputs(
@@ -63,8 +62,8 @@ def evaluate_user(
 def evaluate(
     targets: Sequence[Target],
     *,
-    servers_source: Any = None,
-    ledger_source: Any = None,
+    servers_source: ServersSource | None = None,
+    ledger_source: LedgerSource | None = None,
 ) -> Report:
     now = time.time()
     users = [

@@ -12,7 +12,6 @@ All renderers are pure: report in, text out.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from hardener.status.model import COMPLIANT, LedgerFacts, Report, UserReport
 
@@ -51,7 +50,7 @@ def render_human(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def json_document(report: Report) -> dict[str, Any]:
+def json_document(report: Report) -> dict[str, object]:
     single: UserReport | None = report.single
     return {
         "schema": STATUS_SCHEMA,
@@ -91,7 +90,7 @@ def render_jamf(report: Report) -> str:
 def render_intune(report: Report) -> str:
     single = report.single
     ledger = single.ledger if single else LedgerFacts()
-    document: dict[str, Any] = {
+    document: dict[str, object] = {
         "compliant": report.compliant,
         "verdict": report.verdict,
         "failing": ",".join(report.failing()),

@@ -9,6 +9,7 @@ the ledger.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -81,13 +82,18 @@ class LedgerStatus:
     stale_after: float | None = None
 
 
+#: where the inventory and the ledger facts come from (``status/sources.py``; tests substitute)
+ServersSource = Callable[[Target, Settings], ServerInventory]
+LedgerSource = Callable[[Target, HardenerPaths, Settings], LedgerStatus]
+
+
 class StatusInputs:
     def __init__(
         self,
         target: Target,
         *,
-        servers_source: Any = None,
-        ledger_source: Any = None,
+        servers_source: ServersSource | None = None,
+        ledger_source: LedgerSource | None = None,
         now: float | None = None,
     ) -> None:
         self.target = target
@@ -120,7 +126,7 @@ class StatusInputs:
         return StateFiles.for_paths(self.paths, self.target.home, own=self.target.own)
 
     @cached_property
-    def _heartbeat(self) -> tuple[dict[str, Any] | None, str]:
+    def _heartbeat(self) -> tuple[dict[str, object] | None, str]:
         """The heartbeat (read without following links, size-capped) or None and why not."""
         try:
             return self.state_files.read_json("public", HEARTBEAT_NAME), ""

@@ -51,8 +51,8 @@ class Check:
         """Counts against compliance."""
         return self.required and self.result != PASS
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {
             "id": self.id,
             "result": self.result,
             "required": self.required,
@@ -72,7 +72,7 @@ class LedgerFacts:
     head: str | None = None
     checkpoint_key_fingerprint: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "log_id": self.log_id,
             "seq": self.seq,

@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from hardener.clients import registry
 from hardener.clients.entries import Kind
@@ -28,9 +27,16 @@ from hardener.engine.configfile import load
 from hardener.engine.context import EngineContext
 from hardener.engine.scan import analyse
 from hardener.errors import HardenerError, StateDirError
+from hardener.keystore import KeyStore
 from hardener.paths import HardenerPaths
 from hardener.settings import Settings
-from hardener.status.inputs import LedgerStatus, ServerInventory, ServerState
+from hardener.status.inputs import (
+    LedgerSource,
+    LedgerStatus,
+    ServerInventory,
+    ServersSource,
+    ServerState,
+)
 from hardener.status.statefiles import StateFiles
 from hardener.status.targets import Target
 from hardener.status.userfiles import CheckedFs, foreign_files
@@ -175,7 +181,7 @@ def _unseen(
     return found
 
 
-def servers_source() -> Any:
+def servers_source() -> ServersSource:
     return inventory
 
 
@@ -186,7 +192,7 @@ STALE_CHECKPOINT_INTERVALS = 3
 FOREIGN_MAX_RECORDS = 20_000
 
 
-def _own_keystore(target: Target, settings: Settings) -> Any:
+def _own_keystore(target: Target, settings: Settings) -> KeyStore | None:
     """The user's keychain for the truncation anchor, only in their own session (never prompts)."""
     if not target.own:
         return None
@@ -260,5 +266,5 @@ def ledger_status(target: Target, paths: HardenerPaths, settings: Settings) -> L
     )
 
 
-def ledger_source() -> Any:
+def ledger_source() -> LedgerSource:
     return ledger_status

@@ -15,7 +15,6 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hardener.errors import StateDirError
 from hardener.fsutil import check_dirs, read_checked
@@ -60,7 +59,7 @@ class StateFiles:
             private_from=len(self.prefix) - 1,
         )
 
-    def read_json(self, *parts: str) -> dict[str, Any] | None:
+    def read_json(self, *parts: str) -> dict[str, object] | None:
         """A JSON object under the state dir; None when absent; raises when refused or invalid."""
         data = self.read(*parts)
         if data is None:

@@ -8,12 +8,16 @@ are left out, so these tests pick them up as soon as the codec lands.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from hardener.clients import registry
+from hardener.clients.discovery import ConfigLocation
 from hardener.clients.managed import ManagedRules
 from hardener.engine.context import EngineContext
+from hardener.engine.harden import apply_all, plan_all
+from hardener.engine.plan import FileOutcome
 from hardener.engine.shimpath import locate_shim
 from hardener.formats.registry import codec_for
 from hardener.paths import Platform, hardener_paths
@@ -74,6 +78,13 @@ def settings(**values: object) -> Settings:
     """The defaults overlaid with ``harden__wrap_disabled=False`` style values (``__``: a dot)."""
     flat = {key.replace("__", "."): value for key, value in values.items()}
     return merge_sources([SourceDocument("user", "test", flat)]).settings
+
+
+def harden(
+    ctx: EngineContext, locations: Sequence[ConfigLocation], *, dry_run: bool = False
+) -> list[FileOutcome]:
+    """What ``hardener harden --yes`` does with ``locations``: plan them all, then apply."""
+    return apply_all(ctx, plan_all(ctx, locations), dry_run=dry_run)
 
 
 def context(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from hardener.ledger.chain.build import make_line, signed_body
-from hardener.ledger.chain.findings import Anchor
+from hardener.ledger.chain.findings import Anchor, Finding
 from hardener.ledger.chain.keys import (
     KeySchedule,
     evolve,
@@ -16,6 +18,7 @@ from hardener.ledger.chain.keys import (
     signing_key,
 )
 from hardener.ledger.chain.record import ZERO_HASH, line_hash
+from hardener.ledger.chain.verify import SegmentEnd, Verifier
 from hardener.timestamps import utc_timestamp
 
 LOG_ID = "0123456789abcdef0123456789abcdef"
@@ -184,3 +187,34 @@ def build(
         elif b.since >= checkpoint_every:
             b.signed()
     return b.finish(checkpoint=final_checkpoint)
+
+
+def _memory_lines(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """``(line number, offset, line)`` of a segment held in memory, as ``store.iter_lines`` reads
+    them from a file (the last line may lack its newline)."""
+    offset = 0
+    for number, line in enumerate(io.BytesIO(data), start=1):
+        yield number, offset, line
+        offset += len(line)
+
+
+def verify_segments(
+    segments: list[tuple[str, bytes]],
+    *,
+    log_id: str,
+    keys: KeySchedule | None = None,
+    first_key: str | None = None,
+    anchor: Anchor | None = None,
+    now: float | None = None,
+    stale_after: float | None = None,
+) -> tuple[Verifier, Finding | None]:
+    """Verify whole segments held in memory through the path ``hardener log verify`` takes
+    (``Verifier.feed_segment`` per segment, then ``finish``)."""
+    check = Verifier(log_id=log_id, keys=keys, first_key=first_key, anchor=anchor)
+    end = SegmentEnd()
+    for index, (name, data) in enumerate(segments):
+        end = check.feed_segment(name, _memory_lines(data), last=index == len(segments) - 1)
+        if check.done:
+            break
+    finding = check.finish(torn=end.torn, torn_line=end.torn_line, now=now, stale_after=stale_after)
+    return check, finding

@@ -25,7 +25,7 @@ class PlainFailingBackend:
 
 
 def test_a_backend_echoing_the_value_has_it_cut_out_of_the_error_and_the_traceback() -> None:
-    store = KeyStore(EchoingBackend())
+    store = KeyStore(EchoingBackend())  # type: ignore[arg-type]
     with pytest.raises(KeychainError) as caught:
         store.set("hardener-ledger-state", SECRET)
     assert "hardener-ledger-state" in caught.value.message
@@ -35,7 +35,7 @@ def test_a_backend_echoing_the_value_has_it_cut_out_of_the_error_and_the_traceba
 
 
 def test_other_backend_errors_keep_their_reason_and_cause() -> None:
-    store = KeyStore(PlainFailingBackend())
+    store = KeyStore(PlainFailingBackend())  # type: ignore[arg-type]
     with pytest.raises(KeychainError) as caught:
         store.set("hardener-ledger-state", SECRET)
     assert "the keychain daemon went away" in caught.value.message

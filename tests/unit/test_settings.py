@@ -226,3 +226,14 @@ def test_an_invalid_file_still_names_file_line_and_setting(sandbox_home: Path) -
         4,
         "ledger.checkpoint_seconds",
     )
+
+
+def test_a_source_with_a_wrong_type_is_named_even_when_not_read_from_a_file() -> None:
+    from hardener.policy import SourceDocument, merge_sources
+
+    with pytest.raises(PolicyError) as info:
+        merge_sources(
+            [SourceDocument("managed", "HKLM\\SOFTWARE\\Policies\\hardener", {"mode": 3})]
+        )
+    assert info.value.setting == "mode"
+    assert "HKLM\\SOFTWARE\\Policies\\hardener" in info.value.message

@@ -6,8 +6,6 @@ return the exact bytes to append.
 
 from __future__ import annotations
 
-from typing import Any
-
 from hardener.ledger.chain.keys import (
     SignedFields,
     compute_mac,
@@ -39,7 +37,7 @@ def signed_body(
     sign_seed: bytes,
     through: int | None = None,
     next_start: float | None = None,
-    extra: dict[str, Any] | None = None,
+    extra: dict[str, object] | None = None,
 ) -> bytes:
     """The body of a checkpoint / epoch_close signed with the key derived from ``sign_seed``."""
     if kind not in SIGNED_KINDS:
@@ -60,7 +58,7 @@ def signed_body(
         through=through,
         next_start=next_start,
     )
-    body: dict[str, Any] = {
+    body: dict[str, object] = {
         "head": prev,
         "records": records,
         "key": fields.key,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from hardener.ledger.chain.findings import Reason, VerificationError
@@ -35,7 +36,7 @@ def body_of(record: Record) -> dict[str, Any]:
         ) from exc
 
 
-def _field(body: dict[str, Any], name: str, kind: type, record: Record) -> Any:
+def _field(body: Mapping[str, object], name: str, kind: type, record: Record) -> Any:
     value = body.get(name)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise VerificationError(
@@ -44,7 +45,7 @@ def _field(body: dict[str, Any], name: str, kind: type, record: Record) -> Any:
     return value
 
 
-def signed_fields(record: Record, body: dict[str, Any]) -> tuple[SignedFields, str]:
+def signed_fields(record: Record, body: dict[str, object]) -> tuple[SignedFields, str]:
     """The fields a checkpoint / epoch_close signature covers, and the signature."""
     through = next_start = None
     if record.kind == EPOCH_CLOSE:
@@ -70,7 +71,7 @@ def signed_fields(record: Record, body: dict[str, Any]) -> tuple[SignedFields, s
 
 
 def check_signed(
-    record: Record, body: dict[str, Any], *, signer: str | None, since_signed: int | None
+    record: Record, body: dict[str, object], *, signer: str | None, since_signed: int | None
 ) -> SignedFields:
     """A checkpoint or epoch_close: head, key chain, record count, epoch range, signature."""
     fields, signature = signed_fields(record, body)
@@ -113,7 +114,7 @@ def check_signed(
 
 
 def check_file_open(
-    record: Record, body: dict[str, Any], *, line: int, signer: str | None, first_key: str | None
+    record: Record, body: dict[str, object], *, line: int, signer: str | None, first_key: str | None
 ) -> str:
     """A segment's first record; the genesis one starts the key chain. Returns its signer."""
     if line != 1:
@@ -146,14 +147,14 @@ def check_file_open(
     return str(named)
 
 
-def prune_confirms(body: dict[str, Any], provisional: list[Any]) -> bool:
+def prune_confirms(body: dict[str, object], provisional: list[object]) -> bool:
     """Does this prune record account for a ledger that now starts at ``provisional``?"""
     return [body.get("resume_seq"), body.get("resume_prev"), body.get("resume_signer")] == list(
         provisional
     )
 
 
-def loads_object(data: bytes) -> dict[str, Any] | None:
+def loads_object(data: bytes) -> dict[str, object] | None:
     try:
         value = json.loads(data)
     except ValueError:

@@ -39,7 +39,7 @@ class Finding:
     expected: str | None = None
     computed: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["reason"] = str(self.reason)
         return data
@@ -86,11 +86,11 @@ class ChainState:
     last_signed_seq: int | None = None
     last_signed_ts: str | None = None
     #: a start after pruned segments, not yet confirmed by a prune record: [seq, prev, signer]
-    provisional: list[Any] | None = None
+    provisional: list[object] | None = None
     #: the first ledger_break record met: seq, segment, line and its body's facts
     broken: dict[str, Any] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
     @classmethod

@@ -65,7 +65,7 @@ def line_hash(line: bytes) -> str:
     return hashlib.sha256(line).hexdigest()
 
 
-def dumps(value: Any) -> str:
+def dumps(value: object) -> str:
     """Compact JSON as used inside records (UTF-8, no spaces, keys in the given order)."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 

@@ -11,6 +11,7 @@ accounted for, staleness. The caller supplies the lines, the keys, the anchor an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,15 @@ from hardener.ledger.chain.record import (
 
 #: how far ahead of the chain's epoch a record's claimed epoch may be for its key to be derived
 MAX_EPOCH_JUMP = 100_000
+
+
+@dataclass(frozen=True)
+class SegmentEnd:
+    """How :meth:`Verifier.feed_segment` left a segment: its torn tail, or stopped at the cap."""
+
+    torn: bytes = b""
+    torn_line: int | None = None
+    stopped: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,28 @@ class Verifier(FastPath):
         self._prev_closed = self._last_kind == FILE_CLOSE
         self._segment = name
         self._fresh_segment = not resume
+
+    def feed_segment(
+        self,
+        name: str,
+        lines: Iterable[tuple[int, int, bytes]],
+        *,
+        last: bool,
+        resume: bool = False,
+        max_records: int | None = None,
+    ) -> SegmentEnd:
+        """Feed one segment's ``(line number, offset, line)``; in the last segment an unterminated
+        final line is the torn tail (``finish`` judges it), elsewhere it is a record like any."""
+        self.begin_segment(name, resume=resume)
+        for number, offset, line in lines:
+            if last and not line.endswith(b"\n"):
+                return SegmentEnd(line, number)
+            self.feed(line, number, offset)
+            if self.done:
+                break
+            if max_records is not None and self.records >= max_records:
+                return SegmentEnd(stopped=True)
+        return SegmentEnd()
 
     def _prev_position(self) -> Position | None:
         return None if self._prev_where is None else Position(*self._prev_where)
@@ -414,36 +446,3 @@ def break_finding(facts: dict[str, Any]) -> Finding:
         facts.get("line"),
         facts.get("anchor_head"),
     )
-
-
-def verify_segments(
-    segments: list[tuple[str, bytes]],
-    *,
-    log_id: str,
-    keys: KeySchedule | None = None,
-    first_key: str | None = None,
-    anchor: Anchor | None = None,
-    now: float | None = None,
-    stale_after: float | None = None,
-) -> tuple[Verifier, Finding | None]:
-    """Verify whole segments held in memory (the file-based audit streams the same way)."""
-    check = Verifier(log_id=log_id, keys=keys, first_key=first_key, anchor=anchor)
-    torn, torn_line = b"", None
-    for index, (name, data) in enumerate(segments):
-        check.begin_segment(name)
-        last = index == len(segments) - 1
-        offset = 0
-        parts = data.split(b"\n")
-        for number, part in enumerate(parts, start=1):
-            if number == len(parts):
-                if part and last:
-                    torn, torn_line = part, number
-                elif part:
-                    check.feed(part, number, offset)
-                break
-            line = part + b"\n"
-            check.feed(line, number, offset)
-            offset += len(line)
-        if check.done:
-            break
-    return check, check.finish(torn=torn, torn_line=torn_line, now=now, stale_after=stale_after)

@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 from hardener.events import make_event, new_session_id
 from hardener.keystore import KeyStore, open_keystore
@@ -53,6 +52,10 @@ from hardener.ledger.store import last_line, list_segments
 from hardener.paths import HardenerPaths
 from hardener.settings import Settings
 from hardener.timestamps import parse_timestamp
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.export.targets import Exporter
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +106,7 @@ class Sealer:
         self._submitted = -1
         self._closed = False
         self._breaks: list[int] = []
-        self.exporter: Any = None
+        self.exporter: Exporter | None = None
         targets = list(settings.export.targets)
         if targets:
             from hardener.export.targets import Exporter
@@ -154,7 +157,7 @@ class Sealer:
         if self.exporter is not None:
             self.exporter.export_pending()
 
-    def append(self, kind: str, body: dict[str, Any]) -> int:
+    def append(self, kind: str, body: Mapping[str, object]) -> int:
         """Seal a daemon-originated event (``alert``, ``config.*``); returns its seq."""
         now = self.clock()
         self._check_attached(now)

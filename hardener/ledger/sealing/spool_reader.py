@@ -24,7 +24,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +44,7 @@ READ_LIMIT = 4 << 20
 ENDS_FILE = frozenset({"session.end", "hook.call", "hook.result"})
 
 
-def _no_constants(name: str) -> Any:
+def _no_constants(name: str) -> object:
     raise ValueError(f"{name} is not JSON")
 
 
@@ -74,7 +74,9 @@ def parse_event(raw: bytes) -> dict[str, Any] | str:
     return event
 
 
-def event_body(name: str, offset: int, length: int, raw: bytes, event: dict[str, Any]) -> bytes:
+def event_body(
+    name: str, offset: int, length: int, raw: bytes, event: Mapping[str, object]
+) -> bytes:
     """A sealed event's body: where it came from, then the event's own bytes."""
     ref = b'{"spool":{"file":"%s","offset":%d,"length":%d},"event":' % (
         name.encode(),
@@ -87,7 +89,7 @@ def event_body(name: str, offset: int, length: int, raw: bytes, event: dict[str,
 
 
 def sealer_body(
-    name: str, offset: int, length: int, event: dict[str, Any], origin: str = "sealer"
+    name: str, offset: int, length: int, event: Mapping[str, object], origin: str = "sealer"
 ) -> bytes:
     ref = {"file": name, "offset": offset, "length": length}
     return json.dumps(
@@ -122,7 +124,7 @@ class Cursor:
         if event.get("kind") in ENDS_FILE:
             self.ended = True
 
-    def synthetic(self, kind: str, body: dict[str, Any], now: float) -> dict[str, Any]:
+    def synthetic(self, kind: str, body: dict[str, object], now: float) -> dict[str, object]:
         """An event the sealer writes on the session's behalf (anomaly, lost writer)."""
         event = {
             "v": 1,

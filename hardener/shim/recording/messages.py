@@ -13,10 +13,10 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing is not imported at run time: the shim's start-up stays lean
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from typing import Any, ClassVar
 
-    Event = tuple[str, dict[str, Any]]
+    Event = tuple[str, Mapping[str, object]]  # kind, body (a TypedDict of hardener.event_bodies)
 
 
 class Chunk:

@@ -37,7 +37,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from hardener.shim.gate import Gate
 from hardener.shim.pipes import READ_SIZE, grow_pipe
@@ -302,10 +302,10 @@ class ProcessRecorder:
         with self._synced:
             return self._synced.wait_for(lambda: self._sync_acked >= token, timeout)
 
-    def events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+    def events(self, events: list[tuple[str, Mapping[str, object]]]) -> None:
         self._send(wire.encode(Events(events)))
 
-    def started_events(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+    def started_events(self, events: list[tuple[str, Mapping[str, object]]]) -> None:
         self._send(wire.encode(Started(events)))
 
 

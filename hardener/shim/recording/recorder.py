@@ -58,8 +58,9 @@ REOPEN_SECONDS: Final = 1.0
 SYNC_SECONDS: Final = 2.0
 
 if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shim start
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
+    from hardener.event_bodies import ProtocolAnomalyBody
     from hardener.shim.recording.messages import Message
     from hardener.shim.tracker import Event, SessionTracker
 
@@ -75,14 +76,14 @@ if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shi
         def eof(self, direction: str) -> None: ...
 
     class Spool(Protocol):
-        def emit_many(self, events: Sequence[tuple[str, dict[str, Any], float]]) -> None:
+        def emit_many(self, events: Sequence[tuple[str, Mapping[str, object], float]]) -> None:
             """Append (kind, body, POSIX time) events, all or nothing (``OSError``)."""
 
         def close(self) -> None: ...
 
     Setup = Callable[[], tuple[SessionTracker, Callable[[], Spool]]]
     #: An event waiting to be written: kind, body, POSIX time.
-    Stamped = tuple[str, dict[str, Any], float]
+    Stamped = tuple[str, Mapping[str, object], float]
 
 
 class Recorder:
@@ -340,14 +341,14 @@ class Recorder:
         spool = self._spool
         try:
             if self._broken_since is not None:
-                body = {
+                anomaly: ProtocolAnomalyBody = {
                     "direction": "internal",
                     "problem": "spool_write_failed",
                     "since": self._broken_since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                     "error": self._broken_error,
                     "dropped": self._dropped,
                 }
-                spool.emit_many([("protocol.anomaly", body, time.time())])
+                spool.emit_many([("protocol.anomaly", anomaly, time.time())])
                 self.written += 1
                 self._broken_since = None
                 self._dropped = 0

@@ -10,13 +10,13 @@ import pytest
 
 from hardener.clients.managed import ManagedRules
 from hardener.engine.desired import DesiredStateStore
-from hardener.engine.harden import apply_all, harden, plan_harden
+from hardener.engine.harden import apply_all, plan_harden
 from hardener.engine.plan import EventSink, apply_plan
 from hardener.engine.restore import plan_restore
 from hardener.engine.scan import scan
 from hardener.errors import WriteConflictError
 from hardener.formats.registry import codec_for
-from tests.support.fixture_home import context, copy_edge, install, snapshot
+from tests.support.fixture_home import context, copy_edge, harden, install, snapshot
 
 CURSOR = ".cursor/mcp.json"
 

@@ -13,11 +13,10 @@ from hardener.clients.managed import (
     copilot_managed_settings_path,
     wrap_blocked,
 )
-from hardener.engine.harden import harden
 from hardener.engine.managed import load_managed_rules
 from hardener.engine.scan import scan
 from hardener.paths import OS, Platform
-from tests.support.fixture_home import context, install, snapshot
+from tests.support.fixture_home import context, harden, install, snapshot
 
 NPX = ["npx", "-y", "@modelcontextprotocol/server-filesystem", "/home/dev/src"]
 

@@ -19,13 +19,13 @@ from hardener.clients.entries import Kind, classify
 from hardener.clients.projects import folder_uri, recorded_projects
 from hardener.engine.desired import DesiredStateStore
 from hardener.engine.fs import RealFs
-from hardener.engine.harden import apply_all, harden
+from hardener.engine.harden import apply_all
 from hardener.engine.restore import plan_restore
 from hardener.engine.scan import scan
 from hardener.formats.registry import codec_for
 from hardener.paths import OS, Platform
-from tests.support.fixture_home import context, copy_edge, install, snapshot
-from tests.unit.clients.test_specs import LINUX, MAC, WIN, FakeFs, user_paths
+from tests.support.client_paths import LINUX, MAC, WIN, FakeFs, user_paths
+from tests.support.fixture_home import context, copy_edge, harden, install, snapshot
 
 OPENCODE = ".config/opencode/opencode.jsonc"
 CLINE = ".cline/data/settings/cline_mcp_settings.json"

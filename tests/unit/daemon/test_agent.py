@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ class RecordingSealer:
     def __init__(self, paths: Any, policy: Any, keystore: Any) -> None:
         self.sealed = 0
         self.ticks = 0
-        self.appended: list[tuple[str, dict[str, Any]]] = []
+        self.appended: list[tuple[str, Any]] = []
         self.closed = False
         self.pending = 0
 
@@ -33,7 +34,7 @@ class RecordingSealer:
     def tick(self) -> None:
         self.ticks += 1
 
-    def append(self, kind: str, body: dict[str, Any]) -> int:
+    def append(self, kind: str, body: Mapping[str, object]) -> int:
         self.appended.append((kind, body))
         return len(self.appended)
 

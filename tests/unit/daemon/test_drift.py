@@ -12,11 +12,12 @@ import pytest
 from hardener.daemon.drift import DriftGuard
 from hardener.engine.context import EngineContext
 from hardener.engine.desired import DesiredStateStore
-from hardener.engine.harden import apply_all, harden
+from hardener.engine.harden import apply_all
 from hardener.engine.restore import plan_restore
 from hardener.paths import Platform, hardener_paths
 from hardener.policy import SourceDocument, merge_sources
 from hardener.settings import Settings
+from tests.support.fixture_home import harden
 
 ORIGINAL = """{
   "mcpServers": {
@@ -42,7 +43,7 @@ class Env:
         self.settings = merge_sources([SourceDocument("user", "test", policy)]).settings
         self.shim = shim
         self.running = running
-        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.events: list[tuple[str, Any]] = []
         self.clock = Clock()
         self.config = home / ".cursor" / "mcp.json"
 

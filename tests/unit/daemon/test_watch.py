@@ -13,7 +13,7 @@ from hardener.daemon.watch import ContentMemory, Debouncer, DirectoryWatcher, ne
 
 
 def test_debouncer_waits_for_quiet_then_fires_once():
-    deb = Debouncer(delay=0.2, max_delay=1.0)
+    deb: Debouncer[str] = Debouncer(delay=0.2, max_delay=1.0)
     deb.touch("a", 0.0)
     deb.touch("a", 0.1)
     assert deb.pop_due(0.25) == []
@@ -24,7 +24,7 @@ def test_debouncer_waits_for_quiet_then_fires_once():
 
 
 def test_debouncer_caps_a_never_ending_burst():
-    deb = Debouncer(delay=0.2, max_delay=1.0)
+    deb: Debouncer[str] = Debouncer(delay=0.2, max_delay=1.0)
     t = 0.0
     fired = []
     while t < 1.15:

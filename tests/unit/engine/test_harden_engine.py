@@ -14,11 +14,11 @@ import pytest
 from hardener.backup import BackupStore
 from hardener.clients.entries import Kind, classify
 from hardener.engine.desired import DesiredStateStore
-from hardener.engine.harden import apply_all, harden
+from hardener.engine.harden import apply_all
 from hardener.engine.restore import plan_restore
 from hardener.engine.scan import scan
 from hardener.policy import load_schema
-from tests.support.fixture_home import context, fixture_clients, install, snapshot
+from tests.support.fixture_home import context, fixture_clients, harden, install, snapshot
 
 
 def restore_all(ctx, only=()):

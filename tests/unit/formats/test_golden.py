@@ -12,8 +12,7 @@ import json
 import pytest
 
 from hardener.formats.interface import Path
-
-from .helpers import (
+from tests.support.format_helpers import (
     GOLDEN,
     SHIM,
     codec_of,

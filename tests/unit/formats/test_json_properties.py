@@ -10,9 +10,17 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from hardener.formats.jsonc import JsoncCodec, JsonCodec
-
-from .helpers import assert_outside_unchanged, json_span, removed, replaced
-from .jsongen import Printer, all_paths, documents, formats, keys, object_paths, scalars, values
+from tests.support.format_helpers import assert_outside_unchanged, json_span, removed, replaced
+from tests.support.jsongen import (
+    Printer,
+    all_paths,
+    documents,
+    formats,
+    keys,
+    object_paths,
+    scalars,
+    values,
+)
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("HARDENER_PROPERTY_EXAMPLES", "200")),

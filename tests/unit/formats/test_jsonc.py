@@ -11,8 +11,7 @@ from hardener.formats.interface import MISSING, PathConflictError, SyntaxErrorAt
 from hardener.formats.json_tree import MAX_DEPTH
 from hardener.formats.jsonc import JsoncCodec, JsonCodec
 from hardener.formats.registry import codec_for
-
-from .helpers import read
+from tests.support.format_helpers import read
 
 J = JsonCodec()
 C = JsoncCodec()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from typing import Any
 
@@ -12,21 +11,10 @@ from hypothesis import strategies as st
 
 from hardener.formats.interface import MISSING, PathConflictError, SyntaxErrorAt
 from hardener.formats.toml_codec import TomlCodec
-
-from .helpers import read, removed, replaced
+from tests.support.format_helpers import changed_lines, read, removed, replaced
 
 T = TomlCodec()
 FIXTURES = ["codex_config.toml", "codex_rich.toml", "codex_requirements.toml"]
-
-
-def changed_lines(before: str, after: str) -> list[str]:
-    """Lines of ``before`` that are not kept byte-identical in ``after``."""
-    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    out = []
-    for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag in ("replace", "delete"):
-            out.extend(a[i1:i2])
-    return out
 
 
 @pytest.mark.parametrize("name", FIXTURES)

@@ -12,9 +12,7 @@ from ruamel.yaml import YAML
 from hardener.formats.interface import MISSING, PathConflictError, SyntaxErrorAt
 from hardener.formats.merge3 import carry_edit
 from hardener.formats.yaml_codec import YamlCodec, _needs_quotes, detect_indent
-
-from .helpers import read, removed, replaced
-from .test_toml import changed_lines
+from tests.support.format_helpers import changed_lines, read, removed, replaced
 
 Y = YamlCodec()
 FIXTURES = [

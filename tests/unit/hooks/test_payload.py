@@ -76,6 +76,7 @@ def test_copilot_cli_camel_case_needs_the_event_from_the_command_line():
         parse("copilot-cli", data)
     hook = parse("copilot-cli", data, "preToolUse")
     assert (hook.server, hook.tool, hook.phase) == ("github", "create_issue", "call")
+    assert isinstance(hook.arguments, dict)
     assert hook.arguments["title"] == "Bug"
     assert answer(hook, None) == ("", 0)
     assert json.loads(answer(hook, "tools.deny:create_issue")[0])["permissionDecision"] == "deny"

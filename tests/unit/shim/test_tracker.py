@@ -47,10 +47,8 @@ def _kinds(events: list[tuple[str, dict[str, Any]]]) -> list[str]:
     return [kind for kind, _ in events]
 
 
-def _run(
-    tracker: SessionTracker, exchange: list[tuple[str, Any]]
-) -> list[tuple[str, dict[str, Any]]]:
-    out = []
+def _run(tracker: SessionTracker, exchange: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
     for direction, msg in exchange:
         out += tracker.message(direction, msg, len(json.dumps(msg)))
     return out

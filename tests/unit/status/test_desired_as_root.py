@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 
 from hardener.engine.desired import DesiredStateStore
-from hardener.engine.harden import harden
 from hardener.fsutil import UnsafeStateError
 from hardener.paths import Platform
 from hardener.settings import Settings
 from hardener.status.sources import inventory
 from hardener.status.targets import Target, target_for_home
-from tests.support.fixture_home import context, install
+from tests.support.fixture_home import context, harden, install
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root (chown to another uid)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,9 @@ class FlakySpool:
     def __init__(self) -> None:
         self.full = True
         self.failures = 0
-        self.lines: list[tuple[str, dict[str, Any]]] = []
+        self.lines: list[tuple[str, Any]] = []
 
-    def emit_many(self, events: Sequence[tuple[str, dict[str, Any], float]]) -> None:
+    def emit_many(self, events: Sequence[tuple[str, Mapping[str, object], float]]) -> None:
         if self.full:
             self.failures += 1
             raise OSError(errno.ENOSPC, "No space left on device")

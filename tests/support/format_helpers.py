@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 from pathlib import Path as FsPath
 from typing import Any
@@ -11,7 +12,7 @@ from hardener.formats.interface import Codec, Path
 from hardener.formats.json_tree import find, parse_tree
 from hardener.formats.registry import codec_for
 
-FIXTURES = FsPath(__file__).resolve().parents[2] / "fixtures" / "formats"
+FIXTURES = FsPath(__file__).resolve().parents[1] / "fixtures" / "formats"
 GOLDEN = FIXTURES / "golden"
 SHIM = "/opt/hardener/bin/hardener-shim"
 
@@ -106,3 +107,13 @@ def assert_outside_unchanged(before: str, after: str, start: int, end: int) -> N
 
 def regenerate_golden() -> bool:
     return os.environ.get("HARDENER_REGEN_GOLDEN") == "1"
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    """Lines of ``before`` that are not kept byte-identical in ``after``."""
+    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    out = []
+    for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            out.extend(a[i1:i2])
+    return out

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hardener.ledger.chain.verify import verify_segments
-from tests.support.ledger_factory import LOG_ID, Built, build
+from tests.support.ledger_factory import LOG_ID, Built, build, verify_segments
 
 ORIGINAL = build(30, checkpoint_every=4, epoch_every=9, segment_every=11)
 FLAT = [(index, line) for index, (_, lines) in enumerate(ORIGINAL.segments) for line in lines]

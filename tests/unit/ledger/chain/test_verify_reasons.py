@@ -8,8 +8,7 @@ from hardener.ledger.chain.build import make_line
 from hardener.ledger.chain.findings import Anchor, Reason
 from hardener.ledger.chain.keys import KeySchedule, evolve, mac_key
 from hardener.ledger.chain.record import line_hash, parse
-from hardener.ledger.chain.verify import verify_segments
-from tests.support.ledger_factory import BASE, LOG_ID, SEED0, build
+from tests.support.ledger_factory import BASE, LOG_ID, SEED0, build, verify_segments
 
 B = build(24, checkpoint_every=4, epoch_every=10, segment_every=9)
 
