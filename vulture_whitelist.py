@@ -78,3 +78,8 @@ _.task_id
 _.task_status
 _.tool_calls
 _.would_deny
+# detect: cold-start seam for bench/bench_detect_vs.py and tests
+_.clear_cache
+# TypedDict keys of documents built as literals and read by other programs (MDM snippet, export).
+_.allowedMcpServers  # hardener/cli/policy_allowlist.py: Snippet
+_.schema_version  # hardener/export/records.py: ExportRecord

@@ -2,7 +2,10 @@
 
 Shared by ``bench/eval_detect.py`` (scoring) and ``bench/train_detect.py`` (training the
 classifier from the tune part only). A sample carries a one-item listing for
-``analyze_listing`` and the item's texts for the classifier.
+``analyze_listing`` and the item's texts for the classifier, and the whole listing it came
+from (``whole``): a server's tools/list answer, or for a repository's attack definitions every
+definition of the same source file (names unique), so listing-level detectors (shadowing: is a
+tool the description names one of its own server's?) see what a client would show them.
 """
 
 from __future__ import annotations
@@ -25,6 +28,16 @@ class Sample:
     listing: dict[str, Any]  # one item, in tools/list shape
     label: str  # "benign" | "poisoned" | "malicious"
     category: str  # "" for benign; "malicious-capability"; "poisoned/<kind>"
+    whole: dict[str, Any] | None = None  # the listing the item came from (None: the item alone)
+    kind: str = "tool"  # "tool" | "prompt" | "resource" | "instructions"
+    name: str = ""  # the item's name (the finding's name; "server instructions")
+
+
+def _kind_name(label: str) -> tuple[str, str]:
+    if label == "instructions":
+        return "instructions", "server instructions"
+    kind, _sep, name = label.partition(":")
+    return kind, name
 
 
 def _split_listing(listing: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -53,23 +66,37 @@ def samples(split: str) -> Iterator[Sample]:
         source = str(listing.get("source", path.stem))
         if path.stem.startswith("docker-registry--"):
             source = "github:docker/mcp-registry"
+        whole = dict(listing)
         for label, one in _split_listing(listing):
-            yield Sample(source, f"{path.stem}/{label}", one, "benign", "")
+            kind, name = _kind_name(label)
+            yield Sample(source, f"{path.stem}/{label}", one, "benign", "", whole, kind, name)
     if split == "tune":
         research = json.loads((FIXTURES / "poisoned" / "corpus.json").read_text("utf-8"))
         for item in research["items"]:
             source = f"research:{item['id']}"
+            whole = dict(item["listing"])
             for label, one in _split_listing(item["listing"]):
                 poisoned = label in item["poisoned"]
+                kind, name = _kind_name(label)
                 yield Sample(
                     source,
                     f"{item['id']}/{label}",
                     one,
                     "poisoned" if poisoned else "benign",
                     "poisoned/research-fixtures" if poisoned else "",
+                    whole,
+                    kind,
+                    name,
                 )
     for path in sorted((CORPUS / split / "attacks").glob("*.json")):
         document = json.loads(path.read_text("utf-8"))
+        by_file: dict[str, list[dict[str, Any]]] = {}
+        for item in document["items"]:
+            by_file.setdefault(str(item.get("path")), []).append(item["tool"])
+        wholes: dict[str, dict[str, Any] | None] = {}
+        for where_from, tools in by_file.items():
+            names = [str(t.get("name")) for t in tools]
+            wholes[where_from] = {"tools": tools} if len(set(names)) == len(names) else None
         for item in document["items"]:
             where = f"{path.stem}:{item.get('path')}:{item['tool']['name']}"
             label = item["label"]
@@ -77,4 +104,14 @@ def samples(split: str) -> Iterator[Sample]:
                 "benign": "",
                 "malicious": "malicious-capability",
             }.get(label, f"poisoned/{item.get('category')}")
-            yield Sample(document["source"], where, {"tools": [item["tool"]]}, label, category)
+            whole = wholes[str(item.get("path"))]
+            yield Sample(
+                document["source"],
+                where,
+                {"tools": [item["tool"]]},
+                label,
+                category,
+                whole,
+                "tool",
+                str(item["tool"]["name"]),
+            )

@@ -67,11 +67,19 @@ class Tally:
 
 
 def evaluate_descriptions(split: str, model: Model | str | None = SHIPPED) -> Tally:
-    """Every labelled item of the part through ``analyze_listing`` (``model=None``: rules only)."""
+    """Every labelled item of the part through ``analyze_listing`` (``model=None``: rules only),
+    each whole listing analysed once and an item counted by its own findings."""
     tally = Tally()
+    flagged: dict[int, tuple[object, set[tuple[str, str]]]] = {}  # keeps each listing alive
     for sample in samples(split):
         tally.sources.add(sample.source)
-        hit = bool(analyze_listing(sample.listing, THRESHOLD, model=model))
+        if sample.whole is None:
+            hit = bool(analyze_listing(sample.listing, THRESHOLD, model=model))
+        else:  # the whole listing once (as a client shows it), the item's own findings
+            if id(sample.whole) not in flagged:
+                findings = analyze_listing(sample.whole, THRESHOLD, model=model)
+                flagged[id(sample.whole)] = (sample.whole, {(f.kind, f.name) for f in findings})
+            hit = (sample.kind, sample.name) in flagged[id(sample.whole)][1]
         if sample.label == "benign":
             tally.negative(hit, sample.where)
         else:

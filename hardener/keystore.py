@@ -104,7 +104,10 @@ class KeyStore:
                 return
             self._backend.set_password(self.namespace, name, value)
         except Exception as exc:
-            raise _keyring_error("write", name, exc) from exc
+            error = _keyring_error("write", name, exc, secret=value)
+            if value and value in str(exc):
+                raise error from None  # the backend's message carries the value: never chain it
+            raise error from exc
 
     def delete(self, name: str) -> None:
         try:
@@ -190,11 +193,17 @@ class _SecretServiceSession:
         self._collection = None
 
 
-def _keyring_error(action: str, name: str, exc: Exception) -> KeychainError:
-    # Never include secret values; the item name and the error class are enough.
+def _keyring_error(
+    action: str, name: str, exc: Exception, *, secret: str | None = None
+) -> KeychainError:
+    # Never include secret values; the item name and the error class are enough. A backend that
+    # echoes the value it was given in its message gets it cut out.
     reason = type(exc).__name__
-    locked = "Locked" in reason or "is locked" in str(exc)
-    detail = "the keychain is locked" if locked else f"{reason}: {str(exc)[:200]}"
+    text = str(exc)
+    if secret:
+        text = text.replace(secret, "[redacted]")
+    locked = "Locked" in reason or "is locked" in text
+    detail = "the keychain is locked" if locked else f"{reason}: {text[:200]}"
     return KeychainError(f"cannot {action} keychain item '{name}': {detail}")
 
 

@@ -24,7 +24,7 @@ import re
 import stat
 import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 import jsonschema
 
-from hardener.errors import PolicyError
+from hardener.errors import HardenerError, PolicyError
 from hardener.paths import OS, Platform, hardener_paths, managed_policy_location
 from hardener.settings import DEFAULTS, Settings
 
@@ -197,6 +197,26 @@ def merge_sources(sources: list[SourceDocument]) -> EffectivePolicy:
 # --- sources ----------------------------------------------------------------------------------
 
 
+#: Reads another user's file for root (``status --user``): bytes, None when absent; raises
+#: :class:`HardenerError` when the file is refused (a link out of their files, a FIFO, too big).
+UserFileReader = Callable[[Path], bytes | None]
+
+
+def _read_user_source(path: Path, read: UserFileReader) -> SourceDocument | None:
+    try:
+        data = read(path)
+        if data is None:
+            return None
+        text = data.decode("utf-8")
+    except HardenerError as exc:
+        raise PolicyError(path, f"not read: {exc.message}") from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyError(path, f"cannot read the file: {exc}") from exc
+    parsed = parse_toml(text, str(path))
+    validate_document(parsed, str(path), text)
+    return SourceDocument("user", str(path), parsed)
+
+
 def _read_toml_source(path: Path, kind: str, *, require_root: bool) -> SourceDocument | None:
     try:
         st = os.stat(path)
@@ -273,13 +293,19 @@ def load_policy(
     *,
     registry: RegistryReader | None = None,
     managed_override: list[SourceDocument] | None = None,
+    read_user_file: UserFileReader | None = None,
 ) -> EffectivePolicy:
-    """Managed, then user, then defaults. ``managed_override`` replaces the managed lookup (tests)."""
+    """Managed, then user, then defaults. ``managed_override`` replaces the managed lookup (tests);
+    ``read_user_file`` reads the user's ``policy.toml`` when root evaluates another user (never a
+    plain read, which would follow a link they planted)."""
     managed = (
         managed_override
         if managed_override is not None
         else managed_sources(platform, registry, user=platform.env.get("USER"))
     )
     user_file = hardener_paths(platform).user_policy_file
-    user_doc = _read_toml_source(user_file, "user", require_root=False)
+    if read_user_file is not None:
+        user_doc = _read_user_source(user_file, read_user_file)
+    else:
+        user_doc = _read_toml_source(user_file, "user", require_root=False)
     return merge_sources([*managed, *([user_doc] if user_doc else [])])

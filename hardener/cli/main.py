@@ -1,14 +1,16 @@
 """``hardener`` entry point: argv parsing, the one error catch point, exit codes (L3 edge).
 
-Exit codes (ARCHITECTURE 3.1): 0 ok, 1 findings / non-compliant / tampered, 2 usage,
+Exit codes (README "Exit codes"): 0 ok, 1 findings / non-compliant / tampered, 2 usage,
 3 failed with nothing changed, 4 failed with changes in place, 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -155,16 +157,34 @@ def main(argv: Sequence[str] | None = None, *, platform: Platform | None = None)
         ctx.verbose = int(getattr(args, "verbose", 0) or 0)
         ctx.quiet = bool(getattr(args, "quiet", False))
         _configure_logging(ctx.verbose, ctx.quiet)
-        return int(args.func(args, ctx))
+        code = int(args.func(args, ctx))
+        ctx.stdout.flush()  # a reader that went away shows here, in the catch point, not at exit
+        return code
     except HardenerError as error:
         return _report(error, ctx, as_json=as_json)
     except KeyboardInterrupt:
         ctx.stderr.write("hardener: interrupted\n")
         return EXIT_INTERRUPTED
+    except BrokenPipeError as exc:  # `hardener log show | head`: not a bug
+        return _output_closed(exc, ctx)
     except SystemExit as exc:  # --help / --version exit 0 through argparse
         return int(exc.code) if isinstance(exc.code, int) else 0
     except Exception as exc:  # the one catch point for bugs: never a bare traceback, never 1
         return _internal_error(exc, ctx, as_json=as_json)
+
+
+def _output_closed(exc: BrokenPipeError, ctx: CliContext) -> int:
+    """The reader of our output went away: say so (if stderr still listens), exit as interrupted."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, ctx.stdout.fileno())  # Python's final flush at exit must not fail again
+        os.close(devnull)
+    with contextlib.suppress(OSError, ValueError):
+        ctx.stderr.write("hardener: stopped: the reader of its output went away (broken pipe)\n")
+        if ctx.verbose:
+            traceback.print_exception(exc, file=ctx.stderr)
+        ctx.stderr.flush()
+    return EXIT_INTERRUPTED
 
 
 REPORT_HINT = (

@@ -57,6 +57,16 @@ def _near(n: int) -> str:
     return r"(?:(?!\.\s)[^\n]){0," + str(n) + "}?"
 
 
+#: A *word anchor* ``"=put"``: the match contains ``put`` as a whole word (``\w+`` token), not
+#: just as a substring (``input``, ``output``): for patterns whose words stand between ``\b``s.
+WORD: Final = "="
+
+
+def whole(*words: str) -> tuple[str, ...]:
+    """Word anchors for words a pattern only matches whole."""
+    return tuple(WORD + word for word in words)
+
+
 # --- word classes -----------------------------------------------------------------------------
 
 #: Who the instruction is addressed to.
@@ -398,7 +408,7 @@ PRIORITY: Final[list[Pattern]] = [
             r"|function|server|one)\s+(?:first|before\s+(?:any|all|every|other)|over\s+(?:any|all"
             r"|other)|whenever|for\s+(?:all|any|every))\b"
         ),
-        ("this",),
+        whole("this"),
     ),
 ]
 
@@ -437,7 +447,7 @@ AUTHORITY: Final[list[Pattern]] = [
             r"\bthis\s+(?:tool|function|server)\s+(?:is|has\s+been)\s+(?:officially\s+)?(?:approved"
             r"|certified|verified|endorsed|sanctioned|mandated|whitelisted|trusted)\s+(?:by|for)\b"
         ),
-        ("this",),
+        whole("this"),
     ),
     (
         1,
@@ -486,7 +496,7 @@ CREDENTIAL_ASK: Final[list[Pattern]] = [
             + r"\b(?:for|as\s+part\s+of"
             r"|to\s+(?:complete|pass|allow|enable))\s+(?:\w+\s+){0,2}?" + _PRETEXT
         ),
-        (
+        whole(
             "provide",
             "include",
             "enter",
@@ -603,7 +613,9 @@ ELEVATE: Final[list[Pattern]] = [
             r"(?:\w+\s+)?(?:security|safety)\s+(?:checks?|controls?|restrictions?|rules?|filters?)"
             r"|\b(?:bypass|circumvent)\s+(?:all\s+)?(?:access\s+controls?|restrictions|permissions)"
         ),
-        ("act", "behave", "operate", "have", "trust", "bypass", "ignore", "disable", "circumvent"),
+        whole(
+            "act", "behave", "operate", "have", "trust", "bypass", "ignore", "disable", "circumvent"
+        ),
     ),
     (
         1,
@@ -696,7 +708,7 @@ CAPABILITY: Final[list[Pattern]] = [
             "trojan",
             "spyware",
             "stealer",
-            "rat",
+            "=rat",
             "malicious",
             "keylogger",
             "worm",
@@ -856,7 +868,7 @@ TRIGGER: Final[list[Pattern]] = [
             r"(?:mentions?|contains?|includes?|says?|types?|writes?|refers?\s+to|uses?\s+the\s+"
             r"(?:word|phrase|term))\b"
         ),
-        ("when", "if", "once", "soon"),
+        ("when", *whole("if", "once", "soon")),
     ),
 ]
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +46,7 @@ from hardener.detect.patterns import (
     WITHOUT_BEFORE_RE,
     present_anchors,
 )
+from hardener.detect.shadowing import action_rules, cross_references, tool_references
 from hardener.detect.text import hidden_characters, homoglyph_words, skeleton, terminal_escapes
 
 #: Longest single text scanned (a description larger than this is itself odd; the rest is cut).
@@ -176,12 +179,12 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 
 def _sensitive(
-    text: str, present: frozenset[str], *, name: bool = False
+    text: str, present: frozenset[str], *, name: bool = False, use_anchors: bool = True
 ) -> tuple[int, int, int] | None:
     """The strongest sensitive-path mention: (weight, start, end), or None. ``name``: the text
     is a property name, which documents nothing, so naming access to a secret file is a demand."""
     best: tuple[int, int, int] | None = None
-    if USE_ANCHORS and _SENSITIVE_SET.isdisjoint(present):
+    if use_anchors and _SENSITIVE_SET.isdisjoint(present):
         return None
     for match in SENSITIVE_PATH_RE.finditer(text):
         token = _TOKEN_RE.match(text, match.start())
@@ -232,32 +235,95 @@ def _sanitizing(text: str, start: int, end: int) -> bool:
 
 
 def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal]:
+    kind = 2 if pointer.endswith("#name") else 1 if pointer.endswith("/name") else 0
+    for family, weight, span, quoted in _cached_hits(text, kind, USE_ANCHORS):
+        yield Signal(family, weight, pointer, span, quoted, note)
+
+
+#: Every pattern in scan order (families in order, each strongest first), and for each anchor
+#: the positions of the patterns it guards: a text runs only the patterns its anchors admit.
+_FLAT: Final = [
+    (family, weight, regex, family in PROSE_ONLY)
+    for family, patterns in _ORDERED.items()
+    for weight, regex, _anchors in patterns
+]
+_BY_ANCHOR: Final[dict[str, list[int]]] = {}
+for _index, (_family, _patterns) in enumerate(
+    (family, anchors) for family, patterns in _ORDERED.items() for _w, _r, anchors in patterns
+):
+    for _anchor in _patterns:
+        _BY_ANCHOR.setdefault(_anchor, []).append(_index)
+_EVERY: Final = range(len(_FLAT))
+
+
+def _pattern_hits(
+    text: str, kind: int, use_anchors: bool
+) -> tuple[tuple[str, int, tuple[int, int], str], ...]:
+    """(family, weight, span, excerpt) of the patterns' signals in one text, whatever its
+    pointer (``kind``: 0 prose, 1 a tool name, 2 a property name). Cached: a listing repeats
+    its parameters' names and descriptions across tools."""
     skel = skeleton(text)
     flat = _unwrap(skel.text)
     present = present_anchors(skel.text.lower())
-    found = _sensitive(flat, present, name=pointer.endswith("#name"))
+    hits: list[tuple[str, int, tuple[int, int], str]] = []
+    found = _sensitive(flat, present, name=kind == 2, use_anchors=use_anchors)
     if found is not None:
         start, end = skel.span(found[1], found[2])
-        yield Signal("sensitive", found[0], pointer, (start, end), excerpt(text, start, end), note)
-    is_name = pointer.endswith(("#name", "/name"))
-    for family, patterns in _ORDERED.items():
-        if is_name and family in PROSE_ONLY:
+        hits.append(("sensitive", found[0], (start, end), excerpt(text, start, end)))
+    is_name = kind != 0
+    if use_anchors:
+        admitted: set[int] = set()
+        for anchor in present:
+            admitted.update(_BY_ANCHOR.get(anchor, ()))
+        candidates: Iterable[int] = sorted(admitted)
+    else:
+        candidates = _EVERY
+    done: set[str] = set()
+    for index in candidates:
+        family, weight, regex, prose_only = _FLAT[index]
+        if family in done or (is_name and prose_only):
             continue
         subject = skel.text if family == "padding" else flat
-        for weight, regex, anchors in patterns:
-            if USE_ANCHORS and anchors.isdisjoint(present):
-                continue
-            match = regex.search(subject)
-            if match is None:
-                continue
-            named = family in CAPABILITY_FAMILIES or match.group().lower().startswith("exfiltrat")
-            if named and _defensive(subject, match.start(), match.end()):
-                continue  # e.g. "detects exfiltration": the tool defends against it
-            if family == "markup" and _sanitizing(subject, match.start(), match.end()):
-                continue  # e.g. "strips <script> tags": the tool removes markup
-            start, end = skel.span(match.start(), match.end())
-            yield Signal(family, weight, pointer, (start, end), excerpt(text, start, end), note)
-            break
+        match = regex.search(subject)
+        if match is None:
+            continue
+        named = family in CAPABILITY_FAMILIES or match.group().lower().startswith("exfiltrat")
+        if named and _defensive(subject, match.start(), match.end()):
+            continue  # e.g. "detects exfiltration": the tool defends against it
+        if family == "markup" and _sanitizing(subject, match.start(), match.end()):
+            continue  # e.g. "strips <script> tags": the tool removes markup
+        start, end = skel.span(match.start(), match.end())
+        hits.append((family, weight, (start, end), excerpt(text, start, end)))
+        done.add(family)
+    return tuple(hits)
+
+
+#: Pattern hits by a digest of the text (a listing repeats its parameters' names and
+#: descriptions across tools, and a server repeats its listing every session): only the hits
+#: are held, never the text, and the table starts over when full.
+_HITS: Final[dict[tuple[bytes, int, bool], tuple[tuple[str, int, tuple[int, int], str], ...]]] = {}
+_HITS_MAX: Final = 8192
+
+
+def _cached_hits(
+    text: str, kind: int, use_anchors: bool
+) -> tuple[tuple[str, int, tuple[int, int], str], ...]:
+    key = (
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
+        kind,
+        use_anchors,
+    )
+    hits = _HITS.get(key)
+    if hits is None:
+        if len(_HITS) >= _HITS_MAX:
+            _HITS.clear()
+        hits = _HITS[key] = _pattern_hits(text, kind, use_anchors)
+    return hits
+
+
+def clear_cache() -> None:
+    """Forget every cached hit (benchmarks measure a cold start with it)."""
+    _HITS.clear()
 
 
 def _decoded_blobs(text: str) -> Iterator[tuple[tuple[int, int], str]]:
@@ -302,10 +368,19 @@ def _relocate(signal: Signal, span: tuple[int, int], decoded: str) -> Signal:
     )
 
 
+#: Families that count as one: "cross-tool" (``patterns``) and "shadowing" (``clauses``, and
+#: the listing-level ``hardener.detect.shadowing``) are the same move; one clause never counts
+#: twice.
+_SCORED_AS: Final = {"cross-tool": "shadowing"}
+#: Families whose matches name a tool (dropped when every tool they name is the item's sibling).
+_NAMES_A_TOOL: Final = frozenset({"cross-tool", "shadowing"})
+
+
 def score(signals: Iterable[Signal]) -> int:
     best: dict[str, int] = {}
     for signal in signals:
-        best[signal.family] = max(best.get(signal.family, 0), signal.weight)
+        family = _SCORED_AS.get(signal.family, signal.family)
+        best[family] = max(best.get(family, 0), signal.weight)
     return sum(best.values())
 
 
@@ -434,18 +509,68 @@ def model_signal(texts: Sequence[tuple[str, str]], model: Model) -> Signal | Non
     return Signal("model", weight, pointer, span, excerpt(text, *span), note)
 
 
+def _own_names(name: str, texts: Sequence[tuple[str, str]]) -> set[str]:
+    """The item's name and its parameters' names (what its own prose may talk about)."""
+    own = {name}
+    for pointer, _text in texts:
+        if pointer.endswith("#name"):
+            own.add(pointer[:-5].rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~"))
+    return own
+
+
+def _about_siblings(signal: Signal, text: str, siblings: frozenset[str]) -> bool:
+    """A clause-pattern shadowing signal whose every named tool is one of the same listing's:
+    the server documents how its own tools go together (see ``hardener.detect.shadowing``)."""
+    if signal.family not in _NAMES_A_TOOL or signal.note:
+        return False
+    named = tool_references(text[signal.span[0] : signal.span[1]])
+    return bool(named) and named <= {n.lower().replace("-", "_") for n in siblings}
+
+
+def _shadowing_signal(
+    texts: Sequence[tuple[str, str]],
+    name: str,
+    siblings: frozenset[str],
+    other_tools: frozenset[str],
+) -> Signal | None:
+    """The strongest directive about another tool (``hardener.detect.shadowing``)."""
+    best = None
+    own = _own_names(name, texts)
+    refs = itertools.chain(
+        cross_references(texts, own, siblings, other_tools), action_rules(texts, {name})
+    )
+    for ref in refs:
+        if best is None or ref.weight > best.weight:
+            best = ref
+    if best is None:
+        return None
+    text = dict(texts)[best.pointer]
+    return Signal(
+        "shadowing", best.weight, best.pointer, best.span, excerpt(text, *best.span), best.note
+    )
+
+
 def item_signals(
     texts: Sequence[tuple[str, str]],
     *,
     extra: Iterable[Signal] = (),
     other_tools: frozenset[str] = frozenset(),
     model: Model | str | None = None,
+    name: str = "",
+    siblings: frozenset[str] = frozenset(),
 ) -> list[Signal]:
-    """Every signal of one item: the rule families, then the classifier's (if any)."""
+    """Every signal of one item: the rule families, then the classifier's (if any).
+    ``name``: the item's own name; ``siblings``: the tool names of its listing."""
     signals: list[Signal] = list(extra)
     for pointer, text in texts:
-        signals += scan_text(text, pointer)
+        found = scan_text(text, pointer)
+        if siblings:
+            found = [s for s in found if not _about_siblings(s, text, siblings)]
+        signals += found
     signals += _other_tool_signals(texts, other_tools)
+    shadow = _shadowing_signal(texts, name, siblings, other_tools)
+    if shadow is not None:
+        signals.append(shadow)
     resolved = resolve_model(model)
     if resolved is not None:
         learned = model_signal(texts, resolved)
@@ -463,8 +588,19 @@ def analyze_item(
     extra: Iterable[Signal] = (),
     other_tools: frozenset[str] = frozenset(),
     model: Model | str | None = None,
+    siblings: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    signals = item_signals(texts, extra=extra, other_tools=other_tools, model=model)
+    """Findings for one item. ``siblings``: the tool names of the item's listing (empty: the
+    item is judged alone, so every other tool it names counts as absent)."""
+    name_for_refs = "" if kind == "instructions" else name
+    signals = item_signals(
+        texts,
+        extra=extra,
+        other_tools=other_tools,
+        model=model,
+        name=name_for_refs,
+        siblings=siblings,
+    )
     findings: list[Finding] = []
     capability = tuple(s for s in signals if s.family in CAPABILITY_FAMILIES)
     signals = [s for s in signals if s.family not in CAPABILITY_FAMILIES]
@@ -510,6 +646,7 @@ def analyze_listing(
     ``resources`` of the same server. ``other_tools``: tool names of the client's other servers
     (mentioning them is a shadowing hint)."""
     findings: list[Finding] = []
+    siblings = listing_tool_names(listing)
     instructions = listing.get("instructions")
     if isinstance(instructions, str) and instructions:
         findings += analyze_item(
@@ -519,6 +656,7 @@ def analyze_listing(
             threshold,
             other_tools=other_tools,
             model=model,
+            siblings=siblings,
         )
     for key, kind in (("tools", "tool"), ("prompts", "prompt"), ("resources", "resource")):
         items = listing.get(key)
@@ -538,5 +676,16 @@ def analyze_listing(
                 extra=extra,
                 other_tools=other_tools,
                 model=model,
+                siblings=siblings,
             )
     return findings
+
+
+def listing_tool_names(listing: Mapping[str, Any]) -> frozenset[str]:
+    """The names of a listing's tools (and prompts): what its items may legitimately name."""
+    names: set[str] = set()
+    for key in ("tools", "prompts"):
+        items = listing.get(key)
+        if isinstance(items, list):
+            names |= {str(i["name"]) for i in items if isinstance(i, Mapping) and "name" in i}
+    return frozenset(names)

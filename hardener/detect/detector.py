@@ -27,7 +27,13 @@ from jsonschema.protocols import Validator
 from hardener.detect import calls
 from hardener.detect.changes import ChangeGrade
 from hardener.detect.context import Ctx
-from hardener.detect.descriptions import Finding, analyze_item, analyze_listing, item_texts
+from hardener.detect.descriptions import (
+    Finding,
+    analyze_item,
+    analyze_listing,
+    item_texts,
+    listing_tool_names,
+)
 from hardener.detect.frequency import FrequencyTracker
 from hardener.detect.model import Alert, make_alert
 from hardener.detect.pins import Changes, ServerPins, approve, observe
@@ -240,16 +246,27 @@ class DetectorEngine:
         else:
             fresh = {c.name for c in changes.changed if c.new} | set(changes.added)
             fresh |= {r.new for r in changes.renamed if r.first}
+            siblings = listing_tool_names({"tools": tools})
             findings = []
             for index, tool in enumerate(tools):
                 if tool.get("name") in fresh:
                     texts = item_texts(tool, f"/tools/{index}")
                     findings += analyze_item(
-                        "tool", str(tool["name"]), texts, self.threshold, other_tools=others
+                        "tool",
+                        str(tool["name"]),
+                        texts,
+                        self.threshold,
+                        other_tools=others,
+                        siblings=siblings,
                     )
             if changes.instructions and changes.instructions.new and instructions:
-                findings += analyze_listing(
-                    {"instructions": instructions}, self.threshold, other_tools=others
+                findings += analyze_item(
+                    "instructions",
+                    "server instructions",
+                    [("/instructions", instructions)],
+                    self.threshold,
+                    other_tools=others,
+                    siblings=siblings,
                 )
         alerts = []
         for finding in findings:

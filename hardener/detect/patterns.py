@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from hardener.detect.clauses import CLAUSE_FAMILIES
+from hardener.detect.clauses import CLAUSE_FAMILIES, WORD, whole
 
 _F = re.IGNORECASE
 _USER = r"(?:the\s+|your\s+)?(?:users?|human|person|operator|customer|developer)s?"
@@ -57,9 +57,21 @@ SENSITIVE_ANCHORS: Final = (
 )  # fmt: skip
 
 
+_WORD_RE: Final = re.compile(r"\w+")
+
+
 def might_match(anchors: tuple[str, ...] | frozenset[str], lowered: str) -> bool:
     """False when no anchor occurs in the lowercased text, so the guarded regex cannot match."""
-    return any(anchor in lowered for anchor in anchors)
+    tokens: set[str] | None = None
+    for anchor in anchors:
+        if anchor.startswith(WORD):
+            if tokens is None:
+                tokens = set(_WORD_RE.findall(lowered))
+            if anchor[1:] in tokens:
+                return True
+        elif anchor in lowered:
+            return True
+    return False
 
 
 _ACCESS = (
@@ -105,7 +117,7 @@ _SEND_ANCHORS = (
     "send", "forward", "upload", "post", "transmit", "leak", "exfiltrate", "copy", "report",
     "submit", "beacon", "mail", "deliver", "relay", "mirror", "sync",
 )  # fmt: skip
-_PUT_ANCHORS = (
+_PUT_ANCHORS = whole(
     "include", "put", "pass", "insert", "embed", "add", "attach", "append", "provide", "paste",
     "place", "fill", "set", "store",
 )  # fmt: skip
@@ -273,7 +285,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 r"(?:any|every|all))\s+(?:\w+\s+)?(?:requests?|quer(?:y|ies)|questions?"
                 r"|messages?|tasks?|operations?|prompts?)\b"
             ),
-            ("this",),
+            whole("this"),
         ),
         (
             3,
@@ -294,7 +306,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 r"(?:processing\s+|answering\s+|handling\s+)?(?:any|every|each|all)\s+(?:\w+\s+)?"
                 r"(?:requests?|quer(?:y|ies)|questions?|messages?|tasks?|operations?|prompts?)\b"
             ),
-            ("this",),
+            whole("this"),
         ),
         (
             2,
@@ -431,7 +443,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 r"\b(?:curl|wget|nc|netcat|Invoke-WebRequest|iwr)\b" + near(80) + r"(?:\s-d\b"
                 r"|--data|\s-F\b|--upload-file|\s-T\b|--post|\|\s*(?:sh|bash)\b)"
             ),
-            ("curl", "wget", "nc", "netcat", "invoke-webrequest", "iwr"),
+            (*whole("curl", "wget", "nc", "netcat", "iwr"), "invoke-webrequest"),
         ),
         (
             3,
@@ -687,9 +699,26 @@ ALL_ANCHORS: Final = tuple(
 )
 
 
+_WORD_ANCHORS: Final = frozenset(a[1:] for a in ALL_ANCHORS if a.startswith(WORD))
+#: One-character substring anchors (looked for in every text) and the others by their first
+#: two characters (looked for only when the text has that pair).
+_SHORT_ANCHORS: Final = tuple(a for a in ALL_ANCHORS if not a.startswith(WORD) and len(a) < 2)
+_BY_PAIR: Final[dict[str, tuple[str, ...]]] = {}
+for _anchor in ALL_ANCHORS:
+    if not _anchor.startswith(WORD) and len(_anchor) >= 2:
+        _BY_PAIR[_anchor[:2]] = (*_BY_PAIR.get(_anchor[:2], ()), _anchor)
+_PAIRS: Final = frozenset(_BY_PAIR)
+
+
 def present_anchors(lowered: str) -> frozenset[str]:
-    """The anchors that occur in a lowercased text (one pass of fast substring searches)."""
-    return frozenset(anchor for anchor in ALL_ANCHORS if anchor in lowered)
+    """The anchors that occur in a lowercased text: the substring anchors looked for only when
+    the text holds their first two characters, the word anchors by one tokenisation."""
+    found = [WORD + word for word in _WORD_ANCHORS.intersection(_WORD_RE.findall(lowered))]
+    found += [anchor for anchor in _SHORT_ANCHORS if anchor in lowered]
+    pairs = _PAIRS.intersection([lowered[i : i + 2] for i in range(len(lowered) - 1)])
+    for pair in pairs:
+        found += [anchor for anchor in _BY_PAIR[pair] if anchor in lowered]
+    return frozenset(found)
 
 
 #: A sentence that names a sensitive path only to say it is refused or protected.

@@ -42,6 +42,9 @@ class EngineContext:
     shim: Path | None = None
     shim_error: str = ""
     clock: Callable[[], datetime] = _now
+    #: how hardener's state files are read (None: plainly); ``status`` as root passes a reader
+    #: that never follows a link the user planted
+    read_state: Callable[[Path], bytes | None] | None = None
 
     @classmethod
     def for_machine(cls, platform: Platform, settings: Settings) -> EngineContext:
@@ -88,11 +91,14 @@ class EngineContext:
         )
         return discover(self.platform, self.fs, specs, dirs)
 
+    def desired_store(self) -> DesiredStateStore:
+        return DesiredStateStore(self.paths.desired_state_dir, self.read_state)
+
     def edited_projects(self) -> list[Path]:
         """Project directories of the files hardener edited (its desired state), so that restore,
         scan and status find them again without ``--project``."""
         try:
-            states = DesiredStateStore(self.paths.desired_state_dir).all()
+            states = self.desired_store().all()
         except HardenerError:
             return []  # a corrupt state file is reported by harden/restore themselves
         found: list[Path] = []

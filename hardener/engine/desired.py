@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -98,8 +99,11 @@ class FileState:
 class DesiredStateStore:
     """The ``desired/`` directory."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, read: Callable[[Path], bytes | None] | None = None) -> None:
         self.directory = directory
+        #: how a file is read (None: plainly); root reading another user's state passes a reader
+        #: that refuses links and FIFOs (``status``)
+        self._read_bytes = read
 
     def path_for(self, config: Path | str) -> Path:
         digest = hashlib.sha256(str(config).encode()).hexdigest()[:32]
@@ -109,11 +113,16 @@ class DesiredStateStore:
         return self._read(self.path_for(config))
 
     def _read(self, path: Path) -> FileState | None:
-        snapshot = read_snapshot(path)
-        if snapshot.data is None:
+        data = read_snapshot(path).data if self._read_bytes is None else self._read_bytes(path)
+        if data is None:
             return None
+        return self.parse(path, data)
+
+    @staticmethod
+    def parse(path: Path, raw: bytes) -> FileState:
+        """One desired-state file's bytes (read by the caller: root reads them with checks)."""
         try:
-            data = json.loads(snapshot.data)
+            data = json.loads(raw)
             if data.get("version") != VERSION:
                 raise ValueError(f"unsupported version {data.get('version')!r}")
             return FileState(

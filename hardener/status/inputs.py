@@ -22,6 +22,7 @@ from hardener.processes import ProcInfo, ServerCommand, snapshot
 from hardener.settings import Settings
 from hardener.status.statefiles import StateFiles
 from hardener.status.targets import Target
+from hardener.status.userfiles import foreign_files
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,9 @@ class StatusInputs:
     @cached_property
     def policy_or_error(self) -> EffectivePolicy | HardenerError:
         try:
-            return load_policy(self.target.platform)
+            files = foreign_files(self.target)  # as root: the user's policy.toml read safely
+            reader = None if files is None else files.read
+            return load_policy(self.target.platform, read_user_file=reader)
         except HardenerError as exc:
             return exc
 

@@ -12,9 +12,12 @@ the user runs it in their own session.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from hardener.clients import registry
 from hardener.clients.entries import Kind
@@ -22,7 +25,6 @@ from hardener.clients.presence import installed_evidence
 from hardener.daemon.selfcheck import TAMPER_REASONS as TAMPER
 from hardener.engine.configfile import load
 from hardener.engine.context import EngineContext
-from hardener.engine.desired import DesiredStateStore
 from hardener.engine.scan import analyse
 from hardener.errors import HardenerError, StateDirError
 from hardener.keystore import KeyStore
@@ -66,9 +68,20 @@ def _state_of(
     return "unwrapped", False, "not audited"
 
 
+def _state_reader(paths: HardenerPaths, target: Target) -> Callable[[Path], bytes | None]:
+    """Root's reader of the user's state files (``desired/``): :class:`StateFiles` checks."""
+    files = StateFiles.for_paths(paths, target.home, own=False)
+    state = Path(os.path.abspath(paths.state_dir))
+
+    def read(path: Path) -> bytes | None:
+        return files.read(*Path(os.path.abspath(path)).relative_to(state).parts)
+
+    return read
+
+
 def _hardened_at(ctx: EngineContext) -> dict[str, float]:
     result: dict[str, float] = {}
-    for desired in DesiredStateStore(ctx.paths.desired_state_dir).all():
+    for desired in ctx.desired_store().all():
         for entry in desired.entries:
             try:
                 when = parse_timestamp(entry.updated)
@@ -82,7 +95,7 @@ def inventory(target: Target, settings: Settings) -> ServerInventory:
     ctx = EngineContext.for_machine(target.platform, settings)
     foreign = foreign_files(target)
     if foreign is not None:  # as root: no link to someone else's file is followed
-        ctx = replace(ctx, fs=CheckedFs(foreign))
+        ctx = replace(ctx, fs=CheckedFs(foreign), read_state=_state_reader(ctx.paths, target))
     servers: list[ServerState] = []
     errors: list[str] = []
     names: dict[str, tuple[str, ...]] = {}

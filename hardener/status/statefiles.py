@@ -50,14 +50,18 @@ class StateFiles:
                     raise StateDirError(f"cannot read {home}: {exc.strerror or exc}") from exc
         return cls(base, tuple(prefix), owner)
 
-    def read_json(self, *parts: str) -> dict[str, object] | None:
-        """A JSON object under the state dir; None when absent; raises when refused or invalid."""
-        data = read_checked(
+    def read(self, *parts: str) -> bytes | None:
+        """A file's bytes under the state dir; None when absent; raises when refused."""
+        return read_checked(
             self.base,
             (*self.prefix, *parts),
             owner=self.owner,
             private_from=len(self.prefix) - 1,
         )
+
+    def read_json(self, *parts: str) -> dict[str, object] | None:
+        """A JSON object under the state dir; None when absent; raises when refused or invalid."""
+        data = self.read(*parts)
         if data is None:
             return None
         where = self.base.joinpath(*self.prefix, *parts)

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from hardener.policy import load_schema
+from hardener.spool import SpoolWriter
 from tests.support.daemon import run_hardener, sandbox_env, start_daemon
 
 pytestmark = pytest.mark.slow
@@ -77,15 +78,10 @@ def test_second_instance_names_the_holder_and_exits_3(home):
 def test_without_a_keychain_the_agent_runs_reports_and_leaves_the_spool_alone(home):
     env = sandbox_env(home, keychain=False)
     daemon = start_daemon(home, env=env)
-    spool = daemon.paths.spool_dir
-    spool.mkdir(parents=True, mode=0o700, exist_ok=True)
-    line = (
-        b'{"v":1,"kind":"session.start","ts":"2026-11-25T00:00:00.000000Z","session":"s1",'
-        b'"n":0,"client":"cursor","server":"x","body":{}}\n'
-    )
-    pending = spool / "s1.jsonl"
-    pending.write_bytes(line)
-    os.chmod(pending, 0o600)
+    with SpoolWriter(daemon.paths, client="cursor", server="x") as writer:  # what a shim writes
+        writer.emit("session.start", {"pid": os.getpid(), "transport": "stdio"})
+        pending = writer.path
+    line = pending.read_bytes()
     try:
         beat = daemon.wait_ready()
         assert beat["sealing"]["ok"] is False

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from mcp import Client, StdioServerParameters
 
@@ -98,9 +99,10 @@ def test_bridge_header_remote_leave_oauth_remote(run_cli, sandbox_home, http_ser
     policy.write_text('remote_servers = "bridge"\n')
     before = {p: p.read_bytes() for p in (cursor, gemini)}
     signin = '    "signin": {\n      "url": "https://mcp.linear.app/mcp"\n    }\n'
-    # without the header the server refuses: the bridge must pass it on
-    with pytest.raises(BaseException):  # noqa: B017 (the SDK raises an exception group)
-        asyncio.run(_call(http_server))
+    # without the header the server refuses (401, not any failure): the bridge must pass it on
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}
+    accept = {"Accept": "application/json, text/event-stream"}
+    assert httpx.post(http_server, json=initialize, headers=accept).status_code == 401
 
     result = run_cli("harden", "--yes", "--json")
     assert result.code == 0, result.stderr

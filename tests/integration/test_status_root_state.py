@@ -11,14 +11,16 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
-import psutil
 import pytest
 
+from hardener.daemon.agent import Agent
 from hardener.daemon.heartbeat import HeartbeatWriter
 from hardener.keystore import KeyStore
 from hardener.ledger.sealing.sealer import Sealer
 from hardener.paths import HardenerPaths, Platform
+from hardener.policy import EffectivePolicy
 from hardener.status.evaluate import evaluate_user
 from hardener.status.model import PASS
 from hardener.status.sources import ledger_status
@@ -35,18 +37,11 @@ __all__ = ["keystore_fixture", "paths_fixture"]
 SECRET = "TOP-SECRET-4f1d2e"
 
 
-def _beat() -> dict[str, object]:
-    now = time.time()
-    return {
-        "schema": 1,
-        "state": "running",
-        "pid": os.getpid(),
-        "process_create_time": psutil.Process().create_time(),
-        "updated_at": "now",
-        "updated_unix": now,
-        "heartbeat_seconds": 30,
-        "alerts": {"high_24h": 0, "recent": []},
-    }
+def _beat() -> dict[str, Any]:
+    """The heartbeat as the real agent makes it (running, in this process)."""
+    agent = Agent(Platform.current(), EffectivePolicy.defaults())
+    agent.state.state = "running"
+    return agent.heartbeat_document()
 
 
 @pytest.fixture
