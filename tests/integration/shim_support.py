@@ -156,6 +156,23 @@ class RawPeer:
         except psutil.NoSuchProcess:
             return []
 
+    def forked_recorder(self) -> psutil.Process:
+        """The shim's forked recorder process (``HARDENER_SHIM_RECORDER=process``)."""
+        recorder = self.descendants()[0]
+        assert recorder.cmdline() == psutil.Process(self.proc.pid).cmdline()  # the forked recorder
+        return recorder
+
+    def sigkill_shim(self, recorder: psutil.Process) -> None:
+        """SIGKILL the shim alone, then close its stdin: the forked ``recorder`` must finish on its
+        own (it writes what it was handed) and the server sees its stdin close."""
+        server = self.descendants(recorder=False)
+        self.proc.kill()
+        self.wait()
+        self.close_stdin()
+        _gone, left = psutil.wait_procs([recorder], timeout=30)
+        assert not left  # the recorder finished on its own
+        psutil.wait_procs(server, timeout=10)
+
 
 def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
     left = []

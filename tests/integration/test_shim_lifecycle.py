@@ -142,8 +142,7 @@ def test_a_shim_killed_by_sigkill_loses_no_event(sandbox_home: Path) -> None:
     # the forked recorder (POSIX default) is what outlives the shim; the thread recorder cannot
     peer = RawPeer(shim(*TIME_SERVER), env_for(sandbox_home, HARDENER_SHIM_RECORDER="process"))
     peer.initialize()
-    recorder = peer.descendants()[0]
-    assert recorder.cmdline() == psutil.Process(peer.proc.pid).cmdline()  # the forked recorder
+    recorder = peer.forked_recorder()
     calls = 60
     for ident in range(calls):  # pipelined: many messages per read and per recorder batch
         peer.send(
@@ -159,13 +158,7 @@ def test_a_shim_killed_by_sigkill_loses_no_event(sandbox_home: Path) -> None:
         line = peer.read_line()
         assert line is not None
         answered.append(json.loads(line)["id"])
-    server = peer.descendants(recorder=False)
-    peer.proc.kill()
-    peer.wait()
-    peer.close_stdin()
-    _gone, left = psutil.wait_procs([recorder], timeout=30)
-    assert not left  # the recorder finished on its own
-    psutil.wait_procs(server, timeout=10)  # the server sees its stdin close
+    peer.sigkill_shim(recorder)
     events = spool_events(sandbox_home)
     assert [c["id"] for c in of_kind(events, "tool.call")] == list(range(calls))
     results = of_kind(events, "tool.result")  # the server may answer out of order

@@ -8,7 +8,6 @@ import os
 import threading
 from pathlib import Path
 
-import psutil
 import pytest
 
 from tests.integration.shim_support import RAW_ECHO, RawPeer, env_for, of_kind, shim, spool_events
@@ -164,8 +163,7 @@ def test_a_shim_killed_right_after_long_lines_loses_none_of_them(sandbox_home: P
     peer = RawPeer(shim(*RAW_ECHO), env_for(sandbox_home, HARDENER_SHIM_RECORDER="process"))
     peer.send({"jsonrpc": "2.0", "method": "notifications/ready"})
     assert peer.read_line() is not None
-    recorder = peer.descendants()[0]
-    assert recorder.cmdline() == psutil.Process(peer.proc.pid).cmdline()  # the forked recorder
+    recorder = peer.forked_recorder()
     lines = []
     for ident in range(4):
         blob = os.urandom(1_500_000 + 100_000 * ident).hex()  # 3.0 to 3.6 MB, distinct digests
@@ -184,13 +182,7 @@ def test_a_shim_killed_right_after_long_lines_loses_none_of_them(sandbox_home: P
     for line in lines:
         assert peer.read_line(60) == line + b"\n"
     writer.join()
-    server = peer.descendants(recorder=False)
-    peer.proc.kill()
-    peer.wait()
-    peer.close_stdin()
-    _gone, left = psutil.wait_procs([recorder], timeout=30)
-    assert not left  # the recorder finished on its own
-    psutil.wait_procs(server, timeout=10)
+    peer.sigkill_shim(recorder)
     events = spool_events(sandbox_home)
     calls = of_kind(events, "tool.call")
     assert [(c["id"], c["tool"]) for c in calls] == [(i, f"big{i}") for i in range(4)]
