@@ -11,18 +11,14 @@ argv is exactly the one the snippet admits.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.timeout(120)
+from tests.support.managed_cli import ADMITTED, OTHER, hardener, servers_of
 
-ADMITTED = ["npx", "-y", "@modelcontextprotocol/server-filesystem", "/srv/docs"]
-OTHER = ["uvx", "mcp-server-fetch"]
+pytestmark = pytest.mark.timeout(120)
 
 CLIENTS: dict[str, tuple[str, dict[str, Any], str]] = {
     # client id -> (user config relative to home, its document, managed file under the root)
@@ -53,30 +49,6 @@ CLIENTS: dict[str, tuple[str, dict[str, Any], str]] = {
         "etc/github-copilot/managed-settings.json",
     ),
 }
-
-
-def hardener(home: Path, root: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "HARDENER"))}
-    env["HOME"] = str(home)
-    env["HARDENER_MANAGED_ROOT"] = str(root)
-    return subprocess.run(
-        [sys.executable, "-m", "hardener", *argv],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
-
-
-def servers_of(scan: dict[str, Any], client: str) -> dict[str, dict[str, Any]]:
-    return {
-        s["name"]: s
-        for c in scan["clients"]
-        if c["id"] == client
-        for f in c["files"]
-        for s in f["servers"]
-    }
 
 
 @pytest.fixture

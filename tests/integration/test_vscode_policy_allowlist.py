@@ -18,8 +18,7 @@ from pathlib import Path
 from hardener.clients.managed import ServerMatchers
 from hardener.engine.managed import load_managed_rules
 from hardener.paths import Platform
-
-from .test_managed_allowlist_cli import ADMITTED, OTHER, hardener, servers_of
+from tests.support.managed_cli import ADMITTED, OTHER, hardener, servers_of
 
 NAMED = ["uvx", "mcp-server-time"]
 DOCUMENT = {
@@ -36,13 +35,19 @@ POLICY = [
 ]
 
 
-def test_vscode_policy_allowlist_by_name_and_by_command(tmp_path):
+def _sandbox(tmp_path: Path) -> tuple[Path, Path, Path, Path]:
+    """A home with the user's VS Code ``mcp.json`` and the managed root for ``policy.json``."""
     home, root = tmp_path / "home", tmp_path / "root"
     config = home / ".config" / "Code" / "User" / "mcp.json"
     config.parent.mkdir(parents=True)
     config.write_text(json.dumps(DOCUMENT, indent=2) + "\n")
     policy = root / "etc" / "vscode" / "policy.json"
     policy.parent.mkdir(parents=True)
+    return home, root, config, policy
+
+
+def test_vscode_policy_allowlist_by_name_and_by_command(tmp_path):
+    home, root, config, policy = _sandbox(tmp_path)
     policy.write_text(json.dumps({"ChatAllowedMcpServers": json.dumps(POLICY)}, indent=2))
     original = config.read_bytes()
 
@@ -89,12 +94,7 @@ def test_vscode_policy_allowlist_by_name_and_by_command(tmp_path):
 
 
 def test_vscode_deny_policy_keeps_a_denied_command_unwrapped(tmp_path):
-    home, root = tmp_path / "home", tmp_path / "root"
-    config = home / ".config" / "Code" / "User" / "mcp.json"
-    config.parent.mkdir(parents=True)
-    config.write_text(json.dumps(DOCUMENT, indent=2) + "\n")
-    policy = root / "etc" / "vscode" / "policy.json"
-    policy.parent.mkdir(parents=True)
+    home, root, config, policy = _sandbox(tmp_path)
     policy.write_text(json.dumps({"ChatDeniedMcpServers": json.dumps([{"serverCommand": OTHER}])}))
     harden = hardener(home, root, "harden", "-v", "--client", "vscode")
     assert harden.returncode in (0, 1), harden.stderr
