@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from hardener.detect import directives
 from hardener.detect.clauses import PROSE_ONLY, SANITIZING_RE
 from hardener.detect.model import excerpt, raise_severity
 from hardener.detect.ngram_model import Model, normal_text, shipped_model
@@ -81,6 +82,8 @@ USE_ANCHORS = True
 #: Evaluation seam (``bench/eval_detect.py --loso``): indices into the flat pattern list that
 #: are skipped (clear the cache after changing it). Empty in normal use.
 DISABLED: frozenset[int] = frozenset()
+#: Evaluation seam: True leaves out the ``directive`` family (``hardener.detect.directives``).
+DIRECTIVES_OFF = False
 
 
 @dataclass(frozen=True)
@@ -298,6 +301,11 @@ def _pattern_hits(
         start, end = skel.span(match.start(), match.end())
         hits.append((family, weight, (start, end), excerpt(text, start, end)))
         done.add(family)
+    if not is_name and not DIRECTIVES_OFF:
+        directive = directives.strongest(flat)
+        if directive is not None:
+            start, end = skel.span(*directive.span)
+            hits.append(("directive", directive.weight, (start, end), excerpt(text, start, end)))
     return tuple(hits)
 
 

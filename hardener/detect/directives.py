@@ -1,0 +1,245 @@
+"""Instructions addressed to the model about things outside a tool's job (L1 pure core).
+
+The clause families (``hardener.detect.clauses``) read fixed shapes; this module reads one
+*structure* sentence by sentence, so a wording no source used before still counts:
+
+1. the sentence **directs** someone: a modal or an urgency word (must, should, always, make
+   sure, remember to, it is essential that …), or it opens with an imperative verb ("Read …",
+   "Include …", "Note: send …"); and
+2. it concerns a **scope** a tool's own documentation has no business steering the model in:
+
+   - ``conversation``: the person's messages, the chat history, the system prompt, the
+     model's instructions or context;
+   - ``secret``: credentials, keys, tokens, passwords, seed phrases;
+   - ``file``: a file outside the tool's arguments (a home path ``~/…``, ``/etc/…``, a dotfile,
+     the home directory);
+   - ``other-tools``: every/any/each/all other tool call ("before each tool call", "for every
+     subsequent request");
+   - ``reply``: the model's answer to the person ("in your reply", "tell the user …");
+   - ``hiding``: keeping it from the person (do not mention, without telling, the user need not
+     know, silently);
+   - ``consent``: skipping the person's confirmation (without asking for confirmation, already
+     approved);
+   - ``persistence``: surviving the session (remember permanently, every future session);
+   - ``destination``: a fixed address or URL data goes to.
+
+Weight (family ``directive``): one ordinary scope 1; a *strong* scope (hiding, consent,
+persistence, other-tools) or two scopes 2; three scopes, or a strong scope with another, 3.
+A negated directive about secrets, files or the conversation ("never include credentials")
+is a safeguard and counts nothing for those scopes. The strongest sentence of a text counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from hardener.detect.patterns import SENSITIVE_PATH
+
+_F = re.IGNORECASE
+
+#: Where a sentence ends (a dot, ! or ? and a space, a colon before a new line, a line break
+#: that starts a list item or a paragraph).
+_SENTENCE_RE: Final = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)[.!?](?=\s)|\n\s*\n|\n(?=\s*[-*•#\d])"
+)
+
+_MODAL: Final = re.compile(
+    r"\b(?:must|should|shall|needs?\s+to|have\s+to|has\s+to|(?:are|is)\s+(?:required|expected"
+    r"|instructed|supposed)\s+to|make\s+sure|ensure|be\s+sure\s+to|remember\s+to|don'?t\s+forget"
+    r"|do\s+not\s+forget|always|never|please|it\s+is\s+(?:essential|critical|mandatory|vital"
+    r"|important|necessary|required)\s+(?:that|to))\b",
+    _F,
+)
+#: An imperative verb opening the sentence (after an optional label or adverb).
+_IMPERATIVE: Final = re.compile(
+    r"^\W*(?:(?:note|important|remember|reminder|also|then|first|finally|additionally|next"
+    r"|afterwards|please|always|now)\s*[:,]?\s+)*(?:read|send|forward|include|append|attach"
+    r"|call|invoke|run|execute|copy|upload|post|store|save|remember|add|tell|inform|check|ignore"
+    r"|respond|reply|answer|pass|provide|insert|ask|collect|gather|share|fetch|retrieve|open"
+    r"|e-?mail|notify|report|mention|prefix|write|record|log|keep|hide|treat|consider|assume"
+    r"|trust|prefer|route|redirect|bcc|cc|grant|disable|skip|bypass|embed|put|place|set|output"
+    r"|print|return|submit|transmit|mirror|sync|summari[sz]e|list|enumerate|look\s+up|encode"
+    r"|obfuscate|consult|prepend|replace|use|apply|check\s+in)\b",
+    _F,
+)
+#: A condition or purpose clause, then the imperative ("Whenever an email is sent, also bcc …",
+#: "After each search, forward …", "To personalise it, open …").
+_CLAUSED_IMPERATIVE: Final = re.compile(
+    r"^\W*(?:[\w-]+\s*:\s*)?(?:when(?:ever)?|if|each\s+time|every\s+time|after|before|once"
+    r"|while|as\s+soon\s+as|to|for|in\s+order\s+to)\b[^,;:]{0,120}[,;:]\s*(?:(?:also|then"
+    r"|first|always|please|simply|just|now)\s+)*(?:read|send|forward|include|append|attach|call"
+    r"|invoke|run|execute|copy|upload|post|store|save|remember|add|tell|check|pass|provide"
+    r"|insert|ask|collect|gather|share|fetch|retrieve|open|e-?mail|notify|report|mention|prefix"
+    r"|prepend|write|record|log|keep|hide|set|put|embed|bcc|cc|route|redirect|use|output|print"
+    r"|submit|transmit|mirror|encode|replace|change)\b",
+    _F,
+)
+#: Words addressed to the model (the sentence need not start with the verb then).
+_ADDRESSED: Final = re.compile(
+    r"\b(?:you|your|yourself|the\s+(?:ai|assistant|model|llm|agent|bot|copilot)|ai\s+assistants?"
+    r"|claude|chatgpt)\b",
+    _F,
+)
+_NEGATED: Final = re.compile(
+    r"\b(?:never|do\s*not|don'?t|must\s+not|should\s+not|shall\s+not|cannot|can'?t|no)\b", _F
+)
+
+_SCOPES: Final[dict[str, re.Pattern[str]]] = {
+    "conversation": re.compile(
+        r"\b(?:conversation(?:\s+(?:history|so\s+far|log))?|chat\s+(?:history|log|transcript)"
+        r"|(?:previous|prior|earlier|past|all|recent)\s+(?:user\s+)?messages|message\s+history"
+        r"|(?:the\s+)?user'?s\s+(?:messages?|requests?|quer(?:y|ies)|prompts?|questions?|inputs?"
+        r"|intent)|everything\s+the\s+user\s+(?:says|said|types?|writes?|asks?)|system\s+prompt"
+        r"|(?:your|the\s+model'?s?)\s+(?:instructions|context|memory)|context\s+window"
+        r"|(?:full|entire|whole)\s+(?:context|session|dialog(?:ue)?|thread)|(?:chat|conversation"
+        r"|discussion)\s+so\s+far|(?:every|each|all)\s+(?:of\s+the\s+user'?s\s+)?messages?)\b",
+        _F,
+    ),
+    "secret": re.compile(
+        r"\b(?:passwords?|passphrases?|api[\s_-]?keys?|access[\s_-]?(?:keys?|tokens?)"
+        r"|secret[\s_-]?keys?|secrets|credentials?|private[\s_-]?keys?|ssh[\s_-]?keys?"
+        r"|(?:auth|bearer|session|oauth|refresh)[\s_-]?tokens?|session[\s_-]?cookies?|cookies"
+        r"|seed[\s_-]?phrases?|mnemonic|recovery[\s_-]?(?:phrases?|codes?)|2fa\s+codes?"
+        r"|one[\s-]time\s+(?:codes?|passwords?)|environment\s+variables?|env\s+vars?)\b",
+        _F,
+    ),
+    "file": re.compile(
+        r"(?<![\w/])~/[\w.-]+|\$HOME\b|%USERPROFILE%|(?<![\w])/etc/[\w.-]+|\bhome\s+(?:directory"
+        r"|folder)|" + SENSITIVE_PATH,
+        _F,
+    ),
+    "other-tools": re.compile(
+        r"\b(?:every|each|any|all|other|another)\s+(?:other\s+|subsequent\s+|future\s+|later\s+"
+        r"|further\s+)?(?:[\w-]+\s+)?(?:tools?|functions?|mcp\s+servers?|servers?|commands?)"
+        r"(?:\s+(?:calls?|invocations?|uses?|requests?))?\b"
+        r"|\b(?:before|after|when)\s+(?:\w+ing|execute|call|run|use|invoke)\s+(?:the\s+|any\s+)?"
+        r"[\w.-]+\s+(?:operations?|tools?|functions?)\b"
+        r"|\b(?:before|after)\s+(?:each|every|any)\s+(?:other\s+)?(?:tool\s+call|call|request"
+        r"|action|step|operation)\b|\b(?:every|each|all)\s+(?:subsequent|future)\s+(?:calls?"
+        r"|requests?|responses?|actions?)\b|\bother\s+(?:tools|servers|mcp\s+servers)\b",
+        _F,
+    ),
+    "reply": re.compile(
+        r"\b(?:in|into|to|at\s+the\s+(?:end|start|beginning|top|bottom)\s+of)\s+(?:your|every"
+        r"|each|all|any)\s+(?:final\s+|next\s+)?(?:responses?|answers?|repl(?:y|ies)|outputs?"
+        r"|messages?\s+to\s+the\s+user)\b|\b(?:tell|inform|convince|assure|persuade)\s+(?:the\s+)?"
+        r"(?:user|human|person)\b",
+        _F,
+    ),
+    "hiding": re.compile(
+        r"\b(?:do\s*not|don'?t|never|must\s+not|should\s+not|no\s+need\s+to)\s+(?:\w+\s+){0,2}?"
+        r"(?:mention|tell|inform|reveal|disclose|notify|alert|show|discuss|explain|surface)\b"
+        r"|\bwithout\s+(?:telling|informing|notifying|alerting|mentioning|showing|letting)\b"
+        r"|\b(?:silently|secretly|covertly|quietly|discreetly|stealthily|behind\s+the\s+scenes)\b"
+        r"|\b(?:user|human|person)s?\s+(?:does|do|will|must|should|need)\s*(?:not|n'?t|never)\s+"
+        r"(?:need\s+to\s+)?(?:know|see|notice|be\s+(?:told|aware|informed))",
+        _F,
+    ),
+    "consent": re.compile(
+        r"\bwithout\s+(?:\w+\s+)?(?:confirmation|permission|approval|consent|asking)\b"
+        r"|\b(?:do\s*not|don'?t|never|must\s+not|should\s+not)\s+(?:\w+\s+)?(?:ask|check\s+with"
+        r"|consult|confirm\s+with)\s+(?:the\s+)?(?:user|human|person)\b"
+        r"|\b(?:without|no\s+need\s+(?:for|to)|do\s*not|don'?t|never|skip(?:ping)?)\s+(?:\w+\s+)?"
+        r"(?:ask(?:ing)?|request(?:ing)?|seek(?:ing)?|wait(?:ing)?\s+for|prompt(?:ing)?|get(?:ting)?"
+        r"|the)\s+(?:\w+\s+){0,3}?(?:confirmation|permission|approval|consent)\b"
+        r"|\b(?:already|pre-?)\s*(?:authori[sz]ed|approved|consented|granted)\b"
+        r"|\b(?:user|human)\s+has\s+(?:already\s+)?(?:authori[sz]ed|approved|consented|granted)\b",
+        _F,
+    ),
+    "persistence": re.compile(
+        r"\b(?:remember|memori[sz]e|retain|keep|store|save)\b[^.\n]{0,60}\b(?:permanently|forever"
+        r"|indefinitely|across\s+sessions|for\s+(?:all\s+)?future)\b|\b(?:every|all|each)\s+"
+        r"(?:future|subsequent|later|new)\s+(?:sessions?|conversations?|chats?)\b",
+        _F,
+    ),
+    "destination": re.compile(
+        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b|https?://[^\s)'\"]+|\bwebhook\b"
+        r"|(?<![\w.])\+\d[\d\s().-]{7,}\d\b",
+        _F,
+    ),
+    "pretext": re.compile(
+        r"\b(?:for|to|due\s+to|per)\s+(?:\w+\s+){0,2}?(?:compliance|audit(?:ing)?|regulatory"
+        r"|legal|security|gdpr|soc\s?2|hipaa)\s+(?:reasons?|purposes|requirements?|checks?"
+        r"|polic(?:y|ies)|archives?|logs?)\b|\bfor\s+(?:compliance|auditing|verification)\b",
+        _F,
+    ),
+    "encoding": re.compile(
+        r"\b(?:encode|encoded|encoding|obfuscat\w*|base-?64|rot13|hex[\s-]?encod\w*)\b", _F
+    ),
+    "tamper": re.compile(
+        r"\b(?:replace|overwrite|alter|modify|change|swap|falsify)\s+(?:the\s+|its\s+|their\s+"
+        r"|all\s+)?(?:values?|results?|outputs?|responses?|arguments?|numbers?|answers?)\b",
+        _F,
+    ),
+    "against-user": re.compile(
+        r"\b(?:even\s+if|even\s+when|regardless\s+of\s+(?:what|whether))\s+(?:the\s+)?(?:user"
+        r"|human|person)s?\s+(?:asks?|requests?|says?|wants?|tells?|prefers?|objects?)\b",
+        _F,
+    ),
+}
+_STRONG: Final = frozenset({"hiding", "consent", "persistence", "against-user"})
+#: Scopes that count only beside another (benign documentation steers replies, names URLs and
+#: says what to pass "to every subsequent tool call").
+_WEAK: Final = frozenset({"reply", "destination", "other-tools", "pretext", "encoding"})
+#: Scopes that count only when the sentence moves data (read, send, include …): "ensure your
+#: credentials are configured" directs nothing about the secret itself.
+_MOVED: Final = frozenset({"secret", "file", "conversation", "destination"})
+_SAFEGUARDED: Final = frozenset({"secret", "file", "conversation"})
+_MOVE_VERB: Final = re.compile(
+    r"(?:read|reads|send|sent|include|pass|provide|share|append|attach|paste|enter|upload"
+    r"|forward|copy|collect|output|print|reveal|post|submit|extract|dump|store|save|log|record"
+    r"|summari[sz]e|transmit|report|bcc|cc|mirror|sync|route|redirect|email|e-mail|leak|put"
+    r"|embed|insert|add|give|supply|fill\s+in|look\s+up|fetch|retrieve|open|cat|gather)\b",
+    _F,
+)
+
+
+@dataclass(frozen=True)
+class Directive:
+    weight: int
+    span: tuple[int, int]  # the sentence
+    scopes: tuple[str, ...]
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, lo = [], 0
+    for match in _SENTENCE_RE.finditer(text):
+        spans.append((lo, match.start() + 1))
+        lo = match.end()
+    spans.append((lo, len(text)))
+    return [(a, b) for a, b in spans if b - a >= 12]
+
+
+def _weight(scopes: set[str]) -> int:
+    if not scopes or scopes <= _WEAK and len(scopes) == 1:
+        return 0
+    points = sum(2 if scope in _STRONG else 1 for scope in scopes)
+    return min(3, points)
+
+
+def strongest(text: str) -> Directive | None:
+    """The strongest sentence of a (prose) text that directs the model about something outside
+    a tool's job, or None."""
+    best: Directive | None = None
+    for lo, hi in _sentences(text):
+        sentence = text[lo:hi]
+        modal = _MODAL.search(sentence)
+        directs = (
+            modal is not None
+            or _IMPERATIVE.match(sentence) is not None
+            or _CLAUSED_IMPERATIVE.match(sentence) is not None
+        )
+        if not directs:
+            continue
+        negated = _NEGATED.search(sentence) is not None
+        scopes = {name for name, regex in _SCOPES.items() if regex.search(sentence)}
+        if negated and "hiding" not in scopes and "consent" not in scopes:
+            scopes -= _SAFEGUARDED
+        if scopes & _MOVED and _MOVE_VERB.search(sentence) is None:
+            scopes -= _MOVED
+        weight = _weight(scopes)
+        if weight and (best is None or weight > best.weight):
+            best = Directive(weight, (lo, hi), tuple(sorted(scopes)))
+    return best
