@@ -188,7 +188,7 @@ _WEAK: Final = frozenset({"reply", "destination", "other-tools", "pretext", "enc
 _MOVED: Final = frozenset({"secret", "file", "conversation", "destination"})
 _SAFEGUARDED: Final = frozenset({"secret", "file", "conversation"})
 _MOVE_VERB: Final = re.compile(
-    r"(?:read|reads|send|sent|include|pass|provide|share|append|attach|paste|enter|upload"
+    r"\b(?:read|reads|send|sent|include|pass|provide|share|append|attach|paste|enter|upload"
     r"|forward|copy|collect|output|print|reveal|post|submit|extract|dump|store|save|log|record"
     r"|summari[sz]e|transmit|report|bcc|cc|mirror|sync|route|redirect|email|e-mail|leak|put"
     r"|embed|insert|add|give|supply|fill\s+in|look\s+up|fetch|retrieve|open|cat|gather)\b",
@@ -213,7 +213,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _weight(scopes: set[str]) -> int:
-    if not scopes or scopes <= _WEAK and len(scopes) == 1:
+    if not scopes or (scopes <= _WEAK and len(scopes) == 1):
         return 0
     points = sum(2 if scope in _STRONG else 1 for scope in scopes)
     return min(3, points)
