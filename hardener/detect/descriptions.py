@@ -302,10 +302,13 @@ def _pattern_hits(
         hits.append((family, weight, (start, end), excerpt(text, start, end)))
         done.add(family)
     if not is_name and not DIRECTIVES_OFF:
-        directive = directives.strongest(flat)
+        directive = directives.strongest(skel.text)
         if directive is not None:
             start, end = skel.span(*directive.span)
             hits.append(("directive", directive.weight, (start, end), excerpt(text, start, end)))
+        for claim in directives.self_claims(skel.text):
+            start, end = skel.span(*claim.span)
+            hits.append((claim.family, claim.weight, (start, end), excerpt(text, start, end)))
     return tuple(hits)
 
 

@@ -39,10 +39,12 @@ from hardener.detect.patterns import SENSITIVE_PATH
 
 _F = re.IGNORECASE
 
-#: Where a sentence ends (a dot, ! or ? and a space, a colon before a new line, a line break
-#: that starts a list item or a paragraph).
+#: Where a sentence ends (a dot, ! or ? and a space; a paragraph break; a line break after a
+#: colon or bold text, or before a list item, a heading or a capital). Texts come with their
+#: line breaks: a wrapped docstring line goes on in lower case.
 _SENTENCE_RE: Final = re.compile(
-    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)[.!?](?=\s)|\n\s*\n|\n(?=\s*[-*•#\d])"
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)[.!?](?=\s)|\n\s*\n|\n(?=\s*(?:[-*•#>|]|\d+[.)]|[A-Z]))"
+    r"|(?<=[:*])[ \t]*\n"
 )
 
 _MODAL: Final = re.compile(
@@ -243,3 +245,100 @@ def strongest(text: str) -> Directive | None:
         if weight and (best is None or weight > best.weight):
             best = Directive(weight, (lo, hi), tuple(sorted(scopes)))
     return best
+
+
+# --- claims about the tool itself -------------------------------------------------------------
+
+#: The item talking about itself.
+_SELF: Final = re.compile(
+    r"\b(?:this|the\s+present)\s+(?:[\w-]+\s+)?(?:tool|function|server|service|endpoint|one"
+    r"|method|version|integration|plugin)\b|\bthis\s+is\s+the\b|\buse\s+me\b",
+    _F,
+)
+#: Authority claimed for it, shortly after it names itself ("this tool is the officially
+#: approved …", "this is the recommended tool for …"). Priority alone ("must be called before
+#: any other Shopify tool") is how honest servers order their own tools: not counted here.
+_CLAIM: Final = re.compile(
+    r"(?:\s+(?:is|was|has\s+been|are|remains))?(?:\s+(?:\w+|[*_]+)){0,4}?\s*[*_]*(?:required"
+    r"|mandatory|compulsory|recommended|approved|authori[sz]ed|official(?:ly)?|certified|trusted"
+    r"|verified|sanctioned|endorsed|preferred|designated|compliant|whitelisted|allow-?listed)\b",
+    _F,
+)
+#: A sentence that opens with the claim, its subject (the tool) left out.
+_ELIDED: Final = re.compile(
+    r"^\W*()(?:highly\s+|strongly\s+|officially\s+)?[a-z]+\b(?=\s+(?:for|by|in)\b)", _F
+)
+#: How far it claims to reach: sensitive work, compliance, every operation.
+_REACH: Final = re.compile(
+    r"\b(?:sensitive|secure|confidential|compliance|gdpr|soc\s?2|hipaa|pci"
+    r"|regulat\w+|privileged|mandated|(?:all|any|every)\s+(?:\w+\s+)?(?:operations?|requests?"
+    r"|tasks?|actions?|data|queries|work|transactions?|calculations?|files?))\b",
+    _F,
+)
+#: Put in another's place.
+_INSTEAD: Final = re.compile(
+    r"\b(?:instead(?:\s+of)?|rather\s+than|in\s+place\s+of|replaces?|supersedes?|over\s+(?:the"
+    r"|any|all|other)|superior\s+to|(?:better|faster|safer|more\s+(?:accurate|reliable|secure))"
+    r"\s+than)\b",
+    _F,
+)
+#: Running others down.
+_DISPARAGE: Final = re.compile(
+    r"\b(?:deprecated|insecure|compromised|unsafe|broken|malicious|outdated|vulnerable"
+    r"|untrusted|unreliable|buggy|obsolete|dangerous)\b",
+    _F,
+)
+#: Who is run down: other tools or servers, or a named one.
+_OTHERS: Final = re.compile(
+    r"\b(?:other|another|any\s+other|similar|alternative|built-in|default|original|existing"
+    r"|standard|trusted)\s+(?:[\w-]+\s+)?(?:tools?|servers?|functions?|versions?|helpers?"
+    r"|implementations?|ones)\b|\bthem\b|[`'\"]?[a-z][\w-]*[._][\w.]+[`'\"]?|\bthe\s+[\w-]+\s+"
+    r"(?:tool|server|function)\b",
+    _F,
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    family: str  # "authority" (claims for itself) | "shadowing" (put in another's place)
+    weight: int
+    span: tuple[int, int]
+
+
+def self_claims(text: str) -> list[Claim]:
+    """Authority claimed by the tool for itself (a self-reference, an authority or priority
+    word and a reach: "this tool is required for all compliance work") — weight 2; and the tool
+    put in other tools' place (a self-reference and "instead of"/"better than" with other
+    tools named) — weight 2, 3 when the text also runs the others down (deprecated,
+    compromised …)."""
+    found: list[Claim] = []
+    authority: Claim | None = None
+    instead: Claim | None = None
+    spans = _sentences(text)
+    disparaged = _DISPARAGE.search(text) is not None
+    for lo, hi in spans:
+        sentence = text[lo:hi]
+        selves = [m.end() for m in _SELF.finditer(sentence)]
+        elided = _ELIDED.match(sentence)  # "Recommended for …": the description's own subject
+        if elided:
+            selves.append(elided.start(1))
+        if not selves:
+            continue
+        claimed = any(_CLAIM.match(sentence, at) for at in selves)
+        if authority is None and claimed and _REACH.search(sentence):
+            negated = re.search(
+                r"\b(?:not|never|no\s+longer)\s+(?:\w+\s+)?(?:required|recommended"
+                r"|approved|official)",
+                sentence,
+                _F,
+            )
+            if negated is None:
+                authority = Claim("authority", 2, (lo, hi))
+        if (
+            instead is None
+            and _INSTEAD.search(sentence)
+            and (_OTHERS.search(sentence) or _DISPARAGE.search(sentence))
+        ):
+            instead = Claim("shadowing", 3 if disparaged else 2, (lo, hi))
+    found += [c for c in (authority, instead) if c is not None]
+    return found
