@@ -53,7 +53,7 @@ _SENTENCE_END: Final = re.compile(r"[.!?](?=\s|$)|\n\s*\n|\n\s*[-*•]\s")
 #: Identifier shaped like a tool name, quoted or not, or "the <word> tool".
 _REF: Final = re.compile(
     r"[`'\"](?P<q>[A-Za-z][\w.\-]{1,60})[`'\"]"
-    r"|(?<![\w/.$@:{-])(?P<i>[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+|[a-z]+[0-9]*(?:[A-Z][a-z0-9]+)+)"
+    r"|(?<![\w/.$@:{-])(?P<i>[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:[_.][a-z0-9]+)+|[a-z]+[0-9]*(?:[A-Z][a-z0-9]+)+)"
     r"(?![\w/(-])"
     r"|\b[Tt]he\s+(?P<w>[a-z][\w-]{1,30})\s+(?=(?:tool|function)\b)",
 )
@@ -215,8 +215,18 @@ def cross_references(
             if not (condition or obligation or imperative):
                 continue
             prescribes = _PRESCRIBE.search(text, lo, hi) is not None
+            server, dot, tail = key.rpartition(".")
+            qualified = bool(dot and server and "_" in tail and toolish)
+            if qualified and tail in present:
+                key = tail  # "ourserver.our_tool": one of its own
             if key in elsewhere and key not in present:
                 weight, where = 3, "a tool of another server"
+            elif qualified and key not in present:
+                # "the mail-server.send_email tool": a tool named with another server's prefix
+                weight, where = (
+                    3 if condition or obligation or imperative else 2,
+                    ("a tool of another server (by its server's name)"),
+                )
             elif key in present:
                 weight = 1 if prescribes and (condition or obligation) else 0
                 where = "a tool of the same server"
