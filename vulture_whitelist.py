@@ -83,3 +83,5 @@ _.clear_cache
 # TypedDict keys of documents built as literals and read by other programs (MDM snippet, export).
 _.allowedMcpServers  # hardener/cli/policy_allowlist.py: Snippet
 _.schema_version  # hardener/export/records.py: ExportRecord
+_.last_ok_unix  # hardener/export/targets.py: TargetHealth (heartbeat)
+_.retry_at_unix  # hardener/export/targets.py: TargetHealth (heartbeat)

@@ -141,6 +141,7 @@ class Agent:
         self._alerted = False
         self.deadlines = Deadlines()
         self._interval = float(policy.settings.daemon.heartbeat_seconds)
+        self._export_ups: dict[str, bool] = {}
         previous = read_heartbeat(self.paths) or {}
         self.alerts = AlertLog(previous.get("alerts"), now=time.time())
         self._old_handlers: dict[int, Handler] = {}
@@ -296,6 +297,7 @@ class Agent:
         if now >= self.deadlines.tick:
             self.deadlines.tick = now + TICK_SECONDS
             self.sealing.tick()
+            changed |= self._export_turned()
         if now >= self.deadlines.sweep:
             self.deadlines.sweep = now + self._interval
             self._sweep()
@@ -392,6 +394,14 @@ class Agent:
         for kind, body in self.processes.check():
             self.record(kind, body)
 
+    def _export_turned(self) -> bool:
+        """Whether an export target went down or came back since the last tick (status shows
+        it at once instead of at the next beat)."""
+        health = self.sealing.export_health() or {}
+        ups = {ident: state["ok"] for ident, state in health.items()}
+        turned, self._export_ups = ups != self._export_ups, ups
+        return turned
+
     # -- heartbeat ----------------------------------------------------------------------------
     def heartbeat_document(self) -> dict[str, Any]:
         try:
@@ -428,6 +438,9 @@ class Agent:
         if self.processes is not None:
             document["processes"] = self.processes.summary()
         document["alerts"] = self.alerts.summary(now)
+        export = self.sealing.export_health()
+        if export is not None:
+            document["export"] = export
         if self.detection is not None:
             document["detection"] = self.detection.summary()
         return document

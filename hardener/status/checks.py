@@ -304,9 +304,19 @@ def export_healthy(inputs: StatusInputs) -> Check:
         return Check(
             "export.healthy", UNKNOWN, f"{len(targets)} target(s); no export report ({why})"
         )
-    failing = [name for name, state in export.items() if not (state or {}).get("ok")]
+    failing = {
+        name: state.get("problem") if isinstance(state, dict) else None
+        for name, state in export.items()
+        if not (isinstance(state, dict) and state.get("ok"))
+    }
     if failing:
-        return Check("export.healthy", FAIL, f"export failing: {', '.join(sorted(failing))}")
+        listed = [f"{name} ({problem or '?'})" for name, problem in sorted(failing.items())]
+        return Check(
+            "export.healthy",
+            FAIL,
+            f"export failing: {'; '.join(listed[:3])}",
+            data={"failing": sorted(failing)[:MAX_LISTED]},
+        )
     return Check("export.healthy", PASS, f"{len(export)} target(s) exporting")
 
 
