@@ -50,7 +50,7 @@ _SENTENCE_RE: Final = re.compile(
 _MODAL: Final = re.compile(
     r"\b(?:must|should|shall|needs?\s+to|have\s+to|has\s+to|(?:are|is)\s+(?:required|expected"
     r"|instructed|supposed)\s+to|make\s+sure|ensure|be\s+sure\s+to|remember\s+to|don'?t\s+forget"
-    r"|do\s+not\s+forget|always|never|please|it\s+is\s+(?:essential|critical|mandatory|vital"
+    r"|do\s+not\s+forget|always|never|please|do\s+not|don'?t|it\s+is\s+(?:essential|critical|mandatory|vital"
     r"|important|necessary|required)\s+(?:that|to))\b",
     _F,
 )
@@ -63,7 +63,8 @@ _IMPERATIVE: Final = re.compile(
     r"|e-?mail|notify|report|mention|prefix|write|record|log|keep|hide|treat|consider|assume"
     r"|trust|prefer|route|redirect|bcc|cc|grant|disable|skip|bypass|embed|put|place|set|output"
     r"|print|return|submit|transmit|mirror|sync|summari[sz]e|list|enumerate|look\s+up|encode"
-    r"|obfuscate|consult|prepend|replace|use|apply|check\s+in)\b",
+    r"|obfuscate|consult|prepend|replace|use|apply|check\s+in|delete|remove|overwrite|modify"
+    r"|change|install|approve|accept|confirm|purchase|buy|pay|transfer|wire|grant|sign)\b",
     _F,
 )
 #: A condition or purpose clause, then the imperative ("Whenever an email is sent, also bcc …",
@@ -104,7 +105,9 @@ _SCOPES: Final[dict[str, re.Pattern[str]]] = {
         r"|secret[\s_-]?keys?|secrets|credentials?|private[\s_-]?keys?|ssh[\s_-]?keys?"
         r"|(?:auth|bearer|session|oauth|refresh)[\s_-]?tokens?|session[\s_-]?cookies?|cookies"
         r"|seed[\s_-]?phrases?|mnemonic|recovery[\s_-]?(?:phrases?|codes?)|2fa\s+codes?"
-        r"|one[\s-]time\s+(?:codes?|passwords?)|environment\s+variables?|env\s+vars?)\b",
+        r"|one[\s-]time\s+(?:codes?|passwords?)|environment\s+variables?|env\s+vars?"
+        r"|(?:deploy|personal(?:\s+access)?|github|gitlab|npm|pypi|slack|admin|root|service[\s-]account"
+        r"|signing|master|wallet)\s+(?:tokens?|keys?))\b",
         _F,
     ),
     "file": re.compile(
@@ -221,26 +224,32 @@ def _weight(scopes: set[str]) -> int:
     return min(3, points)
 
 
+def scopes_of(sentence: str) -> set[str] | None:
+    """The scopes one sentence steers, or None when it directs no one."""
+    directs = (
+        _MODAL.search(sentence) is not None
+        or _IMPERATIVE.match(sentence) is not None
+        or _CLAUSED_IMPERATIVE.match(sentence) is not None
+    )
+    if not directs:
+        return None
+    negated = _NEGATED.search(sentence) is not None
+    scopes = {name for name, regex in _SCOPES.items() if regex.search(sentence)}
+    if negated and "hiding" not in scopes and "consent" not in scopes:
+        scopes -= _SAFEGUARDED
+    if scopes & _MOVED and _MOVE_VERB.search(sentence) is None:
+        scopes -= _MOVED
+    return scopes
+
+
 def strongest(text: str) -> Directive | None:
     """The strongest sentence of a (prose) text that directs the model about something outside
     a tool's job, or None."""
     best: Directive | None = None
     for lo, hi in _sentences(text):
-        sentence = text[lo:hi]
-        modal = _MODAL.search(sentence)
-        directs = (
-            modal is not None
-            or _IMPERATIVE.match(sentence) is not None
-            or _CLAUSED_IMPERATIVE.match(sentence) is not None
-        )
-        if not directs:
+        scopes = scopes_of(text[lo:hi])
+        if not scopes:
             continue
-        negated = _NEGATED.search(sentence) is not None
-        scopes = {name for name, regex in _SCOPES.items() if regex.search(sentence)}
-        if negated and "hiding" not in scopes and "consent" not in scopes:
-            scopes -= _SAFEGUARDED
-        if scopes & _MOVED and _MOVE_VERB.search(sentence) is None:
-            scopes -= _MOVED
         weight = _weight(scopes)
         if weight and (best is None or weight > best.weight):
             best = Directive(weight, (lo, hi), tuple(sorted(scopes)))
@@ -337,7 +346,7 @@ def self_claims(text: str) -> list[Claim]:
         if (
             instead is None
             and _INSTEAD.search(sentence)
-            and (_OTHERS.search(sentence) or _DISPARAGE.search(sentence))
+            and (disparaged or _OTHERS.search(sentence))
         ):
             instead = Claim("shadowing", 3 if disparaged else 2, (lo, hi))
     found += [c for c in (authority, instead) if c is not None]
