@@ -11,6 +11,7 @@ tool the description names one of its own server's?) see what a client would sho
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,17 @@ class Sample:
     whole: dict[str, Any] | None = None  # the listing the item came from (None: the item alone)
     kind: str = "tool"  # "tool" | "prompt" | "resource" | "instructions"
     name: str = ""  # the item's name (the finding's name; "server instructions")
+
+
+_VERSION_TAIL = re.compile(r"(?:@[0-9a-f]{40}|@v?\d[\w.+-]*|==[\w.+-]+)$")
+
+
+def source_group(source: str) -> str:
+    """The source a sample counts under when one source is left out: a repository or package
+    without its commit or version; the research fixtures (written for this project) are one."""
+    if source.startswith("research:"):
+        return "research"
+    return _VERSION_TAIL.sub("", source)
 
 
 def _kind_name(label: str) -> tuple[str, str]:

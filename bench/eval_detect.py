@@ -33,12 +33,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.detect_corpus import CORPUS, samples  # noqa: E402
+from bench.detect_corpus import CORPUS, samples, source_group  # noqa: E402
+from bench.detect_loso import patterns_disabled, specific_patterns  # noqa: E402
 from hardener.detect import descriptions  # noqa: E402
 from hardener.detect.changes import grade_definition_change  # noqa: E402
-from hardener.detect.descriptions import SHIPPED, analyze_listing, item_texts  # noqa: E402
+from hardener.detect.descriptions import SHIPPED, analyze_listing  # noqa: E402
 from hardener.detect.ngram_model import Model  # noqa: E402
-from hardener.detect.patterns import CAPABILITY_FAMILIES  # noqa: E402
 from hardener.detect.pins import pinned_view  # noqa: E402
 from hardener.settings import Detectors  # noqa: E402
 
@@ -66,14 +66,6 @@ class Tally:
         self.benign += 1
         if hit:
             self.flagged.append(where)
-
-
-def source_group(source: str) -> str:
-    """The source a sample counts under for leave-one-source-out: a repository or package
-    without its commit or version; the research fixtures (written for this project) are one."""
-    if source.startswith("research:"):
-        return "research"
-    return source.split("@", 1)[0].split("==", 1)[0] if "/" in source else source
 
 
 def evaluate_descriptions(
@@ -108,68 +100,25 @@ def evaluate_descriptions(
 # --- leave one source out (rules) -------------------------------------------------------------
 
 
-def _matching_patterns(text: str, kind: int) -> set[int]:
-    """Indices (into the flat pattern list) of every clause pattern that matches a text, the
-    way ``_pattern_hits`` reads it (not only each family's strongest)."""
-    skel = descriptions.skeleton(text)
-    flat = descriptions._unwrap(skel.text)
-    found: set[int] = set()
-    for index, (family, _weight, regex, prose_only) in enumerate(descriptions._FLAT):
-        if kind and prose_only:
-            continue
-        subject = skel.text if family == "padding" else flat
-        match = regex.search(subject)
-        if match is None:
-            continue
-        named = family in CAPABILITY_FAMILIES or match.group().lower().startswith("exfiltrat")
-        if named and descriptions._defensive(subject, match.start(), match.end()):
-            continue
-        if family == "markup" and descriptions._sanitizing(subject, match.start(), match.end()):
-            continue
-        found.add(index)
-    return found
-
-
-def pattern_sources(split: str) -> dict[int, set[str]]:
-    """pattern index -> the source groups of the attack items (poisoned or malicious) it
-    matches in some text of."""
-    sources: dict[int, set[str]] = defaultdict(set)
-    for sample in samples(split):
-        if sample.label == "benign":
-            continue
-        for key in ("tools", "prompts", "resources"):
-            for item in sample.listing.get(key) or []:
-                for pointer, text in item_texts(item, f"/{key}/0"):
-                    kind = 2 if pointer.endswith("#name") else 1 if pointer.endswith("/name") else 0
-                    for index in _matching_patterns(text, kind):
-                        sources[index].add(source_group(sample.source))
-        if sample.listing.get("instructions"):
-            for index in _matching_patterns(str(sample.listing["instructions"]), 0):
-                sources[index].add(source_group(sample.source))
-    return sources
-
-
-def evaluate_loso(split: str) -> tuple[Tally, dict[str, list[str]]]:
+def evaluate_loso(
+    split: str, fold_models: dict[str, Model] | None = None
+) -> tuple[Tally, dict[str, list[str]]]:
     """Rules, leave one source out: each source group's items are scored with every clause
     pattern disabled that matches the attacks of *that group only* (a pattern no other source
     needs was, in effect, written for it). Returns the pooled tally and, per group, the
-    descriptions of the patterns so disabled."""
-    by_pattern = pattern_sources(split)
+    descriptions of the patterns so disabled. ``fold_models``: per group, the classifier trained
+    without that group (``bench/train_detect.py``), scored beside the rules."""
+    own = specific_patterns(split)
     groups = sorted({source_group(s.source) for s in samples(split)})
     tally = Tally()
     specific: dict[str, list[str]] = {}
-    try:
-        for group in groups:
-            mine = frozenset(i for i, owners in by_pattern.items() if owners == {group})
-            if mine:
-                family_of = descriptions._FLAT
-                specific[group] = [f"{family_of[i][0]}#{i}" for i in sorted(mine)]
-            descriptions.DISABLED = mine
-            descriptions.clear_cache()
-            evaluate_descriptions(split, None, only=group, tally=tally)
-    finally:
-        descriptions.DISABLED = frozenset()
-        descriptions.clear_cache()
+    for group in groups:
+        mine = own.get(group, frozenset())
+        if mine:
+            specific[group] = [f"{descriptions._FLAT[i][0]}#{i}" for i in sorted(mine)]
+        with patterns_disabled(mine):
+            model = fold_models[group] if fold_models is not None else None
+            evaluate_descriptions(split, model, only=group, tally=tally)
     return tally, specific
 
 
@@ -313,13 +262,28 @@ def print_report(result: dict[str, Any]) -> None:
 
 
 def print_loso(args: argparse.Namespace) -> int:
-    tally, specific = evaluate_loso("tune")
+    variants: list[tuple[str, dict[str, Model] | None]] = []
+    if args.model in ("both", "without"):
+        variants.append(("rules only, leave one source out", None))
+    if args.model in ("both", "with"):
+        from bench.train_detect import fold_models  # trains: only when asked
+
+        variants.append(("rules + classifier, leave one source out", fold_models()))
+    for variant, models in variants:
+        _print_loso_variant(args, variant, models)
+    return 0
+
+
+def _print_loso_variant(
+    args: argparse.Namespace, variant: str, models: dict[str, Model] | None
+) -> None:
+    tally, specific = evaluate_loso("tune", models)
     empty: dict[str, Any] = {"groups": {}, "misses": []}
-    result = report("tune", tally, empty, "rules only, leave one source out")
+    result = report("tune", tally, empty, variant)
     if args.json:
         result["source_specific_patterns"] = specific
         print(json.dumps(result, indent=2))
-        return 0
+        return
     print_report(result)
     print("-- patterns matched by one source's attacks only (disabled for that source):")
     for group, names in specific.items():
@@ -328,7 +292,9 @@ def print_loso(args: argparse.Namespace) -> int:
         print("-- tune, leave one source out: missed")
         for line in tally.misses:
             print("   ", line)
-    return 0
+        print("-- tune, leave one source out: false positives")
+        for line in tally.flagged:
+            print("   ", line)
 
 
 def main() -> int:
@@ -340,8 +306,8 @@ def main() -> int:
     parser.add_argument(
         "--loso",
         action="store_true",
-        help="tune only, rules only: leave one source out (each source scored without the "
-        "patterns only its own attacks match)",
+        help="tune only: leave one source out (each source scored without the patterns only "
+        "its own attacks match; with --model with/both, by a classifier trained without it)",
     )
     parser.add_argument(
         "--model",

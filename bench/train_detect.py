@@ -6,14 +6,21 @@ SGD in pure Python with a fixed seed, so the same corpus always gives the same w
 the tune part's poisoned and openly malicious items, negatives its benign ones, classes
 weighted to balance.
 
-How the classifier counts beside the rules is chosen here too, without the holdout: a
-leave-source-out cross-validation over the tune part (every source's items scored by a model
-trained on the other sources) gives out-of-fold probabilities, and the probability bands that
-earn the ``model`` signal 1, 2 or 3 points are the ones that catch the most attacks while the
-rules plus the model add at most ``FP_EXTRA`` to the rules' own false-positive rate on the
-tune part's benign items.
+The model reads an item's description and schema prose only (not its name nor its parameters'
+names), with identifiers, URLs, paths and numbers folded into placeholders, so it cannot key
+on which tool or server a text comes from.
 
-Usage: ``python bench/train_detect.py [--check]`` (``--check``: train, compare with the shipped
+How the classifier counts beside the rules is chosen here too, without the holdout, by a
+grouped cross-validation over the tune part: every source with attacks is a fold of its own
+(the benign-only sources spread over those folds by a hash), its items scored by a model
+trained on the other folds and by the rules without the patterns only that source's attacks
+match (``bench/detect_loso.py``). From those out-of-fold rows come the probability bands that
+earn the ``model`` signal 1, 2 or 3 points and the *gate* (the rule score an item must already
+have before the model counts: 0, 1 or 2), the ones that catch the most attacks while adding at
+most ``FP_EXTRA`` to the rules' own false-positive rate on the tune part's benign items.
+``--select-l2`` prints that validation for each candidate regularisation (how ``L2`` was set).
+
+Usage: ``python bench/train_detect.py [--check | --select-l2]`` (``--check``: train, compare with the shipped
 file, exit 1 on a difference; nothing is written).
 """
 
@@ -32,10 +39,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.detect_corpus import Sample, samples  # noqa: E402
-from hardener.detect.descriptions import item_signals, item_texts, score  # noqa: E402
+from bench.detect_corpus import Sample, samples, source_group  # noqa: E402
+from bench.detect_loso import patterns_disabled, specific_patterns  # noqa: E402
+from hardener.detect.descriptions import item_signals, item_texts, model_texts, score  # noqa: E402
 from hardener.detect.ngram_model import (  # noqa: E402
     WEIGHTS_FILE,
+    Model,
     features,
     vector,
 )
@@ -46,8 +55,11 @@ OUT = ROOT / "hardener" / "detect" / WEIGHTS_FILE
 SEED = 1212
 EPOCHS = 30
 RATE = 0.5
+#: chosen by ``--select-l2`` (grouped cross-validation over the candidates)
 L2 = 1e-5
-FOLDS = 5
+L2_CANDIDATES = (1e-5, 1e-4, 1e-3)
+#: rule scores the model's signal may be gated on (0: it counts alone)
+GATES = (0, 1, 2)
 #: false positives the model may add to the rules' own, as a share of the benign items
 FP_EXTRA = 0.0015
 MIN_WEIGHT = 0.02
@@ -65,11 +77,11 @@ def texts_of(sample: Sample) -> list[tuple[str, str]]:
 
 
 def _vector(sample: Sample) -> dict[int, float]:
-    return vector(features(t for _p, t in texts_of(sample) if t))
+    return vector(features(t for _p, t in model_texts(texts_of(sample))))
 
 
 def fit(
-    data: Sequence[tuple[dict[int, float], int]], seed: int = SEED
+    data: Sequence[tuple[dict[int, float], int]], seed: int = SEED, l2: float = 1e-5
 ) -> tuple[float, dict[int, float]]:
     """Class-balanced logistic regression by SGD (lazy L2 on the touched weights)."""
     positives = sum(y for _x, y in data) or 1
@@ -92,7 +104,7 @@ def fit(
             bias -= rate * g
             for b, v in x.items():
                 w = weights.get(b, 0.0)
-                weights[b] = w - rate * (g * v + L2 * w)
+                weights[b] = w - rate * (g * v + l2 * w)
     return bias, weights
 
 
@@ -101,8 +113,20 @@ def _predict(bias: float, weights: dict[int, float], x: dict[int, float]) -> flo
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-def _fold(source: str) -> int:
-    return int(hashlib.sha256(source.encode("utf-8")).hexdigest()[:8], 16) % FOLDS
+def _folds(tune: Sequence[Sample]) -> list[int]:
+    """Each sample's fold: every source group with attacks is a fold of its own (leave one
+    attack source out); the groups with benign items only are spread over those folds by a
+    hash of their name."""
+    groups = [source_group(s.source) for s in tune]
+    attacking = sorted({g for g, s in zip(groups, tune, strict=True) if s.label != "benign"})
+    index = {g: i for i, g in enumerate(attacking)}
+
+    def fold(group: str) -> int:
+        if group in index:
+            return index[group]
+        return int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:8], 16) % len(attacking)
+
+    return [fold(g) for g in groups]
 
 
 def _rule_view(sample: Sample) -> tuple[int, bool]:
@@ -123,73 +147,128 @@ def _rule_view(sample: Sample) -> tuple[int, bool]:
     return total, flagged
 
 
-def choose_bands(
-    rows: Sequence[tuple[float, int, bool, int]],
-) -> tuple[tuple[tuple[float, int], ...], dict[str, float]]:
-    """Bands (p floor -> weight) maximising caught attacks under the FP budget, from
-    out-of-fold rows (probability, rule score, rules flagged, label)."""
+Row = tuple[float, int, bool, int]  # out-of-fold probability, rule score, rules flagged, label
+Bands = tuple[tuple[float, int], ...]
+
+
+def choose_bands(rows: Sequence[Row]) -> tuple[Bands, int, dict[str, float]]:
+    """Bands (p floor -> weight) and a gate (the rule score an item needs before the model
+    counts) maximising caught attacks under the FP budget, from out-of-fold rows."""
     grid = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 1.01]
     negatives = sum(1 for r in rows if r[3] == 0) or 1
+    positives = sum(1 for r in rows if r[3] == 1) or 1
     budget = sum(1 for r in rows if r[3] == 0 and r[2]) / negatives + FP_EXTRA
-    best: tuple[float, tuple[tuple[float, int], ...], dict[str, float]] | None = None
-    for t3 in grid:
-        for t2 in [t for t in grid if t <= t3]:
-            for t1 in [t for t in grid if t <= t2]:
-                bands = ((t3, 3), (t2, 2), (t1, 1))
-                hit = fp = 0
-                for p, total, flagged, y in rows:
-                    w = next((wt for floor, wt in bands if p >= floor), 0)
-                    on = flagged or total + w >= THRESHOLD
-                    if y:
-                        hit += on
-                    else:
-                        fp += on
-                if fp / negatives > budget:
-                    continue
-                key = hit - 1e-3 * (t1 + t2 + t3)  # ties: the lower bands
-                if best is None or key > best[0]:
-                    positives = sum(1 for r in rows if r[3] == 1) or 1
-                    best = (key, bands, {"recall": hit / positives, "fp_rate": fp / negatives})
+    best: tuple[float, Bands, int, dict[str, float]] | None = None
+    for gate in GATES:
+        for t3 in grid:
+            for t2 in [t for t in grid if t <= t3]:
+                for t1 in [t for t in grid if t <= t2]:
+                    bands = ((t3, 3), (t2, 2), (t1, 1))
+                    hit = fp = 0
+                    for p, total, flagged, y in rows:
+                        w = next((wt for floor, wt in bands if p >= floor), 0)
+                        on = flagged or (total >= gate and total + w >= THRESHOLD)
+                        if y:
+                            hit += on
+                        else:
+                            fp += on
+                    if fp / negatives > budget:
+                        continue
+                    # ties: the higher gate, then the lower bands
+                    key = hit + 1e-2 * gate - 1e-3 * (t1 + t2 + t3)
+                    if best is None or key > best[0]:
+                        cv = {"recall": hit / positives, "fp_rate": fp / negatives}
+                        best = (key, bands, gate, cv)
     assert best is not None
-    return best[1], best[2]
+    return best[1], best[2], best[3]
+
+
+def _cross_validate(
+    tune: Sequence[Sample], data: Sequence[tuple[dict[int, float], int]], l2: float
+) -> tuple[list[Row], dict[int, tuple[float, dict[int, float]]], list[int]]:
+    """Out-of-fold rows (the rules scored without the patterns only the fold's attack source
+    matches, the model trained without the fold), each fold's fit, each sample's fold."""
+    folds = _folds(tune)
+    own = specific_patterns("tune")
+    attacking = sorted({source_group(s.source) for s in tune if s.label != "benign"})
+    rows: list[Row] = []
+    fits: dict[int, tuple[float, dict[int, float]]] = {}
+    out_of_fold = [0.0] * len(tune)
+    for fold in sorted(set(folds)):
+        rest = [data[i] for i in range(len(tune)) if folds[i] != fold]
+        fits[fold] = fit(rest, l2=l2)
+        for i in range(len(tune)):
+            if folds[i] == fold:
+                out_of_fold[i] = _predict(*fits[fold], data[i][0])
+    views: list[tuple[int, bool]] = [(0, False)] * len(tune)
+    for fold, group in enumerate(attacking):
+        with patterns_disabled(own.get(group, frozenset())):
+            for i in range(len(tune)):
+                if folds[i] == fold:
+                    views[i] = _rule_view(tune[i])
+    for i in range(len(tune)):
+        rows.append((out_of_fold[i], *views[i], data[i][1]))
+    return rows, fits, folds
+
+
+def _tune_data() -> tuple[list[Sample], list[tuple[dict[int, float], int]]]:
+    tune = list(samples("tune"))
+    return tune, [(_vector(s), 0 if s.label == "benign" else 1) for s in tune]
 
 
 def train() -> dict[str, Any]:
-    tune = [s for s in samples("tune")]
-    data = [(_vector(s), 0 if s.label == "benign" else 1) for s in tune]
+    tune, data = _tune_data()
     digest = hashlib.sha256()
     for sample, (_x, y) in zip(tune, data, strict=True):
         digest.update(json.dumps([sample.where, y, texts_of(sample)], sort_keys=True).encode())
-    rows: list[tuple[float, int, bool, int]] = []
-    out_of_fold: list[float] = [0.0] * len(tune)
-    for fold in range(FOLDS):
-        held = [i for i, s in enumerate(tune) if _fold(s.source) == fold]
-        rest = [data[i] for i, s in enumerate(tune) if _fold(s.source) != fold]
-        bias, weights = fit(rest)
-        for i in held:
-            out_of_fold[i] = _predict(bias, weights, data[i][0])
-    for i, sample in enumerate(tune):
-        total, flagged = _rule_view(sample)
-        rows.append((out_of_fold[i], total, flagged, data[i][1]))
-    bands, cv = choose_bands(rows)
-    bias, weights = fit(data)
+    rows, _fits, _folds_of = _cross_validate(tune, data, L2)
+    bands, gate, cv = choose_bands(rows)
+    bias, weights = fit(data, l2=L2)
     kept = {b: round(w, 3) for b, w in sorted(weights.items()) if abs(w) >= MIN_WEIGHT}
     return {
-        "format": 1,
+        "format": 2,
         "bias": round(bias, 6),
         "bands": [list(b) for b in bands],
+        "gate": gate,
         "meta": {
             "trained_on": "tests/fixtures/tools/corpus tune part (+ the older tune fixtures)",
+            "features": "description and schema prose only; identifiers, URLs, paths, numbers "
+            "folded into placeholders",
             "samples": len(tune),
             "positives": sum(y for _x, y in data),
             "training_data_sha256": digest.hexdigest(),
             "seed": SEED,
             "epochs": EPOCHS,
+            "l2": L2,
             "bits": 18,
             "leave_source_out_cv": {k: round(v, 4) for k, v in cv.items()},
         },
         "weights": {str(b): w for b, w in kept.items()},
     }
+
+
+def fold_models() -> dict[str, Model]:
+    """source group -> the classifier trained without that group's fold, with the shipped
+    bands and gate (``bench/eval_detect.py --loso --model with``)."""
+    tune, data = _tune_data()
+    rows, fits, folds = _cross_validate(tune, data, L2)
+    bands, gate, _cv = choose_bands(rows)
+    models: dict[str, Model] = {}
+    for sample, fold in zip(tune, folds, strict=True):
+        group = source_group(sample.source)
+        if group not in models:
+            bias, weights = fits[fold]
+            models[group] = Model(bias, weights, bands, {}, gate)
+    return models
+
+
+def select_l2() -> None:
+    """Print the grouped cross-validation for each candidate L2 (how ``L2`` was chosen)."""
+    tune, data = _tune_data()
+    for l2 in L2_CANDIDATES:
+        rows, _fits, _folds_of = _cross_validate(tune, data, l2)
+        bands, gate, cv = choose_bands(rows)
+        print(f"l2={l2:g}: bands={bands} gate={gate} cv={cv}")
 
 
 def render(document: dict[str, Any]) -> str:
@@ -199,7 +278,11 @@ def render(document: dict[str, Any]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--select-l2", action="store_true")
     args = parser.parse_args()
+    if args.select_l2:
+        select_l2()
+        return 0
     text = render(train())
     if args.check:
         same = OUT.exists() and OUT.read_text("utf-8") == text
@@ -210,7 +293,7 @@ def main() -> int:
     OUT.write_text(text, "utf-8")
     meta = json.loads(text)["meta"]
     print(f"wrote {OUT.relative_to(ROOT)} ({len(text) // 1024} KB): {json.dumps(meta)}")
-    print("bands:", json.loads(text)["bands"])
+    print("bands:", json.loads(text)["bands"], "gate:", json.loads(text)["gate"])
     return 0
 
 

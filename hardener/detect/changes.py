@@ -219,6 +219,14 @@ _Texts = list[tuple[str, str]]
 _Definition = Mapping[str, Any] | None
 
 
+def _learned_signal(added: str, fresh: list[Signal], model: Model | str | None) -> Signal | None:
+    """The classifier's signal for the added text, when asked for and its gate is met."""
+    resolved = resolve_model(model)
+    if resolved is None or score(fresh) < resolved.gate:
+        return None
+    return model_signal([("/added", added)], resolved)
+
+
 def _grade(
     texts: tuple[_Texts, _Texts],
     findings: tuple[list[Finding], list[Finding]],
@@ -265,8 +273,7 @@ def _grade(
         introduced = [s for s in scan_text(added, "/added") if not s.family.startswith("hidden:")]
         old_families = {(s.family, s.weight) for s in scan_text(old_joined, "/old")}
         fresh = [s for s in introduced if (s.family, s.weight) not in old_families]
-        resolved = resolve_model(model)
-        learned = model_signal([("/added", added)], resolved) if resolved else None
+        learned = _learned_signal(added, fresh, model)
         if learned is not None:
             fresh.append(learned)  # the classifier reads the added text on its own too
         gained = score(fresh)

@@ -496,9 +496,14 @@ def resolve_model(model: Model | str | None) -> Model | None:
     return shipped_model() if model == SHIPPED else model if isinstance(model, Model) else None
 
 
+def model_texts(texts: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The texts the classifier reads: prose only, not the tool's or its parameters' names."""
+    return [(p, t) for p, t in texts if t and not p.endswith(("/name", "#name"))]
+
+
 def model_signal(texts: Sequence[tuple[str, str]], model: Model) -> Signal | None:
     """The classifier's signal for an item, citing the word n-grams that weighed most."""
-    prose = [(p, t) for p, t in texts if t]
+    prose = model_texts(texts)
     if not prose:
         return None
     prediction = model.predict([t for _p, t in prose])
@@ -586,7 +591,7 @@ def item_signals(
     if shadow is not None:
         signals.append(shadow)
     resolved = resolve_model(model)
-    if resolved is not None:
+    if resolved is not None and score(signals) >= resolved.gate:
         learned = model_signal(texts, resolved)
         if learned is not None:
             signals.append(learned)

@@ -4,8 +4,8 @@ The weights are package data (``ngram_model.json`` beside this module), trained 
 ``bench/train_detect.py`` from the *tune* part of the corpus only (fixed seed; a test retrains
 and compares the checksum). Nothing is downloaded or trained at run time.
 
-Features of one item (its name, description and every schema text, as
-``descriptions.item_texts`` gives them): lower-cased word unigrams and bigrams and character
+Features of one item (its description and every schema text, as ``descriptions.model_texts``
+gives them — not its name nor its parameters' names): lower-cased word unigrams and bigrams and character
 4-grams inside words, each hashed (CRC-32) into ``2**BITS`` buckets; the vector is binary and
 L2-normalised so a long benign description is not scored by its length. ``predict`` returns the
 probability and the word n-grams that pushed it up most, with where they occur, so a finding
@@ -27,7 +27,20 @@ from typing import Any, Final
 
 BITS: Final = 18
 _MASK: Final = (1 << BITS) - 1
-_TOKEN_RE: Final = re.compile(r"</?[a-z][a-z0-9_-]*>?|[a-z0-9]+(?:'[a-z]+)?|[{}\[\]<>#!$`|]")
+#: Tokens, with what is specific to one server folded into a placeholder: URLs, e-mail
+#: addresses, paths, identifiers (``snake_case``, ``dotted.names``, ``camelCase``) and numbers, so
+#: the model learns how a description talks, not which tool or server it names.
+_TOKEN_RE: Final = re.compile(
+    r"(?P<url>\b(?:https?|ftp|wss?)://\S+|\bwww\.\S+)"
+    r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<path>(?:~|\$HOME|%\w+%)?/[\w.~-]+(?:/[\w.~-]*)+|~/[\w.~-]+)"
+    r"|(?P<id>[A-Za-z][A-Za-z0-9]*(?:[_.-][A-Za-z0-9]+)*[_.][A-Za-z0-9]+"
+    r"|[a-z]+[0-9]*(?:[A-Z][a-z0-9]+)+)"
+    r"|(?P<num>\d+(?:[.,]\d+)*)"
+    r"|</?[A-Za-z][A-Za-z0-9_-]*>?|[A-Za-z0-9]+(?:'[A-Za-z]+)?|[{}\[\]<>#!$`|]"
+)
+_PLACEHOLDER: Final = {"url": "<url>", "email": "<email>", "path": "<path>", "id": "<id>"}
+_PLACEHOLDER["num"] = "<num>"
 WEIGHTS_FILE: Final = "ngram_model.json"
 
 
@@ -36,9 +49,15 @@ def normal_text(text: str) -> str:
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
-    """(token, start, end) of a text; offsets are in the normalised text, which NFKC keeps
-    aligned for the ASCII that n-grams are made of (used only to point at a span)."""
-    return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(normal_text(text))]
+    """(token, start, end) of a text, lower-cased, identifiers, URLs, addresses, paths and
+    numbers as placeholders; offsets are in the NFKC text, which keeps them aligned for the
+    ASCII that n-grams are made of (used only to point at a span)."""
+    out = []
+    for match in _TOKEN_RE.finditer(unicodedata.normalize("NFKC", text)):
+        kind = match.lastgroup
+        token = _PLACEHOLDER[kind] if kind is not None else match.group().lower()
+        out.append((token, match.start(), match.end()))
+    return out
 
 
 def features(texts: Iterable[str]) -> dict[str, tuple[str, int, int]]:
@@ -97,6 +116,8 @@ class Model:
     #: probability bands -> signal weight (chosen by leave-source-out validation on tune)
     bands: tuple[tuple[float, int], ...]
     meta: dict[str, Any]
+    #: the rules' own score an item needs before the model's signal counts (0: always)
+    gate: int = 0
 
     def predict(self, texts: Sequence[str], top: int = 5) -> Prediction:
         found = features(texts)
@@ -125,7 +146,8 @@ class Model:
 def model_from_json(document: dict[str, Any]) -> Model:
     weights = {int(k): float(v) for k, v in document["weights"].items()}
     bands = tuple((float(p), int(w)) for p, w in document["bands"])
-    return Model(float(document["bias"]), weights, bands, dict(document.get("meta", {})))
+    meta = dict(document.get("meta", {}))
+    return Model(float(document["bias"]), weights, bands, meta, int(document.get("gate", 0)))
 
 
 @cache

@@ -48,10 +48,7 @@ def test_analyze_tools_classifier_findings_explain_themselves(run_cli, tmp_path)
     """--classifier adds the shipped model; its finding names the n-grams that weighed, in the
     human output and in --json (validated against the command's schema by run_cli's json())."""
     path = tmp_path / "list.json"
-    tool = {
-        "name": "exfil_certificate_store",
-        "description": "Export certificates from system certificate store.",
-    }
+    tool = {"name": "privesc_laps_password_read", "description": "Read LAPS password from AD."}
     path.write_text(json.dumps({"tools": [tool]}), encoding="utf-8")
     assert run_cli("analyze-tools", str(path), "--json").json()["findings"] == []
     result = run_cli("analyze-tools", str(path), "--classifier", "--json")

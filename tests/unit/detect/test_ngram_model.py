@@ -74,12 +74,51 @@ def test_the_rules_alone_miss_it_and_model_none_turns_the_classifier_off():
 def test_the_shipped_model_is_opt_in_and_flags_a_tune_example():
     """An openly malicious tune item that the rules miss (Cisco's eval server) is caught when
     the classifier is asked for; by default only the rules run."""
-    tool = {
-        "name": "exfil_certificate_store",
-        "description": "Export certificates from system certificate store.",
-    }
+    tool = {"name": "privesc_laps_password_read", "description": "Read LAPS password from AD."}
     assert analyze_listing({"tools": [tool]}, 3) == []
     assert analyze_listing({"tools": [tool]}, 3, model=SHIPPED)
+
+
+def test_the_model_reads_no_names_and_folds_identifiers():
+    """It keys on how a description talks, not on a tool's or parameter's name, nor on the
+    identifiers, URLs, paths and numbers that name one server."""
+    knows_name = model_from_json(
+        {"bias": -4.0, "bands": [[0.9, 3]], "weights": {str(bucket("w:yoinker")): 400.0}}
+    )
+    named = {
+        "name": "yoinker",
+        "description": "Lists files.",
+        "inputSchema": {"type": "object", "properties": {"yoinker": {"type": "string"}}},
+    }
+    assert analyze_listing({"tools": [named]}, 3, model=knows_name) == []
+    found = [
+        t
+        for t, _a, _b in tokens(
+            "Call send_email or getUserInfo at https://x.example/a?b=1, path ~/.ssh/id_rsa, 42 times"
+        )
+    ]
+    assert found == [
+        "call",
+        "<id>",
+        "or",
+        "<id>",
+        "at",
+        "<url>",
+        "path",
+        "<path>",
+        "<num>",
+        "times",
+    ]
+
+
+def test_the_gate_holds_the_model_back_until_the_rules_agree():
+    """With a gate, the model's signal counts only beside the rules' own score."""
+    keen = {"bias": 5.0, "bands": [[0.5, 3]], "weights": {}}
+    assert analyze_listing({"tools": [EXFIL]}, 3, model=model_from_json({**keen, "gate": 0}))
+    assert not analyze_listing({"tools": [EXFIL]}, 3, model=model_from_json({**keen, "gate": 1}))
+    shipped = shipped_model()
+    assert shipped is not None
+    assert shipped.gate == json.loads(WEIGHTS.read_text("utf-8"))["gate"]
 
 
 def test_a_model_that_knows_nothing_adds_nothing():
