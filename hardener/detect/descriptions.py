@@ -240,10 +240,14 @@ def _sanitizing(text: str, start: int, end: int) -> bool:
     return SANITIZING_RE.search(_sentence(text, start, end)) is not None
 
 
+#: One pattern hit of a text: family, weight, span, excerpt, note.
+_Hit = tuple[str, int, tuple[int, int], str, str]
+
+
 def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal]:
     kind = 2 if pointer.endswith("#name") else 1 if pointer.endswith("/name") else 0
-    for family, weight, span, quoted in _cached_hits(text, kind, USE_ANCHORS):
-        yield Signal(family, weight, pointer, span, quoted, note)
+    for family, weight, span, quoted, why in _cached_hits(text, kind, USE_ANCHORS):
+        yield Signal(family, weight, pointer, span, quoted, note or why)
 
 
 #: Every pattern in scan order (families in order, each strongest first), and for each anchor
@@ -262,20 +266,18 @@ for _index, (_family, _patterns) in enumerate(
 _EVERY: Final = range(len(_FLAT))
 
 
-def _pattern_hits(
-    text: str, kind: int, use_anchors: bool
-) -> tuple[tuple[str, int, tuple[int, int], str], ...]:
+def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
     """(family, weight, span, excerpt) of the patterns' signals in one text, whatever its
     pointer (``kind``: 0 prose, 1 a tool name, 2 a property name). Cached: a listing repeats
     its parameters' names and descriptions across tools."""
     skel = skeleton(text)
     flat = _unwrap(skel.text)
     present = present_anchors(skel.text.lower())
-    hits: list[tuple[str, int, tuple[int, int], str]] = []
+    hits: list[_Hit] = []
     found = _sensitive(flat, present, name=kind == 2, use_anchors=use_anchors)
     if found is not None:
         start, end = skel.span(found[1], found[2])
-        hits.append(("sensitive", found[0], (start, end), excerpt(text, start, end)))
+        hits.append(("sensitive", found[0], (start, end), excerpt(text, start, end), ""))
     is_name = kind != 0
     if use_anchors:
         admitted: set[int] = set()
@@ -299,29 +301,36 @@ def _pattern_hits(
         if family == "markup" and _sanitizing(subject, match.start(), match.end()):
             continue  # e.g. "strips <script> tags": the tool removes markup
         start, end = skel.span(match.start(), match.end())
-        hits.append((family, weight, (start, end), excerpt(text, start, end)))
+        hits.append((family, weight, (start, end), excerpt(text, start, end), ""))
         done.add(family)
     if not is_name and not DIRECTIVES_OFF:
         directive = directives.strongest(skel.text)
         if directive is not None:
             start, end = skel.span(*directive.span)
-            hits.append(("directive", directive.weight, (start, end), excerpt(text, start, end)))
-        for claim in directives.self_claims(skel.text):
+            why = directives.NOTE_PREFIX + ", ".join(directive.scopes)
+            hits.append(
+                ("directive", directive.weight, (start, end), excerpt(text, start, end), why)
+            )
+        rule = directives.legislated(skel.text)
+        claims = directives.self_claims(skel.text)
+        if rule is not None and all(c.family != "shadowing" for c in claims):
+            claims.append(rule)
+        for claim in claims:
             start, end = skel.span(*claim.span)
-            hits.append((claim.family, claim.weight, (start, end), excerpt(text, start, end)))
+            hits.append(
+                (claim.family, claim.weight, (start, end), excerpt(text, start, end), claim.note)
+            )
     return tuple(hits)
 
 
 #: Pattern hits by a digest of the text (a listing repeats its parameters' names and
 #: descriptions across tools, and a server repeats its listing every session): only the hits
 #: are held, never the text, and the table starts over when full.
-_HITS: Final[dict[tuple[bytes, int, bool], tuple[tuple[str, int, tuple[int, int], str], ...]]] = {}
+_HITS: Final[dict[tuple[bytes, int, bool], tuple[_Hit, ...]]] = {}
 _HITS_MAX: Final = 8192
 
 
-def _cached_hits(
-    text: str, kind: int, use_anchors: bool
-) -> tuple[tuple[str, int, tuple[int, int], str], ...]:
+def _cached_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
     key = (
         hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
         kind,
@@ -569,6 +578,19 @@ def _shadowing_signal(
     )
 
 
+def _own_job(signal: Signal, name: str) -> Signal:
+    """A directive whose scopes the item's own name shows to be its job (a password manager's
+    tool that includes the password in its response) weighs only what remains."""
+    if signal.family != "directive" or not signal.note.startswith(directives.NOTE_PREFIX):
+        return signal
+    scopes = tuple(signal.note[len(directives.NOTE_PREFIX) :].split(", "))
+    weight, kept = directives.outside_job(scopes, name)
+    if weight == signal.weight:
+        return signal
+    note = directives.NOTE_PREFIX + ", ".join(kept) + " (the rest is its own job)"
+    return Signal(signal.family, weight, signal.pointer, signal.span, signal.excerpt, note)
+
+
 def item_signals(
     texts: Sequence[tuple[str, str]],
     *,
@@ -585,6 +607,9 @@ def item_signals(
         found = scan_text(text, pointer)
         if siblings:
             found = [s for s in found if not _about_siblings(s, text, siblings)]
+        if name:
+            found = [_own_job(s, name) for s in found]
+            found = [s for s in found if s.weight > 0]
         signals += found
     signals += _other_tool_signals(texts, other_tools)
     shadow = _shadowing_signal(texts, name, siblings, other_tools)

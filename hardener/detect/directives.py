@@ -145,7 +145,8 @@ _SCOPES: Final[dict[str, re.Pattern[str]]] = {
     "consent": re.compile(
         r"\bwithout\s+(?:\w+\s+)?(?:confirmation|permission|approval|consent|asking)\b"
         r"|\b(?:do\s*not|don'?t|never|must\s+not|should\s+not)\s+(?:\w+\s+)?(?:ask|check\s+with"
-        r"|consult|confirm\s+with)\s+(?:the\s+)?(?:user|human|person)\b"
+        r"|consult|confirm\s+with)\s+(?:the\s+)?(?:user|human|person)\s+(?:for|before|whether|if"
+        r"|first|to\s+(?:confirm|approve|allow|authori[sz]e))\b"
         r"|\b(?:without|no\s+need\s+(?:for|to)|do\s*not|don'?t|never|skip(?:ping)?)\s+(?:\w+\s+)?"
         r"(?:ask(?:ing)?|request(?:ing)?|seek(?:ing)?|wait(?:ing)?\s+for|prompt(?:ing)?|get(?:ting)?"
         r"|the)\s+(?:\w+\s+){0,3}?(?:confirmation|permission|approval|consent)\b"
@@ -215,6 +216,29 @@ def _sentences(text: str) -> list[tuple[int, int]]:
         lo = match.end()
     spans.append((lo, len(text)))
     return [(a, b) for a, b in spans if b - a >= 12]
+
+
+#: A directive signal's note: this prefix, then its scopes.
+NOTE_PREFIX: Final = "directs the model about: "
+#: Words of a tool's own name that make a scope its job.
+_JOB_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "secret": ("password", "secret", "credential", "vault", "token", "key", "auth", "login"),
+    "file": ("file", "path", "dir", "folder", "fs", "read", "write"),
+    "conversation": ("message", "chat", "conversation", "history", "memory", "thread"),
+}
+_NAME_WORDS: Final = re.compile(r"[a-z]+|[A-Z][a-z]*")
+
+
+def outside_job(scopes: tuple[str, ...], name: str) -> tuple[int, tuple[str, ...]]:
+    """(weight, scopes) of a directive once the scopes the tool's own name shows to be its
+    job are set aside (``password_update`` including the password in its response)."""
+    words = [w.lower() for w in _NAME_WORDS.findall(name)]
+    kept = tuple(
+        scope
+        for scope in scopes
+        if not any(w.startswith(job) for w in words for job in _JOB_WORDS.get(scope, ()))
+    )
+    return _weight(set(kept)), kept
 
 
 def _weight(scopes: set[str]) -> int:
@@ -312,6 +336,7 @@ class Claim:
     family: str  # "authority" (claims for itself) | "shadowing" (put in another's place)
     weight: int
     span: tuple[int, int]
+    note: str = ""
 
 
 def self_claims(text: str) -> list[Claim]:
@@ -342,12 +367,50 @@ def self_claims(text: str) -> list[Claim]:
                 _F,
             )
             if negated is None:
-                authority = Claim("authority", 2, (lo, hi))
+                authority = Claim("authority", 2, (lo, hi), "claims authority for itself")
         if (
             instead is None
             and _INSTEAD.search(sentence)
             and (disparaged or _OTHERS.search(sentence))
         ):
-            instead = Claim("shadowing", 3 if disparaged else 2, (lo, hi))
+            instead = Claim(
+                "shadowing",
+                3 if disparaged else 2,
+                (lo, hi),
+                "puts itself in other tools' place" + (" and runs them down" if disparaged else ""),
+            )
     found += [c for c in (authority, instead) if c is not None]
     return found
+
+
+# --- rules laid on other tools -----------------------------------------------------------------
+
+#: Other tools as the subject of an obligation ("any tool that sends e-mail must …", "all
+#: calls to the payments server should …"), or a condition on using them followed by a
+#: directive ("whenever you use another server's tools, …"), or another server's tools named
+#: by that server ("the GitHub server's create_issue").
+_LEGISLATES: Final = re.compile(
+    r"\b(?:any|all|every|each|other)\s+(?:other\s+)?(?:[\w-]+\s+){0,2}?(?:tools?|functions?"
+    r"|servers?|tool\s+calls?|calls?\s+to\s+(?:the\s+)?[\w.-]+(?:\s+(?:server|tool|api|service))?)(?:\s+(?:that|which)\s+[^.\n]{0,60}?)?"
+    r"\s+(?:must|should|shall|needs?\s+to|are\s+(?:required|expected)\s+to|will\s+(?:now\s+)?"
+    r"have\s+to)\b"
+    r"|\bwhen(?:ever)?\s+(?:you\s+)?(?:use|call|invoke|run)\s+(?:any|another|other|a\s+different)"
+    r"\s+(?:[\w-]+\s+){0,2}?(?:tools?|servers?|functions?)\b[^.\n]{0,80}?\b(?:always|must|should"
+    r"|make\s+sure|ensure|also|first|instead)\b"
+    r"|\bthe\s+[\w-]+\s+(?:mcp\s+)?server'?s\s+(?:[`'\"]?[\w.-]+[`'\"]?\s+)?(?:tools?|functions?"
+    r"|[a-z]+_[a-z_]+)\b[^.\n]{0,80}?\b(?:must|should|shall|always|never|instead)\b",
+    _F,
+)
+
+
+def legislated(text: str) -> Claim | None:
+    """The first sentence that lays a rule on other tools or another server's tools."""
+    for lo, hi in _sentences(text):
+        match = _LEGISLATES.search(text, lo, hi)
+        if match is not None and _NEGATED_OTHERS.search(text, lo, hi) is None:
+            return Claim("shadowing", 2, (lo, hi), "lays a rule on other tools")
+    return None
+
+
+#: "no other tool needs to …": says nothing about them.
+_NEGATED_OTHERS: Final = re.compile(r"\bno\s+other\s+(?:tools?|servers?)\b", _F)
