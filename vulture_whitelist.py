@@ -83,3 +83,12 @@ _.clear_cache
 # TypedDict keys of documents built as literals and read by other programs (MDM snippet, export).
 _.allowedMcpServers  # hardener/cli/policy_allowlist.py: Snippet
 _.schema_version  # hardener/export/records.py: ExportRecord
+_.last_ok_unix  # hardener/export/targets.py: TargetHealth (heartbeat)
+_.retry_at_unix  # hardener/export/targets.py: TargetHealth (heartbeat)
+# TypedDict keys of the heartbeat (hardener/daemon/heartbeat.py, alertlog.py), read by subscript
+_.high_24h
+_.total_24h
+_.process_create_time
+_.started_at
+_.updated_at
+_.updated_unix

@@ -285,7 +285,7 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
         exporter = Exporter(ctx.paths, targets, retry_seconds=0)
         try:
             sent = exporter.export_pending()
-            errors = [e for t in exporter.targets for e in t.errors]
+            errors = [t.problem for t in exporter.targets if t.problem is not None]
         finally:
             exporter.close()
         if ctx.json:

@@ -23,13 +23,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any, Protocol
+from typing import Literal, Protocol
 
 import psutil
 
 from hardener._version import __version__
 from hardener.daemon.alertlog import AlertLog
-from hardener.daemon.heartbeat import HEARTBEAT_SCHEMA, HeartbeatWriter, read_heartbeat
+from hardener.daemon.heartbeat import (
+    HEARTBEAT_SCHEMA,
+    Heartbeat,
+    HeartbeatWriter,
+    read_heartbeat,
+)
 from hardener.daemon.inbox import Inbox, Notice
 from hardener.daemon.lock import InstanceLock
 from hardener.daemon.sealing import SealingService
@@ -60,7 +65,7 @@ class Deadlines:
 @dataclass
 class AgentState:
     started_unix: float = field(default_factory=time.time)
-    state: str = "starting"
+    state: Literal["starting", "running", "stopped"] = "starting"
     stopping: bool = False
     signal: str | None = None
 
@@ -141,8 +146,10 @@ class Agent:
         self._alerted = False
         self.deadlines = Deadlines()
         self._interval = float(policy.settings.daemon.heartbeat_seconds)
-        previous = read_heartbeat(self.paths) or {}
-        self.alerts = AlertLog(previous.get("alerts"), now=time.time())
+        self._export_ups: dict[str, bool] = {}
+        previous = read_heartbeat(self.paths)
+        alerts = previous.get("alerts") if previous is not None else None
+        self.alerts = AlertLog(alerts, now=time.time())
         self._old_handlers: dict[int, Handler] = {}
         self._old_wakeup: int | None = None
 
@@ -296,6 +303,7 @@ class Agent:
         if now >= self.deadlines.tick:
             self.deadlines.tick = now + TICK_SECONDS
             self.sealing.tick()
+            changed |= self._export_turned()
         if now >= self.deadlines.sweep:
             self.deadlines.sweep = now + self._interval
             self._sweep()
@@ -392,14 +400,22 @@ class Agent:
         for kind, body in self.processes.check():
             self.record(kind, body)
 
+    def _export_turned(self) -> bool:
+        """Whether an export target went down or came back since the last tick (status shows
+        it at once instead of at the next beat)."""
+        health = self.sealing.export_health() or {}
+        ups = {ident: state["ok"] for ident, state in health.items()}
+        turned, self._export_ups = ups != self._export_ups, ups
+        return turned
+
     # -- heartbeat ----------------------------------------------------------------------------
-    def heartbeat_document(self) -> dict[str, Any]:
+    def heartbeat_document(self) -> Heartbeat:
         try:
             created = psutil.Process().create_time()
         except psutil.Error:
             created = None
         now = time.time()
-        document: dict[str, object] = {
+        document: Heartbeat = {
             "schema": HEARTBEAT_SCHEMA,
             "version": __version__,
             "state": self.state.state,
@@ -425,9 +441,13 @@ class Agent:
         }
         if self.drift is not None:
             document["drift"] = self.drift.summary()
-        if self.processes is not None:
-            document["processes"] = self.processes.summary()
+        processes = self.processes.summary() if self.processes is not None else None
+        if processes is not None:
+            document["processes"] = processes
         document["alerts"] = self.alerts.summary(now)
+        export = self.sealing.export_health()
+        if export is not None:
+            document["export"] = export
         if self.detection is not None:
             document["detection"] = self.detection.summary()
         return document

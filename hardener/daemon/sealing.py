@@ -24,6 +24,10 @@ from hardener.paths import HardenerPaths
 from hardener.settings import Settings
 from hardener.spool import SUFFIX, SpoolWriter
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hardener.export.targets import TargetHealth
+
 log = logging.getLogger(__name__)
 
 DAEMON_CLIENT = "hardener"
@@ -116,6 +120,12 @@ class SealingService:
         was deleted or replaced under it and put back)."""
         take = getattr(self.sealer, "take_breaks", None)
         return list(take()) if take is not None else []
+
+    def export_health(self) -> dict[str, TargetHealth] | None:
+        """Each export target's state while sealing runs (None: no target, or not sealing)."""
+        health = getattr(self.sealer, "export_health", None)
+        found: dict[str, TargetHealth] | None = health() if health is not None else None
+        return found
 
     def tick(self) -> None:
         if self.sealer is None:

@@ -8,15 +8,19 @@ Targets (``schemas/policy.schema.json``): ``{"type": "jsonl", "path": FILE}``,
 ``ledger/export-state.json`` keeps the next seq per target; it advances only after a batch was
 handed over (written and fsynced, or sent), so a crash repeats at most one batch and never skips.
 A target that fails is retried after ``retry_seconds`` without holding up the others.
+:meth:`Exporter.health` reports each target's state (the daemon's heartbeat carries it, and
+``hardener status`` turns it into the ``export.healthy`` check).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from hardener.export.jsonl import JsonlFile
 from hardener.export.otlp import OtlpSender, expand
@@ -32,6 +36,13 @@ log = logging.getLogger(__name__)
 
 STATE = "export-state.json"
 BATCH = 2000
+#: URL credentials (``user:pass@``) and query strings (``?api_key=…``), kept out of the heartbeat
+_URL_SECRETS = re.compile(r"(?<=://)[^/@\s]*@|\?[^\s'\"]*")
+
+
+def public_text(text: str) -> str:
+    """``text`` with the credentials and query strings of any URL in it replaced by ``…``."""
+    return _URL_SECRETS.sub(lambda m: "?…" if m.group().startswith("?") else "…@", text)
 
 
 def target_id(target: ExportTarget) -> str:
@@ -43,6 +54,18 @@ def target_id(target: ExportTarget) -> str:
     return f"syslog:{proto}://{target.get('host')}:{target.get('port', 514)}"
 
 
+class TargetHealth(TypedDict):
+    """One target in the heartbeat's ``export`` object (``schemas/heartbeat.schema.json``)."""
+
+    ok: bool
+    problem: str | None
+    failures: int
+    sent: int
+    next_seq: int
+    last_ok_unix: float | None
+    retry_at_unix: float | None
+
+
 @dataclass
 class _Target:
     spec: ExportTarget
@@ -51,7 +74,11 @@ class _Target:
     retry_at: float = 0.0
     sender: SyslogSender | OtlpSender | None = None
     sent: int = 0
-    errors: list[str] = field(default_factory=list)
+    #: the last failure's message, None once a hand-over succeeds again
+    problem: str | None = None
+    #: consecutive failed attempts
+    failures: int = 0
+    last_ok: float | None = None
 
 
 class Exporter:
@@ -97,8 +124,11 @@ class Exporter:
                 target.reader.close()
                 target.reader = RecordReader(self.paths.ledger_dir, delivered)
                 target.retry_at = now + self.retry_seconds
-                target.errors.append(str(exc))
+                target.problem = str(exc) or type(exc).__name__
+                target.failures += 1
                 log.warning("export to %s failed, retrying later: %s", target.ident, exc)
+            else:
+                target.problem, target.failures, target.last_ok = None, 0, now
             if target.reader.next_seq != before:
                 changed = True
             target.sent += count
@@ -106,6 +136,24 @@ class Exporter:
         if changed:
             self._save()
         return sent
+
+    def health(self) -> dict[str, TargetHealth]:
+        """Each target's state by its id: up or failing (and why), what it took, where it is.
+
+        It goes into the world-readable heartbeat, so URL credentials and query strings are cut.
+        """
+        return {
+            public_text(target.ident): {
+                "ok": target.problem is None,
+                "problem": public_text(target.problem) if target.problem is not None else None,
+                "failures": target.failures,
+                "sent": target.sent,
+                "next_seq": target.reader.next_seq,
+                "last_ok_unix": target.last_ok,
+                "retry_at_unix": target.retry_at if target.problem is not None else None,
+            }
+            for target in self.targets
+        }
 
     def _deliver(self, target: _Target, records: list[Record]) -> None:
         if not records:

@@ -50,8 +50,11 @@ def test_otlp_target_resumes_per_signal_without_gaps_or_duplicates(
         exporter = Exporter(paths, [target], retry_seconds=0)
         try:
             first = exporter.export_pending()
-            assert sum(1 for t in exporter.targets if t.errors) == 2
+            down = exporter.health()
+            assert [h["ok"] for h in down.values()] == [False, False, True], down
+            assert all("HTTP 503" in str(h["problem"]) for h in list(down.values())[:2])
             second = exporter.export_pending()
+            assert all(h["ok"] and h["failures"] == 0 for h in exporter.health().values())
         finally:
             exporter.close()
         assert all(not e for e in otlp.errors)

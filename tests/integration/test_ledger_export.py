@@ -6,19 +6,18 @@ import datetime as dt
 import ipaddress
 import json
 import re
-import socket
 import ssl
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 
+from hardener.export.targets import Exporter, public_text
 from hardener.ledger.query import iter_records
 from hardener.ledger.sealing.sealer import Sealer
-from hardener.policy import load_schema
+from hardener.settings import ExportTarget
+from tests.support.syslog_receiver import RECORD_SCHEMA, Receiver, check_message
 
 from .ledger_support import (  # noqa: F401 - fixtures
     keystore_fixture,
@@ -28,90 +27,6 @@ from .ledger_support import (  # noqa: F401 - fixtures
 )
 
 pytestmark = pytest.mark.keychain
-
-RFC5424 = re.compile(
-    rb"^<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z) (\S+) hardener (\d+) (\S{1,32}) "
-    rb"(\[hardener@32473 [^\]]*\]) (\{.*\})$",
-    re.DOTALL,
-)
-RECORD_SCHEMA = load_schema("log-export-record.schema.json")
-
-
-def check_message(message: bytes) -> dict[str, Any]:
-    match = RFC5424.match(message)
-    assert match, message[:200]
-    pri = int(match.group(1))
-    assert pri // 8 == 13  # facility: log audit
-    record = json.loads(match.group(7))
-    jsonschema.validate(record, RECORD_SCHEMA)
-    assert match.group(5).decode() == record["kind"]
-    assert f'seq="{record["seq"]}"'.encode() in match.group(6)
-    return record
-
-
-class Receiver:
-    """A syslog collector on 127.0.0.1: UDP datagrams or octet-counted TCP/TLS frames."""
-
-    def __init__(self, protocol: str, context: ssl.SSLContext | None = None) -> None:
-        self.protocol = protocol
-        self.messages: list[bytes] = []
-        kind = socket.SOCK_DGRAM if protocol == "udp" else socket.SOCK_STREAM
-        self.sock = socket.socket(socket.AF_INET, kind)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.context = context
-        self.done = threading.Event()
-        if protocol != "udp":
-            self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self.done.is_set():
-            try:
-                if self.protocol == "udp":
-                    self.messages.append(self.sock.recv(65535))
-                    continue
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            if self.context is not None:
-                conn.settimeout(5)
-                conn = self.context.wrap_socket(conn, server_side=True)
-            self._frames(conn)
-
-    def _frames(self, conn: socket.socket) -> None:
-        buffer = b""
-        conn.settimeout(0.2)
-        with conn:
-            while not self.done.is_set():
-                try:
-                    chunk = conn.recv(65536)
-                except (TimeoutError, OSError):
-                    continue
-                if not chunk:
-                    return
-                buffer += chunk
-                while b" " in buffer:
-                    size, _, rest = buffer.partition(b" ")
-                    if len(rest) < int(size):
-                        break
-                    self.messages.append(rest[: int(size)])
-                    buffer = rest[int(size) :]
-
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[bytes]:
-        waited = threading.Event()
-        for _ in range(int(timeout / 0.05)):
-            if len(self.messages) >= count:
-                break
-            waited.wait(0.05)
-        return self.messages
-
-    def close(self) -> None:
-        self.done.set()
-        self.thread.join(timeout=5)
-        self.sock.close()
 
 
 @pytest.fixture
@@ -253,3 +168,46 @@ def test_log_export_json_lines(paths, keystore, run_cli, tmp_path):
     )
     assert summary.json()["records"] == 0
     assert run_cli("log", "export", "--json").code == 2
+
+
+def test_a_failing_target_reports_why_and_recovers_without_skipping(paths, keystore, tmp_path):
+    total = sealed(paths, keystore)
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the export directory should be\n")
+    target: ExportTarget = {"type": "jsonl", "path": str(blocker / "records.jsonl")}
+    ident = f"jsonl:{blocker / 'records.jsonl'}"
+    exporter = Exporter(paths, [target], retry_seconds=0)
+    try:
+        exporter.export_pending()
+        down = exporter.health()[ident]
+        assert (down["ok"], down["failures"], down["next_seq"]) == (False, 1, 0)
+        assert down["problem"]
+        assert down["retry_at_unix"] is not None
+        exporter.export_pending()
+        assert exporter.health()[ident]["failures"] == 2
+
+        blocker.unlink()
+        blocker.mkdir()
+        exporter.export_pending()
+        up = exporter.health()[ident]
+        assert (up["ok"], up["problem"], up["failures"], up["retry_at_unix"]) == (
+            True,
+            None,
+            0,
+            None,
+        )
+        assert up["sent"] == up["next_seq"] == total
+        assert up["last_ok_unix"] is not None
+    finally:
+        exporter.close()
+    seqs = [
+        json.loads(line)["seq"] for line in (blocker / "records.jsonl").read_text().splitlines()
+    ]
+    assert seqs == list(range(total))
+
+
+def test_export_health_keeps_url_credentials_out_of_the_world_readable_heartbeat():
+    assert public_text("otlp:logs:https://ops:hunter2@siem.example/v1/logs?api_key=k1") == (
+        "otlp:logs:https://…@siem.example/v1/logs?…"
+    )
+    assert public_text("syslog:tcp://127.0.0.1:6514") == "syslog:tcp://127.0.0.1:6514"

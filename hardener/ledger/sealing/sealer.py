@@ -55,7 +55,7 @@ from hardener.timestamps import parse_timestamp
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from hardener.export.targets import Exporter
+    from hardener.export.targets import Exporter, TargetHealth
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +175,10 @@ class Sealer:
         self._after_record()
         self.writer.flush()
         return seq
+
+    def export_health(self) -> dict[str, TargetHealth] | None:
+        """Each export target's state, None when the policy names no target."""
+        return self.exporter.health() if self.exporter is not None else None
 
     def take_breaks(self) -> list[int]:
         """Seqs of the ``ledger_break`` records sealed since the last call."""
