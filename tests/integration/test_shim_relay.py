@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from blake3 import blake3
 
 from tests.integration.shim_support import RAW_ECHO, RawPeer, env_for, of_kind, shim, spool_events
 
@@ -74,7 +75,7 @@ def test_a_100_mb_line_passes_unchanged(sandbox_home: Path) -> None:
     assert calls[0]["id"] == 42
     assert calls[0]["tool"] == "big"
     assert calls[0]["size_bytes"] == len(line) - 1
-    assert calls[0]["sha256"] == hashlib.sha256(line[:-1]).hexdigest()
+    assert calls[0]["blake3"] == blake3(line[:-1]).hexdigest()
     assert calls[1]["tool"] == "after"
 
 
@@ -186,12 +187,12 @@ def test_a_shim_killed_right_after_long_lines_loses_none_of_them(sandbox_home: P
     events = spool_events(sandbox_home)
     calls = of_kind(events, "tool.call")
     assert [(c["id"], c["tool"]) for c in calls] == [(i, f"big{i}") for i in range(4)]
-    assert [(c["size_bytes"], c["sha256"]) for c in calls] == [
-        (len(line), hashlib.sha256(line).hexdigest()) for line in lines
+    assert [(c["size_bytes"], c["blake3"]) for c in calls] == [
+        (len(line), blake3(line).hexdigest()) for line in lines
     ]
     echoed = [b for b in of_kind(events, "protocol.anomaly") if b["direction"] == "s2c"]
-    assert [(b["problem"], b["size_bytes"], b["sha256"]) for b in echoed] == [
-        ("oversized_unparsed", len(line), hashlib.sha256(line).hexdigest()) for line in lines
+    assert [(b["problem"], b["size_bytes"], b["blake3"]) for b in echoed] == [
+        ("oversized_unparsed", len(line), blake3(line).hexdigest()) for line in lines
     ]
     assert events[-1]["kind"] == "session.end"
     assert events[-1]["body"]["reason"] == "shim_gone"

@@ -383,8 +383,8 @@ def _without_openssl() -> None:
     (what a ``None`` in :data:`sys.modules` makes ``import`` do; both modules are written for builds
     without OpenSSL). The built-in is slower (about 360 MB/s against 2 GB/s with SHA-NI), which the
     recorder can afford: it hashes lines of at most the parse limit (1 MiB) and small values, off
-    the relay's path. A long line's SHA-256 is computed in the shim, by OpenSSL. Does nothing when
-    the shim had already loaded OpenSSL before forking.
+    the relay's path. A long line's digest (BLAKE3, :mod:`hardener.shim.recording.framing`) is
+    computed in the shim. Does nothing when the shim had already loaded OpenSSL before forking.
     """
     if "_hashlib" not in sys.modules and "hashlib" not in sys.modules:
         sys.modules["_hashlib"] = None  # type: ignore[assignment]

@@ -228,7 +228,7 @@ class Recorder:
                     None,
                     head=item.head,
                     tail=item.tail,
-                    sha256=item.sha256,
+                    blake3=item.blake3,
                     terminated=item.terminated,
                 )
                 self._record_line(item.direction, line, item.at)
@@ -266,7 +266,7 @@ class Recorder:
                     direction,
                     hints=hints,
                     size=line.size,
-                    sha256=line.sha256 or "",
+                    blake3=line.blake3 or "",
                     at=at,
                 ),
                 at,
