@@ -182,15 +182,18 @@ class Tap:
         self._held: list[bytes] = []
         self._held_size = 0
         self._big: _Digest | None = None
-
-    @property
-    def idle(self) -> bool:
-        """Nothing held and no long line under way: a bounded piece ending a line passes as is."""
-        return not self._held_size and self._big is None
+        #: Nothing held and no long line under way: a bounded piece ending a line passes as is.
+        self.idle = True
 
     def feed(self, chunk: bytes, at: float) -> list[Message]:
         if self.idle and chunk.endswith(b"\n") and len(chunk) <= self.limit:  # the common case
             return [Chunk(self.direction, chunk, at)]
+        try:
+            return self._feed(chunk, at)
+        finally:
+            self.idle = not self._held_size and self._big is None
+
+    def _feed(self, chunk: bytes, at: float) -> list[Message]:
         out: list[Message] = []
         view = memoryview(chunk)
         pos, size, limit = 0, len(chunk), self.limit
@@ -226,6 +229,7 @@ class Tap:
 
     def flush(self, at: float) -> list[Message]:
         """At the end of the stream: the unterminated last line, if any."""
+        self.idle = True
         if self._big is not None:
             return [self._summary(self._big, at, terminated=False)]
         return self._release(at)

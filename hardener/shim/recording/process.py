@@ -254,6 +254,37 @@ class ProcessRecorder:
             os.write(self._wake, b"w")
 
     # --- called from the relay threads (cheap) --------------------------------------------
+    def hand_off(self, direction: str) -> Callable[[bytes, float], None]:
+        """:meth:`chunk` for one direction, its common case (a bounded read that ends a line:
+        one record, one ``writev``) with nothing looked up per call."""
+        tap, limit, flag, pack = (
+            self._taps[direction],
+            self._taps[direction].limit,
+            direction == "s2c",
+            _pack,
+        )
+        lock, writev, chunk = self._lock, os.writev, self.chunk
+
+        def hand(data: bytes, at: float) -> None:
+            if not (tap.idle and len(data) <= limit and data[-1:] == b"\n"):
+                chunk(direction, data, at)
+                return
+            header = pack(_CHUNK, flag, at, len(data))
+            with lock:
+                if self._broken:
+                    return
+                try:
+                    written = writev(self._fd, (header, data))
+                except BlockingIOError:
+                    written = 0
+                except OSError:
+                    self._gone()
+                    return
+                if written < len(header) + len(data):
+                    self._wait_and_write(memoryview(header + data)[written:])
+
+        return hand
+
     def chunk(self, direction: str, data: bytes, at: float) -> None:
         tap = self._taps[direction]
         if tap.idle and len(data) <= tap.limit and data.endswith(b"\n"):  # Tap.feed's common case
