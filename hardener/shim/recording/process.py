@@ -6,7 +6,10 @@ hand-off (up to the 5 ms switch interval) shows up as latency spikes. On POSIX t
 forks, before it starts any thread or the server, a recorder process that runs the ordinary
 :class:`~hardener.shim.recording.recorder.Recorder` logic at a lower priority (``nice`` 5, and on
 Linux ``SCHED_BATCH``, so its wake-ups never preempt the relay, the client or the server; it keeps
-its fair share of the CPU, so it cannot starve on a busy machine). A relay thread passes what it
+its fair share of the CPU, so it cannot starve on a busy machine: measured with two CPU hogs, a
+burst of 3,000 calls took 1.7 s to record under ``SCHED_BATCH`` and 126 s under ``SCHED_IDLE``,
+which gained nothing measurable on an idle machine either; ``nice`` 0 halved the burst but doubled
+the p99 of small calls with ``cat``). A relay thread passes what it
 forwards through its :class:`~hardener.shim.recording.framing.Tap` (a long line becomes a small
 summary) and writes the messages, framed by :mod:`hardener.shim.recording.wire`, straight into a
 non-blocking pipe to it (1 MiB, :mod:`hardener.shim.pipes`) *before* forwarding them: a message is
