@@ -85,3 +85,13 @@ _.allowedMcpServers  # hardener/cli/policy_allowlist.py: Snippet
 _.schema_version  # hardener/export/records.py: ExportRecord
 _.last_ok_unix  # hardener/export/targets.py: TargetHealth (heartbeat)
 _.retry_at_unix  # hardener/export/targets.py: TargetHealth (heartbeat)
+# TypedDict keys of the heartbeat (hardener/daemon/heartbeat.py, alertlog.py), read by subscript
+_.high_24h
+_.total_24h
+_.process_create_time
+_.started_at
+_.updated_at
+_.updated_unix
+# hardener/shim/recording/process.py: ProcessRecorder.waits, how often the relay waited for a recorder
+# that was behind (back-pressure); read by tests/unit/shim/recording/test_process_pipe.py
+_.waits

@@ -163,21 +163,19 @@ def _status(ctx: CliContext) -> int:
     from hardener.service.template import default_definition
 
     locked, pid = is_locked(ctx.paths.runtime_dir)
-    beat = read_heartbeat(ctx.paths) or {}
+    beat = read_heartbeat(ctx.paths)
     services = {
         scope: installed(ctx.platform, default_definition(ctx.platform, scope=scope))
         for scope in ("user", "global")
     }
-    age = None
-    if isinstance(beat.get("updated_unix"), int | float):
-        age = max(0.0, time.time() - float(beat["updated_unix"]))
+    age = max(0.0, time.time() - beat["updated_unix"]) if beat is not None else None
     document = {
         "action": "status",
         "running": locked,
         "pid": pid if locked else None,
         "installed": {k: (str(v) if v else None) for k, v in services.items()},
         "heartbeat_age_seconds": age,
-        "heartbeat": beat or None,
+        "heartbeat": beat,
     }
     if ctx.json:
         ctx.emit_json(DAEMON_SCHEMA, document)
@@ -186,9 +184,8 @@ def _status(ctx: CliContext) -> int:
         ctx.out(f"agent: {state}")
         for scope, path in services.items():
             ctx.out(f"service ({scope}): {path if path else 'not installed'}")
-        if age is not None:
-            ctx.out(f"last heartbeat: {age:.0f} s ago ({beat.get('state', '?')})")
-        sealing = beat.get("sealing") if isinstance(beat.get("sealing"), dict) else None
-        if sealing and sealing.get("problem"):
-            ctx.out(f"sealing: NOT WORKING: {sealing['problem']}")
+        if beat is not None and age is not None:
+            ctx.out(f"last heartbeat: {age:.0f} s ago ({beat['state']})")
+            if beat["sealing"]["problem"]:
+                ctx.out(f"sealing: NOT WORKING: {beat['sealing']['problem']}")
     return EXIT_OK if locked else EXIT_FAILED

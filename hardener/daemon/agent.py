@@ -23,13 +23,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any, Protocol
+from typing import Literal, Protocol
 
 import psutil
 
 from hardener._version import __version__
 from hardener.daemon.alertlog import AlertLog
-from hardener.daemon.heartbeat import HEARTBEAT_SCHEMA, HeartbeatWriter, read_heartbeat
+from hardener.daemon.heartbeat import (
+    HEARTBEAT_SCHEMA,
+    Heartbeat,
+    HeartbeatWriter,
+    read_heartbeat,
+)
 from hardener.daemon.inbox import Inbox, Notice
 from hardener.daemon.lock import InstanceLock
 from hardener.daemon.sealing import SealingService
@@ -60,7 +65,7 @@ class Deadlines:
 @dataclass
 class AgentState:
     started_unix: float = field(default_factory=time.time)
-    state: str = "starting"
+    state: Literal["starting", "running", "stopped"] = "starting"
     stopping: bool = False
     signal: str | None = None
 
@@ -142,8 +147,9 @@ class Agent:
         self.deadlines = Deadlines()
         self._interval = float(policy.settings.daemon.heartbeat_seconds)
         self._export_ups: dict[str, bool] = {}
-        previous = read_heartbeat(self.paths) or {}
-        self.alerts = AlertLog(previous.get("alerts"), now=time.time())
+        previous = read_heartbeat(self.paths)
+        alerts = previous.get("alerts") if previous is not None else None
+        self.alerts = AlertLog(alerts, now=time.time())
         self._old_handlers: dict[int, Handler] = {}
         self._old_wakeup: int | None = None
 
@@ -403,13 +409,13 @@ class Agent:
         return turned
 
     # -- heartbeat ----------------------------------------------------------------------------
-    def heartbeat_document(self) -> dict[str, Any]:
+    def heartbeat_document(self) -> Heartbeat:
         try:
             created = psutil.Process().create_time()
         except psutil.Error:
             created = None
         now = time.time()
-        document: dict[str, object] = {
+        document: Heartbeat = {
             "schema": HEARTBEAT_SCHEMA,
             "version": __version__,
             "state": self.state.state,
@@ -435,8 +441,9 @@ class Agent:
         }
         if self.drift is not None:
             document["drift"] = self.drift.summary()
-        if self.processes is not None:
-            document["processes"] = self.processes.summary()
+        processes = self.processes.summary() if self.processes is not None else None
+        if processes is not None:
+            document["processes"] = processes
         document["alerts"] = self.alerts.summary(now)
         export = self.sealing.export_health()
         if export is not None:

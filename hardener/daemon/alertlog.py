@@ -24,6 +24,14 @@ class Noted(TypedDict):
     seq: int | None
 
 
+class AlertSummary(TypedDict):
+    """The heartbeat's ``alerts`` object."""
+
+    high_24h: int
+    total_24h: int
+    recent: list[Noted]
+
+
 class AlertLog:
     def __init__(self, previous: Mapping[str, object] | None = None, *, now: float) -> None:
         self._items: list[Noted] = []
@@ -57,7 +65,7 @@ class AlertLog:
         self._items = [i for i in self._items if now - float(i["unix"]) <= WINDOW_SECONDS]
         self._items = self._items[-MAX_KEPT:]
 
-    def summary(self, now: float) -> dict[str, object]:
+    def summary(self, now: float) -> AlertSummary:
         self._prune(now)
         return {
             "high_24h": sum(1 for i in self._items if i["severity"] in HIGH),

@@ -12,11 +12,12 @@ import hashlib
 import importlib.metadata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import psutil
 
 from hardener._version import __version__
+from hardener.daemon.alertlog import HIGH
+from hardener.daemon.heartbeat import Heartbeat
 from hardener.daemon.selfcheck import TAMPER_REASONS
 from hardener.errors import HardenerError
 from hardener.processes import find_restart_needed, find_unshimmed
@@ -29,38 +30,34 @@ HEARTBEAT_SLACK_SECONDS = 10.0
 MAX_LISTED = 20
 
 
-def _age(inputs: StatusInputs, unix: object) -> float | None:
-    return max(0.0, inputs.now - float(unix)) if isinstance(unix, int | float) else None
-
-
-def _live_heartbeat(inputs: StatusInputs) -> tuple[dict[str, Any] | None, str]:
+def _live_heartbeat(inputs: StatusInputs) -> tuple[Heartbeat | None, str]:
     """The heartbeat if it comes from a live agent, else None and why not."""
     beat = inputs.heartbeat
     if beat is None and inputs.heartbeat_problem:
         return None, inputs.heartbeat_problem
     if beat is None:
         return None, f"no status cache at {inputs.paths.public_dir}: the agent has not run"
-    if beat.get("state") == "stopped":
-        return None, f"the agent stopped at {beat.get('updated_at', '?')}"
-    pid = beat.get("pid")
+    if beat["state"] == "stopped":
+        return None, f"the agent stopped at {beat['updated_at']}"
+    pid = beat["pid"]
     created = beat.get("process_create_time")
     try:
-        proc = psutil.Process(int(pid))  # type: ignore[arg-type]
-        alive = created is None or abs(proc.create_time() - float(created)) < 1.0
-    except (psutil.Error, TypeError, ValueError):
+        proc = psutil.Process(pid)
+        alive = created is None or abs(proc.create_time() - created) < 1.0
+    except (psutil.Error, ValueError):
         alive = False
     if not alive:
-        return None, f"the agent (pid {pid}) is gone; last heartbeat {beat.get('updated_at', '?')}"
-    age = _age(inputs, beat.get("updated_unix"))
-    interval = float(beat.get("heartbeat_seconds") or 30)
-    if age is None or age > 2 * interval + HEARTBEAT_SLACK_SECONDS:
-        return None, f"the agent (pid {pid}) has not written a heartbeat for {age or 0:.0f} s"
+        return None, f"the agent (pid {pid}) is gone; last heartbeat {beat['updated_at']}"
+    age = max(0.0, inputs.now - beat["updated_unix"])
+    interval = beat["heartbeat_seconds"] or 30.0
+    if age > 2 * interval + HEARTBEAT_SLACK_SECONDS:
+        return None, f"the agent (pid {pid}) has not written a heartbeat for {age:.0f} s"
     return beat, f"pid {pid}, heartbeat {age:.0f} s ago"
 
 
 def agent_version(inputs: StatusInputs) -> Check:
     beat, _ = _live_heartbeat(inputs)
-    running = beat.get("version") if beat else None
+    running = beat["version"] if beat else None
     if running and running != __version__:
         return Check(
             "agent.version",
@@ -254,27 +251,27 @@ def audit_fresh(inputs: StatusInputs) -> Check:
     beat, why = _live_heartbeat(inputs)
     if beat is None:
         return Check("audit.fresh", FAIL, f"nothing is sealing: {why}")
-    sealing = beat.get("sealing") or {}
-    if not sealing.get("ok"):
-        return Check("audit.fresh", FAIL, f"sealing stopped: {sealing.get('problem') or '?'}")
+    sealing = beat["sealing"]
+    if not sealing["ok"]:
+        return Check("audit.fresh", FAIL, f"sealing stopped: {sealing['problem'] or '?'}")
     return Check("audit.fresh", PASS, f"the agent is sealing (head seq {ledger.seq})")
 
 
 def keystore_backend(inputs: StatusInputs) -> Check:
     allow = inputs.settings.keychain.allow_insecure_backend
     beat, _ = _live_heartbeat(inputs)
-    sealing = (beat or {}).get("sealing") or {}
-    if beat is not None and sealing.get("backend"):
-        backend = str(sealing["backend"])
-        if not sealing.get("ok"):
-            return Check("keystore.backend", FAIL, f"{backend}: {sealing.get('problem')}")
+    sealing = beat["sealing"] if beat is not None else None
+    backend = sealing.get("backend") if sealing is not None else None
+    if sealing is not None and backend:
+        if not sealing["ok"]:
+            return Check("keystore.backend", FAIL, f"{backend}: {sealing['problem']}")
         if sealing.get("backend_real"):
             return Check("keystore.backend", PASS, f"{backend} (in use by the agent)")
         if allow:
             return Check("keystore.backend", PASS, f"{backend}: insecure, allowed by policy")
         return Check("keystore.backend", FAIL, f"{backend} is not a real OS keychain")
-    if beat is not None and sealing.get("problem"):
-        return Check("keystore.backend", FAIL, str(sealing["problem"]))
+    if sealing is not None and sealing["problem"]:
+        return Check("keystore.backend", FAIL, sealing["problem"])
     if not inputs.target.own:
         return Check(
             "keystore.backend",
@@ -299,16 +296,12 @@ def export_healthy(inputs: StatusInputs) -> Check:
     if not targets:
         return Check("export.healthy", PASS, "no export target configured")
     beat, why = _live_heartbeat(inputs)
-    export = (beat or {}).get("export")
-    if not isinstance(export, dict):
+    export = beat.get("export") if beat is not None else None
+    if export is None:
         return Check(
             "export.healthy", UNKNOWN, f"{len(targets)} target(s); no export report ({why})"
         )
-    failing = {
-        name: state.get("problem") if isinstance(state, dict) else None
-        for name, state in export.items()
-        if not (isinstance(state, dict) and state.get("ok"))
-    }
+    failing = {name: state["problem"] for name, state in export.items() if not state["ok"]}
     if failing:
         listed = [f"{name} ({problem or '?'})" for name, problem in sorted(failing.items())]
         return Check(
@@ -361,13 +354,13 @@ def clients_restart(inputs: StatusInputs) -> Check:
 def alerts_open(inputs: StatusInputs) -> Check:
     required = inputs.settings.status.fail_on_open_alerts
     beat = inputs.heartbeat
-    alerts = (beat or {}).get("alerts")
-    if not isinstance(alerts, dict):
+    alerts = beat.get("alerts") if beat is not None else None
+    if alerts is None:
         why = inputs.heartbeat_problem or "no alert summary from the agent"
         return Check("alerts.open", UNKNOWN, why, required=required)
-    count = int(alerts.get("high_24h") or 0)
+    count = alerts["high_24h"]
     if count:
-        rules = ", ".join(sorted({str(a.get("rule")) for a in alerts.get("recent", [])}))
+        rules = ", ".join(sorted({a["rule"] for a in alerts["recent"] if a["severity"] in HIGH}))
         return Check(
             "alerts.open",
             FAIL,

@@ -22,13 +22,19 @@ def _ledger_facts(inputs: StatusInputs) -> LedgerFacts:
     ledger = inputs.ledger
     if not isinstance(ledger, str):
         return LedgerFacts(ledger.log_id, ledger.seq, ledger.head, ledger.key_fingerprint)
-    beat = inputs.heartbeat or {}
-    public = (beat.get("sealing") or {}).get("ledger") or {}
+    beat = inputs.heartbeat
+    public = (beat["sealing"].get("ledger") if beat is not None else None) or {}
+
+    def text(key: str) -> str | None:
+        value = public.get(key)
+        return value if isinstance(value, str) else None
+
+    seq = public.get("seq")
     return LedgerFacts(
-        public.get("log_id"),
-        public.get("seq"),
-        public.get("head"),
-        public.get("checkpoint_key_fingerprint"),
+        text("log_id"),
+        seq if isinstance(seq, int) else None,
+        text("head"),
+        text("checkpoint_key_fingerprint"),
     )
 
 

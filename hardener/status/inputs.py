@@ -12,9 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
-from hardener.daemon.heartbeat import HEARTBEAT_NAME
+from hardener.daemon.heartbeat import HEARTBEAT_NAME, Heartbeat, HeartbeatInvalid, parse_heartbeat
 from hardener.errors import HardenerError
 from hardener.paths import HardenerPaths, hardener_paths
 from hardener.policy import EffectivePolicy, load_policy
@@ -126,15 +125,23 @@ class StatusInputs:
         return StateFiles.for_paths(self.paths, self.target.home, own=self.target.own)
 
     @cached_property
-    def _heartbeat(self) -> tuple[dict[str, object] | None, str]:
-        """The heartbeat (read without following links, size-capped) or None and why not."""
+    def _heartbeat(self) -> tuple[Heartbeat | None, str]:
+        """The heartbeat (read without following links, size-capped, checked against its schema)
+        or None and why not."""
         try:
-            return self.state_files.read_json("public", HEARTBEAT_NAME), ""
+            document = self.state_files.read_json("public", HEARTBEAT_NAME)
         except HardenerError as exc:
             return None, f"status cache refused: {exc.message}"
+        if document is None:
+            return None, ""
+        try:
+            return parse_heartbeat(document), ""
+        except HeartbeatInvalid as exc:
+            where = self.paths.public_dir / HEARTBEAT_NAME
+            return None, f"status cache refused: {where} is {exc}"
 
     @property
-    def heartbeat(self) -> dict[str, Any] | None:
+    def heartbeat(self) -> Heartbeat | None:
         return self._heartbeat[0]
 
     @property

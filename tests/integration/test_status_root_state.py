@@ -11,12 +11,11 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from hardener.daemon.agent import Agent
-from hardener.daemon.heartbeat import HeartbeatWriter
+from hardener.daemon.heartbeat import Heartbeat, HeartbeatWriter
 from hardener.keystore import KeyStore
 from hardener.ledger.sealing.sealer import Sealer
 from hardener.paths import HardenerPaths, Platform
@@ -37,7 +36,7 @@ __all__ = ["keystore_fixture", "paths_fixture"]
 SECRET = "TOP-SECRET-4f1d2e"
 
 
-def _beat() -> dict[str, Any]:
+def _beat() -> Heartbeat:
     """The heartbeat as the real agent makes it (running, in this process)."""
     agent = Agent(Platform.current(), EffectivePolicy.defaults())
     agent.state.state = "running"

@@ -143,7 +143,7 @@ def test_loop_reacts_to_spool_and_config_changes_then_stops(platform, sandbox_ho
     thread = threading.Thread(target=agent.run, name="agent-under-test")
     thread.start()
     try:
-        wait_for(lambda: (read_heartbeat(agent.paths) or {}).get("state") == "running")
+        wait_for(lambda: _state(agent) == "running")
         sealer = sealers[0]
         sealer.pending = 3
         (agent.paths.spool_dir / "s.jsonl").write_text("{}\n")
@@ -230,7 +230,7 @@ def test_a_failing_repair_does_not_stop_the_agent(platform, sandbox_home):
     thread = threading.Thread(target=agent.run, name="agent-under-test")
     thread.start()
     try:
-        wait_for(lambda: (read_heartbeat(agent.paths) or {}).get("state") == "running")
+        wait_for(lambda: _state(agent) == "running")
         config.write_text('{"a": 1}')
         wait_for(lambda: config in drift.reconciled)
         sealers[0].pending = 2
@@ -241,3 +241,8 @@ def test_a_failing_repair_does_not_stop_the_agent(platform, sandbox_home):
         agent.request_stop()
         thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+def _state(agent: Agent) -> str | None:
+    beat = read_heartbeat(agent.paths)
+    return beat["state"] if beat is not None else None

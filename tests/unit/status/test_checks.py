@@ -6,10 +6,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hardener.daemon.agent import Agent
+from hardener.daemon.alertlog import AlertLog
 from hardener.daemon.heartbeat import heartbeat_path, write_public
 from hardener.paths import Platform, hardener_paths
 from hardener.policy import EffectivePolicy
@@ -25,11 +27,12 @@ def beat(**overrides):
     agent.state.state = "running"
     document = agent.heartbeat_document()
     # the sealing service never started here: say what a healthy agent's says
-    document["sealing"].update(
-        ok=True, problem=None, backend="keyring.backends.SecretService.Keyring", backend_real=True
-    )
-    document.update(overrides)
-    return document
+    sealing = document["sealing"]
+    sealing["ok"], sealing["problem"] = True, None
+    sealing["backend"] = "keyring.backends.SecretService.Keyring"
+    sealing["backend_real"] = True
+    merged: dict[str, Any] = {**document, **overrides}
+    return merged
 
 
 @pytest.fixture
@@ -190,14 +193,28 @@ def test_ledger_checks(inputs):
 
 
 def test_alerts_are_informational_unless_policy_says(inputs, sandbox_home):
-    alerting = beat(alerts={"high_24h": 2, "recent": [{"rule": "rug-pull"}]})
+    noted = AlertLog(now=time.time())
+    noted.note({"rule": "rug-pull", "severity": "high"}, now=time.time(), seq=7)
+    noted.note({"rule": "burst", "severity": "low"}, now=time.time(), seq=8)
+    noted.note({"rule": "poisoned-description", "severity": "critical"}, now=time.time(), seq=9)
+    alerting = beat(alerts=noted.summary(time.time()))
     check = checks.alerts_open(inputs(alerting))
     assert check.result == FAIL
+    assert check.detail.startswith("2 high-severity alert(s) in the last 24 h")
+    assert "(poisoned-description, rug-pull)" in check.detail
     assert not check.required
     policy = sandbox_home / ".config" / "hardener" / "policy.toml"
     policy.parent.mkdir(parents=True)
     policy.write_text("[status]\nfail_on_open_alerts = true\n")
     assert checks.alerts_open(inputs()).required
+
+
+def test_a_heartbeat_that_is_not_one_is_refused_naming_the_field(inputs):
+    forged = beat(sealing={"ok": "yes", "problem": None})
+    check = checks.agent_running(inputs(forged))
+    assert check.result == FAIL
+    assert "status cache refused" in check.detail
+    assert "$.sealing.ok" in check.detail
 
 
 def test_export_without_targets_passes(inputs):
