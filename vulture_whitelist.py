@@ -92,3 +92,6 @@ _.process_create_time
 _.started_at
 _.updated_at
 _.updated_unix
+# hardener/shim/recording/process.py: ProcessRecorder.waits, how often the relay waited for a recorder
+# that was behind (back-pressure); read by tests/unit/shim/recording/test_process_pipe.py
+_.waits

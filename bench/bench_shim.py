@@ -14,7 +14,8 @@ at once and interleaved call by call:
 - peak RSS of the shim plus its recorder process (and their PSS, which counts shared pages once).
 
 ``--before DIR`` adds a second shim, imported from the ``hardener`` package in DIR (e.g. a
-``git archive`` of main), measured in the same interleaved run. The summary gives the median over
+``git archive`` of main), measured in the same interleaved run; ``--variant NAME=DIR`` (repeatable)
+adds more such shims as ``shim@NAME``, for A/B tests of one change. The summary gives the median over
 rounds and the spread (min-max). The shim records into a throwaway HOME, its policy cache warmed.
 """
 
@@ -60,6 +61,8 @@ def shim_from(root: str | None) -> list[str]:
 
 
 OLD_RELAY = "relay@1MiB"
+#: ``--variant NAME=DIR``: more shims from other trees, measured as ``shim@NAME``.
+VARIANTS: dict[str, str] = {}
 
 
 def wrappers(
@@ -72,6 +75,8 @@ def wrappers(
         out[OLD_RELAY] = [*relay, "--read", str(1 << 20), *server]
     if before is not None:
         out["shim@before"] = [*shim_from(before), *tail]
+    for name, root in VARIANTS.items():
+        out[f"shim@{name}"] = [*shim_from(root), *tail]
     out["shim"] = [*SHIM, *tail]
     return out
 
@@ -412,6 +417,13 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=10_000_000)
     parser.add_argument("--starts", type=int, default=3, help="session starts per round")
     parser.add_argument("--before", help="a directory holding another hardener package to compare")
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="another hardener tree to measure as shim@NAME (repeatable)",
+    )
     parser.add_argument("--only", help="comma-separated server names (default: all)")
     parser.add_argument(
         "--old-relay",
@@ -422,6 +434,10 @@ def main() -> int:
     compileall.compile_dir(str(ROOT / "hardener"), quiet=1)
     if opts.before:
         compileall.compile_dir(str(Path(opts.before) / "hardener"), quiet=1)
+    for spec in opts.variant:
+        name, _, root = spec.partition("=")
+        VARIANTS[name] = root
+        compileall.compile_dir(str(Path(root) / "hardener"), quiet=1)
     home = tempfile.mkdtemp(prefix="hardener-bench-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
     env["HOME"] = home

@@ -87,6 +87,7 @@ class ToolCallBody(TypedDict, total=False):
     input_responses: list[str]
     would_deny: str
     parsed: Literal[False]
+    blake3: str
     sha256: str
 
 
@@ -114,6 +115,7 @@ class ToolResultFields(TypedDict, total=False):
     via: Literal["tasks/result"]
     replaced_by_policy: bool
     parsed: Literal[False]
+    blake3: str
     sha256: str
     result_type: str
 
@@ -212,6 +214,7 @@ class _ProtocolAnomalyRequired(TypedDict):
 
 class ProtocolAnomalyBody(_ProtocolAnomalyRequired, total=False):
     size_bytes: int
+    blake3: str
     sha256: str
     excerpt: str
     since: str

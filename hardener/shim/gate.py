@@ -157,6 +157,12 @@ class Gate:
         return None
 
     @property
+    def may_gate(self) -> bool:
+        """Whether a direction can ever be gated in this session (``enforce`` and ``fail_mode``
+        are fixed at start): when not, the relay runs its loop without asking per read."""
+        return self.enforce or self.fail_closed
+
+    @property
     def gates_c2s(self) -> bool:
         return (
             self.enforce and (bool(self.tools_deny or self.tools_allow) or self.pins is not None)

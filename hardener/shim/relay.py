@@ -115,7 +115,7 @@ class Pump(threading.Thread):
         back: OutWriter,
         recorder: Sink,
         *,
-        gated: Callable[[], bool],
+        gated: Callable[[], bool] | None,
         check: Callable[[bytes, object], Decision],
         on_eof: Callable[[str], None],
     ) -> None:
@@ -142,7 +142,29 @@ class Pump(threading.Thread):
         except OSError:
             self.on_eof(f"{self.direction}-write")
 
+    def _relay_only(self) -> None:
+        """The loop of a direction that can never be gated (audit mode, fail-open): hand each
+        read to the recorder, then forward it. Nothing else runs per read."""
+        direction, src = self.direction, self.src
+        hand, forward = self.recorder.hand_off(direction), self.out.write
+        monotonic, read, size = time.monotonic, os.read, READ_SIZE
+        while True:
+            try:
+                chunk = read(src, size)
+            except OSError:
+                return
+            if not chunk:
+                return
+            hand(chunk, monotonic())
+            try:
+                forward(chunk)
+            except OSError:
+                self.on_eof(f"{direction}-write")
+
     def _loop(self) -> None:
+        if self.gated is None:
+            self._relay_only()
+            return
         direction, src, gated = self.direction, self.src, self.gated
         record, forward = self.recorder.chunk, self.out.write
         monotonic, read = time.monotonic, os.read
@@ -180,7 +202,7 @@ class Pump(threading.Thread):
                 start = scan = end + 1
             if start:
                 del buf[:start]
-            if buf and not self.gated():  # gating ended (spool writable again): flush as is
+            if buf and not gated():  # gating ended (spool writable again): flush as is
                 self._gate_line(bytes(buf), parse=False)
                 at_boundary = False
                 buf.clear()

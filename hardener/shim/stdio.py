@@ -135,7 +135,7 @@ def run_stdio(
         to_child,
         to_client,
         recorder,
-        gated=lambda: gate.gates_c2s,
+        gated=(lambda: gate.gates_c2s) if gate.may_gate else None,
         check=gate.check_c2s,
         on_eof=c2s_eof,
     )
@@ -145,7 +145,7 @@ def run_stdio(
         to_client,
         to_child,
         recorder,
-        gated=lambda: gate.gates_s2c,
+        gated=(lambda: gate.gates_s2c) if gate.may_gate else None,
         check=gate.check_s2c,
         on_eof=life.on_eof,
     )

@@ -98,19 +98,19 @@ class SessionTracker:
         problem: str,
         *,
         size: int = 0,
-        sha256: str | None = None,
+        blake3: str | None = None,
         raw: bytes | None = None,
     ) -> list[Event]:
         self.counts["anomalies"] += 1
         body: dict[str, object] = {"direction": direction, "problem": problem, "size_bytes": size}
-        if sha256:
-            body["sha256"] = sha256
+        if blake3:
+            body["blake3"] = blake3
         if raw is not None:
             body["excerpt"] = s.excerpt(raw[:4096].decode("utf-8", "replace"), self.redactor)
         return self._emit("protocol.anomaly", body)
 
     def oversized(
-        self, direction: str, *, hints: dict[str, object], size: int, sha256: str, at: float
+        self, direction: str, *, hints: dict[str, object], size: int, blake3: str, at: float
     ) -> list[Event]:
         """A line too large to parse (``parsed: false``): what its first and last bytes tell."""
         ident, method = hints.get("id"), hints.get("method")
@@ -125,7 +125,7 @@ class SessionTracker:
                     "is_error": bool(hints.get("is_error")),
                     "duration_ms": _ms(at - pending.started),
                     "size_bytes": size,
-                    "sha256": sha256,
+                    "blake3": blake3,
                     "parsed": False,
                 }
                 return self._emit("tool.result", body)
@@ -140,11 +140,11 @@ class SessionTracker:
                 "id": ident,
                 "tool": tool,
                 "size_bytes": size,
-                "sha256": sha256,
+                "blake3": blake3,
                 "parsed": False,
             }
             return self._emit("tool.call", body)
-        return self.anomaly(direction, "oversized_unparsed", size=size, sha256=sha256)
+        return self.anomaly(direction, "oversized_unparsed", size=size, blake3=blake3)
 
     def finish(
         self, reason: str, exit_code: int | None, extra: Mapping[str, object] | None = None

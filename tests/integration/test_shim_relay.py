@@ -6,9 +6,12 @@ import hashlib
 import json
 import os
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from blake3 import blake3
 
 from tests.integration.shim_support import RAW_ECHO, RawPeer, env_for, of_kind, shim, spool_events
 
@@ -74,7 +77,7 @@ def test_a_100_mb_line_passes_unchanged(sandbox_home: Path) -> None:
     assert calls[0]["id"] == 42
     assert calls[0]["tool"] == "big"
     assert calls[0]["size_bytes"] == len(line) - 1
-    assert calls[0]["sha256"] == hashlib.sha256(line[:-1]).hexdigest()
+    assert calls[0]["blake3"] == blake3(line[:-1]).hexdigest()
     assert calls[1]["tool"] == "after"
 
 
@@ -156,9 +159,9 @@ def test_no_secret_of_the_corpus_reaches_the_spool_or_stderr(sandbox_home: Path)
 
 @pytest.mark.timeout(120)
 def test_a_shim_killed_right_after_long_lines_loses_none_of_them(sandbox_home: Path) -> None:
-    """Lines over the 1 MiB parse limit are hashed by a background thread while the relay
-    forwards them; the relay still hands each line's summary (size, SHA-256, head, tail) to the
-    recorder process before it forwards the line's last byte. SIGKILL to the shim as soon as the
+    """Lines over the 1 MiB parse limit are hashed (BLAKE3) by the relay as it forwards them; it
+    hands each line's summary (size, digest, head, tail) to the recorder process before it
+    forwards the line's last byte. SIGKILL to the shim as soon as the
     client has every echo: the forked recorder still writes a correct record of every line."""
     peer = RawPeer(shim(*RAW_ECHO), env_for(sandbox_home, HARDENER_SHIM_RECORDER="process"))
     peer.send({"jsonrpc": "2.0", "method": "notifications/ready"})
@@ -186,12 +189,68 @@ def test_a_shim_killed_right_after_long_lines_loses_none_of_them(sandbox_home: P
     events = spool_events(sandbox_home)
     calls = of_kind(events, "tool.call")
     assert [(c["id"], c["tool"]) for c in calls] == [(i, f"big{i}") for i in range(4)]
-    assert [(c["size_bytes"], c["sha256"]) for c in calls] == [
-        (len(line), hashlib.sha256(line).hexdigest()) for line in lines
+    assert [(c["size_bytes"], c["blake3"]) for c in calls] == [
+        (len(line), blake3(line).hexdigest()) for line in lines
     ]
     echoed = [b for b in of_kind(events, "protocol.anomaly") if b["direction"] == "s2c"]
-    assert [(b["problem"], b["size_bytes"], b["sha256"]) for b in echoed] == [
-        ("oversized_unparsed", len(line), hashlib.sha256(line).hexdigest()) for line in lines
+    assert [(b["problem"], b["size_bytes"], b["blake3"]) for b in echoed] == [
+        ("oversized_unparsed", len(line), blake3(line).hexdigest()) for line in lines
     ]
     assert events[-1]["kind"] == "session.end"
     assert events[-1]["body"]["reason"] == "shim_gone"
+
+
+def _settled(count: Callable[[], int]) -> int:
+    """``count()`` once it stopped growing (the same over three polls a fifth of a second apart)."""
+    seen = [-1, -2, -3]
+    for _ in range(150):
+        seen = [*seen[1:], count()]
+        if seen[0] == seen[1] == seen[2]:
+            break
+        time.sleep(0.2)
+    return seen[-1]
+
+
+@pytest.mark.timeout(120)
+def test_a_recorder_that_falls_behind_holds_the_relay_back_and_loses_nothing(
+    sandbox_home: Path,
+) -> None:
+    """The recorder process is stopped (SIGSTOP) while the client sends 4 MB of calls: the relay
+    hands each message over before forwarding it, into the recorder's 1 MiB pipe, so once that
+    pipe is full nothing more is forwarded (no queue in the shim: it would be lost with the shim).
+    Resumed, the recorder catches up, every call is echoed, and every one of them is recorded."""
+    peer = RawPeer(shim(*RAW_ECHO), env_for(sandbox_home, HARDENER_SHIM_RECORDER="process"))
+    peer.send({"jsonrpc": "2.0", "method": "notifications/ready"})
+    assert peer.read_line() is not None
+    recorder = peer.forked_recorder()
+    pad = "p" * 1000
+    lines = [
+        json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": ident,
+                "method": "tools/call",
+                "params": {"name": "slow", "arguments": {"pad": pad}},
+            }
+        ).encode()
+        + b"\n"
+        for ident in range(4000)
+    ]
+    recorder.suspend()
+    writer = threading.Thread(target=peer.send, args=(b"".join(lines),))
+    writer.start()
+    try:
+        held = _settled(peer.lines.qsize)
+        # Each echo the client got was first recorded both ways: at most a pipe's worth (1 MiB).
+        assert held * len(lines[0]) * 2 <= 1 << 20
+        assert writer.is_alive()  # the shim stopped reading the client: back-pressure
+    finally:
+        recorder.resume()
+    writer.join(60)
+    echoed = [peer.read_line(60) for _ in lines]
+    assert echoed == lines
+    peer.close_stdin()
+    assert peer.wait() == 0
+    events = spool_events(sandbox_home)
+    assert [c["id"] for c in of_kind(events, "tool.call")] == list(range(len(lines)))
+    assert events[-1]["kind"] == "session.end"

@@ -158,7 +158,7 @@ def test_ten_megabyte_arguments_and_results(sandbox_home: Path) -> None:
     assert call["tool"] == "echo"
     assert call["parsed"] is False
     assert call["size_bytes"] > size
-    assert len(call["sha256"]) == 64
+    assert len(call["blake3"]) == 64
     result = of_kind(events, "tool.result")[0]
     assert result["tool"] == "echo"
     assert result["status"] == "ok"

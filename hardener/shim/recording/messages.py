@@ -51,14 +51,14 @@ class Oversized:
     """A line too long to keep: its size, digest, first and last bytes (the line is not sent)."""
 
     KIND: ClassVar[int] = 3
-    __slots__ = ("at", "direction", "head", "sha256", "size", "tail", "terminated")
+    __slots__ = ("at", "blake3", "direction", "head", "size", "tail", "terminated")
 
     def __init__(
         self,
         direction: str,
         *,
         size: int,
-        sha256: str,
+        blake3: str,
         head: bytes,
         tail: bytes,
         terminated: bool,
@@ -66,7 +66,7 @@ class Oversized:
     ) -> None:
         self.direction = direction
         self.size = size
-        self.sha256 = sha256
+        self.blake3 = blake3
         self.head = head
         self.tail = tail
         self.terminated = terminated

@@ -70,6 +70,9 @@ if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shi
 
         def chunk(self, direction: str, data: bytes, at: float) -> None: ...
 
+        def hand_off(self, direction: str) -> Callable[[bytes, float], None]:
+            """``chunk`` bound to one direction (what the relay calls per read)."""
+
         def line(
             self,
             direction: str,
@@ -146,6 +149,12 @@ class Recorder:
         self._thread.start()
 
     # --- called from the relay threads (cheap) --------------------------------------------
+    def hand_off(self, direction: str) -> Callable[[bytes, float], None]:
+        def hand(data: bytes, at: float) -> None:
+            self.chunk(direction, data, at)
+
+        return hand
+
     def chunk(self, direction: str, data: bytes, at: float) -> None:
         put = self._queue.put
         for msg in self._taps[direction].feed(data, at):
@@ -228,7 +237,7 @@ class Recorder:
                     None,
                     head=item.head,
                     tail=item.tail,
-                    sha256=item.sha256,
+                    blake3=item.blake3,
                     terminated=item.terminated,
                 )
                 self._record_line(item.direction, line, item.at)
@@ -266,7 +275,7 @@ class Recorder:
                     direction,
                     hints=hints,
                     size=line.size,
-                    sha256=line.sha256 or "",
+                    blake3=line.blake3 or "",
                     at=at,
                 ),
                 at,

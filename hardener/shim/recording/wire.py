@@ -52,7 +52,7 @@ def encode(msg: Message) -> list[bytes]:
         head = HEADER.pack(Parsed.KIND, _dir(msg.direction), msg.at, length)
         return [head, _NOTE.pack(len(note)) + note, msg.data]
     if isinstance(msg, Oversized):
-        fixed = _SIZES.pack(msg.size, msg.terminated, len(msg.head)) + msg.sha256.encode()
+        fixed = _SIZES.pack(msg.size, msg.terminated, len(msg.head)) + msg.blake3.encode()
         length = len(fixed) + len(msg.head) + len(msg.tail)
         head = HEADER.pack(Oversized.KIND, _dir(msg.direction), msg.at, length)
         return [head, fixed, msg.head, msg.tail]
@@ -89,7 +89,7 @@ def decode(kind: int, direction: int, at: float, payload: bytes) -> Message:
             return Oversized(
                 name,
                 size=size,
-                sha256=payload[_SIZES.size : start].decode(),
+                blake3=payload[_SIZES.size : start].decode(),
                 head=payload[start : start + head_len],
                 tail=payload[start + head_len :],
                 terminated=bool(terminated),

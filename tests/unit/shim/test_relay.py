@@ -23,6 +23,9 @@ class _FakeRecorder:
     def chunk(self, direction: str, data: bytes, at: float) -> None:
         self.chunks.append(data)
 
+    def hand_off(self, direction: str) -> Any:
+        return lambda data, at: self.chunk(direction, data, at)
+
     def line(self, direction: str, data: bytes, msg: Any, at: float, note: Any) -> None:
         self.lines.append((data, msg))
 
@@ -31,8 +34,9 @@ class _FakeRecorder:
 
 
 def _relay(
-    pieces: list[bytes], gated: bool, check: Any = None
+    pieces: list[bytes], gated: bool | None, check: Any = None
 ) -> tuple[bytes, bytes, _FakeRecorder]:
+    """``gated`` None: the direction can never be gated (the pump's relay-only loop)."""
     src_r, src_w = os.pipe()
     dst_r, dst_w = os.pipe()
     back_r, back_w = os.pipe()
@@ -44,7 +48,7 @@ def _relay(
         OutWriter(dst_w),
         OutWriter(back_w),
         recorder,  # type: ignore[arg-type]
-        gated=lambda: gated,
+        gated=None if gated is None else lambda: gated,
         check=check or (lambda line, msg: Decision(line)),
         on_eof=lambda what: done.set(),
     )
@@ -92,11 +96,11 @@ messages = st.lists(
 @given(
     msgs=messages,
     sizes=st.lists(st.integers(1, 200), min_size=1, max_size=10),
-    gated=st.booleans(),
+    gated=st.sampled_from([True, False, None]),
     final_newline=st.booleans(),
 )
 def test_any_chunking_gives_identical_output_bytes(
-    msgs: list[bytes], sizes: list[int], gated: bool, final_newline: bool
+    msgs: list[bytes], sizes: list[int], gated: bool | None, final_newline: bool
 ) -> None:
     stream = b"\n".join(msgs) + (b"\n" if final_newline else b"")
     pieces, pos, i = [], 0, 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from blake3 import blake3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -49,7 +50,7 @@ def test_any_chunking_gives_the_same_lines(
             assert line.data == want
         else:
             assert line.data is None
-            assert line.sha256 == hashlib.sha256(want).hexdigest()
+            assert line.blake3 == blake3(want).hexdigest()
             assert line.head == want[:WINDOW]
             assert line.tail == want[-WINDOW:]
     if got:
@@ -86,7 +87,7 @@ def test_a_long_lines_digest_head_and_tail_do_not_depend_on_the_pieces(
         out += assembler.feed(piece)
     assert len(out) == 1
     assert out[0].data is None
-    assert (out[0].size, out[0].sha256) == (size, hashlib.sha256(line).hexdigest())
+    assert (out[0].size, out[0].blake3) == (size, blake3(line).hexdigest())
     assert out[0].head == line[:WINDOW]
     assert out[0].tail == line[-WINDOW:]
 
@@ -120,17 +121,17 @@ def test_the_tap_hands_over_the_same_lines_and_never_a_long_one(
                 got += assembler.feed(msg.data)
             else:
                 assert isinstance(msg, Oversized)
-                got.append(Line(msg.size, None, sha256=msg.sha256, head=msg.head, tail=msg.tail))
+                got.append(Line(msg.size, None, blake3=msg.blake3, head=msg.head, tail=msg.tail))
     for msg in tap.flush(2.0):
         if isinstance(msg, Chunk):
             got += assembler.feed(msg.data)
         else:
             assert isinstance(msg, Oversized)
             assert not msg.terminated
-            got.append(Line(msg.size, None, sha256=msg.sha256, head=msg.head, tail=msg.tail))
+            got.append(Line(msg.size, None, blake3=msg.blake3, head=msg.head, tail=msg.tail))
     for last, into in ((assembler.flush(), got), (alone.flush(), want)):
         if last is not None:
             into.append(last)
-    assert [(g.size, g.data, g.sha256, g.head, g.tail) for g in got] == [
-        (w.size, w.data, w.sha256, w.head, w.tail) for w in want
+    assert [(g.size, g.data, g.blake3, g.head, g.tail) for g in got] == [
+        (w.size, w.data, w.blake3, w.head, w.tail) for w in want
     ]
