@@ -30,9 +30,12 @@ import argparse
 import hashlib
 import json
 import math
+import os
 import random
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +46,7 @@ from bench.detect_corpus import Sample, samples, source_group  # noqa: E402
 from bench.detect_loso import patterns_disabled, specific_patterns  # noqa: E402
 from hardener.detect.descriptions import item_signals, item_texts, model_texts, score  # noqa: E402
 from hardener.detect.ngram_model import (  # noqa: E402
+    BITS,
     WEIGHTS_FILE,
     Model,
     features,
@@ -62,7 +66,7 @@ L2_CANDIDATES = (1e-5, 1e-4, 1e-3)
 GATES = (0, 1, 2)
 #: false positives the model may add to the rules' own, as a share of the benign items
 FP_EXTRA = 0.0015
-MIN_WEIGHT = 0.02
+MIN_WEIGHT = 0.05
 THRESHOLD = int(DEFAULTS["detectors.description_score_threshold"])
 
 
@@ -83,29 +87,39 @@ def _vector(sample: Sample) -> dict[int, float]:
 def fit(
     data: Sequence[tuple[dict[int, float], int]], seed: int = SEED, l2: float = 1e-5
 ) -> tuple[float, dict[int, float]]:
-    """Class-balanced logistic regression by SGD (lazy L2 on the touched weights)."""
+    """Class-balanced logistic regression by SGD (lazy L2 on the touched weights).
+
+    The vectors are binary and normalised (every feature of a sample has the same value), so a
+    step reads the sample's weights as one exactly rounded sum (``math.fsum``: the same on every
+    machine) and moves them all by the same shrink and shift."""
     positives = sum(y for _x, y in data) or 1
     negatives = (len(data) - positives) or 1
     class_weight = {1: len(data) / (2 * positives), 0: len(data) / (2 * negatives)}
-    weights: dict[int, float] = {}
+    rows = [(tuple(x), next(iter(x.values()), 0.0), y) for x, y in data]
+    weights = [0.0] * (1 << BITS)
+    touched: set[int] = set()
+    for indices, _value, _y in rows:
+        touched.update(indices)
     bias = 0.0
-    order = list(range(len(data)))
+    order = list(range(len(rows)))
     rng = random.Random(seed)
     step = 0
+    read = weights.__getitem__
     for _epoch in range(EPOCHS):
         rng.shuffle(order)
         for index in order:
-            x, y = data[index]
+            indices, value, y = rows[index]
             step += 1
             rate = RATE / math.sqrt(1 + step / 1000)
-            z = bias + sum(weights.get(b, 0.0) * v for b, v in x.items())
+            z = bias + value * math.fsum(map(read, indices))
             p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
             g = (p - y) * class_weight[y]
             bias -= rate * g
-            for b, v in x.items():
-                w = weights.get(b, 0.0)
-                weights[b] = w - rate * (g * v + l2 * w)
-    return bias, weights
+            shrink = 1.0 - rate * l2
+            shift = rate * g * value
+            for b in indices:
+                weights[b] = weights[b] * shrink - shift
+    return bias, {b: weights[b] for b in sorted(touched)}
 
 
 def _predict(bias: float, weights: dict[int, float], x: dict[int, float]) -> float:
@@ -194,9 +208,13 @@ def _cross_validate(
     rows: list[Row] = []
     fits: dict[int, tuple[float, dict[int, float]]] = {}
     out_of_fold = [0.0] * len(tune)
-    for fold in sorted(set(folds)):
-        rest = [data[i] for i in range(len(tune)) if folds[i] != fold]
-        fits[fold] = fit(rest, l2=l2)
+    order = sorted(set(folds))
+    training_sets = [[data[i] for i in range(len(tune)) if folds[i] != fold] for fold in order]
+    # the folds are independent fits with their own fixed seed: run them side by side
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        fitted = list(pool.map(fit, training_sets, repeat(SEED), repeat(l2)))
+    for fold, fold_fit in zip(order, fitted, strict=True):
+        fits[fold] = fold_fit
         for i in range(len(tune)):
             if folds[i] == fold:
                 out_of_fold[i] = _predict(*fits[fold], data[i][0])
@@ -240,7 +258,7 @@ def train() -> dict[str, Any]:
             "seed": SEED,
             "epochs": EPOCHS,
             "l2": L2,
-            "bits": 18,
+            "bits": BITS,
             "leave_source_out_cv": {k: round(v, 4) for k, v in cv.items()},
         },
         "weights": {str(b): w for b, w in kept.items()},

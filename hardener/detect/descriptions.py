@@ -267,7 +267,7 @@ _EVERY: Final = range(len(_FLAT))
 
 
 def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
-    """(family, weight, span, excerpt) of the patterns' signals in one text, whatever its
+    """(family, weight, span, excerpt, note) of the patterns' signals in one text, whatever its
     pointer (``kind``: 0 prose, 1 a tool name, 2 a property name). Cached: a listing repeats
     its parameters' names and descriptions across tools."""
     skel = skeleton(text)

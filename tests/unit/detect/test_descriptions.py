@@ -297,7 +297,7 @@ def test_cached_pattern_hits_keep_each_texts_pointer_and_match_a_cold_scan():
     ]
     assert {s.pointer for s in second} == {"/tools/7/inputSchema/properties/a/description"}
     uncached = list(descriptions._pattern_hits(text, 0, True))  # no hidden text: all of them
-    assert [(s.family, s.weight, s.span, s.excerpt) for s in first] == uncached
+    assert [(s.family, s.weight, s.span, s.excerpt, s.note) for s in first] == uncached
 
 
 def test_word_anchors_need_the_whole_word():

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from hardener.detect.descriptions import SHIPPED, analyze_listing
 from hardener.detect.ngram_model import bucket, model_from_json, shipped_model, tokens
 
@@ -22,6 +24,7 @@ EXFIL: dict[str, Any] = {
 }
 
 
+@pytest.mark.timeout(900)  # a full retrain with its cross-validation (about 40 s on 2 cores)
 def test_the_shipped_weights_are_what_the_training_script_produces():
     """Retraining from the tune part (fixed seed) reproduces the shipped file byte for byte."""
     run = subprocess.run(
