@@ -9,13 +9,13 @@ the file once the session has ended and every line is sealed.
 
 :meth:`SpoolWriter.emit_many` appends a batch with one ``write`` (the shim's recorder writes once
 per batch of relayed messages): all or nothing, the lines byte for byte what :meth:`~SpoolWriter.emit`
-would have written, but encoded with the envelope's constant part prepared once per file.
+would have written, but encoded with the envelope's constant part prepared once per file and the
+bodies by :func:`hardener.jsonline.dumps` (orjson; the same bytes as ``json``, see there).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -24,12 +24,13 @@ from pathlib import Path
 
 from hardener.events import KINDS, VERSION, encode_line, make_event, new_session_id
 from hardener.fsutil import ensure_private_dir, open_private_append
+from hardener.jsonline import dumps
 from hardener.paths import HardenerPaths
 
 SUFFIX = ".jsonl"
 
-#: The encoder of :func:`hardener.events.encode_line` (compact, UTF-8), made once.
-_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+#: Each kind's line up to its timestamp, in make_event's key order.
+_HEADS = {kind: f'{{"v":{VERSION},"kind":"{kind}","ts":"'.encode() for kind in KINDS}
 
 
 class Timestamps:
@@ -73,8 +74,8 @@ class SpoolWriter:
         self._size = os.fstat(self._fd).st_size
         self._times = Timestamps()
         # The envelope around kind, ts, n and body, in make_event's key order.
-        self._after_ts = '","session":' + _ENCODE(self.session) + ',"n":'
-        self._after_n = ',"client":' + _ENCODE(client) + ',"server":' + _ENCODE(server) + ',"body":'
+        self._after_ts = b'","session":' + dumps(self.session) + b',"n":'
+        self._after_n = b',"client":' + dumps(client) + b',"server":' + dumps(server) + b',"body":'
 
     def emit(self, kind: str, body: Mapping[str, object], *, moment: datetime | None = None) -> int:
         """Append one event; returns its ``n``. Raises ``OSError`` subclasses on a full disk."""
@@ -99,17 +100,17 @@ class SpoolWriter:
         """
         if not events:
             return
-        parts: list[str] = []
+        parts: list[bytes] = []
         n, text, after_ts, after_n = self._n, self._times.text, self._after_ts, self._after_n
         for kind, body, posix in events:
-            if kind not in KINDS:
+            head = _HEADS.get(kind)
+            if head is None:
                 raise ValueError(f"unknown event kind {kind!r}")
             parts.append(
-                f'{{"v":{VERSION},"kind":"{kind}","ts":"{text(posix)}{after_ts}{n}'
-                f"{after_n}{_ENCODE(body)}}}\n"
+                b"%s%s%s%d%s%s}\n" % (head, text(posix).encode(), after_ts, n, after_n, dumps(body))
             )
             n += 1
-        self._append("".join(parts).encode())
+        self._append(b"".join(parts))
         self._n = n
 
     def _append(self, data: bytes) -> None:

@@ -126,6 +126,8 @@ class Recorder:
         self._thread = threading.Thread(target=self._run, name="hardener-recorder", daemon=True)
         self.written = 0
         self._oversized: Callable[[bytes, bytes], dict[str, object]] | None = None
+        #: ``json.loads`` (:func:`hardener.jsonline.loads` once set up: orjson is imported then).
+        self._loads: Callable[[bytes], JSONValue] = json.loads
         #: Called with True when the spool cannot be written, False when it works again.
         self.on_status: Callable[[bool], None] = self._set_gate
 
@@ -133,9 +135,11 @@ class Recorder:
         self.gate.recording_broken = broken
 
     def _prepare(self) -> None:
+        from hardener.jsonline import loads
         from hardener.shim.summaries import oversized_hints
 
         self._oversized = oversized_hints
+        self._loads = loads
         self.tracker, self._open_spool = self._setup()
         try:
             self._spool = self._open_spool()
@@ -285,7 +289,7 @@ class Recorder:
         if not data or data.isspace():  # (strip() would copy the line)
             return
         try:
-            msg = _parse(data)
+            msg = self._loads(data)
         except ValueError:
             try:
                 data.decode("utf-8")
@@ -390,19 +394,6 @@ class Recorder:
             self._warn(
                 f"hardener-shim: warning: cannot write the audit spool ({self._broken_error}); {mode}"
             )
-
-
-def _parse(data: bytes) -> JSONValue:
-    """``json.loads(data)``, without its encoding detection for the usual UTF-8 text."""
-    value: JSONValue
-    try:
-        value = _decode(data.decode())
-    except ValueError:  # not UTF-8, a BOM, or not JSON: json.loads decides, as it always did
-        value = json.loads(data)
-    return value
-
-
-_decode = json.JSONDecoder().decode
 
 
 def _no_spool() -> Spool:

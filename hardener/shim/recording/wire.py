@@ -78,11 +78,15 @@ def decode(kind: int, direction: int, at: float, payload: bytes) -> Message:
         if kind == Chunk.KIND:
             return Chunk(name, payload, at)
         if kind == Parsed.KIND:
+            from hardener.jsonline import (
+                loads,
+            )  # the recorder's side only: orjson stays out of the shim
+
             (size,) = _NOTE.unpack_from(payload)
             start = _NOTE.size
             note = json.loads(payload[start : start + size]) if size else None
             data = payload[start + size :]
-            return Parsed(name, data, json.loads(data), at, note)
+            return Parsed(name, data, loads(data), at, note)
         if kind == Oversized.KIND:
             size, terminated, head_len = _SIZES.unpack_from(payload)
             start = _SIZES.size + 64
