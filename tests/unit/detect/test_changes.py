@@ -145,6 +145,6 @@ def test_a_change_that_adds_a_promotion_claim_is_high_even_below_the_threshold()
 
 
 def test_a_change_that_adds_only_a_weak_signal_stays_low():
-    # a lone authority tag weighs 1: below CHANGE_BAR, so an upstream note stays low
+    # a lone authority tag weighs 1: below the change bar (threshold - CHANGE_MARGIN), so an upstream note stays low
     result = grade(changed(BASE["description"] + "\n\n[Live] Reads files as they are on disk."))
     assert result.severity == "low"
