@@ -6,7 +6,9 @@ added run through the description detectors (``hardener.detect.descriptions``); 
 **high** (or critical) when it
 
 - makes the definition poisoned (a ``description.poisoning`` finding it did not have, or a higher
-  score), or adds poisoning signals worth the threshold on their own;
+  score), or adds poisoning signals worth the threshold less ``CHANGE_MARGIN`` (2 at the default 3: a
+  changed definition gaining an instruction to the model is suspect even below the threshold a
+  static description must cross; a policy that raises the threshold raises this bar with it);
 - adds hidden characters or terminal escapes;
 - names a sensitive file (``~/.ssh``, ``.env``, browser credential stores, …) it did not name;
 - names a new destination for data: an e-mail address, a phone number, a public IP address, or a
@@ -50,6 +52,9 @@ from hardener.detect.patterns import (
 #: Severities a change can get, weakest first.
 LEVELS: Final = ("low", "high", "critical")
 BLOCKING: Final = frozenset({"high", "critical"})
+#: How far below the description threshold the text a change added may score and still make the
+#: change high (at the default threshold 3: one signal of weight 2, or two weaker ones).
+CHANGE_MARGIN: Final = 1
 
 _EMAIL_RE: Final = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 _PHONE_RE: Final = re.compile(r"(?<![\w.])\+\d[\d ().-]{8,}\d\b")
@@ -277,7 +282,9 @@ def _grade(
         if learned is not None:
             fresh.append(learned)  # the classifier reads the added text on its own too
         gained = score(fresh)
-        if gained >= threshold and severity == "low":
+        # A definition that changes and gains any poisoning signal is suspect on its own: the
+        # bar sits below the threshold a never-changed description must cross.
+        if gained >= max(1, threshold - CHANGE_MARGIN) and severity == "low":
             families = ", ".join(sorted({s.family for s in fresh}))
             escalate("high", f"the added text carries poisoning signals ({families})", fresh)
 

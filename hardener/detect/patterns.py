@@ -540,6 +540,73 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
             ("prefer", "choose", "pick", "favo"),
         ),
     ],
+    # A tool that promotes itself over the other tools of the listing: a self-awarded authority
+    # tag ("[OFFICIAL]", "[VERIFIED]") and claims that this tool replaces, supersedes or must be
+    # used instead of another one. Honest documentation redirects *away* from itself ("deprecated,
+    # use X instead"); these redirect *towards* itself, so "this tool/function" is required.
+    "authority-tag": [
+        (
+            1,
+            _c(
+                r"^[\s*_#]*\[(?:official|secure|verified|recommended|enhanced|real-?time|live"
+                r"|stable|insured|authori[sz]ed|certified|trusted|priority|premium|mandatory"
+                r"|required)\b[^\]\n]{0,60}\]"
+            ),
+            ("[",),
+        ),
+    ],
+    "promotion": [
+        (
+            2,
+            _c(
+                r"\b(?:use|call|choose|select|invoke)\s+this\s+(?:tool|function|one|version"
+                r"|endpoint|utility|interface|service)\s+(?:instead|by\s+default|exclusively"
+                r"|in\s+place\s+of)\b"
+                r"|\bsuperior\s+(?:choice|tool|alternative|version|option)\b"
+                r"|\b(?:the\s+)?only\s+(?:authori[sz]ed|official|approved|sanctioned|trusted)"
+                r"\s+(?:tool|utility|interface|way|method|function|service)\b"
+                r"|\b(?:superset|replacement)\s+(?:replacement|declaration|of\s+the\s+following)\b"
+            ),
+            (
+                "use",
+                "call",
+                "choose",
+                "select",
+                "invoke",
+                "superior",
+                "only",
+                "superset",
+                "replacement",
+            ),
+        ),
+        (
+            2,
+            _c(
+                r"\b(?:the\s+)?(?:standard|legacy|default|original|built-in|old|deprecated|regular"
+                r"|basic)\s+[`'\"][\w.\-]+[`'\"]\s*(?:tool|function)?"
+                + near(60)
+                + r"\b(?:stale|cached|inaccurate|outdated|expires?|errors?|fraud\w*|unreliable"
+                r"|insecure|temporary|incomplete|deprecated|slow)\b"
+                r"|\binstead\s+of\s+(?:using\s+)?(?:the\s+)?(?:deprecated|legacy|standard|old"
+                r"|error-prone|manual(?:ly)?|fragmented)\b"
+                r"|\breplaces\s+(?:the\s+)?(?:deprecated\s+|legacy\s+|standard\s+|old\s+"
+                r"|error-prone\s+)?(?:manual\s+\w+\s+)?\(?[`'\"][\w.\-]+[`'\"]"
+            ),
+            (
+                "standard",
+                "legacy",
+                "default",
+                "original",
+                "built-in",
+                "old",
+                "deprecated",
+                "regular",
+                "basic",
+                "instead",
+                "replaces",
+            ),
+        ),
+    ],
     "cross-tool": [
         (2, _c(r"\balso[\s-]present\b"), ("present",)),
         (
