@@ -78,9 +78,8 @@ def decode(kind: int, direction: int, at: float, payload: bytes) -> Message:
         if kind == Chunk.KIND:
             return Chunk(name, payload, at)
         if kind == Parsed.KIND:
-            from hardener.jsonline import (
-                loads,
-            )  # the recorder's side only: orjson stays out of the shim
+            # only the recorder decodes Parsed messages: orjson stays out of the shim's relay
+            from hardener.jsonline import loads
 
             (size,) = _NOTE.unpack_from(payload)
             start = _NOTE.size
