@@ -267,41 +267,49 @@ class ProcessRecorder:
             os.write(self._wake, b"w")
 
     # --- called from the relay threads (cheap) --------------------------------------------
-    def hand_off(self, direction: str) -> Callable[[bytes, float], None]:
-        """:meth:`chunk` for one direction, its common case (a bounded read that ends a line:
-        one record, one ``writev``) with nothing looked up per call."""
+    def hand_off(self, direction: str, forward: Callable[[bytes], None]) -> Callable[[bytes], None]:
+        """What the relay-only loop calls per read: :meth:`chunk` (stamped now), then ``forward``,
+        in one call. The common case (a bounded read that ends a line: one record, one
+        ``write``) looks nothing up per call; ``forward`` runs once the record is all in the pipe,
+        outside the lock (the other direction's records never wait for this one's forwarding)."""
         tap, limit, flag, pack = (
             self._taps[direction],
             self._taps[direction].limit,
             direction == "s2c",
             _pack,
         )
-        lock, write, writev, chunk = self._lock, os.write, os.writev, self.chunk
+        acquire, release = self._lock.acquire, self._lock.release
+        write, writev, chunk = os.write, os.writev, self.chunk
+        monotonic, whole = time.monotonic, HEADER.size
 
-        def hand(data: bytes, at: float) -> None:
-            if not (tap.idle and len(data) <= limit and data[-1:] == b"\n"):
-                chunk(direction, data, at)
-                return
+        def tee(data: bytes) -> None:
             size = len(data)
-            header = pack(_CHUNK, flag, at, size)
-            with lock:
-                if self._broken:
-                    return
-                try:  # a small record is cheaper joined than gathered (0.5 against 0.67 µs)
-                    written = (
-                        write(self._fd, header + data)
-                        if size < SMALL
-                        else writev(self._fd, (header, data))
-                    )
-                except BlockingIOError:
-                    written = 0
-                except OSError:
-                    self._gone()
-                    return
-                if written < HEADER.size + size:
-                    self._wait_and_write(memoryview(header + data)[written:])
+            if not (tap.idle and size <= limit and data[-1:] == b"\n"):
+                chunk(direction, data, monotonic())
+                forward(data)
+                return
+            header = pack(_CHUNK, flag, monotonic(), size)
+            acquire()  # not ``with``: half the cost (60 against 114 ns)
+            try:
+                if not self._broken:
+                    try:  # a small record is cheaper joined than gathered (0.5 against 0.67 µs)
+                        written = (
+                            write(self._fd, header + data)
+                            if size < SMALL
+                            else writev(self._fd, (header, data))
+                        )
+                    except BlockingIOError:
+                        written = 0
+                    except OSError:
+                        self._gone()
+                        written = whole + size
+                    if written < whole + size:
+                        self._wait_and_write(memoryview(header + data)[written:])
+            finally:
+                release()
+            forward(data)
 
-        return hand
+        return tee
 
     def chunk(self, direction: str, data: bytes, at: float) -> None:
         tap = self._taps[direction]
