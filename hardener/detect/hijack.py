@@ -260,7 +260,7 @@ UNCONFIRMED: Final[list[Pattern]] = [
     (
         2,
         _c(
-            _SKIP_CONFIRM + r"[^\n]{0,100}?" + _BY_DEFAULT
+            _SKIP_CONFIRM + _near(80) + _BY_DEFAULT
             + r"|" + _BY_DEFAULT + _near(60) + _SKIP_CONFIRM
             + r"|\bzero[\s-]click\b"
             + r"|" + _ACT_NOW + _near(100) + _SKIP_CONFIRM

@@ -80,7 +80,7 @@ def findings(*tools: dict[str, Any], other_tools: frozenset[str] = frozenset()) 
         ("purge: removes every match immediately, without confirmation.", "unconfirmed", 2),
         ("Handles renewals in a zero-click flow.", "unconfirmed", 2),
         ("Run each queued payment without asking for permission.", "unconfirmed", 2),
-        ("auto_approve: approve pending refunds. Defaults to true.", "unconfirmed", 2),
+        ("auto_approve: approves the pending refunds, on by default.", "unconfirmed", 2),
         # gatekeeper (family hijack): in front of, or after, every other operation
         ("It **must** be invoked right before any request that writes records.", "hijack", 2),
         (
@@ -132,6 +132,14 @@ def test_honest_documentation_is_quiet(text: str) -> None:
     found = families(text)
     mine = {f: w for f, w in found.items() if f in hijack.HIJACK_FAMILIES}
     assert not mine, mine
+
+
+def test_a_flag_that_skips_confirmation_weighs_one_unless_it_is_the_default() -> None:
+    """A ``force`` switch documented as skipping the prompt is what honest CLIs offer; a
+    default in the *next* sentence may belong to another parameter, so it does not count."""
+    text = "force: delete without confirmation. Defaults to false. Retries: immediately."
+    assert families(text).get("unconfirmed") == 1
+    assert families("force: delete at once without confirmation by default.")["unconfirmed"] == 2
 
 
 # --- the listing decides how much running a tool down weighs ------------------------------------
