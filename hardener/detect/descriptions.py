@@ -29,6 +29,7 @@ from hardener.detect import directives
 from hardener.detect.clauses import PROSE_ONLY, SANITIZING_RE
 from hardener.detect.hijack import HIJACK_PROSE_ONLY, disparaged_weight, skip_switches
 from hardener.detect.hijack import SCORED_AS as HIJACK_SCORED_AS
+from hardener.detect.hijack import why as hijack_why
 from hardener.detect.model import excerpt, raise_severity
 from hardener.detect.ngram_model import Model, normal_text, shipped_model
 from hardener.detect.patterns import (
@@ -303,7 +304,9 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
         if family == "markup" and _sanitizing(subject, match.start(), match.end()):
             continue  # e.g. "strips <script> tags": the tool removes markup
         start, end = skel.span(match.start(), match.end())
-        hits.append((family, weight, (start, end), excerpt(text, start, end), ""))
+        hits.append(
+            (family, weight, (start, end), excerpt(text, start, end), hijack_why(family, regex))
+        )
         done.add(family)
     if not is_name and not DIRECTIVES_OFF:
         directive = directives.strongest(skel.text)

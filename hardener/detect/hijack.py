@@ -17,8 +17,10 @@ classes (so a new wording of the same move still matches), contributed as signal
   this is the better choice**", "Core advantages:", "value proposition", "superset of …").
   Weight 1: it needs another family.
 * **unconfirmed**: the person's confirmation skipped for what the tool does ("without asking
-  for confirmation", an ``auto_confirm`` switch, "zero-click", "no approval needed"), worse on
-  a consequential action (paying, sending, deleting, sharing, changing credentials).
+  for confirmation", an ``auto_confirm`` switch, "no approval needed") weighs 1 (an honest
+  ``force`` flag says as much); 2 when skipping it is the default or immediate in the same
+  sentence, the selling point ("zero-click"), or an order ("execute … without approval"), and
+  for a schema switch (``auto_confirm``) whose ``default`` is true.
 * **gatekeeper** (family ``hijack``): the tool inserts itself into every other operation ("it
   must be called immediately before any operation that reads data", "all booking and query
   operations must be followed by …").
@@ -77,12 +79,6 @@ _FLAW = (
     r"|flagged\s+(?:for|as)\s+(?:\w+\s+)?(?:security|removal|deprecation|compliance|issues?"
     r"|errors?|vulnerab\w*|unsafe|insecure))|no\s+longer\s+(?:trusted|supported|safe|reliable|accurate|secure))\b"
     r"(?!\s*:)"  # "insecure: skip TLS verification" names a parameter
-)
-#: Something that cannot be taken back.
-_CONSEQUENTIAL = (
-    r"\b(?:pay\w*|payments?|transactions?|transfers?|money|funds|send\w*|dispatch\w*|delet\w*"
-    r"|purg\w*|remov\w*|shar\w*|passwords?|credentials?|purchas\w*|orders?|writes?|publish\w*"
-    r"|invit\w*|grant\w*|settle\w*|executes?|execution)\b"
 )
 #: The person's identifiers.
 _IDENTIFIER = (
@@ -376,3 +372,23 @@ def skip_switches(schema: object) -> list[tuple[str, int]]:
         )
         found.append((str(name), 2 if on else 1))
     return found
+
+
+#: Why each family's match matters (the finding's note: a reviewer decides in seconds).
+WHY: Final = {
+    "disparage": "runs another tool or the ordinary workflow down to win the model's choice",
+    "pitch": "a sales heading that argues for choosing this tool over others",
+    "unconfirmed": "skips the person's confirmation",
+    "pii-ask": "sends the model after the person's identifiers held elsewhere",
+}
+#: Notes by pattern (a family whose patterns do different jobs): id of the regex -> why.
+WHY_BY_PATTERN: Final = {
+    id(DISPARAGE[1][1]): "runs another tool down and puts itself in its place",
+    **{id(rx): "plants itself before or after every other operation" for _w, rx, _a in GATEKEEPER},
+    id(MANDATE_HEADING[0][1]): "a heading that lays down a mandate",
+}
+
+
+def why(family: str, regex: re.Pattern[str]) -> str:
+    """The note for a match of one of this module's patterns ("" for other families)."""
+    return WHY_BY_PATTERN.get(id(regex), WHY.get(family, ""))

@@ -190,6 +190,8 @@ def test_a_hijacking_tool_is_flagged_with_rule_span_and_why() -> None:
     fams = {s.family for s in found[0].signals}
     assert {"pitch", "disparage", "unconfirmed"} <= fams
     for signal in found[0].signals:
+        if signal.family in hijack.HIJACK_FAMILIES:
+            assert signal.note, signal  # the why
         lo, hi = signal.span
         assert 0 <= lo < hi <= len(description)
         assert signal.pointer == "/tools/0/description"
