@@ -27,7 +27,7 @@ from typing import Any, Final
 
 from hardener.detect import directives
 from hardener.detect.clauses import PROSE_ONLY, SANITIZING_RE
-from hardener.detect.hijack import HIJACK_PROSE_ONLY, disparaged_weight, skip_switches
+from hardener.detect.hijack import HIJACK_PROSE_ONLY, disparaged_weight, lookalike, skip_switches
 from hardener.detect.hijack import SCORED_AS as HIJACK_SCORED_AS
 from hardener.detect.hijack import why as hijack_why
 from hardener.detect.model import excerpt, raise_severity
@@ -481,6 +481,16 @@ def _param_signals(item: Mapping[str, Any], pointer: str) -> Iterator[Signal]:
         yield Signal("unconfirmed", weight, where, (0, len(name)), name, note)
 
 
+def _lookalike_signals(name: str, pointer: str, other_tools: frozenset[str]) -> list[Signal]:
+    """A tool named like another server's tool plus a selling qualifier (``hijack.lookalike``)."""
+    found = lookalike(name, other_tools)
+    if found is None:
+        return []
+    other, qualifier = found
+    note = f"named like {other!r} of another server, plus {qualifier!r}"
+    return [Signal("lookalike", 2, f"{pointer}/name", (0, len(name)), name, note)]
+
+
 def _other_tool_signals(
     texts: Sequence[tuple[str, str]], other_tools: frozenset[str]
 ) -> Iterator[Signal]:
@@ -735,6 +745,8 @@ def analyze_listing(
             pointer = f"/{key}/{index}"
             name = str(item.get("name", index))
             extra = list(_param_signals(item, pointer)) if kind == "tool" else []
+            if kind == "tool":
+                extra += _lookalike_signals(name, pointer, other_tools)
             findings += analyze_item(
                 kind,
                 name,

@@ -27,6 +27,12 @@ classes (so a new wording of the same move still matches), contributed as signal
 * **pii-ask**: a parameter that makes the model fetch the person's identifiers (passport,
   licence, phone, e-mail, address) from their profile, inbox or the conversation.
 
+Listing-aware parts (``hardener.detect.descriptions`` calls them with the listing's tool
+names and the client's other servers' tool names): :func:`disparaged_weight` (whose tool is run
+down), :func:`lookalike` (a tool named like another server's tool plus a selling qualifier,
+``read_file_secure``: family ``lookalike``, weight 2) and :func:`skip_switches` (input-schema
+properties that switch the confirmation off).
+
 Weights follow the other families: a clause an honest tool might carry weighs 1-2 and needs a
 second family to reach the default threshold of 3.
 """
@@ -392,3 +398,34 @@ WHY_BY_PATTERN: Final = {
 def why(family: str, regex: re.Pattern[str]) -> str:
     """The note for a match of one of this module's patterns ("" for other families)."""
     return WHY_BY_PATTERN.get(id(regex), WHY.get(family, ""))
+
+
+# --- a look-alike of another server's tool ------------------------------------------------------
+
+#: Words that dress a copy up as the better one.
+_QUALIFIER: Final = re.compile(
+    r"^(?:v\d+|\d+|new|pro|plus|secure|safe|safer|verified|official|enhanced|improved|fixed|real"
+    r"|trusted|mod|modified|advanced|premium|fast|better|ultimate|alt|updated|latest|live|auth"
+    r"|authorized|certified|compliance|compliant|audit(?:ed)?|with_[a-z0-9_]+)$"
+)
+
+
+def lookalike(name: str, other_tools: frozenset[str]) -> tuple[str, str] | None:
+    """(the other tool, the qualifier) when ``name`` is another server's tool name with a
+    qualifier that sells it (``read_file_secure``, ``verified_send_email``, ``search_v2``): a
+    copy placed to win the model's choice away from the original. The same listing's own
+    versions (``search`` and ``search_v2`` of one server) are ordinary and not looked at."""
+    mine = _norm(name)
+    for other in sorted(other_tools, key=len, reverse=True):
+        them = _norm(other)
+        if len(them) < 4 or them == mine:
+            continue
+        if mine.startswith(them + "_"):
+            rest = mine[len(them) + 1 :]
+        elif mine.endswith("_" + them):
+            rest = mine[: -len(them) - 1]
+        else:
+            continue
+        if _QUALIFIER.match(rest):
+            return other, rest
+    return None
