@@ -23,7 +23,10 @@ events to the spool with one ``write`` and pauses before reading again (a whole 
 costs one wake-up). The pause adapts to the traffic: long enough for the pipe to collect about a
 quarter of its size at the rate of the last batch, from :data:`BATCH_PAUSE` to
 :data:`BATCH_PAUSE_MAX` (so a steady stream of small calls costs one wake-up per
-:data:`BATCH_PAUSE_MAX`, and heavy traffic does not fill the pipe during a pause). An event
+:data:`BATCH_PAUSE_MAX`, and heavy traffic does not fill the pipe during a pause). The longest
+pause is 25 ms, not more: a longer one gathers bigger batches whose processing comes as a burst
+of CPU that, on a 2-core machine, delays the relay's next calls (a 100 ms cap measured the same
+medians but a worse cat tail in one run). An event
 therefore reaches the spool at most about :data:`BATCH_PAUSE_MAX` plus the batch's processing time
 after its message was relayed; a ``Sync``, the end, or a full pipe cut the pause short (a byte on
 the wake pipe). What the pipe holds survives the shim: the recorder reports ``B`` (spool broken) /
@@ -79,7 +82,7 @@ WAIT_SECONDS: Final = 10.0
 SMALL: Final = 16 * 1024
 #: The recorder's pause between batches: the shortest, and the longest (steady, light traffic).
 BATCH_PAUSE: Final = float(os.environ.get("HARDENER_RECORDER_BATCH", "0.010"))
-BATCH_PAUSE_MAX: Final = float(os.environ.get("HARDENER_RECORDER_BATCH_MAX", "0.100"))
+BATCH_PAUSE_MAX: Final = float(os.environ.get("HARDENER_RECORDER_BATCH_MAX", "0.025"))
 #: A pause is cut so that the pipe collects about this much during it, at the rate last seen.
 PAUSE_FILL: Final = PIPE_SIZE // 4
 
