@@ -21,8 +21,6 @@ families to ``hardener.detect.patterns`` (every pattern has anchors like every o
   extension from …"). Weight 2, 3 for an install or a download.
 * **alarm**: a manufactured emergency ("URGENT: a breach was detected"). Weight 1: it only adds
   to an order found by another family.
-* **unconfirmed** (joins ``hardener.detect.hijack``'s family): act without waiting for, or
-  checking with, the person. Weight 2.
 
 Honest documentation describes what the tool itself does, in the third person ("the original
 folder is left untouched", "the status is pending, succeeded or failed"), which none of these
@@ -177,17 +175,6 @@ ALARM: Final[list[Pattern]] = [
     ),
 ]  # fmt: skip
 
-UNCONFIRMED: Final[list[Pattern]] = [
-    (
-        2,
-        _c(
-            r"\bwithout\s+(?:first\s+)?(?:waiting\s+for|consulting|checking\s+with|asking"
-            r"|involving|bothering|alerting)\s+" + _PERSON + r"\b"
-        ),
-        ("without",),
-    ),
-]  # fmt: skip
-
 #: The families this module adds (``hardener.detect.patterns`` merges them into ``FAMILIES``).
 DECEPTION_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "deceive": DECEIVE,
@@ -196,7 +183,6 @@ DECEPTION_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "destroy": DESTROY,
     "advertise": ADVERTISE,
     "alarm": ALARM,
-    "unconfirmed": UNCONFIRMED,
 }
 #: Of those, the families that read prose only (a property name is not a sentence).
 DECEPTION_PROSE_ONLY: Final = frozenset({"deceive", "destroy", "advertise", "alarm"})
@@ -214,7 +200,6 @@ WHY_BY_PATTERN: Final = {
     id(regex): _WHY_BY_FAMILY[family]
     for family, patterns in DECEPTION_FAMILIES.items()
     for _weight, regex, _anchors in patterns
-    if family in _WHY_BY_FAMILY  # "unconfirmed" keeps its family's note (hardener.detect.hijack)
 }
 
 
