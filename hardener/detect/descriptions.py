@@ -27,6 +27,8 @@ from typing import Any, Final
 
 from hardener.detect import directives
 from hardener.detect.clauses import PROSE_ONLY, SANITIZING_RE
+from hardener.detect.deception import DECEPTION_PROSE_ONLY
+from hardener.detect.deception import why as deception_why
 from hardener.detect.hijack import HIJACK_PROSE_ONLY, disparaged_weight, lookalike, skip_switches
 from hardener.detect.hijack import SCORED_AS as HIJACK_SCORED_AS
 from hardener.detect.hijack import why as hijack_why
@@ -262,7 +264,10 @@ _FLAT: Final = [
         family,
         weight,
         regex,
-        family in PROSE_ONLY or family in HIJACK_PROSE_ONLY or family in SIDE_EFFECT_PROSE_ONLY,
+        family in PROSE_ONLY
+        or family in HIJACK_PROSE_ONLY
+        or family in SIDE_EFFECT_PROSE_ONLY
+        or family in DECEPTION_PROSE_ONLY,
     )
     for family, patterns in _ORDERED.items()
     for weight, regex, _anchors in patterns
@@ -317,7 +322,7 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
                 weight,
                 (start, end),
                 excerpt(text, start, end),
-                hijack_why(family, regex) or side_effect_why(regex),
+                hijack_why(family, regex) or side_effect_why(regex) or deception_why(regex),
             )
         )
         done.add(family)

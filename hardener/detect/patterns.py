@@ -17,6 +17,7 @@ import re
 from typing import Final
 
 from hardener.detect.clauses import CLAUSE_FAMILIES, WORD, whole
+from hardener.detect.deception import DECEPTION_FAMILIES
 from hardener.detect.hijack import HIJACK_FAMILIES
 from hardener.detect.sideeffects import SIDE_EFFECT_FAMILIES
 
@@ -727,6 +728,8 @@ for _family, _patterns in CLAUSE_FAMILIES.items():
 for _family, _patterns in HIJACK_FAMILIES.items():  # tool-selection hijacking
     FAMILIES.setdefault(_family, []).extend(_patterns)
 for _family, _patterns in SIDE_EFFECT_FAMILIES.items():  # ordered side effects, pretexts
+    FAMILIES.setdefault(_family, []).extend(_patterns)
+for _family, _patterns in DECEPTION_FAMILIES.items():  # the model turned against the person
     FAMILIES.setdefault(_family, []).extend(_patterns)
 
 #: A sentence that names an attack capability only to detect or defend against it.
