@@ -17,6 +17,7 @@ import re
 from typing import Final
 
 from hardener.detect.clauses import CLAUSE_FAMILIES, WORD, whole
+from hardener.detect.harm import HARM
 
 _F = re.IGNORECASE
 _USER = r"(?:the\s+|your\s+)?(?:users?|human|person|operator|customer|developer)s?"
@@ -722,18 +723,55 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
 
 for _family, _patterns in CLAUSE_FAMILIES.items():
     FAMILIES.setdefault(_family, []).extend(_patterns)
+FAMILIES["capability"].extend(HARM)
 
-#: A sentence that names an attack capability only to detect or defend against it.
+#: A sentence that names an attack capability only to detect or defend against it: a detecting
+#: verb, or a scan/check/search *for* it ("scans tool descriptions for … exfiltration").
 DEFENSIVE_RE: Final = _c(
     r"\b(?:detect\w*|monitor\w*|analy[sz]\w*|identif\w*|prevent\w*|block\w*|protect\w*"
-    r"|defen[cs]\w*|scan(?:s|ning)?\s+for|check(?:s|ing)?\s+for|audit\w*|anomal\w*|alert\w*"
+    r"|defen[cs]\w*|(?:scan|check|search|look|test|inspect|screen)\w*\s+(?:[\w'-]+\s+){0,4}?for"
+    r"|audit\w*|anomal\w*|alert\w*|flag(?:s|ged|ging)?|fact[\s-]?check\w*|debunk\w*|combat\w*"
     r"|mitigat\w*|(?:protect|guard|defend|secur|harden|safeguard)\w*\s+against|resist\w*"
-    r"|guard\w*|safeguard\w*|harden\w*|cannot|can't|unable\s+to)\b"
+    r"|guard\w*|safeguard\w*|harden\w*|reject\w*|refus\w*|den(?:y|ies|ied)|forbid\w*"
+    r"|disallow\w*|prohibit\w*|cannot|can't|unable\s+to)\b"
 )
+#: In a tool *name*, a detecting verb anywhere before the capability ("check unicode
+#: steganography", "scan for exfil"): a name has no sentence to say it otherwise.
+NAME_DEFENSIVE_RE: Final = _c(
+    r"\b(?:check|scan|detect|audit|inspect|analy[sz]e|lint|verify|validate|find|flag|guard"
+    r"|protect|prevent|block|monitor|test|assess)\w*\b"
+)
+#: Right after the capability, a noun that makes it a category being looked for ("privilege
+#: escalation attempts", "exfiltration patterns").
+CATEGORY_AFTER_RE: Final = _c(
+    r"\s*(?:patterns?|attempts?|indicators?|signatures?|risks?|vulnerabilit(?:y|ies)|detection"
+    r"|heuristics?|findings?|exposures?|checks?|scanners?|rules?)\b"
+)
+#: A sentence that explains what an attack *can* do, its subject the threat, not the tool
+#: ("These can hide instructions …", "Attackers may exfiltrate …").
+THREAT_EXPLAINED_RE: Final = _c(
+    r"^\W*(?:these|they|such\s+[\w-]+|(?:an?\s+)?attackers?|adversar(?:y|ies)|malicious\s+[\w-]+"
+    r"|(?:a\s+)?rogue\s+[\w-]+|which|this\s+(?:attack|technique|threat))\s+(?:\w+\s+)?(?:can"
+    r"|could|may|might|are\s+able\s+to|is\s+able\s+to|would|allows?|lets?|enables?|tries|try)\b"
+)
+#: A quoted example value ("e.g. 'x86', 'meterpreter'"): documents a filter, states no capability.
+EXAMPLE_RE: Final = _c(r"\be\.g\.|\bfor\s+example\b|\bsuch\s+as\b|\bexamples?\s*:")
+#: Matches of poisoning families that *name* an attack as a noun (so the defensive reading
+#: above applies to them as to the capability family): "exfiltration", "instruction override".
+NAMED_ATTACK_RE: Final = _c(r"exfiltrat|instruction\s+override\b")
 #: "without" right before the capability ("works without exfiltrating anything").
 WITHOUT_BEFORE_RE: Final = _c(r"\bwithout\s+(?:any\s+|ever\s+)?$")
 #: Families that describe what a tool *does* (own rule), not instructions to the model.
 CAPABILITY_FAMILIES: Final = frozenset({"capability"})
+
+#: A sentence that surveys for secret files (scans, finds, flags them) without reading or
+#: sending them: a secret scanner's job, so a path there weighs 1.
+SURVEY_RE: Final = _c(
+    r"\b(?:scan\w*|find(?:s|ing)?|discover\w*|inventor\w*|detect\w*|flag(?:s|ged|ging)?"
+    r"|check\w*|audit\w*|report(?:s|ing)?\s+(?:on\s+)?(?:any\s+)?(?:exposed|leaked|world-readable"
+    r"|insecure))\b"
+)
+ACCESS_RE: Final = _c(_ACCESS + r"|" + _SEND)
 
 #: Sensitive-path handling (see ``hardener.detect.descriptions``): a path weighs 3 when it is
 #: accessed (a verb shortly before it) in a sentence that directs the model (or routes data into a
