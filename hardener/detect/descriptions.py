@@ -27,6 +27,9 @@ from typing import Any, Final
 
 from hardener.detect import directives
 from hardener.detect.clauses import PROSE_ONLY, SANITIZING_RE
+from hardener.detect.hijack import HIJACK_PROSE_ONLY, disparaged_weight, lookalike, skip_switches
+from hardener.detect.hijack import SCORED_AS as HIJACK_SCORED_AS
+from hardener.detect.hijack import why as hijack_why
 from hardener.detect.model import excerpt, raise_severity
 from hardener.detect.ngram_model import Model, normal_text, shipped_model
 from hardener.detect.patterns import (
@@ -323,7 +326,7 @@ def first_counted(
 #: Every pattern in scan order (families in order, each strongest first), and for each anchor
 #: the positions of the patterns it guards: a text runs only the patterns its anchors admit.
 _FLAT: Final = [
-    (family, weight, regex, family in PROSE_ONLY)
+    (family, weight, regex, family in PROSE_ONLY or family in HIJACK_PROSE_ONLY)
     for family, patterns in _ORDERED.items()
     for weight, regex, _anchors in patterns
 ]
@@ -366,7 +369,9 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
         if match is None:
             continue
         start, end = skel.span(match.start(), match.end())
-        hits.append((family, weight, (start, end), excerpt(text, start, end), ""))
+        hits.append(
+            (family, weight, (start, end), excerpt(text, start, end), hijack_why(family, regex))
+        )
         done.add(family)
     if not is_name and not DIRECTIVES_OFF:
         directive = directives.strongest(skel.text)
@@ -459,7 +464,7 @@ def _relocate(signal: Signal, span: tuple[int, int], decoded: str) -> Signal:
 #: Families that count as one: "cross-tool" (``patterns``) and "shadowing" (``clauses``, and
 #: the listing-level ``hardener.detect.shadowing``) are the same move; one clause never counts
 #: twice.
-_SCORED_AS: Final = {"cross-tool": "shadowing"}
+_SCORED_AS: Final = {"cross-tool": "shadowing", **HIJACK_SCORED_AS}
 #: Families whose matches name a tool (dropped when every tool they name is the item's sibling).
 _NAMES_A_TOOL: Final = frozenset({"cross-tool", "shadowing"})
 
@@ -537,6 +542,20 @@ def _param_signals(item: Mapping[str, Any], pointer: str) -> Iterator[Signal]:
             where = f"{pointer}/inputSchema/properties/{_escape(str(name))}#name"
             weight = 3 if STRONG_PARAM_RE.match(str(name)) else 2
             yield Signal("param", weight, where, (0, len(str(name))), str(name), "parameter abuse")
+    for name, weight in skip_switches(schema):
+        where = f"{pointer}/inputSchema/properties/{_escape(name)}#name"
+        note = "switches the person's confirmation off" + (" by default" if weight > 1 else "")
+        yield Signal("unconfirmed", weight, where, (0, len(name)), name, note)
+
+
+def _lookalike_signals(name: str, pointer: str, other_tools: frozenset[str]) -> list[Signal]:
+    """A tool named like another server's tool plus a selling qualifier (``hijack.lookalike``)."""
+    found = lookalike(name, other_tools)
+    if found is None:
+        return []
+    other, qualifier = found
+    note = f"named like {other!r} of another server, plus {qualifier!r}"
+    return [Signal("lookalike", 2, f"{pointer}/name", (0, len(name)), name, note)]
 
 
 def _other_tool_signals(
@@ -661,6 +680,19 @@ def _shadowing_signal(
     )
 
 
+def _disparaged(
+    signal: Signal, text: str, siblings: frozenset[str], other_tools: frozenset[str]
+) -> Signal:
+    """A ``disparage`` signal weighed by whose tools it runs down (``hijack.disparaged_weight``)."""
+    if signal.family != "disparage":
+        return signal
+    matched = text[signal.span[0] : signal.span[1]]
+    weight, note = disparaged_weight(matched, signal.weight, siblings, other_tools)
+    if weight == signal.weight:
+        return signal
+    return Signal(signal.family, weight, signal.pointer, signal.span, signal.excerpt, note)
+
+
 def _own_job(signal: Signal, name: str) -> Signal:
     """A directive whose scopes the item's own name shows to be its job (a password manager's
     tool that includes the password in its response) weighs only what remains."""
@@ -690,6 +722,7 @@ def item_signals(
         found = scan_text(text, pointer)
         if siblings:
             found = [s for s in found if not _about_siblings(s, text, siblings)]
+        found = [_disparaged(s, text, siblings, other_tools) for s in found]
         if name:
             found = [_own_job(s, name) for s in found if not _about_itself(s, text, name)]
             found = [s for s in found if s.weight > 0]
@@ -795,6 +828,8 @@ def analyze_listing(
             pointer = f"/{key}/{index}"
             name = str(item.get("name", index))
             extra = list(_param_signals(item, pointer)) if kind == "tool" else []
+            if kind == "tool":
+                extra += _lookalike_signals(name, pointer, other_tools)
             findings += analyze_item(
                 kind,
                 name,

@@ -18,6 +18,7 @@ from typing import Final
 
 from hardener.detect.clauses import CLAUSE_FAMILIES, WORD, whole
 from hardener.detect.harm import HARM
+from hardener.detect.hijack import HIJACK_FAMILIES
 
 _F = re.IGNORECASE
 _USER = r"(?:the\s+|your\s+)?(?:users?|human|person|operator|customer|developer)s?"
@@ -723,7 +724,9 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
 
 for _family, _patterns in CLAUSE_FAMILIES.items():
     FAMILIES.setdefault(_family, []).extend(_patterns)
-FAMILIES["capability"].extend(HARM)
+for _family, _patterns in HIJACK_FAMILIES.items():  # tool-selection hijacking
+    FAMILIES.setdefault(_family, []).extend(_patterns)
+FAMILIES["capability"].extend(HARM)  # openly harmful capabilities
 
 #: A sentence that names an attack capability only to detect or defend against it: a detecting
 #: verb, or a scan/check/search *for* it ("scans tool descriptions for … exfiltration").
