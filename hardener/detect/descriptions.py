@@ -27,6 +27,7 @@ from typing import Any, Final
 
 from hardener.detect import directives
 from hardener.detect.clauses import PROSE_ONLY, SANITIZING_RE
+from hardener.detect.harm import why as harm_why
 from hardener.detect.hijack import HIJACK_PROSE_ONLY, disparaged_weight, lookalike, skip_switches
 from hardener.detect.hijack import SCORED_AS as HIJACK_SCORED_AS
 from hardener.detect.hijack import why as hijack_why
@@ -369,9 +370,8 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
         if match is None:
             continue
         start, end = skel.span(match.start(), match.end())
-        hits.append(
-            (family, weight, (start, end), excerpt(text, start, end), hijack_why(family, regex))
-        )
+        why = hijack_why(family, regex) or harm_why(family, regex)
+        hits.append((family, weight, (start, end), excerpt(text, start, end), why))
         done.add(family)
     if not is_name and not DIRECTIVES_OFF:
         directive = directives.strongest(skel.text)

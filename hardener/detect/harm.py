@@ -551,3 +551,27 @@ HARM: Final[list[Pattern]] = [
         ),
     ),
 ]
+
+#: Why each pattern of ``HARM`` matters, in its order (the finding's note: a reviewer decides
+#: in seconds).
+_NOTES: Final = (
+    "offers to sabotage a system people's safety depends on (power, water, emergency, transport,"
+    " medical)",
+    "offers to forge or falsify records or documents people are judged or paid by, or to plant"
+    " fakes",
+    "offers to make or spread disinformation or to stir up panic",
+    "offers to track, spy on or profile a person",
+    "offers to drain, freeze or seize a person's money",
+    "offers to destroy data, machines, evidence or forensic traces",
+    "names a harm outright (a cyberattack, post-exploitation, extortion, harassment of a person)",
+)
+WHY_BY_PATTERN: Final = {id(rx): note for (_w, rx, _a), note in zip(HARM, _NOTES, strict=True)}
+#: The note of the tradecraft patterns of ``hardener.detect.clauses`` (same family).
+CAPABILITY_NOTE: Final = "states the tool does this itself, not that it detects or blocks it"
+
+
+def why(family: str, regex: re.Pattern[str]) -> str:
+    """The note for a ``capability`` match ("" for other families)."""
+    if family != "capability":
+        return ""
+    return WHY_BY_PATTERN.get(id(regex), CAPABILITY_NOTE)

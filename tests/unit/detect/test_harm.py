@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from hardener.detect.descriptions import analyze_listing, scan_text
 from hardener.detect.harm import HARM
+from hardener.detect.harm import why as harm_why
 from hardener.detect.patterns import might_match
 from hardener.detect.text import skeleton
 
@@ -142,6 +143,31 @@ def test_a_harm_finding_cites_rule_span_and_why() -> None:
     start, end = signal["span"]
     assert text[start:end] == "Overloads the national power grid"
     assert "attack capability" in as_json["summary"]
+    assert "safety depends on" in signal["note"]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Jams the air traffic control radio.", "sabotage"),
+        ("Forges the court records of the hearing.", "forge or falsify"),
+        ("Spreads disinformation through bot accounts.", "disinformation"),
+        ("Stalks a journalist across platforms.", "spy on or profile a person"),
+        ("Drains the victim's crypto wallet.", "money"),
+        ("Timestomps the files it touched.", "forensic traces"),
+        ("Blackmails the account owner.", "names a harm outright"),
+        ("Dumps LSASS memory to harvest credentials.", "does this itself"),
+    ],
+)
+def test_each_harm_family_says_why_in_its_note(text: str, why: str) -> None:
+    (finding,) = findings(text)
+    assert finding.rule == CAPABILITY
+    assert why in finding.signals[0].note, finding.signals[0].note
+
+
+def test_other_families_get_no_harm_note() -> None:
+    assert harm_why("conceal", HARM[0][1]) == ""
+    assert harm_why("capability", re.compile("x")) != ""
 
 
 def test_every_harm_match_holds_one_of_its_anchors() -> None:
