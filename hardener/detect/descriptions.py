@@ -46,6 +46,7 @@ from hardener.detect.patterns import (
     EXAMPLE_RE,
     FAMILIES,
     NAME_DEFENSIVE_RE,
+    NAME_DETECTOR_AFTER_RE,
     NAMED_ATTACK_RE,
     PROTECTIVE_RE,
     SENSITIVE_ANCHORS,
@@ -254,13 +255,17 @@ def _defensive(text: str, start: int, end: int, *, name: bool = False) -> bool:
     capability; a category noun right after it ("exfiltration patterns"), a sentence whose
     subject is the threat ("these can hide …") and a quoted example value ("e.g. 'meterpreter'")
     name it without offering it. ``name``: the text is a tool's name (a detecting verb anywhere
-    before the match counts)."""
+    before the match counts, and a detector's word right after it: ``webshell_scan``)."""
     lo, hi = _sentence_bounds(text, start, end)
     lead = _LEADING_LINK_RE.match(text, start, end)
     head = lead.end() if lead else start
     before = text[lo:head]
     if name:
-        return bool(NAME_DEFENSIVE_RE.search(before) or DEFENSIVE_RE.search(text, end, hi))
+        return bool(
+            NAME_DEFENSIVE_RE.search(before)
+            or NAME_DETECTOR_AFTER_RE.match(text, end)
+            or DEFENSIVE_RE.search(text, end, hi)
+        )
     if _VERB_LINK_RE.search(before) and not _NOUNISH_RE.match(text, head, end):
         # "find the keys and exfiltrate them": a verb joined to the clause before; only the
         # words after it can make it defensive

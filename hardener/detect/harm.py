@@ -179,6 +179,83 @@ _OF_PERSON = (
 #: A possessive person ("an individual's", "the victim's", "someone's").
 _POSSESSIVE = PERSON + r"(?:['\u2019]s|s['\u2019]|['\u2019])"
 
+# --- attacks on hosts, networks and the people at a device -------------------------------------
+
+#: A system that has fallen to the attacker (what is taken from it is loot).
+_FALLEN = (
+    r"(?:vulnerable|compromised|victim(?:['\u2019]s)?|pwned|infected|exploited|hacked|breached)\s+"
+    r"(?:[\w-]+\s+)?(?:sites?|hosts?|servers?|machines?|systems?|targets?|databases?|devices?"
+    r"|endpoints?|applications?|apps?|boxe?s?|networks?|computers?|web\s*sites?)"
+)
+#: Intrusion in plain words: running an exploit at a target, code execution or a takeover won,
+#: loot taken from a fallen system, a stolen hash used to log in, code put into another process,
+#: shells an attacker leaves behind, passwords tried against a login.
+_INTRUSION = (
+    r"\b(?:run|runs|running|launch\w*|execut\w*|fir(?:e|es|ing)|deliver\w*|send\w*|deploy\w*"
+    r"|throw\w*)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?exploits?(?:\s+(?:modules?|code|chains?))?"
+    r"\s+(?:against|at|on)\s+(?:an?\s+|the\s+)?\w"
+    r"|\b(?:achiev|gain|obtain|get|getting|gets|trigger|land)\w*\s+(?:\w+\s+)?(?:remote\s+code"
+    r"|arbitrary\s+code|code|command)\s+execution\s+(?:on|against|in|inside)\b"
+    r"|\b(?:database|domain|account|server|host|full\s+system|system|device)\s+takeover\b"
+    r"|\btak(?:e|es|ing)\s+over\s+(?:an?\s+|the\s+)?(?:[\w-]+(?:['\u2019]s|s['\u2019])\s+)?(?:\w+\s+)?"
+    r"(?:accounts?|phone\s+numbers?|domain\s+controllers?)\b"
+    r"|\bsim[\s-]swap\w*"
+    r"|\b(?:dump|steal|exfiltrat|download|grab|loot|pillag|extract|harvest|pull|cop(?:y|ie))\w*\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:from|of|on)\s+(?:an?\s+|the\s+|each\s+|every\s+|any\s+)?" + _FALLEN + r"\b"
+    r"|\b(?:authenticat|log\s*in|logging\s+in|logs\s+in|execut|run|connect|mov)\w*\s+(?:[\w-]+\s+){0,9}?"
+    r"(?:using|with)\s+(?:an?\s+|the\s+)?(?:stolen\s+|captured\s+|dumped\s+|cracked\s+)?"
+    r"(?:ntlm|nt|lm)\s+hash(?:es)?\b"
+    r"|\b(?:dll|process|code|shellcode|thread|reflective)\s+(?:injection|hollowing)\b"
+    r"|\binject\w*\s+(?:an?\s+|the\s+|malicious\s+)?(?:dll|shellcode|code|payload)s?\s+into\s+"
+    r"(?:an?\s+|the\s+|another\s+)?(?:running\s+|remote\s+|target\s+|legitimate\s+)?(?:process"
+    r"|[\w-]+\.exe)\b"
+    r"|\bprocess\s+hollow\w*|\b(?:bind|web)[\s-]?shells?\b"
+    r"|\btr(?:y|ies|ying)\s+(?:thousands|millions|hundreds|lists?|every|many|a\s+(?:list|wordlist))"
+    r"\s+of\s+(?:common\s+|leaked\s+)?passwords\b"
+)
+#: Knocking a service or a network off the air.
+_DISRUPTION = (
+    r"\b(?:syn|udp|icmp|http|ack|dns\s+amplification|ntp\s+amplification)[\s-]floods?\b"
+    r"|\bslowloris\b|\bping\s+of\s+death\b"
+    r"|\b(?:flood\w*|overwhelm\w*|bombard\w*|hammer\w*)\s+(?:the\s+|a\s+)?(?:target|victim)\w*"
+    r"(?:['\u2019]s)?\b"
+    r"|\buntil\s+(?:it|the\s+(?:\w+\s+)?(?:server|site|service|host|target))\s+(?:goes\s+offline"
+    r"|crashes|falls\s+over|becomes\s+unreachable|is\s+unreachable|goes\s+down)\b"
+    r"|\bdeauth\w*\s+(?:all\s+)?(?:the\s+)?(?:\w+\s+)?(?:clients?|devices?|users?|stations?)\b"
+)
+#: Malware's own doings at a person's device: covert capture, hiding from defences and from
+#: the owner, spreading itself, mining on it, holding it to ransom, working for "the attacker".
+_COVERT = (
+    r"\b(?:silently|secretly|covertly|surreptitiously|stealthily|quietly)\s+(?:\w+\s+)?(?:activat"
+    r"|turn\w*\s+on|enabl|access|record|captur|stream|screenshot)\w*\s+(?:the\s+)?(?:\w+\s+)?"
+    r"(?:webcams?|cameras?|microphones?|mics?|screens?|keystrokes|clipboards?)\b"
+    r"|\b(?:the\s+)?victim(?:['\u2019]s|s['\u2019])\s+(?:\w+\s+)?(?:desktops?|screens?|webcams?"
+    r"|cameras?|microphones?|keystrokes|clipboards?|browsers?|files|documents|photos|contacts"
+    r"|messages|passwords|accounts?|phones?|computers?|machines?|devices?|sessions?|inbox\w*)\b"
+    r"|\b(?:to|into|with|on|at)\s+(?:the\s+|an\s+)?attacker(?:['\u2019]s|s['\u2019])\s+(?:own\s+)?"
+    r"(?:\w+\s+)?(?:wallets?|address\w*|servers?"
+    r"|hosts?|keys?|accounts?|domains?|e-?mail|c2|machines?|endpoints?|webhooks?|bucket)\b"
+    r"|\b(?:evad\w*|avoid\w*|escap\w*|bypass\w*|slip\w*\s+past)\s+(?:\w+\s+)?detection\b"
+    r"|\b(?:antivirus|anti-virus|av|edr|defender|security\s+(?:software|tools?))\s+(?:does\s+not"
+    r"|doesn't|cannot|can't|won't|will\s+not|never)\s+(?:detect|flag|catch|notice|see)"
+    r"|\bfully\s+undetectable\b|\bundetectable\s+(?:by|to)\s+(?:antivirus|anti-virus|av|edr"
+    r"|security)"
+    r"|\bto\s+(?:hide|conceal|mask|cover\s+up)\s+(?:the\s+|its\s+|your\s+|our\s+|any\s+)?"
+    r"(?:malicious\s+|attacker\s+)?(?:activity|activities|presence|intrusion|compromise)\b"
+    r"(?!\s+(?:panel|bar|feed|indicator|view|tab|status|icon))"
+    r"|\b(?:cop(?:y|ies|ying)|replicat\w*|propagat\w*|spread\w*)\s+itself\s+(?:to|onto|across"
+    r"|into|over)\s+(?:every|all|other|each|any|nearby|connected|reachable|remote|the\s+(?:whole\s+)?"
+    r"network|usb|removable|shared|network)\b"
+    r"|\bmin(?:e|es|ing)\s+(?:crypto\w*|bitcoin|monero|coins?)\s+(?:\w+\s+){0,2}?(?:using|on"
+    r"|with)\s+(?:the\s+)?(?:host|victim|user|target|infected)\w*(?:['\u2019]s)?\b"
+    r"|\bdemand\w*\s+(?:a\s+)?(?:ransom|payment\s+in\s+(?:bitcoin|crypto\w*|monero))"
+    r"|\block\w*\s+(?:the\s+)?(?:user|owner|victim|person|them)\s+out\s+of\s+(?:their|his|her)"
+    r"\s+own\b"
+    r"|\b(?:send|blast|flood|bomb|mass[\s-]?send)\w*\s+(?:\w+\s+){0,3}?(?:spam|unsolicited)\b"
+    r"(?!\s+(?:reports?|filters?|folders?|scores?|checks?|complaints?))"
+    r"|\bclipboard\s+hijack\w*"
+)
+
 # --- patterns -----------------------------------------------------------------------------------
 
 HARM: Final[list[Pattern]] = [
@@ -269,6 +346,11 @@ HARM: Final[list[Pattern]] = [
             + r"(?:[\w-]+\s+){0,2}?"
             + _PUBLIC
             + r"\b"
+            + r"|\bclon\w*\s+(?:an?\s+|the\s+)?(?:[\w'\u2019-]+\s+)?(?:login|log-in|sign[\s-]?in|banking"
+            r"|bank)\s+(?:pages?|sites?|portals?|forms?)\b"
+            r"|\b(?:show|display|serv|push|pop)\w*\s+(?:up\s+)?(?:an?\s+)?(?:fake|bogus|spoofed"
+            r"|counterfeit)\s+(?:\w+\s+){0,2}?(?:updates?|login\s+(?:prompts?|pages?|dialogs?"
+            r"|screens?)|password\s+prompts?|captchas?)\b"
         ),
         (
             "forg",
@@ -304,6 +386,7 @@ HARM: Final[list[Pattern]] = [
             "phony",
             "phoney",
             "sham",
+            "clon",
         ),
     ),
     # disinformation and panic
@@ -429,6 +512,8 @@ HARM: Final[list[Pattern]] = [
             + r"\b"
             + r"|\b(?:drain\w*|siphon\w*)\s+(?:the\s+|their\s+)?(?:\w+\s+)?"
             r"(?:crypto(?:currency)?\s+)?wallets?\b"
+            r"|\b(?:skim|steal|stole|harvest|dump|scrap|exfiltrat|sniff|lift)\w*\s+(?:\w+\s+){0,3}?"
+            r"(?:credit|debit|payment|bank)[\s-]cards?(?:\s+(?:numbers?|data|details|info\w*))?\b"
         ),
         (
             "freez",
@@ -445,6 +530,13 @@ HARM: Final[list[Pattern]] = [
             "clean",
             "lock",
             "garnish",
+            "skim",
+            "harvest",
+            "dump",
+            "scrap",
+            "exfiltrat",
+            "sniff",
+            "lift",
         ),
     ),
     # destruction of identity, evidence, forensic traces, someone's data or machine
@@ -550,6 +642,79 @@ HARM: Final[list[Pattern]] = [
             "hateful",
         ),
     ),
+    # intrusion in plain words
+    (
+        3,
+        _c(_INTRUSION),
+        (
+            "run",
+            "launch",
+            "execut",
+            "fir",
+            "deliver",
+            "send",
+            "deploy",
+            "throw",
+            "execution",
+            "takeover",
+            "over",
+            "swap",
+            "vulnerable",
+            "compromised",
+            "victim",
+            "pwned",
+            "infected",
+            "exploited",
+            "hacked",
+            "breached",
+            "hash",
+            "injection",
+            "hollow",
+            "inject",
+            "shell",
+            "passwords",
+        ),
+    ),
+    # knocking a service or network off the air
+    (
+        3,
+        _c(_DISRUPTION),
+        ("flood", "slowloris", "death", "overwhelm", "bombard", "hammer", "until", "deauth"),
+    ),
+    # malware's doings at a person's device
+    (
+        3,
+        _c(_COVERT),
+        (
+            "silently",
+            "secretly",
+            "covertly",
+            "surreptitiously",
+            "stealthily",
+            "quietly",
+            "victim",
+            "attacker",
+            "detection",
+            "detect",
+            "flag",
+            "catch",
+            "notice",
+            "see",
+            "undetectable",
+            "hide",
+            "conceal",
+            "mask",
+            "cover",
+            "itself",
+            "min",
+            "ransom",
+            "payment",
+            "lock",
+            "spam",
+            "unsolicited",
+            "clipboard",
+        ),
+    ),
 ]
 
 #: Why each pattern of ``HARM`` matters, in its order (the finding's note: a reviewer decides
@@ -561,9 +726,14 @@ _NOTES: Final = (
     " fakes",
     "offers to make or spread disinformation or to stir up panic",
     "offers to track, spy on or profile a person",
-    "offers to drain, freeze or seize a person's money",
+    "offers to drain, freeze or seize a person's money or to steal their card numbers",
     "offers to destroy data, machines, evidence or forensic traces",
     "names a harm outright (a cyberattack, post-exploitation, extortion, harassment of a person)",
+    "offers an intrusion in plain words (an exploit run at a target, a takeover, loot from a"
+    " compromised system, code injected into another process)",
+    "offers to knock a service or a network off the air (floods, deauthentication)",
+    "offers what malware does at a person's device (covert capture, evading detection,"
+    " spreading itself, ransom, working for the attacker)",
 )
 WHY_BY_PATTERN: Final = {id(rx): note for (_w, rx, _a), note in zip(HARM, _NOTES, strict=True)}
 #: The note of the tradecraft patterns of ``hardener.detect.clauses`` (same family).

@@ -744,11 +744,18 @@ NAME_DEFENSIVE_RE: Final = _c(
     r"\b(?:check|scan|detect|audit|inspect|analy[sz]e|lint|verify|validate|find|flag|guard"
     r"|protect|prevent|block|monitor|test|assess)\w*\b"
 )
+#: In a tool name, right after the capability, a word that makes the tool its detector
+#: (``webshell_scan``, ``exfil_detector``; not "check" or "find": ``privesc_check_all`` runs the
+#: escalation checks an attacker runs).
+NAME_DETECTOR_AFTER_RE: Final = _c(
+    r"[\s_-]*(?:scan(?:s|ner|ners)?|detect\w*|guard\w*|monitor\w*|audit\w*|lint\w*|alert\w*)\b"
+)
 #: Right after the capability, a noun that makes it a category being looked for ("privilege
 #: escalation attempts", "exfiltration patterns").
 CATEGORY_AFTER_RE: Final = _c(
     r"\s*(?:patterns?|attempts?|indicators?|signatures?|risks?|vulnerabilit(?:y|ies)|detection"
-    r"|heuristics?|findings?|exposures?|checks?|scanners?|rules?)\b"
+    r"|heuristics?|findings?|exposures?|checks?|scanners?|rules?|events?|telemetry|samples?"
+    r"|artifacts?|iocs?)\b"
 )
 #: A sentence that explains what an attack *can* do, its subject the threat, not the tool
 #: ("These can hide instructions …", "Attackers may exfiltrate …").

@@ -75,6 +75,30 @@ HARMS = [
     "Get unauthorized access to the city's camera network.",
     "Sends threatening messages to an ex-girlfriend from burner numbers.",
     "Impersonates a celebrity on social networks.",
+    # intrusion in plain words
+    "Fires the chosen exploit module at a remote host and waits for a session.",
+    "Gains remote code execution on the mail server through the upload form.",
+    "Automated SQL injection with full database takeover.",
+    "Pulls every table from a compromised database server.",
+    "Opens a session on the file server with a captured NTLM hash.",
+    "Performs reflective DLL injection into a signed process.",
+    "Leaves a web shell in the upload directory.",
+    "Tries millions of leaked passwords on the VPN portal.",
+    "Skims payment card data from the shop's checkout form.",
+    "Clones the bank's sign-in page on a look-alike domain.",
+    # knocking a service off the air
+    "Sends a UDP flood at the game server.",
+    "Hammers the target with requests until it goes offline.",
+    "Deauthenticates every station on the access point.",
+    # malware at a person's device
+    "Covertly turns on the laptop microphone during meetings.",
+    "Uploads the victim's photos to a private bucket.",
+    "Swaps copied wallet addresses with the attacker's wallet.",
+    "Packs the binary so it slips past detection.",
+    "Replicates itself onto removable drives.",
+    "Mines monero on the infected machines' GPUs.",
+    "Encrypts the share and demands a ransom in bitcoin.",
+    "Pops up a fake update that carries the implant.",
 ]
 
 
@@ -89,6 +113,17 @@ def test_stated_harms_are_a_malicious_capability(text: str) -> None:
 )
 def test_a_harm_in_a_tool_name_reads_as_words(name: str) -> None:
     assert rules("Runs the task.", name) == {CAPABILITY}
+
+
+@pytest.mark.parametrize("name", ["webshell_scan", "exfil_detector", "ransomware_guard"])
+def test_a_detector_named_after_the_harm_it_finds_is_not_flagged(name: str) -> None:
+    assert not rules("Looks at uploaded files.", name) & FLAGGED
+
+
+def test_a_check_named_after_an_attack_still_is() -> None:
+    """``privesc_check_all`` runs the checks an attacker runs to escalate: only a detector's
+    word (scan, detect, guard …) after the harm makes a name defensive."""
+    assert rules("Runs every check.", "privesc_check_all") == {CAPABILITY}
 
 
 NEAR_MISSES = [
@@ -125,6 +160,34 @@ NEAR_MISSES = [
     "Returns 403 on unauthorized access.",
     "Impersonate a user to debug their permissions (admins only).",
     "Clear all tracks from the playlist.",
+    # intrusion words in ordinary or defensive work
+    "List the exploit modules for a platform.",
+    "Run the test suite against the staging server.",
+    "Says whether a CVE allows remote code execution on affected versions.",
+    "Execute Subzy for subdomain takeover detection.",
+    "Take over the on-call shift from a colleague.",
+    "Compute the NTLM hash of a password for a test vector.",
+    "Configure dependency injection for the service container.",
+    "Open a shell in the development container.",
+    "Inspect process injection events recorded by Sysmon.",
+    "Save the customer's payment card details through the processor's form.",
+    "Clone the repository to a local folder.",
+    "Download the advisory of a vulnerable package.",
+    # floods and deauth that are not attacks
+    "Flood fill the selected region of the image.",
+    "Poll the job until it completes or fails.",
+    "Deauthorize the OAuth app for this user.",
+    # devices, detection, spreading and mining in ordinary work
+    "Turn on the camera for the video call.",
+    "Find support services for crime victims nearby.",
+    "Explain how an attacker's server could receive the data in this threat model.",
+    "Detects sandbox evasion techniques in malware samples.",
+    "Toggle to hide activity status from other players.",
+    "The updater installs itself into the applications folder.",
+    "Mine frequent patterns from the transaction logs.",
+    "Lock the account after five failed login attempts.",
+    "Send spam reports to the abuse desk.",
+    "Display a fake progress bar while loading.",
 ]
 
 
