@@ -10,19 +10,28 @@ class on a victim or target class, so a new wording of the same harm still match
   takes these targets too: a safety system is a defence of people);
 * **falsification** of records people are judged or paid by (``RECORDS``: medical, financial,
   court, identity records, transaction histories, ledgers, evidence, votes) and planting fake
-  ones (fake transactions, false alerts, forged documents);
+  ones (fake transactions, false alerts, forged documents, a cloned sign-in page, a fake
+  update shown to the person);
 * **disinformation**: deepfakes, fake news, propaganda and campaigns meant to spread panic;
 * **surveillance** of a person (``PERSON``: an individual, a victim, a journalist …): tracking
   their location or movements, intercepting their communications, spying on them, building a
   psychological profile or a dossier;
-* **financial harm** to a person: freezing, draining or seizing their accounts or funds;
+* **financial harm** to a person: freezing, draining or seizing their accounts or funds,
+  skimming their card numbers;
 * **destruction** of identity, evidence or forensic traces, of someone's data or machine;
 * a **lexicon** of harms named by one word or term (cyberattack, post-exploitation, privesc,
-  exfil, stalkerware, doxxing, extortion …).
+  exfil, stalkerware, doxxing, extortion …);
+* **intrusion** in plain words: an exploit fired at a target, code execution or a takeover won,
+  loot taken from a compromised system, a captured hash used to log in, code injected into
+  another process, web/bind shells, passwords tried by the million;
+* **disruption**: floods and deauthentication that knock a service or network off the air;
+* **device malware**: covert capture (camera, microphone, screen), the victim's data, working
+  for "the attacker", evading detection, spreading itself, mining, ransom demands.
 
 Every pattern weighs 3 and belongs to the ``capability`` family (its own rule,
 ``description.malicious-capability``); ``hardener.detect.descriptions`` drops a match whose
-sentence names the harm to detect, block or explain it. Anchors as in ``clauses``.
+sentence names the harm to detect, block or explain it. Anchors as in ``clauses``; :func:`why`
+gives each match its note (shown by ``hardener analyze-tools`` and in its ``--json``).
 """
 
 from __future__ import annotations
