@@ -55,7 +55,9 @@ from hardener.detect.patterns import (
     STRONG_PARAM_RE,
     SURVEY_RE,
     SUSPICIOUS_PARAM_RE,
+    THREAT_ASKED_RE,
     THREAT_EXPLAINED_RE,
+    THREAT_NAMED_BEFORE_RE,
     WITHOUT_BEFORE_RE,
     present_anchors,
 )
@@ -273,8 +275,10 @@ def _defensive(text: str, start: int, end: int, *, name: bool = False) -> bool:
     before = _COORDINATED_RE.sub("", before)
     if WITHOUT_BEFORE_RE.search(before) or THREAT_EXPLAINED_RE.match(text[lo:head]):
         return True
-    if CATEGORY_AFTER_RE.match(text, end):
+    if CATEGORY_AFTER_RE.match(text, end) or THREAT_ASKED_RE.search(before):
         return True
+    if THREAT_NAMED_BEFORE_RE.search(before) and _NOUNISH_RE.match(text, head, end):
+        return True  # "encrypted by ransomware", "a suspected phishing email"
     if _quoted(text, start, end) and EXAMPLE_RE.search(text, lo, hi):
         return True
     return bool(DEFENSIVE_RE.search(before) or DEFENSIVE_RE.search(text, end, hi))

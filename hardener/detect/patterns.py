@@ -755,7 +755,20 @@ NAME_DETECTOR_AFTER_RE: Final = _c(
 CATEGORY_AFTER_RE: Final = _c(
     r"\s*(?:patterns?|attempts?|indicators?|signatures?|risks?|vulnerabilit(?:y|ies)|detection"
     r"|heuristics?|findings?|exposures?|checks?|scanners?|rules?|events?|telemetry|samples?"
-    r"|artifacts?|iocs?)\b"
+    r"|artifacts?|iocs?|groups?|gangs?|famil(?:y|ies)|actors?|operators?|strains?|variants?"
+    r"|behaviou?rs?|infections?|outbreaks?|incidents?|reports?)\b"
+)
+#: Right before a threat named as a noun: the threat as the agent ("encrypted by ransomware"),
+#: as a suspicion ("a suspected phishing email") or as an example ("such as keyloggers").
+THREAT_NAMED_BEFORE_RE: Final = _c(
+    r"(?:\bby|\bsuch\s+as|\be\.g\.,?|\bsuspected|\bsuspicious|\breported|\bpotential|\bpossible"
+    r"|\blikely)\s+(?:an?\s+|the\s+|any\s+)?$"
+)
+#: Right before a threat named as a noun: a question whether something is one ("check whether
+#: a video is a deepfake").
+THREAT_ASKED_RE: Final = _c(
+    r"\b(?:whether|if)\s+(?:[\w'-]+\s+){0,4}?(?:is|are|was|were|looks?\s+like|contains?)\s+"
+    r"(?:an?\s+|the\s+|any\s+)?$"
 )
 #: A sentence that explains what an attack *can* do, its subject the threat, not the tool
 #: ("These can hide instructions …", "Attackers may exfiltrate …").

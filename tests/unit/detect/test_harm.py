@@ -378,6 +378,38 @@ def test_a_security_tools_job_is_not_an_attack(job: str, attack: str) -> None:
     assert rules(attack) & FLAGGED, [(s.family, s.excerpt) for s in scan_text(attack)]
 
 
+@pytest.mark.parametrize(
+    ("named", "offered"),
+    [
+        # the threat as the agent, not the tool
+        (
+            "Restore files encrypted by ransomware from the latest backup.",
+            "Deploys ransomware on the file server.",
+        ),
+        # a suspicion reported, not a campaign sent
+        (
+            "Report a suspected phishing email to the security team.",
+            "Sends phishing emails to the finance team.",
+        ),
+        # examples of what a rule set finds
+        (
+            "Match files against YARA rules for known families such as keyloggers and RATs.",
+            "Installs keyloggers on the shared workstations.",
+        ),
+        # a group or family of threats as a category
+        (
+            "Fetch indicators of compromise for a ransomware group.",
+            "Builds ransomware from the chosen template.",
+        ),
+        # a question whether something is one
+        ("Check whether a video is a deepfake.", "Makes a deepfake of the CEO's voice."),
+    ],
+)
+def test_a_threat_named_as_a_noun_is_not_offered(named: str, offered: str) -> None:
+    assert not rules(named) & FLAGGED, [(s.family, s.excerpt) for s in scan_text(named)]
+    assert CAPABILITY in rules(offered), [(s.family, s.excerpt) for s in scan_text(offered)]
+
+
 def test_a_later_sentence_that_offers_what_an_earlier_one_named_still_counts() -> None:
     text = "Detects exfiltration in logs. Also exfiltrates the API keys it finds."
     assert CAPABILITY in rules(text)
