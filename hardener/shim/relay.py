@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from hardener.shim.recording.recorder import Sink
 
 
+_write = os.write
+
+
 def write_all(fd: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
@@ -47,31 +50,39 @@ class OutWriter:
         self.broken = False
 
     def write(self, data: bytes) -> None:
-        with self._lock:
+        self._lock.acquire()  # not ``with``: half the cost, on every forwarded read
+        try:
             if self.closed or self.broken:
                 return
-            try:
-                if self._pending:
-                    if self._mid_line:
-                        end = data.find(b"\n")
-                        if end < 0:
-                            write_all(self.fd, data)
-                            return
-                        write_all(self.fd, data[: end + 1])
-                        data = data[end + 1 :]
-                    for line in self._pending:
-                        write_all(self.fd, line)
-                    self._pending.clear()
-                    if not data:
-                        self._mid_line = False
-                        return
-                written = os.write(self.fd, data)  # all of it, but for a full pipe
-                if written < len(data):
-                    write_all(self.fd, memoryview(data)[written:])
-                self._mid_line = not data.endswith(b"\n")
-            except OSError:
-                self.broken = True
-                raise
+            if self._pending:
+                data = self._write_pending(data)
+                if not data:
+                    return
+            written = _write(self.fd, data)  # all of it, but for a full pipe
+            if written < len(data):
+                write_all(self.fd, memoryview(data)[written:])
+            self._mid_line = data[-1:] != b"\n"
+        except OSError:
+            self.broken = True
+            raise
+        finally:
+            self._lock.release()
+
+    def _write_pending(self, data: bytes) -> bytes:
+        """Finish the line being relayed, then the injected messages; what is left of ``data``."""
+        if self._mid_line:
+            end = data.find(b"\n")
+            if end < 0:
+                write_all(self.fd, data)
+                return b""
+            write_all(self.fd, data[: end + 1])
+            data = data[end + 1 :]
+        for line in self._pending:
+            write_all(self.fd, line)
+        self._pending.clear()
+        if not data:
+            self._mid_line = False
+        return data
 
     def inject(self, line: bytes) -> None:
         """Write one complete message now, or right after the line being relayed ends."""
@@ -144,10 +155,10 @@ class Pump(threading.Thread):
 
     def _relay_only(self) -> None:
         """The loop of a direction that can never be gated (audit mode, fail-open): hand each
-        read to the recorder, then forward it. Nothing else runs per read."""
-        direction, src = self.direction, self.src
-        hand, forward = self.recorder.hand_off(direction), self.out.write
-        monotonic, read, size = time.monotonic, os.read, READ_SIZE
+        read to the recorder, then forward it (one call, :meth:`Sink.hand_off`). Nothing else
+        runs per read."""
+        src, tee = self.src, self.recorder.hand_off(self.direction, self.out.write)
+        read, size = os.read, READ_SIZE
         while True:
             try:
                 chunk = read(src, size)
@@ -155,11 +166,10 @@ class Pump(threading.Thread):
                 return
             if not chunk:
                 return
-            hand(chunk, monotonic())
             try:
-                forward(chunk)
-            except OSError:
-                self.on_eof(f"{direction}-write")
+                tee(chunk)
+            except OSError:  # from forwarding: the recorder's own errors never escape
+                self.on_eof(f"{self.direction}-write")
 
     def _loop(self) -> None:
         if self.gated is None:

@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 from blake3 import blake3
 
-from tests.integration.shim_support import RAW_ECHO, RawPeer, env_for, of_kind, shim, spool_events
+from tests.integration.shim_support import (
+    RAW_ECHO,
+    TIME_SERVER,
+    RawPeer,
+    env_for,
+    of_kind,
+    shim,
+    spool_events,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -253,4 +261,54 @@ def test_a_recorder_that_falls_behind_holds_the_relay_back_and_loses_nothing(
     assert peer.wait() == 0
     events = spool_events(sandbox_home)
     assert [c["id"] for c in of_kind(events, "tool.call")] == list(range(len(lines)))
+    assert events[-1]["kind"] == "session.end"
+
+
+@pytest.mark.timeout(120)
+def test_a_recorder_in_a_long_pause_is_woken_by_a_full_pipe_and_records_every_call(
+    sandbox_home: Path,
+) -> None:
+    """The recorder process pauses between batches (here ten minutes, at least): pipelined calls
+    (1.5 MB) overflow its 1 MiB pipe, the relay wakes it instead of waiting out the pause, every
+    call is answered, and the real spool holds every call and its result, in order."""
+    env = env_for(
+        sandbox_home,
+        HARDENER_SHIM_RECORDER="process",
+        HARDENER_RECORDER_BATCH="600",
+        HARDENER_RECORDER_BATCH_MAX="600",
+    )
+    peer = RawPeer(shim(*TIME_SERVER), env)
+    peer.initialize()
+    calls = 1500
+    pad = "p" * 1000
+    data = b"".join(
+        json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": ident,
+                "method": "tools/call",
+                "params": {
+                    "name": "get_current_time",
+                    "arguments": {"timezone": "UTC"},
+                    "_meta": {"pad": pad},
+                },
+            }
+        ).encode()
+        + b"\n"
+        for ident in range(calls)
+    )
+    writer = threading.Thread(target=peer.send, args=(data,), daemon=True)
+    writer.start()
+    answered = []
+    for _ in range(calls):
+        line = peer.read_line(60)  # None: the relay waited for the recorder's pause
+        assert line is not None
+        answered.append(json.loads(line)["id"])
+    writer.join(60)
+    peer.close_stdin()
+    assert peer.wait() == 0
+    events = spool_events(sandbox_home)
+    assert [c["id"] for c in of_kind(events, "tool.call")] == list(range(calls))
+    results = of_kind(events, "tool.result")
+    assert [(r["id"], r["status"]) for r in results] == [(i, "ok") for i in answered]
     assert events[-1]["kind"] == "session.end"

@@ -70,8 +70,11 @@ if TYPE_CHECKING:  # typing only: Protocol classes cost import time on every shi
 
         def chunk(self, direction: str, data: bytes, at: float) -> None: ...
 
-        def hand_off(self, direction: str) -> Callable[[bytes, float], None]:
-            """``chunk`` bound to one direction (what the relay calls per read)."""
+        def hand_off(
+            self, direction: str, forward: Callable[[bytes], None]
+        ) -> Callable[[bytes], None]:
+            """What the relay calls per read: ``chunk`` for one direction, stamped now, then
+            ``forward`` (the record is handed over before the bytes go on)."""
 
         def line(
             self,
@@ -153,11 +156,12 @@ class Recorder:
         self._thread.start()
 
     # --- called from the relay threads (cheap) --------------------------------------------
-    def hand_off(self, direction: str) -> Callable[[bytes, float], None]:
-        def hand(data: bytes, at: float) -> None:
-            self.chunk(direction, data, at)
+    def hand_off(self, direction: str, forward: Callable[[bytes], None]) -> Callable[[bytes], None]:
+        def tee(data: bytes) -> None:
+            self.chunk(direction, data, time.monotonic())
+            forward(data)
 
-        return hand
+        return tee
 
     def chunk(self, direction: str, data: bytes, at: float) -> None:
         put = self._queue.put

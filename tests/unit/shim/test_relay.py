@@ -23,8 +23,12 @@ class _FakeRecorder:
     def chunk(self, direction: str, data: bytes, at: float) -> None:
         self.chunks.append(data)
 
-    def hand_off(self, direction: str) -> Any:
-        return lambda data, at: self.chunk(direction, data, at)
+    def hand_off(self, direction: str, forward: Any) -> Any:
+        def tee(data: bytes) -> None:
+            self.chunk(direction, data, 0.0)
+            forward(data)
+
+        return tee
 
     def line(self, direction: str, data: bytes, msg: Any, at: float, note: Any) -> None:
         self.lines.append((data, msg))
