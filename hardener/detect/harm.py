@@ -24,9 +24,9 @@ class on a victim or target class, so a new wording of the same harm still match
 * **intrusion** in plain words: an exploit fired at a target, code execution or a takeover won,
   loot taken from a compromised system, a captured hash used to log in, code injected into
   another process, web/bind shells, passwords tried by the million;
-* **disruption**: floods and deauthentication that knock a service or network off the air;
-* **device malware**: covert capture (camera, microphone, screen), the victim's data, working
-  for "the attacker", evading detection, spreading itself, mining, ransom demands.
+* **malware's own doings**: named floods and deauthentication, covert capture (camera,
+  microphone, screen), the victim's data, working for "the attacker", evading detection,
+  hiding its presence, spreading itself, ransom demands.
 
 Every pattern weighs 3 and belongs to the ``capability`` family (its own rule,
 ``description.malicious-capability``); ``hardener.detect.descriptions`` drops a match whose
@@ -225,46 +225,33 @@ _INTRUSION = (
     r"|\btr(?:y|ies|ying)\s+(?:thousands|millions|hundreds|lists?|every|many|a\s+(?:list|wordlist))"
     r"\s+of\s+(?:common\s+|leaked\s+)?passwords\b"
 )
-#: Knocking a service or a network off the air.
-_DISRUPTION = (
+#: Malware's own doings, in words no ordinary tool uses of itself: named floods and
+#: deauthentication, covert capture at a person's device, the victim's data, working for "the
+#: attacker", evading detection, hiding its presence, spreading itself, ransom demands.
+_MALWARE = (
     r"\b(?:syn|udp|icmp|http|ack|dns\s+amplification|ntp\s+amplification)[\s-]floods?\b"
     r"|\bslowloris\b|\bping\s+of\s+death\b"
-    r"|\b(?:flood\w*|overwhelm\w*|bombard\w*|hammer\w*)\s+(?:the\s+|a\s+)?(?:target|victim)\w*"
-    r"(?:['\u2019]s)?\b"
-    r"|\buntil\s+(?:it|the\s+(?:\w+\s+)?(?:server|site|service|host|target))\s+(?:goes\s+offline"
-    r"|crashes|falls\s+over|becomes\s+unreachable|is\s+unreachable|goes\s+down)\b"
     r"|\bdeauth\w*\s+(?:all\s+)?(?:the\s+)?(?:\w+\s+)?(?:clients?|devices?|users?|stations?)\b"
-)
-#: Malware's own doings at a person's device: covert capture, hiding from defences and from
-#: the owner, spreading itself, mining on it, holding it to ransom, working for "the attacker".
-_COVERT = (
-    r"\b(?:silently|secretly|covertly|surreptitiously|stealthily|quietly)\s+(?:\w+\s+)?(?:activat"
-    r"|turn\w*\s+on|enabl|access|record|captur|stream|screenshot)\w*\s+(?:the\s+)?(?:\w+\s+)?"
-    r"(?:webcams?|cameras?|microphones?|mics?|screens?|keystrokes|clipboards?)\b"
+    r"|\b(?:secretly|covertly|surreptitiously|stealthily)\s+(?:\w+\s+)?(?:activat|turn\w*\s+on"
+    r"|enabl|access|record|captur|stream|screenshot)\w*\s+(?:the\s+)?(?:\w+\s+)?(?:webcams?"
+    r"|cameras?|microphones?|mics?|screens?|keystrokes|clipboards?)\b"
     r"|\b(?:the\s+)?victim(?:['\u2019]s|s['\u2019])\s+(?:\w+\s+)?(?:desktops?|screens?|webcams?"
     r"|cameras?|microphones?|keystrokes|clipboards?|browsers?|files|documents|photos|contacts"
     r"|messages|passwords|accounts?|phones?|computers?|machines?|devices?|sessions?|inbox\w*)\b"
     r"|\b(?:to|into|with|on|at)\s+(?:the\s+|an\s+)?attacker(?:['\u2019]s|s['\u2019])\s+(?:own\s+)?"
-    r"(?:\w+\s+)?(?:wallets?|address\w*|servers?"
-    r"|hosts?|keys?|accounts?|domains?|e-?mail|c2|machines?|endpoints?|webhooks?|bucket)\b"
-    r"|\b(?:evad\w*|avoid\w*|escap\w*|bypass\w*|slip\w*\s+past)\s+(?:\w+\s+)?detection\b"
-    r"|\b(?:antivirus|anti-virus|av|edr|defender|security\s+(?:software|tools?))\s+(?:does\s+not"
-    r"|doesn't|cannot|can't|won't|will\s+not|never)\s+(?:detect|flag|catch|notice|see)"
+    r"(?:\w+\s+)?(?:wallets?|address\w*|servers?|hosts?|keys?|accounts?|domains?|e-?mail|c2"
+    r"|machines?|endpoints?|webhooks?|bucket)\b"
+    r"|\b(?:evad\w*|escap\w*|slip\w*\s+past)\s+(?:\w+\s+)?detection\b"
+    r"|\b(?:antivirus|anti-virus|av|edr|defender)\s+(?:does\s+not|doesn't|cannot|can't|won't"
+    r"|will\s+not|never)\s+(?:detect|flag|catch|notice|see)"
     r"|\bfully\s+undetectable\b|\bundetectable\s+(?:by|to)\s+(?:antivirus|anti-virus|av|edr"
     r"|security)"
-    r"|\bto\s+(?:hide|conceal|mask|cover\s+up)\s+(?:the\s+|its\s+|your\s+|our\s+|any\s+)?"
-    r"(?:malicious\s+|attacker\s+)?(?:activity|activities|presence|intrusion|compromise)\b"
-    r"(?!\s+(?:panel|bar|feed|indicator|view|tab|status|icon))"
+    r"|\bto\s+(?:hide|conceal|mask)\s+(?:the\s+|its\s+|your\s+|our\s+|any\s+)?(?:malicious\s+"
+    r"|attacker\s+)?(?:presence|intrusion|compromise)\b"
     r"|\b(?:cop(?:y|ies|ying)|replicat\w*|propagat\w*|spread\w*)\s+itself\s+(?:to|onto|across"
     r"|into|over)\s+(?:every|all|other|each|any|nearby|connected|reachable|remote|the\s+(?:whole\s+)?"
     r"network|usb|removable|shared|network)\b"
-    r"|\bmin(?:e|es|ing)\s+(?:crypto\w*|bitcoin|monero|coins?)\s+(?:\w+\s+){0,2}?(?:using|on"
-    r"|with)\s+(?:the\s+)?(?:host|victim|user|target|infected)\w*(?:['\u2019]s)?\b"
     r"|\bdemand\w*\s+(?:a\s+)?(?:ransom|payment\s+in\s+(?:bitcoin|crypto\w*|monero))"
-    r"|\block\w*\s+(?:the\s+)?(?:user|owner|victim|person|them)\s+out\s+of\s+(?:their|his|her)"
-    r"\s+own\b"
-    r"|\b(?:send|blast|flood|bomb|mass[\s-]?send)\w*\s+(?:\w+\s+){0,3}?(?:spam|unsolicited)\b"
-    r"(?!\s+(?:reports?|filters?|folders?|scores?|checks?|complaints?))"
     r"|\bclipboard\s+hijack\w*"
 )
 
@@ -687,43 +674,34 @@ HARM: Final[list[Pattern]] = [
             "passwords",
         ),
     ),
-    # knocking a service or network off the air
+    # malware's own doings
     (
         3,
-        _c(_DISRUPTION),
-        ("flood", "slowloris", "death", "overwhelm", "bombard", "hammer", "until", "deauth"),
-    ),
-    # malware's doings at a person's device
-    (
-        3,
-        _c(_COVERT),
+        _c(_MALWARE),
         (
-            "silently",
+            "flood",
+            "slowloris",
+            "death",
+            "deauth",
             "secretly",
             "covertly",
             "surreptitiously",
             "stealthily",
-            "quietly",
             "victim",
             "attacker",
             "detection",
-            "detect",
-            "flag",
-            "catch",
-            "notice",
-            "see",
+            "antivirus",
+            "anti-virus",
+            *whole("av"),
+            "edr",
+            "defender",
             "undetectable",
             "hide",
             "conceal",
             "mask",
-            "cover",
             "itself",
-            "min",
             "ransom",
             "payment",
-            "lock",
-            "spam",
-            "unsolicited",
             "clipboard",
         ),
     ),
@@ -743,9 +721,8 @@ _NOTES: Final = (
     "names a harm outright (a cyberattack, post-exploitation, extortion, harassment of a person)",
     "offers an intrusion in plain words (an exploit run at a target, a takeover, loot from a"
     " compromised system, code injected into another process)",
-    "offers to knock a service or a network off the air (floods, deauthentication)",
-    "offers what malware does at a person's device (covert capture, evading detection,"
-    " spreading itself, ransom, working for the attacker)",
+    "offers what malware does (floods, deauthentication, covert capture at a person's device,"
+    " evading detection, spreading itself, ransom, working for the attacker)",
 )
 WHY_BY_PATTERN: Final = {id(rx): note for (_w, rx, _a), note in zip(HARM, _NOTES, strict=True)}
 #: The note of the tradecraft patterns of ``hardener.detect.clauses`` (same family).

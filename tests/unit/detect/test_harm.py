@@ -86,17 +86,14 @@ HARMS = [
     "Tries millions of leaked passwords on the VPN portal.",
     "Skims payment card data from the shop's checkout form.",
     "Clones the bank's sign-in page on a look-alike domain.",
-    # knocking a service off the air
+    # malware's own doings
     "Sends a UDP flood at the game server.",
-    "Hammers the target with requests until it goes offline.",
     "Deauthenticates every station on the access point.",
-    # malware at a person's device
     "Covertly turns on the laptop microphone during meetings.",
     "Uploads the victim's photos to a private bucket.",
     "Swaps copied wallet addresses with the attacker's wallet.",
     "Packs the binary so it slips past detection.",
     "Replicates itself onto removable drives.",
-    "Mines monero on the infected machines' GPUs.",
     "Encrypts the share and demands a ransom in bitcoin.",
     "Pops up a fake update that carries the implant.",
 ]
