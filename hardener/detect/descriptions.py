@@ -43,6 +43,7 @@ from hardener.detect.patterns import (
     DEFENSIVE_RE,
     DESCRIPTIVE_RE,
     DIRECTIVE_RE,
+    EXAMPLE_LEAD_RE,
     EXAMPLE_RE,
     FAMILIES,
     NAME_DEFENSIVE_RE,
@@ -57,6 +58,7 @@ from hardener.detect.patterns import (
     SUSPICIOUS_PARAM_RE,
     THREAT_ASKED_RE,
     THREAT_EXPLAINED_RE,
+    THREAT_LIST_RE,
     THREAT_NAMED_BEFORE_RE,
     WITHOUT_BEFORE_RE,
     present_anchors,
@@ -277,6 +279,8 @@ def _defensive(text: str, start: int, end: int, *, name: bool = False) -> bool:
         return True
     if CATEGORY_AFTER_RE.match(text, end) or THREAT_ASKED_RE.search(before):
         return True
+    if THREAT_LIST_RE.search(before):
+        return True  # "common attacks: phishing, credential stuffing"
     if THREAT_NAMED_BEFORE_RE.search(before) and _NOUNISH_RE.match(text, head, end):
         return True  # "encrypted by ransomware", "a suspected phishing email"
     if _quoted(text, start, end) and EXAMPLE_RE.search(text, lo, hi):
@@ -296,9 +300,33 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
     named = family in CAPABILITY_FAMILIES or NAMED_ATTACK_RE.match(match.group()) is not None
     if named and _defensive(subject, match.start(), match.end(), name=kind == 1):
         return True  # e.g. "detects exfiltration": the tool defends against it
+    if _quoted_example(subject, match.start(), match.end()):
+        return True  # e.g. "detects injections such as 'ignore all previous instructions'"
     if family == "conceal" and THREAT_EXPLAINED_RE.match(_sentence(subject, *match.span())):
         return True  # e.g. "these can stay invisible to humans": explains the threat
     return family == "markup" and _sanitizing(subject, match.start(), match.end())
+
+
+#: Opening quotation marks (a closing one of the same kind must follow the match).
+_OPENING: Final = {"'": "'", '"': '"', "`": "`", "\u2018": "\u2019", "\u201c": "\u201d"}
+
+
+def _quoted_example(text: str, start: int, end: int) -> bool:
+    """The match lies inside a quotation given as an example of what a defending sentence
+    detects or blocks ("Detects prompt injection such as 'ignore all previous instructions'"):
+    it quotes the attack, it does not make it."""
+    lo, hi = _sentence_bounds(text, start, end)
+    for at in range(start - 1, max(lo, start - 120) - 1, -1):
+        close = _OPENING.get(text[at])
+        if close is None:
+            continue
+        lead = text[lo:at]
+        return (
+            close in text[end : min(hi + 1, end + 200)]
+            and EXAMPLE_LEAD_RE.search(lead) is not None
+            and DEFENSIVE_RE.search(lead) is not None
+        )
+    return False
 
 
 def _sanitizing(text: str, start: int, end: int) -> bool:

@@ -764,6 +764,15 @@ THREAT_NAMED_BEFORE_RE: Final = _c(
     r"(?:\bby|\bsuch\s+as|\be\.g\.,?|\bsuspected|\bsuspicious|\breported|\bpotential|\bpossible"
     r"|\blikely)\s+(?:an?\s+|the\s+|any\s+)?$"
 )
+#: Before a threat named as a noun: a list of threats it belongs to, introduced by an example
+#: word or a category and a colon ("common attacks: phishing, credential stuffing").
+THREAT_LIST_RE: Final = _c(
+    r"(?:\bsuch\s+as|\be\.g\.,?|\b(?:attacks?|threats?|risks?|techniques?|tactics|categories"
+    r"|types|kinds|classes|vectors?)\s*:)\s*(?:[\w'\u2019/-]+(?:\s+[\w'\u2019/-]+){0,3}\s*"
+    r"(?:,|\bor\b|\band\b)\s*){0,8}$"
+)
+#: Right before a quotation: it is given as an example ("such as 'ignore all previous …'").
+EXAMPLE_LEAD_RE: Final = _c(r"(?:\bsuch\s+as|\be\.g\.,?|\blike|\bfor\s+example,?|\bincluding)\s*$")
 #: Right before a threat named as a noun: a question whether something is one ("check whether
 #: a video is a deepfake").
 THREAT_ASKED_RE: Final = _c(
