@@ -50,6 +50,7 @@ from hardener.detect.patterns import (
     NAME_DETECTOR_AFTER_RE,
     NAMED_ATTACK_RE,
     PROTECTIVE_RE,
+    REPORTED_INSTRUCTION_RE,
     SENSITIVE_ANCHORS,
     SENSITIVE_PATH_RE,
     SENTENCE_END_RE,
@@ -300,7 +301,7 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
     named = family in CAPABILITY_FAMILIES or NAMED_ATTACK_RE.match(match.group()) is not None
     if named and _defensive(subject, match.start(), match.end(), name=kind == 1):
         return True  # e.g. "detects exfiltration": the tool defends against it
-    if _quoted_example(subject, match.start(), match.end()):
+    if _quoted_example(subject, match.start(), match.end()) or _reported(subject, match.start()):
         return True  # e.g. "detects injections such as 'ignore all previous instructions'"
     if family == "conceal" and THREAT_EXPLAINED_RE.match(_sentence(subject, *match.span())):
         return True  # e.g. "these can stay invisible to humans": explains the threat
@@ -327,6 +328,15 @@ def _quoted_example(text: str, start: int, end: int) -> bool:
             and DEFENSIVE_RE.search(lead) is not None
         )
     return False
+
+
+def _reported(text: str, start: int) -> bool:
+    """The match is what some text tells the model, reported by a sentence that detects or
+    blocks it ("Flags tool descriptions that tell the model to hide actions from the user")."""
+    lo, _hi = _sentence_bounds(text, start, start)
+    lead = text[lo:start]
+    reported = REPORTED_INSTRUCTION_RE.search(lead)
+    return reported is not None and DEFENSIVE_RE.search(lead, 0, reported.start()) is not None
 
 
 def _sanitizing(text: str, start: int, end: int) -> bool:

@@ -771,6 +771,14 @@ THREAT_LIST_RE: Final = _c(
     r"|types|kinds|classes|vectors?)\s*:)\s*(?:[\w'\u2019/-]+(?:\s+[\w'\u2019/-]+){0,3}\s*"
     r"(?:,|\bor\b|\band\b)\s*){0,8}$"
 )
+#: Before a match: an instruction reported as what some text tells the model ("descriptions
+#: that tell the model to …"), the object of a sentence that detects or blocks it.
+REPORTED_INSTRUCTION_RE: Final = _c(
+    r"\b(?:descriptions?|tools?|texts?|prompts?|content|messages?|instructions?|inputs?|servers?"
+    r"|responses?|outputs?|documents?|pages?|metadata|payloads?)\s+(?:that|which)\s+(?:tell|instruct"
+    r"|ask|direct|order|urge|command|push|trick|coerce)s?\s+(?:the\s+|an?\s+)?(?:model|assistant|ai"
+    r"|agent|llm|client)s?\s+(?:to\s+|into\s+)?"
+)
 #: Right before a quotation: it is given as an example ("such as 'ignore all previous …'").
 EXAMPLE_LEAD_RE: Final = _c(r"(?:\bsuch\s+as|\be\.g\.,?|\blike|\bfor\s+example,?|\bincluding)\s*$")
 #: Right before a threat named as a noun: a question whether something is one ("check whether
