@@ -257,25 +257,41 @@ def _defensive(text: str, start: int, end: int, *, name: bool = False) -> bool:
     """The sentence around a capability names it to detect, resist or explain it, not to do it.
     Only the words *around* the match count ("bypass TCC protections" is not protective); a verb
     coordinated with it ("monitor and exfiltrate", "detect and exploit") is part of the
-    capability; a category noun right after it ("exfiltration patterns"), a sentence whose
-    subject is the threat ("these can hide …") and a quoted example value ("e.g. 'meterpreter'")
-    name it without offering it. ``name``: the text is a tool's name (a detecting verb anywhere
-    before the match counts, and a detector's word right after it: ``webshell_scan``)."""
+    capability. ``name``: the text is a tool's name (see :func:`_defensive_name`)."""
     lo, hi = _sentence_bounds(text, start, end)
     lead = _LEADING_LINK_RE.match(text, start, end)
     head = lead.end() if lead else start
     before = text[lo:head]
     if name:
-        return bool(
-            NAME_DEFENSIVE_RE.search(before)
-            or NAME_DETECTOR_AFTER_RE.match(text, end)
-            or DEFENSIVE_RE.search(text, end, hi)
-        )
+        return _defensive_name(text, before, end, hi)
     if _VERB_LINK_RE.search(before) and not _NOUNISH_RE.match(text, head, end):
         # "find the keys and exfiltrate them": a verb joined to the clause before; only the
         # words after it can make it defensive
         return DEFENSIVE_RE.search(text, end, hi) is not None
     before = _COORDINATED_RE.sub("", before)
+    if _named_only(text, before, (lo, head, end, hi)):
+        return True
+    return bool(DEFENSIVE_RE.search(before) or DEFENSIVE_RE.search(text, end, hi))
+
+
+def _defensive_name(text: str, before: str, end: int, hi: int) -> bool:
+    """In a tool's name, a detecting verb anywhere before the capability, a detector's word
+    right after it (``webshell_scan``) or a defending phrase after it."""
+    return bool(
+        NAME_DEFENSIVE_RE.search(before)
+        or NAME_DETECTOR_AFTER_RE.match(text, end)
+        or DEFENSIVE_RE.search(text, end, hi)
+    )
+
+
+def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bool:
+    """The capability is named, not offered: "without" it, a sentence whose subject is the
+    threat ("these can hide …"), a category noun after it ("exfiltration patterns"), a question
+    whether something is one, one item of a list of threats, the threat as agent, suspicion or
+    example ("encrypted by ransomware"), or a quoted example value ("e.g. 'meterpreter'").
+    ``bounds``: the sentence start, the match's head (after a leading link word), its end and
+    the sentence end."""
+    lo, head, end, hi = bounds
     if WITHOUT_BEFORE_RE.search(before) or THREAT_EXPLAINED_RE.match(text[lo:head]):
         return True
     if CATEGORY_AFTER_RE.match(text, end) or THREAT_ASKED_RE.search(before):
@@ -284,9 +300,7 @@ def _defensive(text: str, start: int, end: int, *, name: bool = False) -> bool:
         return True  # "common attacks: phishing, credential stuffing"
     if THREAT_NAMED_BEFORE_RE.search(before) and _NOUNISH_RE.match(text, head, end):
         return True  # "encrypted by ransomware", "a suspected phishing email"
-    if _quoted(text, start, end) and EXAMPLE_RE.search(text, lo, hi):
-        return True
-    return bool(DEFENSIVE_RE.search(before) or DEFENSIVE_RE.search(text, end, hi))
+    return _quoted(text, head, end) and EXAMPLE_RE.search(text, lo, hi) is not None
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
