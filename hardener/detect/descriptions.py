@@ -65,6 +65,8 @@ from hardener.detect.patterns import (
     present_anchors,
 )
 from hardener.detect.shadowing import action_rules, cross_references, tool_references
+from hardener.detect.sideeffects import SIDE_EFFECT_PROSE_ONLY
+from hardener.detect.sideeffects import why as side_effect_why
 from hardener.detect.text import hidden_characters, homoglyph_words, skeleton, terminal_escapes
 
 #: Longest single text scanned (a description larger than this is itself odd; the rest is cut).
@@ -388,7 +390,12 @@ def first_counted(
 #: Every pattern in scan order (families in order, each strongest first), and for each anchor
 #: the positions of the patterns it guards: a text runs only the patterns its anchors admit.
 _FLAT: Final = [
-    (family, weight, regex, family in PROSE_ONLY or family in HIJACK_PROSE_ONLY)
+    (
+        family,
+        weight,
+        regex,
+        family in PROSE_ONLY or family in HIJACK_PROSE_ONLY or family in SIDE_EFFECT_PROSE_ONLY,
+    )
     for family, patterns in _ORDERED.items()
     for weight, regex, _anchors in patterns
 ]
@@ -431,7 +438,7 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
         if match is None:
             continue
         start, end = skel.span(match.start(), match.end())
-        why = hijack_why(family, regex) or harm_why(family, regex)
+        why = hijack_why(family, regex) or side_effect_why(regex) or harm_why(family, regex)
         hits.append((family, weight, (start, end), excerpt(text, start, end), why))
         done.add(family)
     if not is_name and not DIRECTIVES_OFF:

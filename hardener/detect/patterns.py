@@ -19,6 +19,7 @@ from typing import Final
 from hardener.detect.clauses import CLAUSE_FAMILIES, WORD, whole
 from hardener.detect.harm import HARM
 from hardener.detect.hijack import HIJACK_FAMILIES
+from hardener.detect.sideeffects import SIDE_EFFECT_FAMILIES
 
 _F = re.IGNORECASE
 _USER = r"(?:the\s+|your\s+)?(?:users?|human|person|operator|customer|developer)s?"
@@ -725,6 +726,8 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
 for _family, _patterns in CLAUSE_FAMILIES.items():
     FAMILIES.setdefault(_family, []).extend(_patterns)
 for _family, _patterns in HIJACK_FAMILIES.items():  # tool-selection hijacking
+    FAMILIES.setdefault(_family, []).extend(_patterns)
+for _family, _patterns in SIDE_EFFECT_FAMILIES.items():  # ordered side effects, pretexts
     FAMILIES.setdefault(_family, []).extend(_patterns)
 FAMILIES["capability"].extend(HARM)  # openly harmful capabilities
 
