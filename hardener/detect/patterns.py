@@ -777,10 +777,11 @@ THREAT_LIST_RE: Final = _c(
 #: Before a match: an instruction reported as what some text tells the model ("descriptions
 #: that tell the model to …"), the object of a sentence that detects or blocks it.
 REPORTED_INSTRUCTION_RE: Final = _c(
-    r"\b(?:descriptions?|tools?|texts?|prompts?|content|messages?|instructions?|inputs?|servers?"
-    r"|responses?|outputs?|documents?|pages?|metadata|payloads?)\s+(?:that|which)\s+(?:tell|instruct"
-    r"|ask|direct|order|urge|command|push|trick|coerce)s?\s+(?:the\s+|an?\s+)?(?:model|assistant|ai"
-    r"|agent|llm|client)s?\s+(?:to\s+|into\s+)?"
+    r"\b(?:(?:descriptions?|tools?|texts?|prompts?|content|messages?|instructions?|inputs?"
+    r"|servers?|responses?|outputs?|documents?|pages?|metadata|payloads?|blocks?|tags?|sections?"
+    r"|comments?)\s+(?:that|which)|whose\s+(?:\w+\s+)?(?:descriptions?|instructions?|texts?"
+    r"|metadata|prompts?))\s+(?:tell|instruct|ask|direct|order|urge|command|push|trick|coerce)"
+    r"s?\s+(?:the\s+|an?\s+)?(?:model|assistant|ai|agent|llm|client)s?\s+(?:to\s+|into\s+)?"
 )
 #: Right before a quotation: it is given as an example ("such as 'ignore all previous …'").
 EXAMPLE_LEAD_RE: Final = _c(r"(?:\bsuch\s+as|\be\.g\.,?|\blike|\bfor\s+example,?|\bincluding)\s*$")
