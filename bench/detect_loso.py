@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from bench.detect_corpus import samples, source_group
 from hardener.detect import descriptions
 from hardener.detect.descriptions import item_texts
-from hardener.detect.patterns import CAPABILITY_FAMILIES
 
 
 def _matching_patterns(text: str, kind: int) -> set[int]:
@@ -28,15 +27,8 @@ def _matching_patterns(text: str, kind: int) -> set[int]:
         if kind and prose_only:
             continue
         subject = skel.text if family == "padding" else flat
-        match = regex.search(subject)
-        if match is None:
-            continue
-        named = family in CAPABILITY_FAMILIES or match.group().lower().startswith("exfiltrat")
-        if named and descriptions._defensive(subject, match.start(), match.end()):
-            continue
-        if family == "markup" and descriptions._sanitizing(subject, match.start(), match.end()):
-            continue
-        found.add(index)
+        if descriptions.first_counted(family, regex, subject, kind) is not None:
+            found.add(index)
     return found
 
 

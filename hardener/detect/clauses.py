@@ -722,7 +722,9 @@ CAPABILITY: Final[list[Pattern]] = [
         3,
         _c(
             r"(?:^|(?<=[.!?:;]\s)|(?<=\n)|\bto\s+|\band\s+|\bthen\s+|\bthat\s+)exploit(?:s|ing)?\s+"
-            r"(?!-?db\b|database|search|finder|lookup)(?:the\s+|a\s+|an\s+)?\w"
+            r"(?!-?db\b|database|search|finder|lookup|suggest\w*|details?\b|info\w*|metadata\b"
+            r"|list\w*|code\b(?!\s+(?:injection|execution))|modules?\b|names?\b|ids?\b|titles?\b|references?\b|sources?\b"
+            r"|catalog\w*|repositor\w*)(?:the\s+|a\s+|an\s+)?\w"
         ),
         ("exploit",),
     ),

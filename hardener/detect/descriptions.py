@@ -29,6 +29,7 @@ from hardener.detect import directives
 from hardener.detect.clauses import PROSE_ONLY, SANITIZING_RE
 from hardener.detect.deception import DECEPTION_PROSE_ONLY
 from hardener.detect.deception import why as deception_why
+from hardener.detect.harm import why as harm_why
 from hardener.detect.hijack import HIJACK_PROSE_ONLY, disparaged_weight, lookalike, skip_switches
 from hardener.detect.hijack import SCORED_AS as HIJACK_SCORED_AS
 from hardener.detect.hijack import why as hijack_why
@@ -36,19 +37,32 @@ from hardener.detect.model import excerpt, raise_severity
 from hardener.detect.ngram_model import Model, normal_text, shipped_model
 from hardener.detect.patterns import (
     ACCESS_BEFORE_RE,
+    ACCESS_RE,
     BASE64_RE,
     CAPABILITY_FAMILIES,
+    CATEGORY_AFTER_RE,
     CONTENT_OF_RE,
     DEFENSIVE_RE,
     DESCRIPTIVE_RE,
     DIRECTIVE_RE,
+    EXAMPLE_LEAD_RE,
+    EXAMPLE_RE,
     FAMILIES,
+    NAME_DEFENSIVE_RE,
+    NAME_DETECTOR_AFTER_RE,
+    NAMED_ATTACK_RE,
     PROTECTIVE_RE,
+    REPORTED_INSTRUCTION_RE,
     SENSITIVE_ANCHORS,
     SENSITIVE_PATH_RE,
     SENTENCE_END_RE,
     STRONG_PARAM_RE,
+    SURVEY_RE,
     SUSPICIOUS_PARAM_RE,
+    THREAT_ASKED_RE,
+    THREAT_EXPLAINED_RE,
+    THREAT_LIST_RE,
+    THREAT_NAMED_BEFORE_RE,
     WITHOUT_BEFORE_RE,
     present_anchors,
 )
@@ -66,6 +80,16 @@ _SYNTAX_KEYS: Final = frozenset(
 )
 #: A verb joined to the capability by "and" belongs to it ("monitor and exfiltrate").
 _COORDINATED_RE: Final = re.compile(r"\w+\s*(?:,|\band\b|&|/)\s*$", re.IGNORECASE)
+#: A link word some capability patterns start their match with ("… and exploit …").
+_LEADING_LINK_RE: Final = re.compile(r"(?:and|then|to|that)\s+", re.IGNORECASE)
+#: Before the match, a clause joined to it by "and"/"then": a verb coordinated with it.
+_VERB_LINK_RE: Final = re.compile(r"\w[\w'-]*\s+(?:and|then|&)\s+(?:then\s+)?$", re.IGNORECASE)
+#: A match that opens with a noun ("exfiltration", "keyloggers", "credential harvesting"), not
+#: a verb: joined by "and" it is one more item of a list.
+_NOUNISH_RE: Final = re.compile(
+    r"[\w-]*(?:ion|ions|ing|ings|er|ers|ware|ment|ments|ance|ence|ity|ism|s|y)\b", re.IGNORECASE
+)
+_QUOTES: Final = frozenset("'\"`")
 #: After a sensitive name: a docstring's parameter entry (``aws_secret_access_key (str): …``).
 _DOC_PARAM_RE: Final = re.compile(r"\w*\s*\((?:Optional\[)?\w+\]?(?:,\s*optional)?\)\s*:")
 _NAME_SEPARATORS: Final = re.compile(r"[_\-.]")
@@ -217,6 +241,8 @@ def _sensitive(
             text, match.end()
         ):
             weight = 1  # documents a parameter's default or example, or the parameter itself
+        elif not directive and SURVEY_RE.search(sentence) and not ACCESS_RE.search(sentence):
+            weight = 1  # a secret scanner looks for the file without reading or sending it
         else:
             weight = 2
         if best is None or weight > best[0]:
@@ -231,15 +257,104 @@ def _unwrap(text: str) -> str:
     return _WRAP_RE.sub(lambda m: " " * len(m.group()), text)
 
 
-def _defensive(text: str, start: int, end: int) -> bool:
-    """The sentence around a capability names it to detect or resist it, not to do it. Only the
-    words *around* the match count ("bypass TCC protections" is not protective), and a verb
-    coordinated with it ("monitor and exfiltrate") is part of the capability."""
+def _defensive(text: str, start: int, end: int, *, name: bool = False) -> bool:
+    """The sentence around a capability names it to detect, resist or explain it, not to do it.
+    Only the words *around* the match count ("bypass TCC protections" is not protective); a verb
+    coordinated with it ("monitor and exfiltrate", "detect and exploit") is part of the
+    capability. ``name``: the text is a tool's name (see :func:`_defensive_name`)."""
     lo, hi = _sentence_bounds(text, start, end)
-    before = _COORDINATED_RE.sub("", text[lo:start])
-    if WITHOUT_BEFORE_RE.search(before):
+    lead = _LEADING_LINK_RE.match(text, start, end)
+    head = lead.end() if lead else start
+    before = text[lo:head]
+    if name:
+        return _defensive_name(text, before, end, hi)
+    if _VERB_LINK_RE.search(before) and not _NOUNISH_RE.match(text, head, end):
+        # "find the keys and exfiltrate them": a verb joined to the clause before; only the
+        # words after it can make it defensive
+        return DEFENSIVE_RE.search(text, end, hi) is not None
+    before = _COORDINATED_RE.sub("", before)
+    if _named_only(text, before, (lo, head, end, hi)):
         return True
     return bool(DEFENSIVE_RE.search(before) or DEFENSIVE_RE.search(text, end, hi))
+
+
+def _defensive_name(text: str, before: str, end: int, hi: int) -> bool:
+    """In a tool's name, a detecting verb anywhere before the capability, a detector's word
+    right after it (``webshell_scan``) or a defending phrase after it."""
+    return bool(
+        NAME_DEFENSIVE_RE.search(before)
+        or NAME_DETECTOR_AFTER_RE.match(text, end)
+        or DEFENSIVE_RE.search(text, end, hi)
+    )
+
+
+def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bool:
+    """The capability is named, not offered: "without" it, a sentence whose subject is the
+    threat ("these can hide …"), a category noun after it ("exfiltration patterns"), a question
+    whether something is one, one item of a list of threats, the threat as agent, suspicion or
+    example ("encrypted by ransomware"), or a quoted example value ("e.g. 'meterpreter'").
+    ``bounds``: the sentence start, the match's head (after a leading link word), its end and
+    the sentence end."""
+    lo, head, end, hi = bounds
+    if WITHOUT_BEFORE_RE.search(before) or THREAT_EXPLAINED_RE.match(text[lo:head]):
+        return True
+    if CATEGORY_AFTER_RE.match(text, end) or THREAT_ASKED_RE.search(before):
+        return True
+    if THREAT_LIST_RE.search(before):
+        return True  # "common attacks: phishing, credential stuffing"
+    if THREAT_NAMED_BEFORE_RE.search(before) and _NOUNISH_RE.match(text, head, end):
+        return True  # "encrypted by ransomware", "a suspected phishing email"
+    return _quoted(text, head, end) and EXAMPLE_RE.search(text, lo, hi) is not None
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """The match is a whole quoted token ('meterpreter')."""
+    return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] in _QUOTES
+
+
+def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bool:
+    """A pattern match that does not count: a capability (or a poisoning family's match that
+    names an attack, such as "exfiltration") named to detect or explain it, markup named to
+    strip it. ``kind`` as in :func:`_pattern_hits` (1: a tool's name)."""
+    named = family in CAPABILITY_FAMILIES or NAMED_ATTACK_RE.match(match.group()) is not None
+    if named and _defensive(subject, match.start(), match.end(), name=kind == 1):
+        return True  # e.g. "detects exfiltration": the tool defends against it
+    if _quoted_example(subject, match.start(), match.end()) or _reported(subject, match.start()):
+        return True  # e.g. "detects injections such as 'ignore all previous instructions'"
+    if family == "conceal" and THREAT_EXPLAINED_RE.match(_sentence(subject, *match.span())):
+        return True  # e.g. "these can stay invisible to humans": explains the threat
+    return family == "markup" and _sanitizing(subject, match.start(), match.end())
+
+
+#: Opening quotation marks (a closing one of the same kind must follow the match).
+_OPENING: Final = {"'": "'", '"': '"', "`": "`", "\u2018": "\u2019", "\u201c": "\u201d"}
+
+
+def _quoted_example(text: str, start: int, end: int) -> bool:
+    """The match lies inside a quotation given as an example of what a defending sentence
+    detects or blocks ("Detects prompt injection such as 'ignore all previous instructions'"):
+    it quotes the attack, it does not make it."""
+    lo, hi = _sentence_bounds(text, start, end)
+    for at in range(start - 1, max(lo, start - 120) - 1, -1):
+        close = _OPENING.get(text[at])
+        if close is None:
+            continue
+        lead = text[lo:at]
+        return (
+            close in text[end : min(hi + 1, end + 200)]
+            and EXAMPLE_LEAD_RE.search(lead) is not None
+            and DEFENSIVE_RE.search(lead) is not None
+        )
+    return False
+
+
+def _reported(text: str, start: int) -> bool:
+    """The match is what some text tells the model, reported by a sentence that detects or
+    blocks it ("Flags tool descriptions that tell the model to hide actions from the user")."""
+    lo, _hi = _sentence_bounds(text, start, start)
+    lead = text[lo:start]
+    reported = REPORTED_INSTRUCTION_RE.search(lead)
+    return reported is not None and DEFENSIVE_RE.search(lead, 0, reported.start()) is not None
 
 
 def _sanitizing(text: str, start: int, end: int) -> bool:
@@ -255,6 +370,23 @@ def _pattern_signals(text: str, pointer: str, note: str = "") -> Iterator[Signal
     kind = 2 if pointer.endswith("#name") else 1 if pointer.endswith("/name") else 0
     for family, weight, span, quoted, why in _cached_hits(text, kind, USE_ANCHORS):
         yield Signal(family, weight, pointer, span, quoted, note or why)
+
+
+#: How many matches of one pattern in one text are looked at before it is taken as absent.
+_MAX_TRIED: Final = 8
+
+
+def first_counted(
+    family: str, regex: re.Pattern[str], subject: str, kind: int
+) -> re.Match[str] | None:
+    """The first match of a pattern that counts (a later sentence may offer what an earlier
+    one only named: "Detects exfiltration. Exfiltrates the keys.")."""
+    for tried, match in enumerate(regex.finditer(subject)):
+        if tried >= _MAX_TRIED:
+            return None
+        if not suppressed(family, subject, match, kind):
+            return match
+    return None
 
 
 #: Every pattern in scan order (families in order, each strongest first), and for each anchor
@@ -307,24 +439,17 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
         if family in done or (is_name and prose_only) or index in DISABLED:
             continue
         subject = skel.text if family == "padding" else flat
-        match = regex.search(subject)
+        match = first_counted(family, regex, subject, kind)
         if match is None:
             continue
-        named = family in CAPABILITY_FAMILIES or match.group().lower().startswith("exfiltrat")
-        if named and _defensive(subject, match.start(), match.end()):
-            continue  # e.g. "detects exfiltration": the tool defends against it
-        if family == "markup" and _sanitizing(subject, match.start(), match.end()):
-            continue  # e.g. "strips <script> tags": the tool removes markup
         start, end = skel.span(match.start(), match.end())
-        hits.append(
-            (
-                family,
-                weight,
-                (start, end),
-                excerpt(text, start, end),
-                hijack_why(family, regex) or side_effect_why(regex) or deception_why(regex),
-            )
+        why = (
+            hijack_why(family, regex)
+            or side_effect_why(regex)
+            or deception_why(regex)
+            or harm_why(family, regex)
         )
+        hits.append((family, weight, (start, end), excerpt(text, start, end), why))
         done.add(family)
     if not is_name and not DIRECTIVES_OFF:
         directive = directives.strongest(skel.text)
@@ -426,6 +551,8 @@ def score(signals: Iterable[Signal]) -> int:
     best: dict[str, int] = {}
     for signal in signals:
         family = _SCORED_AS.get(signal.family, signal.family)
+        if family == "sensitive" and signal.weight <= 1:
+            family = "secret-words"  # a secret file only documented: a mention of secrets
         best[family] = max(best.get(family, 0), signal.weight)
     return sum(best.values())
 
@@ -592,6 +719,22 @@ def _about_siblings(signal: Signal, text: str, siblings: frozenset[str]) -> bool
     return bool(named) and named <= {n.lower().replace("-", "_") for n in siblings}
 
 
+#: Families that offer the item *in place of* another ("the secure version of X").
+_OFFERS_ITSELF: Final = frozenset({"bait"})
+_SPACES_RE: Final = re.compile(r"\s+")
+
+
+def _about_itself(signal: Signal, text: str, name: str) -> bool:
+    """A baiting signal whose "other" tool is the item itself ("this is the secure version of
+    the vulnerable status tool", said by ``vulnerable_status_tool``): it describes its own
+    variant, it lures nobody away from another tool."""
+    if signal.family not in _OFFERS_ITSELF or not name:
+        return False
+    own = _spaced(name).lower().strip()
+    after = _SPACES_RE.sub(" ", text[signal.span[0] : signal.span[1] + 80].lower())
+    return len(own) >= 8 and own in after
+
+
 def _shadowing_signal(
     texts: Sequence[tuple[str, str]],
     name: str,
@@ -659,7 +802,7 @@ def item_signals(
             found = [s for s in found if not _about_siblings(s, text, siblings)]
         found = [_disparaged(s, text, siblings, other_tools) for s in found]
         if name:
-            found = [_own_job(s, name) for s in found]
+            found = [_own_job(s, name) for s in found if not _about_itself(s, text, name)]
             found = [s for s in found if s.weight > 0]
         signals += found
     signals += _other_tool_signals(texts, other_tools)

@@ -193,6 +193,16 @@ _WEAK: Final = frozenset({"reply", "destination", "other-tools", "pretext", "enc
 #: credentials are configured" directs nothing about the secret itself.
 _MOVED: Final = frozenset({"secret", "file", "conversation", "destination"})
 _SAFEGUARDED: Final = frozenset({"secret", "file", "conversation"})
+#: "Hiding" whose object is a secret: the secret is kept from whoever would see it (a
+#: safeguard), not the tool's doings kept from the person.
+_SECRET_KEPT: Final = re.compile(
+    r"\b(?:never|do\s*not|don'?t|must\s+not|should\s+not|no)\s+(?:\w+\s+){0,2}?(?:reveal"
+    r"|disclose|show|expose|leak|print|log)s?\s+(?:any\s+|the\s+|internal\s+|your\s+"
+    r"|their\s+|stored\s+|raw\s+)*(?:secrets?|credentials?|passwords?|api[\s_-]?keys?|tokens?"
+    r"|private[\s_-]?keys?|keys)\b(?!\s+(?:to\s+|with\s+)?(?:the\s+)?(?:users?|person|human|you|that"
+    r"|which|we)\b)",
+    _F,
+)
 _MOVE_VERB: Final = re.compile(
     r"\b(?:read|reads|send|sent|include|pass|provide|share|append|attach|paste|enter|upload"
     r"|forward|copy|collect|output|print|reveal|post|submit|extract|dump|store|save|log|record"
@@ -259,6 +269,8 @@ def scopes_of(sentence: str) -> set[str] | None:
         return None
     negated = _NEGATED.search(sentence) is not None
     scopes = {name for name, regex in _SCOPES.items() if regex.search(sentence)}
+    if "hiding" in scopes and _SECRET_KEPT.search(sentence):
+        scopes.discard("hiding")  # "error messages never reveal secrets": keeps the secret
     if negated and "hiding" not in scopes and "consent" not in scopes:
         scopes -= _SAFEGUARDED
     if scopes & _MOVED and _MOVE_VERB.search(sentence) is None:

@@ -18,6 +18,7 @@ from typing import Final
 
 from hardener.detect.clauses import CLAUSE_FAMILIES, WORD, whole
 from hardener.detect.deception import DECEPTION_FAMILIES
+from hardener.detect.harm import HARM
 from hardener.detect.hijack import HIJACK_FAMILIES
 from hardener.detect.sideeffects import SIDE_EFFECT_FAMILIES
 
@@ -731,18 +732,93 @@ for _family, _patterns in SIDE_EFFECT_FAMILIES.items():  # ordered side effects,
     FAMILIES.setdefault(_family, []).extend(_patterns)
 for _family, _patterns in DECEPTION_FAMILIES.items():  # the model turned against the person
     FAMILIES.setdefault(_family, []).extend(_patterns)
+FAMILIES["capability"].extend(HARM)  # openly harmful capabilities
 
-#: A sentence that names an attack capability only to detect or defend against it.
+#: A sentence that names an attack capability only to detect or defend against it: a detecting
+#: verb, or a scan/check/search *for* it ("scans tool descriptions for … exfiltration").
 DEFENSIVE_RE: Final = _c(
     r"\b(?:detect\w*|monitor\w*|analy[sz]\w*|identif\w*|prevent\w*|block\w*|protect\w*"
-    r"|defen[cs]\w*|scan(?:s|ning)?\s+for|check(?:s|ing)?\s+for|audit\w*|anomal\w*|alert\w*"
+    r"|defen[cs]\w*|(?:scan|check|search|look|test|inspect|screen)\w*\s+(?:[\w'-]+\s+){0,4}?for"
+    r"|audit\w*|anomal\w*|alert\w*|flag(?:s|ged|ging)?|fact[\s-]?check\w*|debunk\w*|combat\w*"
     r"|mitigat\w*|(?:protect|guard|defend|secur|harden|safeguard)\w*\s+against|resist\w*"
-    r"|guard\w*|safeguard\w*|harden\w*|cannot|can't|unable\s+to)\b"
+    r"|guard\w*|safeguard\w*|harden\w*|reject\w*|refus\w*|den(?:y|ies|ied)|forbid\w*"
+    r"|disallow\w*|prohibit\w*|cannot|can't|unable\s+to)\b"
 )
+#: In a tool *name*, a detecting verb anywhere before the capability ("check unicode
+#: steganography", "scan for exfil"): a name has no sentence to say it otherwise.
+NAME_DEFENSIVE_RE: Final = _c(
+    r"\b(?:check|scan|detect|audit|inspect|analy[sz]e|lint|verify|validate|find|flag|guard"
+    r"|protect|prevent|block|monitor|test|assess)\w*\b"
+)
+#: In a tool name, right after the capability, a word that makes the tool its detector
+#: (``webshell_scan``, ``exfil_detector``; not "check" or "find": ``privesc_check_all`` runs the
+#: escalation checks an attacker runs).
+NAME_DETECTOR_AFTER_RE: Final = _c(
+    r"[\s_-]*(?:scan(?:s|ner|ners)?|detect\w*|guard\w*|monitor\w*|audit\w*|lint\w*|alert\w*)\b"
+)
+#: Right after the capability, a noun that makes it a category being looked for ("privilege
+#: escalation attempts", "exfiltration patterns").
+CATEGORY_AFTER_RE: Final = _c(
+    r"\s*(?:patterns?|attempts?|indicators?|signatures?|risks?|vulnerabilit(?:y|ies)|detection"
+    r"|heuristics?|findings?|exposures?|checks?|scanners?|rules?|events?|telemetry|samples?"
+    r"|artifacts?|iocs?|groups?|gangs?|famil(?:y|ies)|actors?|operators?|strains?|variants?"
+    r"|behaviou?rs?|infections?|outbreaks?|incidents?|reports?)\b"
+)
+#: Right before a threat named as a noun: the threat as the agent ("encrypted by ransomware"),
+#: as a suspicion ("a suspected phishing email") or as an example ("such as keyloggers").
+THREAT_NAMED_BEFORE_RE: Final = _c(
+    r"(?:\bby|\bsuch\s+as|\be\.g\.,?|\bsuspected|\bsuspicious|\breported|\bpotential|\bpossible"
+    r"|\blikely)\s+(?:an?\s+|the\s+|any\s+)?$"
+)
+#: Before a threat named as a noun: a list of threats it belongs to, introduced by an example
+#: word or a category and a colon ("common attacks: phishing, credential stuffing").
+THREAT_LIST_RE: Final = _c(
+    r"(?:\bsuch\s+as|\be\.g\.,?|\b(?:attacks?|threats?|risks?|techniques?|tactics|categories"
+    r"|types|kinds|classes|vectors?)\s*:)\s*(?:[\w'\u2019/-]+(?:\s+[\w'\u2019/-]+){0,3}\s*"
+    r"(?:,|\bor\b|\band\b)\s*){0,8}$"
+)
+#: Before a match: an instruction reported as what some text tells the model ("descriptions
+#: that tell the model to …"), the object of a sentence that detects or blocks it.
+REPORTED_INSTRUCTION_RE: Final = _c(
+    r"\b(?:(?:descriptions?|tools?|texts?|prompts?|content|messages?|instructions?|inputs?"
+    r"|servers?|responses?|outputs?|documents?|pages?|metadata|payloads?|blocks?|tags?|sections?"
+    r"|comments?)\s+(?:that|which)|whose\s+(?:\w+\s+)?(?:descriptions?|instructions?|texts?"
+    r"|metadata|prompts?))\s+(?:tell|instruct|ask|direct|order|urge|command|push|trick|coerce)"
+    r"s?\s+(?:the\s+|an?\s+)?(?:model|assistant|ai|agent|llm|client)s?\s+(?:to\s+|into\s+)?"
+)
+#: Right before a quotation: it is given as an example ("such as 'ignore all previous …'").
+EXAMPLE_LEAD_RE: Final = _c(r"(?:\bsuch\s+as|\be\.g\.,?|\blike|\bfor\s+example,?|\bincluding)\s*$")
+#: Right before a threat named as a noun: a question whether something is one ("check whether
+#: a video is a deepfake").
+THREAT_ASKED_RE: Final = _c(
+    r"\b(?:whether|if)\s+(?:[\w'-]+\s+){0,4}?(?:is|are|was|were|looks?\s+like|contains?)\s+"
+    r"(?:an?\s+|the\s+|any\s+)?$"
+)
+#: A sentence that explains what an attack *can* do, its subject the threat, not the tool
+#: ("These can hide instructions …", "Attackers may exfiltrate …").
+THREAT_EXPLAINED_RE: Final = _c(
+    r"^\W*(?:these|they|such\s+[\w-]+|(?:an?\s+)?attackers?|adversar(?:y|ies)|malicious\s+[\w-]+"
+    r"|(?:a\s+)?rogue\s+[\w-]+|which|this\s+(?:attack|technique|threat))\s+(?:\w+\s+)?(?:can"
+    r"|could|may|might|are\s+able\s+to|is\s+able\s+to|would|allows?|lets?|enables?|tries|try)\b"
+)
+#: A quoted example value ("e.g. 'x86', 'meterpreter'"): documents a filter, states no capability.
+EXAMPLE_RE: Final = _c(r"\be\.g\.|\bfor\s+example\b|\bsuch\s+as\b|\bexamples?\s*:")
+#: Matches of poisoning families that *name* an attack as a noun (so the defensive reading
+#: above applies to them as to the capability family): "exfiltration", "instruction override".
+NAMED_ATTACK_RE: Final = _c(r"exfiltrat|instruction\s+override\b")
 #: "without" right before the capability ("works without exfiltrating anything").
 WITHOUT_BEFORE_RE: Final = _c(r"\bwithout\s+(?:any\s+|ever\s+)?$")
 #: Families that describe what a tool *does* (own rule), not instructions to the model.
 CAPABILITY_FAMILIES: Final = frozenset({"capability"})
+
+#: A sentence that surveys for secret files (scans, finds, flags them) without reading or
+#: sending them: a secret scanner's job, so a path there weighs 1.
+SURVEY_RE: Final = _c(
+    r"\b(?:scan\w*|find(?:s|ing)?|discover\w*|inventor\w*|detect\w*|flag(?:s|ged|ging)?"
+    r"|check\w*|audit\w*|report(?:s|ing)?\s+(?:on\s+)?(?:any\s+)?(?:exposed|leaked|world-readable"
+    r"|insecure))\b"
+)
+ACCESS_RE: Final = _c(_ACCESS + r"|" + _SEND)
 
 #: Sensitive-path handling (see ``hardener.detect.descriptions``): a path weighs 3 when it is
 #: accessed (a verb shortly before it) in a sentence that directs the model (or routes data into a

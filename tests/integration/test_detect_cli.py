@@ -46,9 +46,11 @@ def test_analyze_tools_findings_json_and_human(run_cli, tmp_path):
 
 def test_analyze_tools_classifier_findings_explain_themselves(run_cli, tmp_path):
     """--classifier adds the shipped model; its finding names the n-grams that weighed, in the
-    human output and in --json (validated against the command's schema by run_cli's json())."""
+    human output and in --json (validated against the command's schema by run_cli's json()).
+    The tool is an openly malicious tune item under a neutral name (its real name, ``privesc_…``,
+    states the capability, which the rules catch)."""
     path = tmp_path / "list.json"
-    tool = {"name": "privesc_laps_password_read", "description": "Read LAPS password from AD."}
+    tool = {"name": "laps_read", "description": "Read LAPS password from AD."}
     path.write_text(json.dumps({"tools": [tool]}), encoding="utf-8")
     assert run_cli("analyze-tools", str(path), "--json").json()["findings"] == []
     result = run_cli("analyze-tools", str(path), "--classifier", "--json")

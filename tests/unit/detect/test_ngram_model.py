@@ -75,9 +75,10 @@ def test_the_rules_alone_miss_it_and_model_none_turns_the_classifier_off():
 
 
 def test_the_shipped_model_is_opt_in_and_flags_a_tune_example():
-    """An openly malicious tune item that the rules miss (Cisco's eval server) is caught when
-    the classifier is asked for; by default only the rules run."""
-    tool = {"name": "privesc_laps_password_read", "description": "Read LAPS password from AD."}
+    """An openly malicious tune item (Cisco's eval server) under a neutral name, which the
+    rules miss (its real name, ``privesc_…``, states the capability), is caught when the
+    classifier is asked for; by default only the rules run."""
+    tool = {"name": "laps_read", "description": "Read LAPS password from AD."}
     assert analyze_listing({"tools": [tool]}, 3) == []
     assert analyze_listing({"tools": [tool]}, 3, model=SHIPPED)
 
