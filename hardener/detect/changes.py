@@ -9,6 +9,9 @@ added run through the description detectors (``hardener.detect.descriptions``); 
   score), or adds poisoning signals worth the threshold less ``CHANGE_MARGIN`` (2 at the default 3: a
   changed definition gaining an instruction to the model is suspect even below the threshold a
   static description must cross; a policy that raises the threshold raises this bar with it);
+- adds a heading that lays down a mandate or sells the tool (``**MANDATORY SECURITY
+  PROTOCOL**``, "Why use this?"): weight 1 in a description, but a release that adds one has
+  started addressing the model;
 - adds hidden characters or terminal escapes;
 - names a sensitive file (``~/.ssh``, ``.env``, browser credential stores, …) it did not name;
 - names a new destination for data: an e-mail address, a phone number, a public IP address, or a
@@ -31,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from hardener.detect import hijack
 from hardener.detect.descriptions import (
     Finding,
     Signal,
@@ -55,6 +59,12 @@ BLOCKING: Final = frozenset({"high", "critical"})
 #: How far below the description threshold the text a change added may score and still make the
 #: change high (at the default threshold 3: one signal of weight 2, or two weaker ones).
 CHANGE_MARGIN: Final = 1
+#: Headings that lay down a mandate or sell the tool (``hardener.detect.hijack``, told apart by
+#: their notes: the family ``authority-tag`` also holds "[Live]"-style tags): weight 1 in a
+#: description, but a release that *adds* one has started talking to the model.
+CHANGE_HEADINGS: Final = frozenset(
+    {hijack.WHY["pitch"], hijack.why("authority-tag", hijack.MANDATE_HEADING[0][1])}
+)
 
 _EMAIL_RE: Final = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 _PHONE_RE: Final = re.compile(r"(?<![\w.])\+\d[\d ().-]{8,}\d\b")
@@ -232,6 +242,32 @@ def _learned_signal(added: str, fresh: list[Signal], model: Model | str | None) 
     return model_signal([("/added", added)], resolved)
 
 
+def _added_text_reasons(
+    old_joined: str, new_joined: str, threshold: int, model: Model | str | None
+) -> list[tuple[str, list[Signal]]]:
+    """Why the lines a change added make it high on their own (empty: they do not): poisoning
+    signals the old text did not have, worth the threshold less :data:`CHANGE_MARGIN` (a
+    definition that changes and gains them is suspect below the bar a never-changed description
+    must cross), or a mandate or sales heading (:data:`CHANGE_HEADINGS`)."""
+    added = _added_lines(old_joined, new_joined)
+    if not added:
+        return []
+    introduced = [s for s in scan_text(added, "/added") if not s.family.startswith("hidden:")]
+    old_families = {(s.family, s.weight) for s in scan_text(old_joined, "/old")}
+    fresh = [s for s in introduced if (s.family, s.weight) not in old_families]
+    learned = _learned_signal(added, fresh, model)
+    if learned is not None:
+        fresh.append(learned)  # the classifier reads the added text on its own too
+    if score(fresh) >= max(1, threshold - CHANGE_MARGIN):
+        families = ", ".join(sorted({s.family for s in fresh}))
+        return [(f"the added text carries poisoning signals ({families})", fresh)]
+    headings = [s for s in fresh if s.note in CHANGE_HEADINGS]
+    if headings:
+        families = ", ".join(sorted({s.family for s in headings}))
+        return [(f"the change adds a mandate or sales heading ({families})", headings)]
+    return []
+
+
 def _grade(
     texts: tuple[_Texts, _Texts],
     findings: tuple[list[Finding], list[Finding]],
@@ -273,20 +309,11 @@ def _grade(
 
     # What the change itself introduced, scored on its own.
     old_joined = _joined(old_texts)
-    added = _added_lines(old_joined, _joined(new_texts))
-    if added:
-        introduced = [s for s in scan_text(added, "/added") if not s.family.startswith("hidden:")]
-        old_families = {(s.family, s.weight) for s in scan_text(old_joined, "/old")}
-        fresh = [s for s in introduced if (s.family, s.weight) not in old_families]
-        learned = _learned_signal(added, fresh, model)
-        if learned is not None:
-            fresh.append(learned)  # the classifier reads the added text on its own too
-        gained = score(fresh)
-        # A definition that changes and gains any poisoning signal is suspect on its own: the
-        # bar sits below the threshold a never-changed description must cross.
-        if gained >= max(1, threshold - CHANGE_MARGIN) and severity == "low":
-            families = ", ".join(sorted({s.family for s in fresh}))
-            escalate("high", f"the added text carries poisoning signals ({families})", fresh)
+    if severity == "low":
+        for reason, evidence in _added_text_reasons(
+            old_joined, _joined(new_texts), threshold, model
+        ):
+            escalate("high", reason, evidence)
 
     new_joined = _joined(new_texts)
     paths = sorted(_sensitive_paths(new_joined) - _sensitive_paths(old_joined))
