@@ -323,7 +323,47 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
         return True  # e.g. "detects injections such as 'ignore all previous instructions'"
     if family == "conceal" and THREAT_EXPLAINED_RE.match(_sentence(subject, *match.span())):
         return True  # e.g. "these can stay invisible to humans": explains the threat
+    if family in _PROSE_FAMILIES and _in_fence(subject, match.start()):
+        return True  # a fenced code block (an XML example) is not a sentence
+    shown = family == "markup" or (family == "tag" and match.group().startswith("<!--"))
+    if shown and _in_code(subject, match.start(), match.end()):
+        return True  # ``<object>`` in code is shown as written: nothing renders or hides
+    if family in ("disparage", "promotion") and _code_subject_replaces(subject, match):
+        return True  # "the `label` attribute replaces `value`": a format's element, not a tool
     return family == "markup" and _sanitizing(subject, match.start(), match.end())
+
+
+#: The families that read prose only (see ``_FLAT``).
+_PROSE_FAMILIES: Final = (
+    PROSE_ONLY | HIJACK_PROSE_ONLY | SIDE_EFFECT_PROSE_ONLY | DECEPTION_PROSE_ONLY
+)
+
+
+def _in_fence(text: str, start: int) -> bool:
+    """``start`` lies inside a fenced code block (an odd number of fences before it)."""
+    return text.count("```", 0, start) % 2 == 1
+
+
+def _in_code(text: str, start: int, end: int) -> bool:
+    """The span lies in code a Markdown view shows as written: a fenced block, or an inline
+    code span (an odd number of backticks since the last fence, and a closing one after)."""
+    if _in_fence(text, start):
+        return True
+    fence = text.rfind("```", 0, start)
+    ticks = text.count("`", fence + 3 if fence >= 0 else 0, start)
+    return ticks % 2 == 1 and "`" in text[end : end + 200]
+
+
+def _code_subject_replaces(text: str, match: re.Match[str]) -> bool:
+    """A "replaces `x`" match whose sentence names its subject in code before the verb (an
+    attribute or field of a format: "the `label` attribute replaces `value`"); a tool that puts
+    itself in another's place speaks of itself ("this tool replaces `send_email`")."""
+    at = match.group().lower().find("replaces")
+    if at < 0:
+        return False
+    verb = match.start() + at
+    lo, _hi = _sentence_bounds(text, verb, verb)
+    return re.search(r"`[^`\s][^`]{0,60}`", text[lo:verb]) is not None
 
 
 #: Opening quotation marks (a closing one of the same kind must follow the match).

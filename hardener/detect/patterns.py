@@ -429,7 +429,9 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 + near(60)
                 + r"\b(?:base-?64"
                 r"|hex|rot13)\b)" + near(60) + r"\b(?:include|send|append"
-                r"|add|pass|put|embed|attach|insert)\b"
+                # "put" takes an object; "the server decodes it before PUT" names the HTTP method
+                r"|add|pass|put(?=\s+(?:it|them|this|that|the|its|their|into|in)\b)|embed"
+                r"|attach|insert)\b"
             ),
             ("encod",),
         ),
