@@ -759,6 +759,27 @@ def _about_siblings(signal: Signal, text: str, siblings: frozenset[str]) -> bool
     return bool(named) and named <= {n.lower().replace("-", "_") for n in siblings}
 
 
+#: A self-preference claim ("use this tool instead", "puts itself in other tools' place").
+_INSTEAD_RE: Final = re.compile(r"\binstead\b|\bin\s+place\s+of\b", re.IGNORECASE)
+
+
+def _prefers_itself_to_siblings(signal: Signal, text: str, siblings: frozenset[str]) -> bool:
+    """ "Use this tool instead of `run_report` when …" said beside ``run_report`` in the same
+    listing: the server routes the model among its own tools. Every tool the sentence names
+    must be a sibling (one of another server, or none named, still counts)."""
+    if signal.family == "shadowing":
+        if not signal.note.startswith("puts itself in other tools' place"):
+            return False
+    elif signal.family != "promotion":
+        return False
+    lo, hi = _sentence_bounds(text, *signal.span)
+    sentence = text[lo:hi]
+    if _INSTEAD_RE.search(sentence) is None:
+        return False
+    named = tool_references(sentence)
+    return bool(named) and named <= {n.lower().replace("-", "_") for n in siblings}
+
+
 #: Families that offer the item *in place of* another ("the secure version of X").
 _OFFERS_ITSELF: Final = frozenset({"bait"})
 _SPACES_RE: Final = re.compile(r"\s+")
@@ -839,7 +860,12 @@ def item_signals(
     for pointer, text in texts:
         found = scan_text(text, pointer)
         if siblings:
-            found = [s for s in found if not _about_siblings(s, text, siblings)]
+            found = [
+                s
+                for s in found
+                if not _about_siblings(s, text, siblings)
+                and not _prefers_itself_to_siblings(s, text, siblings)
+            ]
         found = [_disparaged(s, text, siblings, other_tools) for s in found]
         if name:
             found = [_own_job(s, name) for s in found if not _about_itself(s, text, name)]

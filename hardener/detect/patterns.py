@@ -469,7 +469,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 r"\b(?:when(?:ever)?|each\s+time|every\s+time|any\s*time|if)\s+(?:the\s+)?"
                 + _NOT_THIS
                 + r"[`'\"]?[\w./-]+[`'\"]?\s+(?:tool|function|server|mcp)\s+(?:is|are|gets)\s+"
-                r"(?:used|called|invoked|executed|run|available|present|loaded|enabled)"
+                r"(?:used|called|invoked|executed|run|available|present|loaded|enabled)\b"
             ),
             ("tool", "function", "server", "mcp"),
         ),
