@@ -780,6 +780,22 @@ def _prefers_itself_to_siblings(signal: Signal, text: str, siblings: frozenset[s
     return bool(named) and named <= {n.lower().replace("-", "_") for n in siblings}
 
 
+#: A sentence that opens with an elided requirement ("Required for all actions.").
+_ELIDED_REQUIREMENT_RE: Final = re.compile(
+    r"\W*(?:always\s+)?(?:required|needed|mandatory)\s+(?:for|by|in)\b", re.IGNORECASE
+)
+
+
+def _parameter_requirement(signal: Signal, text: str) -> bool:
+    """An input property's description that says it is "Required for all actions": the elided
+    subject is the property (a field every action of the tool needs), not the tool claiming a
+    place before every operation."""
+    if signal.family not in ("authority", "hijack") or "/properties/" not in signal.pointer:
+        return False
+    lo, _hi = _sentence_bounds(text, *signal.span)
+    return _ELIDED_REQUIREMENT_RE.match(text, lo) is not None
+
+
 #: Families that offer the item *in place of* another ("the secure version of X").
 _OFFERS_ITSELF: Final = frozenset({"bait"})
 _SPACES_RE: Final = re.compile(r"\s+")
@@ -866,7 +882,11 @@ def item_signals(
                 if not _about_siblings(s, text, siblings)
                 and not _prefers_itself_to_siblings(s, text, siblings)
             ]
-        found = [_disparaged(s, text, siblings, other_tools) for s in found]
+        found = [
+            _disparaged(s, text, siblings, other_tools)
+            for s in found
+            if not _parameter_requirement(s, text)
+        ]
         if name:
             found = [_own_job(s, name) for s in found if not _about_itself(s, text, name)]
             found = [s for s in found if s.weight > 0]
