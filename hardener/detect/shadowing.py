@@ -12,6 +12,9 @@ tool that is not its own: "when ``send_email`` is used, always bcc …", "the ad
    *obligation* laid on it (the reference, then a modal: "X must", "the X tool should always"),
    or a plain *imperative* naming it as a tool ("call X first", "use the X tool"; "use X to …"
    alone may name an output field, so it counts only when X is called a tool or is one);
+   a *note addressed* to it ("Important note for the X tool: …", with an order after the
+   colon), or a claim to *change how it works* ("this tool updates how X works: …") count as
+   obligations, and with an order in the sentence weigh like a prescription;
 3. optionally a **prescription**: the sentence fixes arguments, recipients or destinations
    (a verb of setting/sending with an argument noun, an e-mail address or a URL).
 
@@ -22,6 +25,9 @@ Scoring (family ``shadowing``, the strongest reference counts; the default thres
 | a tool of the same listing | 0 | 0 | 1 |
 | absent from the listing | 1 | 2 | 3 |
 | a tool of another server of the client | 3 | 3 | 3 |
+
+A reference preceded by another server's name ("the github server's create_pull_request")
+counts as a tool of another server.
 
 An *ordering* ("before calling X", "after invoking X") only sequences steps, so it weighs like
 an imperative; with a prescription of arguments for X it weighs 3 when X is absent.
@@ -88,9 +94,27 @@ _CONDITIONAL_WORD: Final = re.compile(r"\b(?:when(?:ever)?|if|each\s+time|every\
 _OBLIGATION_AFTER: Final = re.compile(
     r"^[`'\"]?(?:\s*\(\))?(?:\s+(?:tool|function|command|server))?\s+(?:must|should|shall"
     r"|needs?\s+to|has\s+to|is\s+(?:required|expected|only)\s+to|will\s+now|may\s+only"
-    r"|can\s+only|always)\b",
+    r"|can\s+only|always|(?:is|are)\s+(?:now\s+)?(?:configured|set|changed|updated|patched)\s+to)\b",
     _F,
 )
+#: Before the reference: a note or rule addressed to it ("Important note for the X tool:").
+_ADDRESSED_BEFORE: Final = re.compile(
+    r"\b(?:notes?|notices?|rules?|instructions?|reminders?|guidelines?|requirements?|polic(?:y|ies)"
+    r"|directives?|updates?)\s+(?:for|to|regarding|concerning|about|on)\s+(?:the\s+|all\s+|any\s+"
+    r"|every\s+)?[`'\"]?$",
+    _F,
+)
+#: After an addressed reference: the colon that opens what it is told.
+_ADDRESSED_AFTER: Final = re.compile(r"^[`'\"]?(?:\s+(?:tools?|functions?|server))?\s*:", _F)
+#: Before the reference: the item says it changes how another tool behaves.
+_REWRITES_BEFORE: Final = re.compile(
+    r"\b(?:updates?|changes?|modif(?:y|ies)|overrides?|redefines?|replaces?|extends?|patch(?:es)?"
+    r"|reconfigures?|alters?|hooks?\s+into)\s+(?:how|the\s+(?:behaviou?r|output|results?|way)\s+"
+    r"(?:of\s+)?)\s*(?:the\s+)?[`'\"]?$",
+    _F,
+)
+#: Before the reference: another server's name ("the github server's create_pull_request").
+_OTHER_SERVER_BEFORE: Final = re.compile(r"\b[\w-]+\s+server'?s\s+[`'\"]?$", _F)
 #: An imperative or modal somewhere in the sentence (what the condition leads to).
 _DIRECTIVE: Final = re.compile(
     r"\b(?:always|must|never|make\s+sure|ensure|instead|required|do\s+not|don't|should|shall"
@@ -106,15 +130,19 @@ _IMPERATIVE_START: Final = re.compile(
 #: What a call is given: arguments, recipients, destinations.
 _ARGUMENT_NOUN: Final = (
     r"(?:recipients?|address(?:es)?|bcc|cc|destinations?|parameters?|arguments?|args|fields?"
-    r"|headers?|urls?|endpoints?|accounts?|wallets?|ibans?|values?|to\s+field|channels?|targets?)"
+    r"|headers?|urls?|endpoints?|accounts?|wallets?|ibans?|values?|to\s+field|channels?|targets?"
+    r"|amounts?|prices?|totals?|quantit(?:y|ies)|branch(?:es)?|prox(?:y|ies))"
 )
 #: The sentence fixes arguments, recipients or destinations: a verb of setting or sending with
 #: an argument noun, an e-mail address or a URL; or an argument noun with a modal ("the
 #: destination account must be …").
 _PRESCRIBE: Final = re.compile(
     r"\b(?:set|change|replace|override|use|pass|add|include|send|route|redirect|forward|cc"
-    r"|bcc|copy|append|prepend|point)\b[^.\n]{0,60}?(?:\b" + _ARGUMENT_NOUN + r"\b"
-    r"|[\w.+-]+@[\w-]+\.[\w.]+|https?://)"
+    r"|bcc|copy|append|prepend|point|round|increase|decrease|multiply|double|inflate|adjust"
+    r"|export|prefix|wrap|copied|forwarded|sent|routed|redirected)\b[^.\n]{0,60}?(?:\b"
+    + _ARGUMENT_NOUN
+    + r"\b|[\w.+-]+@[\w-]+\.[\w.]+|https?://)"
+    r"|\bset\s+(?:the\s+|its\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:to|=)\s+\S"
     r"|\b" + _ARGUMENT_NOUN + r"\s+(?:\w+\s+)?(?:must|should|shall|has\s+to|needs?\s+to"
     r"|is\s+to|are\s+to)\s+(?:always\s+|now\s+)?(?:be|include|contain|equal|point)\b",
     _F,
@@ -174,6 +202,49 @@ def _written_as_element(text: str, name: str) -> bool:
     return re.search(r"</?" + re.escape(name) + r"(?=[\s/>])", text) is not None
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What a sentence does with a tool reference (``before``/``after``: the sentence's text on
+    either side of it)."""
+
+    condition: bool  # "when X is used, …": a rule on its use
+    sequence: bool  # "before calling X": only orders the steps
+    obligation: bool  # "X must …", a note addressed to it, or a claim to change how it works
+    imperative: bool  # "call X first"
+    told: bool  # a note addressed to it, or a claim to change how it works
+
+
+def _read(before: str, after: str, *, toolish: bool) -> _Reading:
+    cond = _CONDITION_BEFORE.search(before)
+    # "when X is used …" lays a rule on X; "before calling X" only orders the steps
+    condition = (cond is not None and cond.group("rule") is not None) or (
+        _USED_AFTER.match(after) is not None and _CONDITIONAL_WORD.search(before) is not None
+    )
+    if condition and not _DIRECTIVE.search(after) and not _DIRECTIVE.search(before):
+        condition = False
+    sequence = cond is not None and not condition
+    addressed = (
+        _ADDRESSED_BEFORE.search(before) is not None
+        and _ADDRESSED_AFTER.match(after) is not None
+        and _DIRECTIVE.search(after) is not None
+    )
+    told = addressed or _REWRITES_BEFORE.search(before) is not None
+    start_verb = _IMPERATIVE_START.match(before)
+    # "use X to interpret …" may name a field; "call X" or "use the X tool" names a tool
+    imperative = (
+        start_verb is not None
+        and len(before.split()) <= 3
+        and (toolish or start_verb.group("call") is not None)
+    )
+    return _Reading(
+        condition=condition,
+        sequence=sequence,
+        obligation=_OBLIGATION_AFTER.match(after) is not None or told,
+        imperative=imperative or sequence,
+        told=told,
+    )
+
+
 def cross_references(
     texts: Iterable[tuple[str, str]],
     own: Iterable[str],
@@ -201,24 +272,9 @@ def cross_references(
             before, after = text[lo:start], text[end:hi]
             if _ASSIGNED.match(text, end):
                 continue  # ``abstract_mode=full``: an argument, not a tool
-            cond = _CONDITION_BEFORE.search(before)
-            # "when X is used …" lays a rule on X; "before calling X" only orders the steps
-            condition = (cond is not None and cond.group("rule") is not None) or (
-                _USED_AFTER.match(after) is not None
-                and _CONDITIONAL_WORD.search(before) is not None
-            )
-            if condition and not _DIRECTIVE.search(after) and not _DIRECTIVE.search(before):
-                condition = False
-            sequence = cond is not None and not condition
-            obligation = _OBLIGATION_AFTER.match(after) is not None
-            start_verb = _IMPERATIVE_START.match(before)
-            # "use X to interpret …" may name a field; "call X" or "use the X tool" names a tool
-            imperative = (
-                start_verb is not None
-                and len(before.split()) <= 3
-                and (toolish or known or start_verb.group("call") is not None)
-            )
-            imperative = imperative or sequence
+            reading = _read(before, after, toolish=toolish or known)
+            condition, obligation = reading.condition, reading.obligation
+            imperative, sequence = reading.imperative, reading.sequence
             if not (condition or obligation or imperative):
                 continue
             prescribes = _PRESCRIBE.search(text, lo, hi) is not None
@@ -228,6 +284,8 @@ def cross_references(
                 key = tail  # "ourserver.our_tool": one of its own
             if key in elsewhere and key not in present:
                 weight, where = 3, "a tool of another server"
+            elif _OTHER_SERVER_BEFORE.search(before) and key not in present:
+                weight, where = 3, "a tool of another server (by its server's name)"
             elif qualified and key not in present:
                 # "the mail-server.send_email tool": a tool named with another server's prefix
                 weight, where = (
@@ -238,7 +296,9 @@ def cross_references(
                 weight = 1 if prescribes and (condition or obligation) else 0
                 where = "a tool of the same server"
             elif condition or obligation:
-                weight = 3 if prescribes else 2
+                # a note addressed to it, or a claim to change how it works, with an order
+                ordered = reading.told and _DIRECTIVE.search(after) is not None
+                weight = 3 if prescribes or ordered else 2
                 where = "a tool this server does not have"
             else:
                 weight = 3 if prescribes and sequence else 1
