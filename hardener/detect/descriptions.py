@@ -650,16 +650,32 @@ def item_texts(item: Mapping[str, Any], pointer: str) -> list[tuple[str, str]]:
     return texts
 
 
+#: A tool whose name says it creates or edits an agent (``create_agent``, ``updateAssistant``).
+_MAKES_AN_AGENT_RE: Final = re.compile(
+    r"\b(?:create|update|edit|configure|modify|patch|new|add|build|make)\s+(?:\w+\s+)?"
+    r"(?:agent|assistant|bot|chatbot|persona|character|gpt)s?\b",
+    re.IGNORECASE,
+)
+#: The settings such an agent is made of (the parameter carries the new agent's prompt).
+_AGENT_SETTING_RE: Final = re.compile(
+    r"^(?:system[_-]?prompt|model[_-]?instructions)$", re.IGNORECASE
+)
+
+
 def _param_signals(item: Mapping[str, Any], pointer: str) -> Iterator[Signal]:
     schema = item.get("inputSchema")
     props = schema.get("properties") if isinstance(schema, Mapping) else None
     if not isinstance(props, Mapping):
         return
+    makes_agent = _MAKES_AN_AGENT_RE.search(_spaced(str(item.get("name", "")))) is not None
     for name in props:
         if SUSPICIOUS_PARAM_RE.match(str(name)):
             where = f"{pointer}/inputSchema/properties/{_escape(str(name))}#name"
             weight = 3 if STRONG_PARAM_RE.match(str(name)) else 2
-            yield Signal("param", weight, where, (0, len(str(name))), str(name), "parameter abuse")
+            note = "parameter abuse"
+            if makes_agent and _AGENT_SETTING_RE.match(str(name)):
+                weight, note = 1, "the system prompt of the agent the tool creates"
+            yield Signal("param", weight, where, (0, len(str(name))), str(name), note)
     for name, weight in skip_switches(schema):
         where = f"{pointer}/inputSchema/properties/{_escape(name)}#name"
         note = "switches the person's confirmation off" + (" by default" if weight > 1 else "")
