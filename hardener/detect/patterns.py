@@ -446,8 +446,10 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
         (
             3,
             _c(
-                r"\b(?:curl|wget|nc|netcat|Invoke-WebRequest|iwr)\b" + near(80) + r"(?:\s-d\b"
-                r"|--data|\s-F\b|--upload-file|\s-T\b|--post|\|\s*(?:sh|bash)\b)"
+                r"\b(?:curl|wget|nc|netcat|Invoke-WebRequest|iwr)\b"
+                + near(80)
+                # curl's short flags are case-sensitive: "-f" is --fail (and "stat -f%z" no flag)
+                + r"(?:(?-i:\s-[dFT])\b|--data|--upload-file|--post|\|\s*(?:sh|bash)\b)"
             ),
             (*whole("curl", "wget", "nc", "netcat", "iwr"), "invoke-webrequest"),
         ),
