@@ -735,7 +735,9 @@ CAPABILITY: Final[list[Pattern]] = [
             r"\s+off|tamper\w*\s+with|blind\w*)\s+(?:the\s+|all\s+|any\s+)?(?:[\w/-]+\s+){0,2}?"
             + _DEFENCE
             + r"(?:\s+(?:protections?|controls?|checks?|mechanisms?|features?|software|measures?"
-            r"|policies|rules))?" + r"\b(?!\s+(?:is|are)\s+(?:enabled|required))"
+            r"|policies|rules))?"
+            # "bypass the audit cache": the defence word names another thing (its cache, report)
+             + r"\b(?!\s+(?:is|are)\s+(?:enabled|required)|\s+(?:cache[sd]?|results?|reports?)\b)"
         ),
         ("bypass", "disabl", "defeat", "evad", "circumvent", "kill", "turn", "tamper", "blind"),
     ),

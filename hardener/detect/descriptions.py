@@ -323,7 +323,47 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
         return True  # e.g. "detects injections such as 'ignore all previous instructions'"
     if family == "conceal" and THREAT_EXPLAINED_RE.match(_sentence(subject, *match.span())):
         return True  # e.g. "these can stay invisible to humans": explains the threat
+    if family in _PROSE_FAMILIES and _in_fence(subject, match.start()):
+        return True  # a fenced code block (an XML example) is not a sentence
+    shown = family == "markup" or (family == "tag" and match.group().startswith("<!--"))
+    if shown and _in_code(subject, match.start(), match.end()):
+        return True  # ``<object>`` in code is shown as written: nothing renders or hides
+    if family in ("disparage", "promotion") and _code_subject_replaces(subject, match):
+        return True  # "the `label` attribute replaces `value`": a format's element, not a tool
     return family == "markup" and _sanitizing(subject, match.start(), match.end())
+
+
+#: The families that read prose only (see ``_FLAT``).
+_PROSE_FAMILIES: Final = (
+    PROSE_ONLY | HIJACK_PROSE_ONLY | SIDE_EFFECT_PROSE_ONLY | DECEPTION_PROSE_ONLY
+)
+
+
+def _in_fence(text: str, start: int) -> bool:
+    """``start`` lies inside a fenced code block (an odd number of fences before it)."""
+    return text.count("```", 0, start) % 2 == 1
+
+
+def _in_code(text: str, start: int, end: int) -> bool:
+    """The span lies in code a Markdown view shows as written: a fenced block, or an inline
+    code span (an odd number of backticks since the last fence, and a closing one after)."""
+    if _in_fence(text, start):
+        return True
+    fence = text.rfind("```", 0, start)
+    ticks = text.count("`", fence + 3 if fence >= 0 else 0, start)
+    return ticks % 2 == 1 and "`" in text[end : end + 200]
+
+
+def _code_subject_replaces(text: str, match: re.Match[str]) -> bool:
+    """A "replaces `x`" match whose sentence names its subject in code before the verb (an
+    attribute or field of a format: "the `label` attribute replaces `value`"); a tool that puts
+    itself in another's place speaks of itself ("this tool replaces `send_email`")."""
+    at = match.group().lower().find("replaces")
+    if at < 0:
+        return False
+    verb = match.start() + at
+    lo, _hi = _sentence_bounds(text, verb, verb)
+    return re.search(r"`[^`\s][^`]{0,60}`", text[lo:verb]) is not None
 
 
 #: Opening quotation marks (a closing one of the same kind must follow the match).
@@ -610,16 +650,32 @@ def item_texts(item: Mapping[str, Any], pointer: str) -> list[tuple[str, str]]:
     return texts
 
 
+#: A tool whose name says it creates or edits an agent (``create_agent``, ``updateAssistant``).
+_MAKES_AN_AGENT_RE: Final = re.compile(
+    r"\b(?:create|update|edit|configure|modify|patch|new|add|build|make)\s+(?:\w+\s+)?"
+    r"(?:agent|assistant|bot|chatbot|persona|character|gpt)s?\b",
+    re.IGNORECASE,
+)
+#: The settings such an agent is made of (the parameter carries the new agent's prompt).
+_AGENT_SETTING_RE: Final = re.compile(
+    r"^(?:system[_-]?prompt|model[_-]?instructions)$", re.IGNORECASE
+)
+
+
 def _param_signals(item: Mapping[str, Any], pointer: str) -> Iterator[Signal]:
     schema = item.get("inputSchema")
     props = schema.get("properties") if isinstance(schema, Mapping) else None
     if not isinstance(props, Mapping):
         return
+    makes_agent = _MAKES_AN_AGENT_RE.search(_spaced(str(item.get("name", "")))) is not None
     for name in props:
         if SUSPICIOUS_PARAM_RE.match(str(name)):
             where = f"{pointer}/inputSchema/properties/{_escape(str(name))}#name"
             weight = 3 if STRONG_PARAM_RE.match(str(name)) else 2
-            yield Signal("param", weight, where, (0, len(str(name))), str(name), "parameter abuse")
+            note = "parameter abuse"
+            if makes_agent and _AGENT_SETTING_RE.match(str(name)):
+                weight, note = 1, "the system prompt of the agent the tool creates"
+            yield Signal("param", weight, where, (0, len(str(name))), str(name), note)
     for name, weight in skip_switches(schema):
         where = f"{pointer}/inputSchema/properties/{_escape(name)}#name"
         note = "switches the person's confirmation off" + (" by default" if weight > 1 else "")
@@ -719,6 +775,43 @@ def _about_siblings(signal: Signal, text: str, siblings: frozenset[str]) -> bool
     return bool(named) and named <= {n.lower().replace("-", "_") for n in siblings}
 
 
+#: A self-preference claim ("use this tool instead", "puts itself in other tools' place").
+_INSTEAD_RE: Final = re.compile(r"\binstead\b|\bin\s+place\s+of\b", re.IGNORECASE)
+
+
+def _prefers_itself_to_siblings(signal: Signal, text: str, siblings: frozenset[str]) -> bool:
+    """ "Use this tool instead of `run_report` when …" said beside ``run_report`` in the same
+    listing: the server routes the model among its own tools. Every tool the sentence names
+    must be a sibling (one of another server, or none named, still counts)."""
+    if signal.family == "shadowing":
+        if not signal.note.startswith("puts itself in other tools' place"):
+            return False
+    elif signal.family != "promotion":
+        return False
+    lo, hi = _sentence_bounds(text, *signal.span)
+    sentence = text[lo:hi]
+    if _INSTEAD_RE.search(sentence) is None:
+        return False
+    named = tool_references(sentence)
+    return bool(named) and named <= {n.lower().replace("-", "_") for n in siblings}
+
+
+#: A sentence that opens with an elided requirement ("Required for all actions.").
+_ELIDED_REQUIREMENT_RE: Final = re.compile(
+    r"\W*(?:always\s+)?(?:required|needed|mandatory)\s+(?:for|by|in)\b", re.IGNORECASE
+)
+
+
+def _parameter_requirement(signal: Signal, text: str) -> bool:
+    """An input property's description that says it is "Required for all actions": the elided
+    subject is the property (a field every action of the tool needs), not the tool claiming a
+    place before every operation."""
+    if signal.family not in ("authority", "hijack") or "/properties/" not in signal.pointer:
+        return False
+    lo, _hi = _sentence_bounds(text, *signal.span)
+    return _ELIDED_REQUIREMENT_RE.match(text, lo) is not None
+
+
 #: Families that offer the item *in place of* another ("the secure version of X").
 _OFFERS_ITSELF: Final = frozenset({"bait"})
 _SPACES_RE: Final = re.compile(r"\s+")
@@ -799,8 +892,17 @@ def item_signals(
     for pointer, text in texts:
         found = scan_text(text, pointer)
         if siblings:
-            found = [s for s in found if not _about_siblings(s, text, siblings)]
-        found = [_disparaged(s, text, siblings, other_tools) for s in found]
+            found = [
+                s
+                for s in found
+                if not _about_siblings(s, text, siblings)
+                and not _prefers_itself_to_siblings(s, text, siblings)
+            ]
+        found = [
+            _disparaged(s, text, siblings, other_tools)
+            for s in found
+            if not _parameter_requirement(s, text)
+        ]
         if name:
             found = [_own_job(s, name) for s in found if not _about_itself(s, text, name)]
             found = [s for s in found if s.weight > 0]

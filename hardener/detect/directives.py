@@ -327,6 +327,23 @@ _INSTEAD: Final = re.compile(
     r"\s+than)\b",
     _F,
 )
+#: Just before a self-reference: the sentence forbids using it ("do not call this tool").
+_FORBIDS_BEFORE: Final = re.compile(
+    r"\b(?:do\s+not|don't|never|no\s+need\s+to|should\s+not|shouldn't)\s+(?:\w+\s+)?"
+    r"(?:call|use|run|invoke|select|choose)\s+$",
+    _F,
+)
+
+
+def _sends_away(sentence: str) -> bool:
+    """Every self-reference of the sentence is forbidden ("DO NOT call this tool - proceed with
+    other tools instead"): it redirects *away* from itself, as honest documentation does."""
+    selves = list(_SELF.finditer(sentence))
+    return bool(selves) and all(
+        _FORBIDS_BEFORE.search(sentence, 0, m.start()) is not None for m in selves
+    )
+
+
 #: Running others down.
 _DISPARAGE: Final = re.compile(
     r"\b(?:deprecated|insecure|compromised|unsafe|broken|malicious|outdated|vulnerable"
@@ -384,6 +401,7 @@ def self_claims(text: str) -> list[Claim]:
             instead is None
             and _INSTEAD.search(sentence)
             and (disparaged or _OTHERS.search(sentence))
+            and not _sends_away(sentence)
         ):
             instead = Claim(
                 "shadowing",

@@ -429,7 +429,9 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 + near(60)
                 + r"\b(?:base-?64"
                 r"|hex|rot13)\b)" + near(60) + r"\b(?:include|send|append"
-                r"|add|pass|put|embed|attach|insert)\b"
+                # "put" takes an object; "the server decodes it before PUT" names the HTTP method
+                r"|add|pass|put(?=\s+(?:it|them|this|that|the|its|their|into|in)\b)|embed"
+                r"|attach|insert)\b"
             ),
             ("encod",),
         ),
@@ -444,8 +446,10 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
         (
             3,
             _c(
-                r"\b(?:curl|wget|nc|netcat|Invoke-WebRequest|iwr)\b" + near(80) + r"(?:\s-d\b"
-                r"|--data|\s-F\b|--upload-file|\s-T\b|--post|\|\s*(?:sh|bash)\b)"
+                r"\b(?:curl|wget|nc|netcat|Invoke-WebRequest|iwr)\b"
+                + near(80)
+                # curl's short flags are case-sensitive: "-f" is --fail (and "stat -f%z" no flag)
+                + r"(?:(?-i:\s-[dFT])\b|--data|--upload-file|--post|\|\s*(?:sh|bash)\b)"
             ),
             (*whole("curl", "wget", "nc", "netcat", "iwr"), "invoke-webrequest"),
         ),
@@ -467,7 +471,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 r"\b(?:when(?:ever)?|each\s+time|every\s+time|any\s*time|if)\s+(?:the\s+)?"
                 + _NOT_THIS
                 + r"[`'\"]?[\w./-]+[`'\"]?\s+(?:tool|function|server|mcp)\s+(?:is|are|gets)\s+"
-                r"(?:used|called|invoked|executed|run|available|present|loaded|enabled)"
+                r"(?:used|called|invoked|executed|run|available|present|loaded|enabled)\b"
             ),
             ("tool", "function", "server", "mcp"),
         ),

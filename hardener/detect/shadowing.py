@@ -196,6 +196,12 @@ def tool_references(text: str) -> set[str]:
     return {_norm(name) for name, _start, _end, _toolish in _references(text)}
 
 
+def _written_as_element(text: str, name: str) -> bool:
+    """The same text writes ``name`` as a markup element (``<name …>``, ``</name>``): it is an
+    element of a document format (XML, HTML) that the tool takes, not a tool."""
+    return re.search(r"</?" + re.escape(name) + r"(?=[\s/>])", text) is not None
+
+
 @dataclass(frozen=True)
 class _Reading:
     """What a sentence does with a tool reference (``before``/``after``: the sentence's text on
@@ -256,7 +262,8 @@ def cross_references(
             continue
         for name, start, end, toolish in _references(text):
             key = _norm(name)
-            if key in mine or name.isupper():
+            # ``mxCell`` beside ``<mxCell …>``: an element of a format the tool takes, not a tool
+            if key in mine or name.isupper() or _written_as_element(text, name):
                 continue
             known = key in present or key in elsewhere
             if not (toolish or known or "_" in name or re.search(r"[a-z][A-Z]", name)):

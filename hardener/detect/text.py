@@ -84,9 +84,17 @@ class Hit:
     decoded: str = ""  # the hidden ASCII spelled by tag characters
 
 
+#: Bases of Unicode's emoji variation sequences that are not symbols by category (the letterlike
+#: U+2139 INFORMATION SOURCE, the punctuation U+203C and U+2049, the Latin-1 copyright and
+#: registered signs): U+2139 U+FE0F is the information emoji.
+_EMOJI_BASES: Final = frozenset("\u00a9\u00ae\u203c\u2049\u2139\u3030\u303d")
+
+
 def _is_emojiish(char: str) -> bool:
     if not char:
         return False
+    if char in _EMOJI_BASES:
+        return True
     code = ord(char)
     return code > 0x2000 and unicodedata.category(char) in ("So", "Sk", "Mn", "Cf", "Sm")
 

@@ -91,3 +91,12 @@ def test_printable_ascii_has_nothing_hidden(text):
     assert hidden_characters(text) == []
     assert homoglyph_words(text) == []
     assert terminal_escapes(text) == []
+
+
+def test_a_selector_after_an_emoji_base_that_is_a_letterlike_is_presentation() -> None:
+    """U+2139 U+FE0F (a letterlike symbol by category) is the information emoji; the same
+    selector after a plain letter carries nothing visible and is still reported."""
+    assert hidden_characters("\u2139\ufe0f Security domains are a CORS allow-list.") == []
+    assert hidden_characters("\u00a9\ufe0f 2026") == []
+    hits = hidden_characters("Note\ufe0f: x")
+    assert [hit.kind for hit in hits] == ["variation-selectors"]
