@@ -48,13 +48,17 @@ from typing import Final
 _F = re.IGNORECASE
 
 
-def _c(pattern: str) -> re.Pattern[str]:
+def ci(pattern: str) -> re.Pattern[str]:
+    """A clause pattern, compiled case-insensitively (the word-class modules share it)."""
     return re.compile(pattern, _F)
 
 
-def _near(n: int) -> str:
+def near(n: int) -> str:
     """Up to ``n`` characters within the same sentence (see ``patterns.near``)."""
     return r"(?:(?!\.\s)[^\n]){0," + str(n) + "}?"
+
+
+_c, _near = ci, near
 
 
 #: A *word anchor* ``"=put"``: the match contains ``put`` as a whole word (``\w+`` token), not

@@ -44,17 +44,10 @@ from collections.abc import Mapping
 from typing import Final
 
 from hardener.detect.clauses import Pattern, whole
+from hardener.detect.clauses import ci as _c
+from hardener.detect.clauses import near as _near
 
 _F = re.IGNORECASE
-
-
-def _c(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, _F)
-
-
-def _near(n: int) -> str:
-    """Up to ``n`` characters within the same sentence (see ``patterns.near``)."""
-    return r"(?:(?!\.\s)[^\n]){0," + str(n) + "}?"
 
 
 # --- word classes -----------------------------------------------------------------------------

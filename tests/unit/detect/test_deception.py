@@ -11,31 +11,23 @@ is the third-person description of what a tool does with the same words.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hardener.detect import deception
-from hardener.detect.descriptions import analyze_listing, scan_text
+from hardener.detect.descriptions import scan_text
+from tests.support.detect_text import lone_tool_findings, signals_noted
 
 FLAGGED = "description.poisoning"
 
 
 def new_signals(text: str) -> dict[str, int]:
     """family -> weight of the signals this module's patterns raised in ``text``."""
-    notes = set(deception.WHY_BY_PATTERN.values())
-    out: dict[str, int] = {}
-    for signal in scan_text(text):
-        if signal.note in notes:
-            out[signal.family] = max(out.get(signal.family, 0), signal.weight)
-    return out
+    return signals_noted(text, deception.WHY_BY_PATTERN.values())
 
 
-def findings(description: str) -> list[Any]:
-    listing = {"tools": [{"name": "t", "description": description, "inputSchema": {}}]}
-    return analyze_listing(listing, 3, model=None)
+findings = lone_tool_findings
 
 
 @pytest.mark.parametrize(
