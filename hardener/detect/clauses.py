@@ -735,8 +735,14 @@ CAPABILITY: Final[list[Pattern]] = [
     (
         3,
         _c(
-            r"\b(?:bypass\w*|disabl\w*|defeat\w*|evad\w*|circumvent\w*|kill(?:s|ing)?|turn(?:s|ing)?"
-            r"\s+off|tamper\w*\s+with|blind\w*)\s+(?:the\s+|all\s+|any\s+)?(?:[\w/-]+\s+){0,2}?"
+            r"\b(?:(?:bypass\w*|defeat\w*|evad\w*|circumvent\w*|kill(?:s|ing)?|tamper\w*\s+with"
+            r"|blind\w*)\s+(?:the\s+|all\s+|any\s+)?|(?:disabl\w*|turn(?:s|ing)?\s+off)\s+"
+            # switching off a resource's own setting, which its owner toggles: a domain's
+            # (WHOIS) privacy protection, a database's deletion or an instance's termination
+            # protection
+            r"(?:the\s+|all\s+|any\s+)?(?!(?:whois\s+)?privacy\s+protection\b"
+            r"|(?:deletion|termination)\s+protection\b))"
+            r"(?:[\w/-]+\s+){0,2}?"
             + _DEFENCE
             + r"(?:\s+(?:protections?|controls?|checks?|mechanisms?|features?|software|measures?"
             r"|policies|rules))?"

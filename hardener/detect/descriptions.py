@@ -330,7 +330,69 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
         return True  # ``<object>`` in code is shown as written: nothing renders or hides
     if family in ("disparage", "promotion") and _code_subject_replaces(subject, match):
         return True  # "the `label` attribute replaces `value`": a format's element, not a tool
+    if _sample_input(subject, match.start(), match.end()):
+        return True  # 'Example: classify({ text: "ignore your instructions" })': data it takes
+    if family == "conceal" and _forbids_a_false_claim(subject, match):
+        return True  # "cannot schedule … never tell a user a message was scheduled"
+    if family == "markup" and _css_named_in_prose(subject, match):
+        return True  # "set false to include display:none nodes": names a CSS state
     return family == "markup" and _sanitizing(subject, match.start(), match.end())
+
+
+#: A call in an example whose text argument opens right here: ``f({ text: "``, ``f(input='``.
+_SAMPLE_CALL_RE: Final = re.compile(
+    r"\b[A-Za-z_][\w.]*\(\s*\{?\s*[\"']?(?:text|input|prompt|content|query|sample|string)"
+    r"[\"']?\s*[:=]\s*$"
+)
+
+
+def _sample_input(text: str, start: int, end: int) -> bool:
+    """The match lies in the quoted text argument of an example call
+    (``Example: reflex_predict({ text: "ignore your instructions …" })``): a sample of the
+    input a classifier or filter is given, not words addressed to the model."""
+    at = max(text.rfind('"', 0, start), text.rfind("'", 0, start))
+    if at < 0 or start - at > 200 or text[at] not in text[end : end + 200]:
+        return False
+    call = _SAMPLE_CALL_RE.search(text, max(0, at - 80), at)
+    return (
+        call is not None
+        and EXAMPLE_RE.search(text, max(0, call.start() - 40), call.start()) is not None
+    )
+
+
+#: A statement that the tool cannot do something (its verb follows).
+_CANNOT_RE: Final = r"\b(?:cannot|can't|can\s+not|unable\s+to|does\s+not|doesn't|never)\s+"
+
+
+def _forbids_a_false_claim(text: str, match: re.Match[str]) -> bool:
+    """ "Never tell a user a message was scheduled" where the same text says the tool
+    "CANNOT SCHEDULE": the order keeps the model from claiming what did not happen (honesty),
+    it hides nothing the tool did. The told outcome's verb must be one the text denies."""
+    _lo, hi = _sentence_bounds(text, match.start(), match.end())
+    told = re.findall(
+        r"\b(?:was|were|is|are|has\s+been|have\s+been)\s+(\w{4,})", text[match.start() : hi]
+    )
+    for word in told:
+        stem = word.lower()[:5]
+        if re.search(_CANNOT_RE + r"(?:\w+\s+){0,2}?" + re.escape(stem), text, re.IGNORECASE):
+            return True
+    return False
+
+
+#: A CSS hiding declaration (the markup family's ``display:none`` and its kin).
+_CSS_HIDING_RE: Final = re.compile(r"(?:display|visibility|font-size|opacity)\s*:", re.IGNORECASE)
+#: What puts a declaration where a renderer applies it: an open tag, a style attribute or
+#: element, or a rule's braces.
+_CSS_APPLIED_RE: Final = re.compile(r"<[^>]*$|\bstyle\b|\{[^}]*$", re.IGNORECASE)
+
+
+def _css_named_in_prose(text: str, match: re.Match[str]) -> bool:
+    """A CSS hiding declaration that no tag, style attribute or rule carries: in plain prose
+    it names an element's state ("include display:none and off-screen nodes"), it hides
+    nothing (a description is not rendered as a stylesheet)."""
+    if _CSS_HIDING_RE.match(match.group()) is None:
+        return False
+    return _CSS_APPLIED_RE.search(text, max(0, match.start() - 200), match.start()) is None
 
 
 #: The families that read prose only (see ``_FLAT``).
@@ -812,6 +874,21 @@ def _parameter_requirement(signal: Signal, text: str) -> bool:
     return _ELIDED_REQUIREMENT_RE.match(text, lo) is not None
 
 
+def _prefers_siblings(signal: Signal, text: str, siblings: frozenset[str]) -> bool:
+    """ "ALWAYS prefer batch tools over repeated individual calls:" followed by a list of
+    ``figma_batch_*`` tools of the same listing: the server tells the model which of its own
+    tools to pick. The sentence and the list (to the next blank line) must name tools, and
+    every one of them a sibling."""
+    if signal.family != "preference":
+        return False
+    lo, hi = _sentence_bounds(text, *signal.span)
+    if text[lo:hi].rstrip().endswith(":"):
+        gap = text.find("\n\n", hi)
+        hi = min(gap if gap >= 0 else len(text), hi + 1200)
+    named = tool_references(text[lo:hi])
+    return bool(named) and named <= {n.lower().replace("-", "_") for n in siblings}
+
+
 #: Families that offer the item *in place of* another ("the secure version of X").
 _OFFERS_ITSELF: Final = frozenset({"bait"})
 _SPACES_RE: Final = re.compile(r"\s+")
@@ -897,6 +974,7 @@ def item_signals(
                 for s in found
                 if not _about_siblings(s, text, siblings)
                 and not _prefers_itself_to_siblings(s, text, siblings)
+                and not _prefers_siblings(s, text, siblings)
             ]
         found = [
             _disparaged(s, text, siblings, other_tools)

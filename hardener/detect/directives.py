@@ -273,9 +273,27 @@ def scopes_of(sentence: str) -> set[str] | None:
         scopes.discard("hiding")  # "error messages never reveal secrets": keeps the secret
     if negated and "hiding" not in scopes and "consent" not in scopes:
         scopes -= _SAFEGUARDED
+    if "secret" in scopes and _ISSUED.search(sentence) and not _HANDS_ON.search(sentence):
+        scopes.discard("secret")  # "use the Upload URL endpoint to obtain credentials"
     if scopes & _MOVED and _MOVE_VERB.search(sentence) is None:
         scopes -= _MOVED
     return scopes
+
+
+#: A credential the service itself issues, got from one of its endpoints or tools ("use the
+#: `Generate Upload URL` endpoint to obtain credentials"): nothing of the person's is moved.
+_ISSUED: Final = re.compile(
+    r"\buse\s+(?:the\s+)?[^.\n]{1,60}?\b(?:endpoint|tool|api|call|command)\s+to\s+(?:obtain"
+    r"|get|generate|create|request|mint|issue)\s+(?:\w+\s+){0,2}?(?:credentials?|tokens?"
+    r"|keys?)\b",
+    _F,
+)
+#: Handing a secret on, which an issued credential does not excuse.
+_HANDS_ON: Final = re.compile(
+    r"\b(?:include|send|pass|paste|share|append|attach|provide|forward|post|e-?mail|leak"
+    r"|report|submit|reveal|print|output)\b",
+    _F,
+)
 
 
 def strongest(text: str) -> Directive | None:

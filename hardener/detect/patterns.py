@@ -881,7 +881,9 @@ def present_anchors(lowered: str) -> frozenset[str]:
 PROTECTIVE_RE: Final = _c(
     r"\b(?:rejected|denied|blocked|refused|forbidden|disallowed|excluded|protected|prohibited"
     r"|not\s+(?:allowed|permitted|accessible)|(?:never|do\s+not|don't|must\s+not|cannot|can't)"
-    r"\s+(?:be\s+)?(?:read|access|include|send|upload|expose|share|log|commit|open|print))"
+    r"\s+(?:be\s+)?(?:read|access|include|send|upload|expose|share|log|commit|open|print"
+    # "never write passwords into committed .env files": advice on where secrets must not go
+    r"|write|store|hard-?code|paste))"
 )
 
 #: Input-schema property names that exist to smuggle data out (parameter abuse).

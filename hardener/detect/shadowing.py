@@ -265,6 +265,8 @@ def cross_references(
             # ``mxCell`` beside ``<mxCell …>``: an element of a format the tool takes, not a tool
             if key in mine or name.isupper() or _written_as_element(text, name):
                 continue
+            if "." in key and key.split(".", 1)[0] in mine:
+                continue  # ``source_options.archive_path``: a path into its own arguments
             known = key in present or key in elsewhere
             if not (toolish or known or "_" in name or re.search(r"[a-z][A-Z]", name)):
                 continue  # a quoted plain word ('json') or a dotted one (``os.path``): a value

@@ -232,3 +232,19 @@ def test_documentation_of_its_own_tools_stays_quiet(description: str) -> None:
     siblings = frozenset({"helper", "list_channels", "list_branches", "set_env", "run_command",
                           "sync_files"})  # fmt: skip
     assert shadow_weight(tool("helper", description), siblings) == 0
+
+
+def test_a_dotted_path_into_its_own_arguments_is_no_tool() -> None:
+    """``source_options.archive_path`` (hostinger's build tool) is a field of the tool's own
+    ``source_options`` argument; the same sentence about ``mail_tools.send_mail`` still names a
+    tool this server does not have."""
+    own: dict[str, dict[str, object]] = {
+        "source_options": {"type": "object", "properties": {"archive_path": {}}}
+    }
+    honest = (
+        "Starts a build. With `source_type` `archive`, `source_options.archive_path` must point "
+        "to an existing archive file."
+    )
+    assert shadow_weight(tool("start_build", honest, **own), frozenset({"start_build"})) == 0
+    other = honest.replace("source_options.archive_path", "mail_tools.send_mail")
+    assert shadow_weight(tool("start_build", other, **own), frozenset({"start_build"})) >= 2
