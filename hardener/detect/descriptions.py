@@ -954,6 +954,26 @@ def _own_job(signal: Signal, name: str) -> Signal:
     return Signal(signal.family, weight, signal.pointer, signal.span, signal.excerpt, note)
 
 
+#: A tool name that says it manages environment variables (``replaceEnvironmentVariables``,
+#: ``set_env_vars``, ``dotenv_sync``).
+_ENV_JOB_RE: Final = re.compile(r"environment|env[\s_-]*var|dotenv", re.IGNORECASE)
+
+
+def _own_env_file(signal: Signal, text: str, name: str) -> Signal:
+    """A ``.env`` file named by a tool whose job is environment variables (a host's "replace
+    the Node.js environment variables ... with real values taken from the project `.env`
+    file") is that tool's subject, as a parameter's documented file is: weight 1. A demand
+    for the file's content (weight 3) still counts."""
+    if signal.family != "sensitive" or signal.weight != 2:
+        return signal
+    if not text[signal.span[0] : signal.span[1]].lower().endswith(".env"):
+        return signal
+    if _ENV_JOB_RE.search(_spaced(name)) is None:
+        return signal
+    note = "a .env file named by a tool whose job is environment variables"
+    return Signal(signal.family, 1, signal.pointer, signal.span, signal.excerpt, note)
+
+
 def item_signals(
     texts: Sequence[tuple[str, str]],
     *,
@@ -982,7 +1002,11 @@ def item_signals(
             if not _parameter_requirement(s, text)
         ]
         if name:
-            found = [_own_job(s, name) for s in found if not _about_itself(s, text, name)]
+            found = [
+                _own_env_file(_own_job(s, name), text, name)
+                for s in found
+                if not _about_itself(s, text, name)
+            ]
             found = [s for s in found if s.weight > 0]
         signals += found
     signals += _other_tool_signals(texts, other_tools)
