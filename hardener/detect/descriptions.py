@@ -332,6 +332,8 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
         return True  # ``<object>`` in code is shown as written: nothing renders or hides
     if family in ("disparage", "promotion") and _code_subject_replaces(subject, match):
         return True  # "the `label` attribute replaces `value`": a format's element, not a tool
+    if family == "exfil" and _ENCODED_MEDIA_RE.fullmatch(match.group()):
+        return True  # "Base64 encoded image data to attach": the value's format and use
     if _sample_input(subject, match.start(), match.end()):
         return True  # 'Example: classify({ text: "ignore your instructions" })': data it takes
     if family == "conceal" and _forbids_a_false_claim(subject, match):
@@ -341,6 +343,14 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
     return family == "markup" and _sanitizing(subject, match.start(), match.end())
 
 
+#: An encoding named as the format of media the tool carries ("Base64 encoded image data to
+#: attach", "base64-encoded PDF content to upload"): a noun phrase about a value, no order.
+_ENCODED_MEDIA_RE: Final = re.compile(
+    r"(?:the\s+)?base-?64[\s-]?encoded\s+(?:\w+\s+){0,2}?(?:image|file|audio|video|attachment"
+    r"|pdf|binary|photo|picture|screenshot|document)s?(?:\s+(?:data|content|bytes|body))?"
+    r"\s+to\s+(?:attach|upload|send|include|embed|add)",
+    re.IGNORECASE,
+)
 #: A call in an example whose text argument opens right here: ``f({ text: "``, ``f(input='``.
 _SAMPLE_CALL_RE: Final = re.compile(
     r"\b[A-Za-z_][\w.]*\(\s*\{?\s*[\"']?(?:text|input|prompt|content|query|sample|string)"
