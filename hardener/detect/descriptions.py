@@ -332,6 +332,8 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
         return True  # ``<object>`` in code is shown as written: nothing renders or hides
     if family in ("disparage", "promotion") and _code_subject_replaces(subject, match):
         return True  # "the `label` attribute replaces `value`": a format's element, not a tool
+    if family == "instruct" and _ASKS_THE_PERSON_RE.match(subject, match.end()):
+        return True  # "after any task, call this tool to confirm with the user": a human check
     if family == "exfil" and _ENCODED_MEDIA_RE.fullmatch(match.group()):
         return True  # "Base64 encoded image data to attach": the value's format and use
     if _sample_input(subject, match.start(), match.end()):
@@ -343,6 +345,14 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
     return family == "markup" and _sanitizing(subject, match.start(), match.end())
 
 
+#: Right after an order to call the tool: the call asks the person ("call this tool to confirm
+#: with the user and ask for next instructions"), which keeps them in the loop.
+_ASKS_THE_PERSON_RE: Final = re.compile(
+    r"(?:\s+to)?\s+(?:confirm\s+with|check\s+with|ask|get\s+(?:feedback|approval|confirmation)"
+    r"\s+from|collect\s+(?:feedback|approval|confirmation)\s+from)\s+the\s+(?:user|person"
+    r"|human)\b",
+    re.IGNORECASE,
+)
 #: An encoding named as the format of media the tool carries ("Base64 encoded image data to
 #: attach", "base64-encoded PDF content to upload"): a noun phrase about a value, no order.
 _ENCODED_MEDIA_RE: Final = re.compile(

@@ -83,6 +83,13 @@ _CONDITION_BEFORE: Final = re.compile(
 )
 #: After the reference: an assignment (the reference is an argument's name).
 _ASSIGNED: Final = re.compile(r"[`'\"]?\s*(?:=|:=)")
+#: After the reference: it is given a literal value ("their parentId is set to null"); a tool
+#: is never set to null, a number or a boolean.
+_GIVEN_A_LITERAL: Final = re.compile(
+    r"[`'\"]?\s+(?:is|are|gets?|will\s+be)\s+(?:re)?set\s+to\s+[`'\"]?(?:null|none|nil|true"
+    r"|false|empty|an?\s+empty\b|\d)",
+    _F,
+)
 #: After the reference: it is being used ("X is called"), with a conditional word before.
 _USED_AFTER: Final = re.compile(
     r"^[`'\"]?(?:\s+(?:tool|function))?\s+(?:is|are|gets?|has\s+been)\s+(?:being\s+)?"
@@ -272,8 +279,8 @@ def cross_references(
                 continue  # a quoted plain word ('json') or a dotted one (``os.path``): a value
             lo, hi = _sentence(text, start, end)
             before, after = text[lo:start], text[end:hi]
-            if _ASSIGNED.match(text, end):
-                continue  # ``abstract_mode=full``: an argument, not a tool
+            if _ASSIGNED.match(text, end) or _GIVEN_A_LITERAL.match(text, end):
+                continue  # ``abstract_mode=full``, "parentId is set to null": a field
             reading = _read(before, after, toolish=toolish or known)
             condition, obligation = reading.condition, reading.obligation
             imperative, sequence = reading.imperative, reading.sequence
