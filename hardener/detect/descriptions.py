@@ -68,6 +68,8 @@ from hardener.detect.patterns import (
     WITHOUT_BEFORE_RE,
     present_anchors,
 )
+from hardener.detect.praise import PRAISE_PROSE_ONLY
+from hardener.detect.praise import why as praise_why
 from hardener.detect.shadowing import action_rules, cross_references, tool_references
 from hardener.detect.sideeffects import SIDE_EFFECT_PROSE_ONLY
 from hardener.detect.sideeffects import why as side_effect_why
@@ -342,6 +344,7 @@ _PROSE_FAMILIES: Final = (
     | SIDE_EFFECT_PROSE_ONLY
     | DECEPTION_PROSE_ONLY
     | ORDER_PROSE_ONLY
+    | PRAISE_PROSE_ONLY
 )
 
 
@@ -446,7 +449,8 @@ _FLAT: Final = [
         or family in HIJACK_PROSE_ONLY
         or family in SIDE_EFFECT_PROSE_ONLY
         or family in DECEPTION_PROSE_ONLY
-        or family in ORDER_PROSE_ONLY,
+        or family in ORDER_PROSE_ONLY
+        or family in PRAISE_PROSE_ONLY,
     )
     for family, patterns in _ORDERED.items()
     for weight, regex, _anchors in patterns
@@ -495,6 +499,7 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
             or side_effect_why(regex)
             or deception_why(regex)
             or order_why(regex)
+            or praise_why(regex)
             or harm_why(family, regex)
         )
         hits.append((family, weight, (start, end), excerpt(text, start, end), why))
