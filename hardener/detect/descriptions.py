@@ -68,6 +68,8 @@ from hardener.detect.patterns import (
     WITHOUT_BEFORE_RE,
     present_anchors,
 )
+from hardener.detect.praise import PRAISE_PROSE_ONLY
+from hardener.detect.praise import why as praise_why
 from hardener.detect.shadowing import action_rules, cross_references, tool_references
 from hardener.detect.sideeffects import SIDE_EFFECT_PROSE_ONLY
 from hardener.detect.sideeffects import why as side_effect_why
@@ -290,6 +292,16 @@ def _defensive_name(text: str, before: str, end: int, hi: int) -> bool:
     )
 
 
+#: An example aside, not yet closed, after a word for risks or findings: what it names is an
+#: outcome the sentence analyses ("attack paths (e.g. … = credential theft)"), not something the
+#: tool does (an exploit runner's "payload (e.g. 'meterpreter/reverse_tcp')" still counts).
+_EXAMPLE_ASIDE_RE: Final = re.compile(
+    r"\b(?:risks?|findings?|paths?|chains?|scenarios?|impacts?|threats?|vulnerabilit(?:y|ies)"
+    r"|weakness(?:es)?|exposures?)\s*\(\s*(?:e\.g\.|for\s+example|such\s+as|i\.e\.),?[^()]*$",
+    re.I,
+)
+
+
 def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bool:
     """The capability is named, not offered: "without" it, a sentence whose subject is the
     threat ("these can hide …"), a category noun after it ("exfiltration patterns"), a question
@@ -304,6 +316,8 @@ def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bo
         return True
     if THREAT_LIST_RE.search(before):
         return True  # "common attacks: phishing, credential stuffing"
+    if _EXAMPLE_ASIDE_RE.search(before):
+        return True  # "compound paths (e.g. SQL injection + exposed SSH = credential theft)"
     if THREAT_NAMED_BEFORE_RE.search(before) and _NOUNISH_RE.match(text, head, end):
         return True  # "encrypted by ransomware", "a suspected phishing email"
     return _quoted(text, head, end) and EXAMPLE_RE.search(text, lo, hi) is not None
@@ -424,6 +438,7 @@ _PROSE_FAMILIES: Final = (
     | SIDE_EFFECT_PROSE_ONLY
     | DECEPTION_PROSE_ONLY
     | ORDER_PROSE_ONLY
+    | PRAISE_PROSE_ONLY
 )
 
 
@@ -528,7 +543,8 @@ _FLAT: Final = [
         or family in HIJACK_PROSE_ONLY
         or family in SIDE_EFFECT_PROSE_ONLY
         or family in DECEPTION_PROSE_ONLY
-        or family in ORDER_PROSE_ONLY,
+        or family in ORDER_PROSE_ONLY
+        or family in PRAISE_PROSE_ONLY,
     )
     for family, patterns in _ORDERED.items()
     for weight, regex, _anchors in patterns
@@ -577,6 +593,7 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
             or side_effect_why(regex)
             or deception_why(regex)
             or order_why(regex)
+            or praise_why(regex)
             or harm_why(family, regex)
         )
         hits.append((family, weight, (start, end), excerpt(text, start, end), why))
