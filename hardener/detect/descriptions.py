@@ -346,6 +346,8 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
         return True  # ``<object>`` in code is shown as written: nothing renders or hides
     if family in ("disparage", "promotion") and _code_subject_replaces(subject, match):
         return True  # "the `label` attribute replaces `value`": a format's element, not a tool
+    if family == "advertise" and _runs_a_local_command(subject, match):
+        return True  # "ask the user to run `mcp-email-server ui`": setup, nothing fetched
     if family == "instruct" and _ASKS_THE_PERSON_RE.match(subject, match.end()):
         return True  # "after any task, call this tool to confirm with the user": a human check
     if family == "exfil" and _ENCODED_MEDIA_RE.fullmatch(match.group()):
@@ -357,6 +359,26 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
     if family == "markup" and _css_named_in_prose(subject, match):
         return True  # "set false to include display:none nodes": names a CSS state
     return family == "markup" and _sanitizing(subject, match.start(), match.end())
+
+
+#: A command in a code span right after "ask the user to run", and what would make running it
+#: a download (a URL, a fetcher, a pipe into a shell).
+_CODE_COMMAND_RE: Final = re.compile(r"\s+`([^`\n]{1,120})`")
+_FETCHES_RE: Final = re.compile(
+    r"://|\b(?:curl|wget|iwr|invoke-webrequest|irm|invoke-expression|iex|powershell|certutil"
+    r"|bitsadmin|npx|pip|npm|brew|apt|install)\b|\||\b(?:ba|z)?sh\s+-c\b",
+    re.IGNORECASE,
+)
+
+
+def _runs_a_local_command(text: str, match: re.Match[str]) -> bool:
+    """ "Ask the user to run `mcp-email-server ui`": the person is pointed to a command written
+    out in code that fetches and installs nothing (a server's own setup UI); "ask the user to
+    run `curl … | sh`" or to install something is still a download order."""
+    if not match.group().lower().endswith("run"):
+        return False
+    command = _CODE_COMMAND_RE.match(text, match.end())
+    return command is not None and _FETCHES_RE.search(command.group(1)) is None
 
 
 #: Right after an order to call the tool: the call asks the person ("call this tool to confirm
