@@ -66,6 +66,9 @@ from hardener.detect.patterns import (
     WITHOUT_BEFORE_RE,
     present_anchors,
 )
+from hardener.detect.selection import SCORED_AS as SELECTION_SCORED_AS
+from hardener.detect.selection import SELECTION_PROSE_ONLY, unrequired_mandates
+from hardener.detect.selection import why as selection_why
 from hardener.detect.shadowing import action_rules, cross_references, tool_references
 from hardener.detect.sideeffects import SIDE_EFFECT_PROSE_ONLY
 from hardener.detect.sideeffects import why as side_effect_why
@@ -335,7 +338,11 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
 
 #: The families that read prose only (see ``_FLAT``).
 _PROSE_FAMILIES: Final = (
-    PROSE_ONLY | HIJACK_PROSE_ONLY | SIDE_EFFECT_PROSE_ONLY | DECEPTION_PROSE_ONLY
+    PROSE_ONLY
+    | HIJACK_PROSE_ONLY
+    | SIDE_EFFECT_PROSE_ONLY
+    | DECEPTION_PROSE_ONLY
+    | SELECTION_PROSE_ONLY
 )
 
 
@@ -439,7 +446,8 @@ _FLAT: Final = [
         family in PROSE_ONLY
         or family in HIJACK_PROSE_ONLY
         or family in SIDE_EFFECT_PROSE_ONLY
-        or family in DECEPTION_PROSE_ONLY,
+        or family in DECEPTION_PROSE_ONLY
+        or family in SELECTION_PROSE_ONLY,
     )
     for family, patterns in _ORDERED.items()
     for weight, regex, _anchors in patterns
@@ -484,7 +492,8 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
             continue
         start, end = skel.span(match.start(), match.end())
         why = (
-            hijack_why(family, regex)
+            selection_why(regex)
+            or hijack_why(family, regex)
             or side_effect_why(regex)
             or deception_why(regex)
             or harm_why(family, regex)
@@ -582,7 +591,7 @@ def _relocate(signal: Signal, span: tuple[int, int], decoded: str) -> Signal:
 #: Families that count as one: "cross-tool" (``patterns``) and "shadowing" (``clauses``, and
 #: the listing-level ``hardener.detect.shadowing``) are the same move; one clause never counts
 #: twice.
-_SCORED_AS: Final = {"cross-tool": "shadowing", **HIJACK_SCORED_AS}
+_SCORED_AS: Final = {"cross-tool": "shadowing", **HIJACK_SCORED_AS, **SELECTION_SCORED_AS}
 #: Families whose matches name a tool (dropped when every tool they name is the item's sibling).
 _NAMES_A_TOOL: Final = frozenset({"cross-tool", "shadowing"})
 
@@ -680,6 +689,12 @@ def _param_signals(item: Mapping[str, Any], pointer: str) -> Iterator[Signal]:
         where = f"{pointer}/inputSchema/properties/{_escape(name)}#name"
         note = "switches the person's confirmation off" + (" by default" if weight > 1 else "")
         yield Signal("unconfirmed", weight, where, (0, len(name)), name, note)
+    for name, weight, doc in unrequired_mandates(item):
+        where = f"{pointer}/inputSchema/properties/{_escape(name)}#name"
+        note = "documented as mandatory, yet optional in the schema" + (
+            "; its value must come from another call or a guess" if weight > 1 else ""
+        )
+        yield Signal("unbacked-mandate", weight, where, (0, len(name)), doc, note)
 
 
 def _lookalike_signals(name: str, pointer: str, other_tools: frozenset[str]) -> list[Signal]:
@@ -813,7 +828,7 @@ def _parameter_requirement(signal: Signal, text: str) -> bool:
 
 
 #: Families that offer the item *in place of* another ("the secure version of X").
-_OFFERS_ITSELF: Final = frozenset({"bait"})
+_OFFERS_ITSELF: Final = frozenset({"bait", "replica"})
 _SPACES_RE: Final = re.compile(r"\s+")
 
 
