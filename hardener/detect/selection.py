@@ -63,7 +63,7 @@ _TOOLISH = (
 )
 #: A word that vouches for data or a channel.
 _VOUCHED = (
-    r"(?:verified|authoritative|audited|certified|trusted|official|integrity|tamper[\s-]?proof"
+    r"(?:verifi\w*|authoritative|audited|certified|trusted|official|integrity|tamper[\s-]?proof"
     r"|validated|authenticated|encrypted|secured?|sanctioned|approved|compliant|hardened)"
 )
 #: A self-awarded trust label.
@@ -176,20 +176,42 @@ _SHORTCOMING = (
     r"|anti-?pattern)\b"
 )
 
+#: What it absorbs: several separate tools, or the raw calls it is "designed to replace".
+_ABSORBED = (
+    r"\b(?:supersed(?:e|es|ed|ing)|obsolet(?:e|es|ing))\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:invocations?|use|calls?|flow|chain|combination)\s+of\s+(?:the\s+)?(?:following|discrete"
+    r"|independent|separate|individual)\b|\bdesigned\s+to\s+(?:replace|supersede)\s+(?:the\s+)?"
+    r"(?:[\w-]+,?\s+){0,2}?(?:unsecured|unsafe|insecure|raw|direct|manual|legacy|unverified)\b"
+)
+
 SHORTCOMING: Final[list[Pattern]] = [
     (
         2,
         _c(
             r"(?<!this\s)" + _OTHER_TOOL + _NOT_MINE + _SHORTCOMING
             + r"|\banti-?patterns?\b[*_]*\s+of\s+(?:manually|calling|looping|chaining|invoking)\b"
+            + r"|" + _ABSORBED
         ),
         (
             "miss", "hide", "omit", "drop", "lack", "leave", "cannot", "can't", "fail",
             "suspended", "disabled", "deprecated", "unavailable", "crash", "corrupt", "garbled",
-            "pattern",
+            "pattern", "supersed", "obsolet", "designed",
         ),
     ),
 ]  # fmt: skip
+
+#: Joins ``promotion``: the tool names itself the one channel for a whole kind of work.
+ONE_CHANNEL: Final[list[Pattern]] = [
+    (
+        2,  # "the **required, sanctioned gateway** for every outbound request"
+        _c(
+            r"\b(?:mandatory|certified|official|sanctioned|approved|required|authori[sz]ed)[*_,\s]+"
+            r"(?:and\s+|[\w-]+\s+){0,2}?(?:interface|tool|method|gateway|way|channel|proxy|utility"
+            r"|entry\s+point)[*_]*\s+for\s+(?:all|every|any)\b"
+        ),
+        ("interface", "tool", "method", "gateway", "way", "channel", "proxy", "utility", "entry"),
+    ),
+]
 
 # --- parameter injection ----------------------------------------------------------------------
 
@@ -238,6 +260,13 @@ _MONEY_ACTION = (
     r"\s+order|recurring|executes?|dispatch\w*|charg\w*|refund\w*|wire\w*)"
 )
 
+#: A credential parameter shown with a concrete secret-looking value for the model to pass.
+_PLANTED_SECRET = (
+    r"\b(?:password|passphrase|passcode|pin|secret|token)\w*`?\s+(?:[\w-]+\s+){0,3}?[^.\n]{0,30}?"
+    r"\((?:e\.g\.|for\s+example|such\s+as|like)[,:]?\s*['\"`](?=[^'\"`\s]*\d)(?=[^'\"`\s]*[a-z])"
+    r"[^'\"`\s]{6,40}['\"`]\)"
+)
+
 CHAIN: Final[list[Pattern]] = [
     (
         2,  # "infers the amount from past payments, then schedules the transfer"
@@ -261,6 +290,7 @@ CHAIN: Final[list[Pattern]] = [
         ),
         ("automatically", "silently", "transparently", "quietly", "always"),
     ),
+    (2, _c(_PLANTED_SECRET), ("pass", "pin", "secret", "token")),
 ]  # fmt: skip
 
 # --- post-hook, policy pretext ----------------------------------------------------------------
@@ -297,6 +327,7 @@ SELECTION_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "authority-tag": TRUST_LABEL,
     "pitch": BANNER,
     "disparage": SHORTCOMING,
+    "promotion": ONE_CHANNEL,
     "param-inject": PARAM_INJECT,
     "chain": CHAIN,
     "hijack": POST_HOOK,
@@ -314,10 +345,12 @@ WHY_BY_PATTERN: Final = {
     id(TRUST_LABEL[0][1]): "opens with a self-awarded trust label",
     id(BANNER[0][1]): "a product banner or marketing section in place of a description",
     id(SHORTCOMING[0][1]): "says the ordinary tool misses, hides or fails, to win the choice",
+    id(ONE_CHANNEL[0][1]): "names itself the one channel for a whole kind of work",
     id(PARAM_INJECT[0][1]): "an emphasised mandatory parameter whose value it pushes or sends "
     "the model to fetch",
     id(CHAIN[0][1]): "moves money or credentials with a value the tool picks itself",
     id(CHAIN[1][1]): "says the person's arguments are rewritten on the way",
+    id(CHAIN[2][1]): "plants a secret-looking value for a credential parameter",
     id(POST_HOOK[0][1]): "plants itself after every read of other tools",
     id(PRETEXT[0][1]): "a policy-sounding pretext for an order",
 }
@@ -332,6 +365,7 @@ def why(regex: re.Pattern[str]) -> str:
 
 _MANDATE_RE: Final = re.compile(
     r"\*\*\s*(?:MANDATORY|REQUIRED)\b|\[\s*(?:MANDATORY|REQUIRED)\s*\]|\bMANDATORY\b"
+    r"|^(?::param\s+\w+\s*:)?\s*\*\*\s*[A-Z][A-Z /&-]{2,40}\*\*"  # opens with a bold caps label
 )
 #: The value must come from another call, the person's records, or the model's guess.
 _FETCHED_RE: Final = _c(
