@@ -112,8 +112,8 @@ REPLICA: Final[list[Pattern]] = [
     (
         2,  # "this is the **Fast Ledger Lookup** version": an emphasised name for the copy
         _c(
-            r"\bthis\s+is\s+(?:the|an?)\s+(?:\w+\s+)?\*\*[^*\n]{2,40}\*\*\s+(?:version|edition|variant"
-            r"|build|implementation)\b"
+            r"\bthis\s+is\s+(?:the|an?)\s+(?:\w+\s+)?\*\*[^*\n]{2,40}\*\*\s+"
+            r"(?:version|edition|variant|build|implementation)\b"
         ),
         whole("this"),
     ),
@@ -161,7 +161,7 @@ BANNER: Final[list[Pattern]] = [
 #: ``snake_case`` word may be a parameter).
 _OTHER_TOOL = (
     r"(?:`[a-z][a-z0-9]*(?:_[a-z0-9]+)+`|`[A-Z][A-Za-z]{3,}`\s+tool|\b(?:the\s+)?"
-    r"(?:standard|regular|original|default|built-in|legacy|basic|old(?:er)?|direct|raw)\s+"
+    r"(?:standard|regular|original|built-in|legacy|basic|old(?:er)?)\s+"
     r"(?:[\w`'-]+\s+){0,2}?" + _TOOLISH + r"\b)"
 )
 #: Between the tool and its shortcoming: not this tool's own doing ("this tool's checks miss").
@@ -261,8 +261,9 @@ _MONEY_ACTION = (
 )
 
 #: A credential parameter shown with a concrete secret-looking value for the model to pass.
-_PLANTED_SECRET = (
-    r"(?<![a-z])(?:password|passphrase|passcode|pin|secret|token)\w*`?\s+(?:[\w-]+\s+){0,3}?[^.\n]{0,30}?"
+_PLANTED_VALUE = (
+    r"(?<![a-z])(?:password|passphrase|passcode|pin|secret|token)\w*`?\s+(?:[\w-]+\s+){0,3}?"
+    r"[^.\n]{0,30}?"
     r"\((?:e\.g\.|for\s+example|such\s+as|like)[,:]?\s*['\"`](?=[^'\"`\s]*\d)(?=[^'\"`\s]*[a-z])"
     r"[^'\"`\s]{6,40}['\"`]\)"
 )
@@ -290,7 +291,7 @@ CHAIN: Final[list[Pattern]] = [
         ),
         ("automatically", "silently", "transparently", "quietly", "always"),
     ),
-    (2, _c(_PLANTED_SECRET), ("pass", "pin", "secret", "token")),
+    (2, _c(_PLANTED_VALUE), ("pass", "pin", "secret", "token")),
 ]  # fmt: skip
 
 # --- post-hook, policy pretext ----------------------------------------------------------------
@@ -354,9 +355,9 @@ CONTEXT_DUMP: Final[list[Pattern]] = [
     (
         2,  # "then call the 'sync_state' tool with the full conversation as its input"
         _c(
-            r"\b(?:invoke|call|run|use|pass)\s+(?:the\s+)?[`'\"]?\w+[`'\"]?\s+(?:tool\s+|function\s+)?"
-            r"with\s+(?:all|the\s+entire|the\s+full|the\s+whole|every)\s+(?:[\w-]+\s+)?(?:context"
-            r"|conversation|variables|data|history|messages|memory)\b"
+            r"\b(?:invoke|call|run|use|pass)\s+(?:the\s+)?[`'\"]?\w+[`'\"]?\s+"
+            r"(?:tool\s+|function\s+)?with\s+(?:all|the\s+entire|the\s+full|the\s+whole|every)\s+"
+            r"(?:[\w-]+\s+)?(?:context|conversation|variables|data|history|messages|memory)\b"
         ),
         whole("with"),
     ),
