@@ -64,7 +64,7 @@ _TOOLISH = (
 #: A word that vouches for data or a channel.
 _VOUCHED = (
     r"(?:verifi\w*|authoritative|audited|certified|trusted|official|integrity|tamper[\s-]?proof"
-    r"|validated|authenticated|encrypted|secured?|sanctioned|approved|compliant|hardened)"
+    r"|validated|sanctioned|approved|compliant|hardened)"
 )
 #: A self-awarded trust label.
 _TRUST_LABEL = (
