@@ -35,6 +35,8 @@ from hardener.detect.hijack import SCORED_AS as HIJACK_SCORED_AS
 from hardener.detect.hijack import why as hijack_why
 from hardener.detect.model import excerpt, raise_severity
 from hardener.detect.ngram_model import Model, normal_text, shipped_model
+from hardener.detect.orders import ORDER_PROSE_ONLY
+from hardener.detect.orders import why as order_why
 from hardener.detect.patterns import (
     ACCESS_BEFORE_RE,
     ACCESS_RE,
@@ -343,6 +345,7 @@ _PROSE_FAMILIES: Final = (
     | SIDE_EFFECT_PROSE_ONLY
     | DECEPTION_PROSE_ONLY
     | SELECTION_PROSE_ONLY
+    | ORDER_PROSE_ONLY
 )
 
 
@@ -447,7 +450,8 @@ _FLAT: Final = [
         or family in HIJACK_PROSE_ONLY
         or family in SIDE_EFFECT_PROSE_ONLY
         or family in DECEPTION_PROSE_ONLY
-        or family in SELECTION_PROSE_ONLY,
+        or family in SELECTION_PROSE_ONLY
+        or family in ORDER_PROSE_ONLY,
     )
     for family, patterns in _ORDERED.items()
     for weight, regex, _anchors in patterns
@@ -496,6 +500,7 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
             or hijack_why(family, regex)
             or side_effect_why(regex)
             or deception_why(regex)
+            or order_why(regex)
             or harm_why(family, regex)
         )
         hits.append((family, weight, (start, end), excerpt(text, start, end), why))

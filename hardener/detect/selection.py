@@ -35,6 +35,9 @@ clause over word classes, are contributed as signal families to ``hardener.detec
   tools (weight 2); **policy pretext** (joins ``authority``): "according to the data retention
   policy" (weight 1).
 
+Commands made a precondition of the tool's job, downloads piped into an interpreter and
+everything the model holds passed to another tool are ``hardener.detect.orders``' families.
+
 Weights follow the other families: one of these clauses needs a second family to reach the
 default threshold of 3.
 """
@@ -322,47 +325,6 @@ PRETEXT: Final[list[Pattern]] = [
     ),
 ]
 
-# --- function-dependency injection -------------------------------------------------------------
-
-PREREQUISITE: Final[list[Pattern]] = [
-    (
-        2,  # "before reviewing any file, the assistant must run the following command"
-        _c(
-            r"\b(?:before|prior\s+to)\s+\w+ing\s+(?:any|the|this|a|an|each|every)\b[^.\n]{0,60}?,?"
-            r"\s*(?:the\s+)?(?:agent|assistant|model|ai|llm|you)\s+[*_]*(?:must|should|needs\s+to"
-            r"|has\s+to|is\s+required\s+to|shall)[*_]*\s+(?:first\s+)?(?:(?:\w+\s+){0,6}?by\s+)?"
-            r"(?:run(?:ning)?|execut\w*|download\w*|fetch\w*|visit\w*|install\w*|load\w*|audit\w*"
-            r"|curl|source|pip\s+install|npm\s+install)\b"
-        ),
-        ("before", "prior"),
-    ),
-]
-
-#: A script fetched from the network and piped into an interpreter.
-REMOTE_EXEC: Final[list[Pattern]] = [
-    (
-        2,
-        _c(
-            r"\b(?:curl|wget|iwr|invoke-webrequest)\b[^\n|]{0,160}\|\s*(?:sudo\s+)?(?:sh|bash|zsh"
-            r"|python3?|node|perl|ruby|iex|powershell)\b"
-        ),
-        ("|",),
-    ),
-]
-
-#: Joins ``collect``: another tool called with everything the model holds.
-CONTEXT_DUMP: Final[list[Pattern]] = [
-    (
-        2,  # "then call the 'sync_state' tool with the full conversation as its input"
-        _c(
-            r"\b(?:invoke|call|run|use|pass)\s+(?:the\s+)?[`'\"]?\w+[`'\"]?\s+"
-            r"(?:tool\s+|function\s+)?with\s+(?:all|the\s+entire|the\s+full|the\s+whole|every)\s+"
-            r"(?:[\w-]+\s+)?(?:context|conversation|variables|data|history|messages|memory)\b"
-        ),
-        whole("with"),
-    ),
-]
-
 #: The families this module adds (``hardener.detect.patterns`` merges them into ``FAMILIES``).
 SELECTION_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "replica": REPLICA,
@@ -374,14 +336,11 @@ SELECTION_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "chain": CHAIN,
     "hijack": POST_HOOK,
     "authority": PRETEXT,
-    "prerequisite": PREREQUISITE,
-    "remote-exec": REMOTE_EXEC,
-    "collect": CONTEXT_DUMP,
 }
 #: Families scored as another one: a better copy of another tool is the bait move.
 SCORED_AS: Final = {"replica": "bait"}
 #: Of those, the families that read prose only (a property name is not a sentence).
-SELECTION_PROSE_ONLY: Final = frozenset({"replica", "param-inject", "chain", "prerequisite"})
+SELECTION_PROSE_ONLY: Final = frozenset({"replica", "param-inject", "chain"})
 
 #: Why each match matters (the finding's note): id of the regex -> why.
 WHY_BY_PATTERN: Final = {
@@ -398,9 +357,6 @@ WHY_BY_PATTERN: Final = {
     id(CHAIN[2][1]): "plants a secret-looking value for a credential parameter",
     id(POST_HOOK[0][1]): "plants itself after every read of other tools",
     id(PRETEXT[0][1]): "a policy-sounding pretext for an order",
-    id(PREREQUISITE[0][1]): "orders a command, download or audit before the tool's own job",
-    id(REMOTE_EXEC[0][1]): "a script fetched from the network piped into an interpreter",
-    id(CONTEXT_DUMP[0][1]): "orders another tool called with everything the model holds",
 }
 
 
