@@ -68,6 +68,8 @@ from hardener.detect.patterns import (
     WITHOUT_BEFORE_RE,
     present_anchors,
 )
+from hardener.detect.praise import PRAISE_PROSE_ONLY
+from hardener.detect.praise import why as praise_why
 from hardener.detect.selection import SCORED_AS as SELECTION_SCORED_AS
 from hardener.detect.selection import SELECTION_PROSE_ONLY, unrequired_mandates
 from hardener.detect.selection import why as selection_why
@@ -346,6 +348,7 @@ _PROSE_FAMILIES: Final = (
     | DECEPTION_PROSE_ONLY
     | SELECTION_PROSE_ONLY
     | ORDER_PROSE_ONLY
+    | PRAISE_PROSE_ONLY
 )
 
 
@@ -451,7 +454,8 @@ _FLAT: Final = [
         or family in SIDE_EFFECT_PROSE_ONLY
         or family in DECEPTION_PROSE_ONLY
         or family in SELECTION_PROSE_ONLY
-        or family in ORDER_PROSE_ONLY,
+        or family in ORDER_PROSE_ONLY
+        or family in PRAISE_PROSE_ONLY,
     )
     for family, patterns in _ORDERED.items()
     for weight, regex, _anchors in patterns
@@ -501,6 +505,7 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
             or side_effect_why(regex)
             or deception_why(regex)
             or order_why(regex)
+            or praise_why(regex)
             or harm_why(family, regex)
         )
         hits.append((family, weight, (start, end), excerpt(text, start, end), why))

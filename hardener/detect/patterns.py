@@ -21,6 +21,7 @@ from hardener.detect.deception import DECEPTION_FAMILIES
 from hardener.detect.harm import HARM
 from hardener.detect.hijack import HIJACK_FAMILIES
 from hardener.detect.orders import ORDER_FAMILIES
+from hardener.detect.praise import PRAISE_FAMILIES
 from hardener.detect.selection import SELECTION_FAMILIES
 from hardener.detect.sideeffects import SIDE_EFFECT_FAMILIES
 
@@ -739,6 +740,8 @@ for _family, _patterns in SIDE_EFFECT_FAMILIES.items():  # ordered side effects,
 for _family, _patterns in DECEPTION_FAMILIES.items():  # the model turned against the person
     FAMILIES.setdefault(_family, []).extend(_patterns)
 for _family, _patterns in ORDER_FAMILIES.items():  # headers, scripts, preconditions
+    FAMILIES.setdefault(_family, []).extend(_patterns)
+for _family, _patterns in PRAISE_FAMILIES.items():  # preference manipulation
     FAMILIES.setdefault(_family, []).extend(_patterns)
 for _family, _patterns in SELECTION_FAMILIES.items():  # selection manipulation, parameters
     FAMILIES.setdefault(_family, []).extend(_patterns)
