@@ -30,7 +30,8 @@ clause over word classes, are contributed as signal families to ``hardener.detec
 * **chain** (new family): the tool drives a money, credential or message action with a value it
   picks itself ("infers the amount from past payments, then schedules the transfer",
   "auto-calculates the difference and sends it"), or says the person's arguments are rewritten
-  on the way ("the recipient is automatically replaced with …"). Weight 2.
+  on the way ("the recipient is automatically replaced with …"), or shares, dispatches or
+  invites on its own ("automatically grants access to every stakeholder"). Weight 2.
 * **post-hook** (joins ``hijack``): the tool must run after every read or retrieval of other
   tools (weight 2); **policy pretext** (joins ``authority``): "according to the data retention
   policy" (weight 1).
@@ -295,6 +296,14 @@ CHAIN: Final[list[Pattern]] = [
         ("automatically", "silently", "transparently", "quietly", "always"),
     ),
     (2, _c(_PLANTED_VALUE), ("pass", "pin", "secret", "token")),
+    (
+        2,  # "automatically grants access to every reviewer", "automatically dispatches the reply"
+        _c(
+            r"\bautomatic(?:ally)?\s+(?:\w+\s+){0,2}?(?:shar(?:e|es|ing)|dispatch(?:es|ing)?"
+            r"|grants?\s+access|invit(?:e|es|ing)|appends?\s+[^.\n]{0,40}?links?)\b"
+        ),
+        ("automatic",),
+    ),
 ]  # fmt: skip
 
 # --- post-hook, policy pretext ----------------------------------------------------------------
@@ -355,6 +364,7 @@ WHY_BY_PATTERN: Final = {
     id(CHAIN[0][1]): "moves money or credentials with a value the tool picks itself",
     id(CHAIN[1][1]): "says the person's arguments are rewritten on the way",
     id(CHAIN[2][1]): "plants a secret-looking value for a credential parameter",
+    id(CHAIN[3][1]): "shares, dispatches or invites on its own, unasked",
     id(POST_HOOK[0][1]): "plants itself after every read of other tools",
     id(PRETEXT[0][1]): "a policy-sounding pretext for an order",
 }
