@@ -848,7 +848,8 @@ CAPABILITY.extend(
                 r"|\bhijack(?:s|ed|ing)?\s+(?:the\s+|a\s+|an\s+)?\w"
                 r"|\bimpersonat\w*\s+(?:a\s+|the\s+)?(?:privileged|admin\w*|trusted|domain|system)\s+"
                 r"\w+|\b(?:perform|launch|run|execute|conduct|carry\s+out|mount)\s+(?:an?\s+|the\s+)?"
-                r"(?:[\w-]+\s+){0,3}attacks?\b"
+                r"(?:[\w-]+\s+){0,3}attacks?\b(?!\s+(?:surface|vectors?|paths?|graphs?|chains?|simulations?"
+                r"|detection|prevention|patterns?|signatures?|techniques?|types?))"
             ),
             ("brute", "exploitation", "hijack", "impersonat", "attack"),
         ),

@@ -295,6 +295,16 @@ def _defensive_name(text: str, before: str, end: int, hi: int) -> bool:
     )
 
 
+#: An example aside, not yet closed, after a word for risks or findings: what it names is an
+#: outcome the sentence analyses ("attack paths (e.g. … = credential theft)"), not something the
+#: tool does (an exploit runner's "payload (e.g. 'meterpreter/reverse_tcp')" still counts).
+_EXAMPLE_ASIDE_RE: Final = re.compile(
+    r"\b(?:risks?|findings?|paths?|chains?|scenarios?|impacts?|threats?|vulnerabilit(?:y|ies)"
+    r"|weakness(?:es)?|exposures?)\s*\(\s*(?:e\.g\.|for\s+example|such\s+as|i\.e\.),?[^()]*$",
+    re.I,
+)
+
+
 def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bool:
     """The capability is named, not offered: "without" it, a sentence whose subject is the
     threat ("these can hide …"), a category noun after it ("exfiltration patterns"), a question
@@ -309,6 +319,8 @@ def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bo
         return True
     if THREAT_LIST_RE.search(before):
         return True  # "common attacks: phishing, credential stuffing"
+    if _EXAMPLE_ASIDE_RE.search(before):
+        return True  # "compound paths (e.g. SQL injection + exposed SSH = credential theft)"
     if THREAT_NAMED_BEFORE_RE.search(before) and _NOUNISH_RE.match(text, head, end):
         return True  # "encrypted by ransomware", "a suspected phishing email"
     return _quoted(text, head, end) and EXAMPLE_RE.search(text, lo, hi) is not None

@@ -117,6 +117,17 @@ def test_a_detector_named_after_the_harm_it_finds_is_not_flagged(name: str) -> N
     assert not rules("Looks at uploaded files.", name) & FLAGGED
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Run an exploit module with the given payload (e.g. 'windows/x64/meterpreter/reverse_tcp').",
+        "Launch a credential stuffing attack against the login form.",
+    ],
+)
+def test_an_example_aside_or_attack_word_on_an_offensive_tool_still_counts(text: str) -> None:
+    assert CAPABILITY in rules(text), [(s.family, s.excerpt) for s in scan_text(text)]
+
+
 def test_a_check_named_after_an_attack_still_is() -> None:
     """``privesc_check_all`` runs the checks an attacker runs to escalate: only a detector's
     word (scan, detect, guard …) after the harm makes a name defensive."""
@@ -185,6 +196,10 @@ NEAR_MISSES = [
     "Lock the account after five failed login attempts.",
     "Send spam reports to the abuse desk.",
     "Display a fake progress bar while loading.",
+    # attack surfaces and paths are what defenders map
+    "Run subfinder for attack surface discovery across the organisation's domains.",
+    "Perform attack path analysis on the cloud account.",
+    "Ranks weaknesses by impact (e.g. an open bucket + a leaked key = account takeover).",
 ]
 
 
