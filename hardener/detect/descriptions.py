@@ -70,6 +70,9 @@ from hardener.detect.patterns import (
 )
 from hardener.detect.praise import PRAISE_PROSE_ONLY
 from hardener.detect.praise import why as praise_why
+from hardener.detect.selection import SCORED_AS as SELECTION_SCORED_AS
+from hardener.detect.selection import SELECTION_PROSE_ONLY, unrequired_mandates
+from hardener.detect.selection import why as selection_why
 from hardener.detect.shadowing import action_rules, cross_references, tool_references
 from hardener.detect.sideeffects import SIDE_EFFECT_PROSE_ONLY
 from hardener.detect.sideeffects import why as side_effect_why
@@ -459,6 +462,7 @@ _PROSE_FAMILIES: Final = (
     | HIJACK_PROSE_ONLY
     | SIDE_EFFECT_PROSE_ONLY
     | DECEPTION_PROSE_ONLY
+    | SELECTION_PROSE_ONLY
     | ORDER_PROSE_ONLY
     | PRAISE_PROSE_ONLY
 )
@@ -565,6 +569,7 @@ _FLAT: Final = [
         or family in HIJACK_PROSE_ONLY
         or family in SIDE_EFFECT_PROSE_ONLY
         or family in DECEPTION_PROSE_ONLY
+        or family in SELECTION_PROSE_ONLY
         or family in ORDER_PROSE_ONLY
         or family in PRAISE_PROSE_ONLY,
     )
@@ -611,7 +616,8 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
             continue
         start, end = skel.span(match.start(), match.end())
         why = (
-            hijack_why(family, regex)
+            selection_why(regex)
+            or hijack_why(family, regex)
             or side_effect_why(regex)
             or deception_why(regex)
             or order_why(regex)
@@ -711,7 +717,7 @@ def _relocate(signal: Signal, span: tuple[int, int], decoded: str) -> Signal:
 #: Families that count as one: "cross-tool" (``patterns``) and "shadowing" (``clauses``, and
 #: the listing-level ``hardener.detect.shadowing``) are the same move; one clause never counts
 #: twice.
-_SCORED_AS: Final = {"cross-tool": "shadowing", **HIJACK_SCORED_AS}
+_SCORED_AS: Final = {"cross-tool": "shadowing", **HIJACK_SCORED_AS, **SELECTION_SCORED_AS}
 #: Families whose matches name a tool (dropped when every tool they name is the item's sibling).
 _NAMES_A_TOOL: Final = frozenset({"cross-tool", "shadowing"})
 
@@ -809,6 +815,12 @@ def _param_signals(item: Mapping[str, Any], pointer: str) -> Iterator[Signal]:
         where = f"{pointer}/inputSchema/properties/{_escape(name)}#name"
         note = "switches the person's confirmation off" + (" by default" if weight > 1 else "")
         yield Signal("unconfirmed", weight, where, (0, len(name)), name, note)
+    for name, weight, doc in unrequired_mandates(item):
+        where = f"{pointer}/inputSchema/properties/{_escape(name)}#name"
+        note = "documented as mandatory, yet optional in the schema" + (
+            "; its value must come from another call or a guess" if weight > 1 else ""
+        )
+        yield Signal("unbacked-mandate", weight, where, (0, len(name)), doc, note)
 
 
 def _lookalike_signals(name: str, pointer: str, other_tools: frozenset[str]) -> list[Signal]:
@@ -957,7 +969,7 @@ def _prefers_siblings(signal: Signal, text: str, siblings: frozenset[str]) -> bo
 
 
 #: Families that offer the item *in place of* another ("the secure version of X").
-_OFFERS_ITSELF: Final = frozenset({"bait"})
+_OFFERS_ITSELF: Final = frozenset({"bait", "replica"})
 _SPACES_RE: Final = re.compile(r"\s+")
 
 

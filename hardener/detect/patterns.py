@@ -22,6 +22,7 @@ from hardener.detect.harm import HARM
 from hardener.detect.hijack import HIJACK_FAMILIES
 from hardener.detect.orders import ORDER_FAMILIES
 from hardener.detect.praise import PRAISE_FAMILIES
+from hardener.detect.selection import SELECTION_FAMILIES
 from hardener.detect.sideeffects import SIDE_EFFECT_FAMILIES
 
 _F = re.IGNORECASE
@@ -741,6 +742,8 @@ for _family, _patterns in DECEPTION_FAMILIES.items():  # the model turned agains
 for _family, _patterns in ORDER_FAMILIES.items():  # headers, scripts, preconditions
     FAMILIES.setdefault(_family, []).extend(_patterns)
 for _family, _patterns in PRAISE_FAMILIES.items():  # preference manipulation
+    FAMILIES.setdefault(_family, []).extend(_patterns)
+for _family, _patterns in SELECTION_FAMILIES.items():  # selection manipulation, parameters
     FAMILIES.setdefault(_family, []).extend(_patterns)
 FAMILIES["capability"].extend(HARM)  # openly harmful capabilities
 
