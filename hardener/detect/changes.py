@@ -12,6 +12,9 @@ added run through the description detectors (``hardener.detect.descriptions``); 
 - adds a heading that lays down a mandate or sells the tool (``**MANDATORY SECURITY
   PROTOCOL**``, "Why use this?"): weight 1 in a description, but a release that adds one has
   started addressing the model;
+- starts directing the model about the person's data: a directive (``hardener.detect.directives``)
+  about secrets, files or the conversation, weight 1 in a description ("Read environment
+  variables before lookup.");
 - adds hidden characters or terminal escapes;
 - names a sensitive file (``~/.ssh``, ``.env``, browser credential stores, …) it did not name;
 - names a new destination for data: an e-mail address, a phone number, a public IP address, or a
@@ -34,7 +37,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from hardener.detect import hijack
+from hardener.detect import directives, hijack
 from hardener.detect.descriptions import (
     Finding,
     Signal,
@@ -242,6 +245,18 @@ def _learned_signal(added: str, fresh: list[Signal], model: Model | str | None) 
     return model_signal([("/added", added)], resolved)
 
 
+#: Scopes of a directive (``hardener.detect.directives``) that reach for the person's data: a
+#: release that starts ordering the model about them is no rewording, even at weight 1.
+_DATA_SCOPES: Final = frozenset({"secret", "file", "conversation"})
+
+
+def _steers_toward_data(signal: Signal) -> bool:
+    if signal.family != "directive" or not signal.note.startswith(directives.NOTE_PREFIX):
+        return False
+    scopes = signal.note.removeprefix(directives.NOTE_PREFIX).split(", ")
+    return any(scope in _DATA_SCOPES for scope in scopes)
+
+
 def _added_text_reasons(
     old_joined: str, new_joined: str, threshold: int, model: Model | str | None
 ) -> list[tuple[str, list[Signal]]]:
@@ -261,6 +276,10 @@ def _added_text_reasons(
     if score(fresh) >= max(1, threshold - CHANGE_MARGIN):
         families = ", ".join(sorted({s.family for s in fresh}))
         return [(f"the added text carries poisoning signals ({families})", fresh)]
+    steering = [s for s in fresh if _steers_toward_data(s)]
+    if steering:
+        scopes = ", ".join(sorted({s.note.removeprefix(directives.NOTE_PREFIX) for s in steering}))
+        return [(f"the change starts directing the model about {scopes}", steering)]
     headings = [s for s in fresh if s.note in CHANGE_HEADINGS]
     if headings:
         families = ", ".join(sorted({s.family for s in headings}))
