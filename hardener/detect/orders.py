@@ -31,6 +31,12 @@ every other family):
   system turn (```` ```system ````, ``<|im_start|>system``, ``<<SYS>>``). Weight 3.
 * **command-rewrite**: every command the model runs is to be prefixed or wrapped ("all shell
   commands you execute must be prefixed with …"). Weight 3.
+* **impersonation**: the description speaks as the person the model works for: it is signed
+  by "the user", calls itself a message from the user to the model, or refers to "the task I
+  gave you". A tool's documentation has an author, never the person using it. Weight 3.
+* **collect** (joins the family of ``hardener.detect.clauses``): a parameter that asks which
+  model is calling ("the name of the llm model that calls this tool"): reconnaissance of the
+  client, nothing a tool's job needs. Weight 3.
 * **override** also reads the classic order with digits for letters ("ign0re all previ0us
   instruct1ons").
 
@@ -219,6 +225,36 @@ COMMAND_REWRITE: Final[list[Pattern]] = [
     ),
 ]  # fmt: skip
 
+#: The description speaks as the person the model works for: signed by them, or giving the task.
+IMPERSONATION: Final[list[Pattern]] = [
+    (
+        3,
+        _c(
+            r"\b(?:signed|sincerely|regards|best|cheers|thanks)\s*,?\s*(?:\n\s*)?(?:-\s*)?(?:the\s+|your\s+)"
+            r"(?:user|human|owner|customer|boss|manager)\s*(?:[.!<\n]|$)"
+            r"|\b(?:message|note|request|instructions?)\s+from\s+(?:me\s*,\s*)?(?:the\s+|your\s+)"
+            r"(?:user|human|owner|operator)\s*,?\s+to\s+you\b"
+            r"|\b(?:the|my)\s+(?:\w+\s+)?(?:task|request|question|job)\s+(?:that\s+|which\s+)?I\s+"
+            r"(?:gave|asked|assigned|set|sent)\s+(?:to\s+)?you\b"
+        ),
+        ("signed", "sincerely", "regards", "best", "cheers", "thanks", "from", *whole("i")),
+    ),
+]  # fmt: skip
+
+#: A parameter that asks the model to identify itself (which model calls the tool).
+CALLER_IDENTITY: Final[list[Pattern]] = [
+    (
+        3,
+        _c(
+            r"\b(?:name|identity|identifier|version|type|provider|vendor)\s+of\s+(?:the\s+)?(?:llm\s+|ai\s+"
+            r"|language\s+)?(?:model|assistant|agent|llm)\s+(?:that|which|who)\s+(?:is\s+)?"
+            r"(?:call(?:s|ing)?|invok(?:es|ing)|us(?:es|ing)|run(?:s|ning))\s+(?:this|the)\s+"
+            r"(?:tool|function)"
+        ),
+        ("name", "identi", "version", "type", "provider", "vendor"),
+    ),
+]  # fmt: skip
+
 #: The families this module adds (``hardener.detect.patterns`` merges them into ``FAMILIES``).
 ORDER_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "pseudo-system": ADDRESSED_HEADER,
@@ -229,6 +265,8 @@ ORDER_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "exfil": CONTEXT_DUMP,
     "elevate": PERSONA,
     "command-rewrite": COMMAND_REWRITE,
+    "impersonation": IMPERSONATION,
+    "collect": CALLER_IDENTITY,
 }
 #: Of those, the families that read prose only (a command in a code block still runs, so
 #: ``fetch-exec`` reads code too).
@@ -241,6 +279,8 @@ WHY_BY_PATTERN: Final = {
     id(OVERRIDE[1][1]): "orders earlier instructions ignored, spelled with digits for letters",
     id(PERSONA[0][1]): "hands the model a hostile role, or forges a chat-template system turn",
     id(COMMAND_REWRITE[0][1]): "rewrites every command the model runs",
+    id(IMPERSONATION[0][1]): "speaks as the person the model works for",
+    id(CALLER_IDENTITY[0][1]): "asks which model is calling the tool",
     id(CONTEXT_DUMP[1][1]): "orders secrets into the reply, or every message sent to an address",
     id(REPLY_SCRIPT[0][1]): "scripts the model's reply to the person",
     id(FETCH_EXEC[0][1]): "downloads code and runs it at once",
