@@ -75,7 +75,8 @@ _TRUST_LABEL = (
     r"(?:secure[ds]?|safe|official|verified|trusted|certified|authori[sz]ed|enhanced|improved"
     r"|optimi[sz]ed|advanced|premium|pro|priority|preferred|recommended|smart|enterprise"
     r"|sys[\s_-]?admin|admin|root|system|privileged|elevated|gateway|compliance|compliant"
-    r"|exclusive|member[\s_-]access|final[\s_-]price|guaranteed|validated|authentic)"
+    r"|exclusive|member[\s_-]access|final[\s_-]price|guaranteed|validated|authentic|important"
+    r"|critical|urgent)"
 )
 #: What the copy claims to be better at.
 _BETTER = r"(?:more|better|higher|greater|fuller|richer|cleaner|safer|faster)\s+(?:[\w-]+\s+){0,2}?"
