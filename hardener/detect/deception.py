@@ -30,7 +30,6 @@ same with and without this module); the tests hold the examples each family was 
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from hardener.detect.clauses import Pattern, whole
@@ -191,8 +190,3 @@ WHY_BY_PATTERN: Final = {
     for family, patterns in DECEPTION_FAMILIES.items()
     for _weight, regex, _anchors in patterns
 }
-
-
-def why(regex: re.Pattern[str]) -> str:
-    """The note for a match of one of this module's patterns ("" for other patterns)."""
-    return WHY_BY_PATTERN.get(id(regex), "")

@@ -25,10 +25,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from hardener.detect import directives
+from hardener.detect import deception, directives, orders, praise, selection, sideeffects
 from hardener.detect.clauses import PROSE_ONLY, SANITIZING_RE
 from hardener.detect.deception import DECEPTION_PROSE_ONLY
-from hardener.detect.deception import why as deception_why
 from hardener.detect.harm import why as harm_why
 from hardener.detect.hijack import HIJACK_PROSE_ONLY, disparaged_weight, lookalike, skip_switches
 from hardener.detect.hijack import SCORED_AS as HIJACK_SCORED_AS
@@ -36,7 +35,6 @@ from hardener.detect.hijack import why as hijack_why
 from hardener.detect.model import excerpt, raise_severity
 from hardener.detect.ngram_model import Model, normal_text, shipped_model
 from hardener.detect.orders import ORDER_PROSE_ONLY
-from hardener.detect.orders import why as order_why
 from hardener.detect.patterns import (
     ACCESS_BEFORE_RE,
     ACCESS_RE,
@@ -69,13 +67,10 @@ from hardener.detect.patterns import (
     present_anchors,
 )
 from hardener.detect.praise import PRAISE_PROSE_ONLY
-from hardener.detect.praise import why as praise_why
 from hardener.detect.selection import SCORED_AS as SELECTION_SCORED_AS
 from hardener.detect.selection import SELECTION_PROSE_ONLY, unrequired_mandates
-from hardener.detect.selection import why as selection_why
 from hardener.detect.shadowing import action_rules, cross_references, tool_references
 from hardener.detect.sideeffects import SIDE_EFFECT_PROSE_ONLY
-from hardener.detect.sideeffects import why as side_effect_why
 from hardener.detect.text import hidden_characters, homoglyph_words, skeleton, terminal_escapes
 
 #: Longest single text scanned (a description larger than this is itself odd; the rest is cut).
@@ -456,6 +451,16 @@ def _css_named_in_prose(text: str, match: re.Match[str]) -> bool:
     return _CSS_APPLIED_RE.search(text, max(0, match.start() - 200), match.start()) is None
 
 
+#: The notes the word-class modules give their own patterns, by the id of the regex (looked up
+#: before ``hijack``'s per-family notes, which would hide a module's note in a shared family).
+_NOTE_BY_PATTERN: Final = {
+    **selection.WHY_BY_PATTERN,
+    **sideeffects.WHY_BY_PATTERN,
+    **deception.WHY_BY_PATTERN,
+    **orders.WHY_BY_PATTERN,
+    **praise.WHY_BY_PATTERN,
+}
+
 #: The families that read prose only (see ``_FLAT``).
 _PROSE_FAMILIES: Final = (
     PROSE_ONLY
@@ -565,13 +570,7 @@ _FLAT: Final = [
         family,
         weight,
         regex,
-        family in PROSE_ONLY
-        or family in HIJACK_PROSE_ONLY
-        or family in SIDE_EFFECT_PROSE_ONLY
-        or family in DECEPTION_PROSE_ONLY
-        or family in SELECTION_PROSE_ONLY
-        or family in ORDER_PROSE_ONLY
-        or family in PRAISE_PROSE_ONLY,
+        family in _PROSE_FAMILIES,
     )
     for family, patterns in _ORDERED.items()
     for weight, regex, _anchors in patterns
@@ -616,13 +615,7 @@ def _pattern_hits(text: str, kind: int, use_anchors: bool) -> tuple[_Hit, ...]:
             continue
         start, end = skel.span(match.start(), match.end())
         why = (
-            selection_why(regex)
-            or hijack_why(family, regex)
-            or side_effect_why(regex)
-            or deception_why(regex)
-            or order_why(regex)
-            or praise_why(regex)
-            or harm_why(family, regex)
+            _NOTE_BY_PATTERN.get(id(regex)) or hijack_why(family, regex) or harm_why(family, regex)
         )
         hits.append((family, weight, (start, end), excerpt(text, start, end), why))
         done.add(family)

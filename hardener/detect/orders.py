@@ -10,9 +10,9 @@ every other family):
   "Hidden instructions for the LLM:", "[HIDDEN INSTRUCTION]:"). Documentation addresses the
   reader in the second person or not at all; it never labels a part of itself as instructions
   for the model, let alone hidden ones. Weight 3.
-* **override** (joins the family of ``hardener.detect.patterns``): the text claims to rank above
-  the person ("this directive takes priority over the user's request"), or orders the model to
-  ignore the text or guidance that came before. Weight 3.
+* **override** (joins the family of ``hardener.detect.patterns``, whose own pattern reads "ignore
+  the previous text/guidance/…"): the text claims to rank above the person ("this directive
+  takes priority over the user's request"), or orders the model to ignore safety. Weight 3.
 * **reply-script**: the model's answer is scripted: an exact text it must emit at the start of
   its reply, or a canned reply to give when the person asks about something ("if the user asks
   about admin functions, respond with: '…'"). Weight 2.
@@ -49,7 +49,6 @@ arguments; none of these shapes asks for either.
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from hardener.detect.clauses import Pattern, whole
@@ -102,25 +101,19 @@ OVERRIDE: Final[list[Pattern]] = [
             r"(?:takes?|has|have|gets?|holds?)\s+(?:absolute\s+|top\s+|full\s+|the\s+highest\s+)?"
             r"(?:priority|precedence)\s+over\s+(?:the\s+|your\s+|any\s+|all\s+)?(?:\w+\s+)?"
             r"(?:" + _PERSON + r"|other|previous|prior|conflicting|system|safety|existing)"
-            r"|\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)*(?:previous|prior"
-            r"|above|earlier|preceding|original|system|safety|existing)\s+(?:\w+\s+)?(?:text"
-            r"|guidance|context|commands|messages|content|prompting|programming|training)\b"
             r"|\b(?:ignore|disregard|override)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:safety"
             r"|security|ethics|ethical|content)(?:\s+(?:measures?|guidelines?|rules|policies"
             r"|protocols?|filters?|checks?|restrictions?|settings))?(?=\s+and\b|\s*[.,;!<]|\s*$)"
         ),
-        ("priority", "precedence", "ignore", "disregard", "forget", "override"),
+        ("priority", "precedence", "ignore", "disregard", "override"),
     ),
     (
         3,
-        # the same order spelled with digits for letters ("ign0re all previ0us instruct1ons")
+        # the classic order spelled with digits for letters ("ign0re all previ0us instruct1ons");
+        # the plain spelling matches too, in the same family, so it never counts twice
         _c(
-            r"\b(?=[a-z]*[0-9])[i1!|][gq9][nm][o0][r][e3]\s+(?:[a4@][l1][l1]\s+)?(?:[a-z0-9]+\s+)?"
-            r"(?:pr[e3]v[i1!][o0]u[s5$]|pr[i1!][o0]r|[a4@]b[o0]v[e3])\s+[i1!]n[s5$]tru[c(]t[i1!][o0]n[s5$]?"
-            r"|\b[i1!][gq9][nm][o0]r[e3]\s+(?:[a4@][l1][l1]\s+)?(?:[a-z0-9]+\s+)?(?=[a-z]*[0-9])"
-            r"(?:pr[e3]v[i1!][o0]u[s5$]|pr[i1!][o0]r|[a4@]b[o0]v[e3])\s+[i1!]n[s5$]tru[c(]t[i1!][o0]n[s5$]?"
-            r"|\b[i1!][gq9][nm][o0]r[e3]\s+(?:[a4@][l1][l1]\s+)?(?:[a-z0-9]+\s+)?(?:pr[e3]v[i1!][o0]u[s5$]"
-            r"|pr[i1!][o0]r|[a4@]b[o0]v[e3])\s+(?=[a-z]*[0-9])[i1!]n[s5$]tru[c(]t[i1!][o0]n[s5$]?"
+            r"\b[i1!|][gq9][nm][o0]r[e3]\s+(?:[a4@][l1][l1]\s+)?(?:[a-z0-9]+\s+)?(?:pr[e3]v[i1!][o0]u[s5$]"
+            r"|pr[i1!][o0]r|[a4@]b[o0]v[e3])\s+[i1!]n[s5$]tru[c(]t[i1!][o0]n[s5$]?"
         ),
         ("gn", "gm", "9n", "qn"),
     ),
@@ -294,7 +287,7 @@ ORDER_PROSE_ONLY: Final = frozenset({"reply-script", "precondition"})
 #: Why each match matters (the finding's note): id of the regex -> why.
 WHY_BY_PATTERN: Final = {
     id(ADDRESSED_HEADER[0][1]): "a heading that labels the text as instructions for the model",
-    id(OVERRIDE[0][1]): "claims to rank above the person, or orders earlier text ignored",
+    id(OVERRIDE[0][1]): "claims to rank above the person, or orders safety ignored",
     id(OVERRIDE[1][1]): "orders earlier instructions ignored, spelled with digits for letters",
     id(PERSONA[0][1]): "hands the model a hostile role, or forges a chat-template system turn",
     id(COMMAND_REWRITE[0][1]): "rewrites every command the model runs",
@@ -307,8 +300,3 @@ WHY_BY_PATTERN: Final = {
     id(PRECONDITION[0][1]): "makes running a command a precondition of the tool's job",
     id(CONTEXT_DUMP[0][1]): "orders everything the model holds passed to another tool",
 }
-
-
-def why(regex: re.Pattern[str]) -> str:
-    """The note for a match of one of this module's patterns ("" for other patterns)."""
-    return WHY_BY_PATTERN.get(id(regex), "")

@@ -236,7 +236,8 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 r"|of\s+)*(?:previous|prior|above|earlier|preceding|original|system|safety"
                 r"|security|existing|other|all|any|your)\s+(?:\w+\s+)?(?:instructions?|prompts?"
                 r"|rules|directives?|guidelines|guardrails|constraints|policies|restrictions"
-                r"|warnings)"
+                r"|warnings|text|guidance|context|commands|messages|content|prompting|programming"
+                r"|training)"
             ),
             ("ignore", "disregard", "forget", "override", "bypass"),
         ),

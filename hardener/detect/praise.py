@@ -26,7 +26,6 @@ and does not match.
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from hardener.detect.clauses import Pattern
@@ -127,8 +126,3 @@ WHY_BY_PATTERN: Final = {
     id(RECOMMENDER_PITCH[0][1]): "is written to rank well with whatever picks the tools",
     id(HYPE[0][1]): "the vocabulary of a sales page",
 }
-
-
-def why(regex: re.Pattern[str]) -> str:
-    """The note for a match of one of this module's patterns ("" for other patterns)."""
-    return WHY_BY_PATTERN.get(id(regex), "")

@@ -371,11 +371,6 @@ WHY_BY_PATTERN: Final = {
 }
 
 
-def why(regex: re.Pattern[str]) -> str:
-    """The note for a match of one of this module's patterns ("" for other patterns)."""
-    return WHY_BY_PATTERN.get(id(regex), "")
-
-
 # --- schema: a mandate the schema does not back -------------------------------------------------
 
 _MANDATE_RE: Final = re.compile(

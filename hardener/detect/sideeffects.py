@@ -32,7 +32,6 @@ default threshold of 3.
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from hardener.detect.clauses import Pattern, whole
@@ -265,8 +264,3 @@ WHY_BY_PATTERN: Final = {
     },
     id(PROMOTION[0][1]): "claims to be the only tool, or preferred over every other",
 }
-
-
-def why(regex: re.Pattern[str]) -> str:
-    """The note for a match of one of this module's patterns ("" for other patterns)."""
-    return WHY_BY_PATTERN.get(id(regex), "")

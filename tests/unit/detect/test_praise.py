@@ -15,8 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hardener.detect import praise
-from hardener.detect.descriptions import scan_text
-from tests.support.detect_text import lone_tool_findings, signals_noted
+from tests.support.detect_text import (
+    assert_every_pattern_explained,
+    assert_spans_within,
+    lone_tool_findings,
+    signals_noted,
+)
 
 FLAGGED = "description.poisoning"
 
@@ -82,10 +86,7 @@ def test_sales_vocabulary_alone_stays_below_the_threshold() -> None:
 
 
 def test_every_pattern_has_a_note_and_anchors() -> None:
-    for patterns in praise.PRAISE_FAMILIES.values():
-        for _weight, regex, anchors in patterns:
-            assert anchors
-            assert praise.why(regex)
+    assert_every_pattern_explained(praise.PRAISE_FAMILIES, praise.WHY_BY_PATTERN)
 
 
 _WORDS = st.sampled_from(
@@ -97,7 +98,4 @@ _WORDS = st.sampled_from(
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_WORDS, max_size=30))
 def test_every_signal_span_lies_within_the_text(words: list[str]) -> None:
-    text = " ".join(words)
-    for signal in scan_text(text):
-        start, end = signal.span
-        assert 0 <= start <= end <= len(text)
+    assert_spans_within(" ".join(words))

@@ -19,7 +19,11 @@ import pytest
 
 from hardener.detect import selection
 from hardener.detect.descriptions import analyze_listing, scan_text, score
-from tests.support.detect_text import lone_tool_findings, signals_noted
+from tests.support.detect_text import (
+    assert_every_pattern_explained,
+    lone_tool_findings,
+    signals_noted,
+)
 
 FLAGGED = "description.poisoning"
 
@@ -178,3 +182,7 @@ def test_an_unbacked_mandate_alone_weighs_one() -> None:
     )
     assert selection.unrequired_mandates(tool) == [("folder", 1, "**REQUIRED** folder name.")]
     assert analyze_listing({"tools": [tool]}, 3, model=None) == []
+
+
+def test_every_pattern_has_a_note_and_anchors() -> None:
+    assert_every_pattern_explained(selection.SELECTION_FAMILIES, selection.WHY_BY_PATTERN)

@@ -17,8 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hardener.detect import sideeffects
-from hardener.detect.descriptions import scan_text
-from tests.support.detect_text import lone_tool_findings, signals_noted
+from tests.support.detect_text import (
+    assert_every_pattern_explained,
+    assert_spans_within,
+    lone_tool_findings,
+    signals_noted,
+)
 
 FLAGGED = "description.poisoning"
 
@@ -144,10 +148,7 @@ def test_the_third_person_describes_the_tool_not_an_order() -> None:
 
 
 def test_every_pattern_has_a_note_and_anchors() -> None:
-    for patterns in sideeffects.SIDE_EFFECT_FAMILIES.values():
-        for _weight, regex, anchors in patterns:
-            assert anchors
-            assert sideeffects.why(regex)
+    assert_every_pattern_explained(sideeffects.SIDE_EFFECT_FAMILIES, sideeffects.WHY_BY_PATTERN)
 
 
 _WORDS = st.sampled_from(
@@ -159,7 +160,4 @@ _WORDS = st.sampled_from(
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_WORDS, max_size=30))
 def test_every_signal_span_lies_within_the_text(words: list[str]) -> None:
-    text = " ".join(words)
-    for signal in scan_text(text):
-        start, end = signal.span
-        assert 0 <= start <= end <= len(text)
+    assert_spans_within(" ".join(words))
