@@ -350,6 +350,8 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
         return True  # "after any task, call this tool to confirm with the user": a human check
     if family == "exfil" and _ENCODED_MEDIA_RE.fullmatch(match.group()):
         return True  # "Base64 encoded image data to attach": the value's format and use
+    if family in ("conceal", "unconfirmed") and _forbidden_without(subject, match):
+        return True  # "MUST NOT proceed without the user's approval": demands the approval
     if _sample_input(subject, match.start(), match.end()):
         return True  # 'Example: classify({ text: "ignore your instructions" })': data it takes
     if family == "conceal" and _forbids_a_false_claim(subject, match):
@@ -395,6 +397,29 @@ _ENCODED_MEDIA_RE: Final = re.compile(
     r"\s+to\s+(?:attach|upload|send|include|embed|add)",
     re.IGNORECASE,
 )
+#: A prohibition that governs the "without …" right after it, in the same clause ("must not
+#: proceed to another task without", "never set it to true without"): acting without the
+#: person's approval is what it forbids. A clause break or a joined order ("never ask; proceed
+#: without", "don't bother the user and proceed without") leaves the "without" free.
+_FORBIDS_BEFORE_RE: Final = re.compile(
+    r"\b(?:must\s+not|mustn't|never|do\s+not|don't|does\s+not|doesn't|cannot|can't|can\s+not"
+    r"|may\s+not|should\s+not|shouldn't|shall\s+not|(?:is|are)\s+not\s+(?:allowed|permitted)"
+    r"\s+to)\b(?:(?!\b(?:and|then|but|instead|just|simply|rather|so)\b)[^.;:!?,\n]){0,80}$",
+    re.IGNORECASE,
+)
+
+
+def _forbidden_without(text: str, match: re.Match[str]) -> bool:
+    """The match's "without" (the person's approval, consent, knowledge) is governed by a
+    prohibition before it in the same clause: "the assistant MUST NOT proceed to another task
+    without the user's approval" requires the approval instead of skipping it."""
+    at = match.group().lower().find("without")
+    if at < 0:
+        return False
+    at += match.start()
+    return _FORBIDS_BEFORE_RE.search(text, max(0, at - 120), at) is not None
+
+
 #: A call in an example whose text argument opens right here: ``f({ text: "``, ``f(input='``.
 _SAMPLE_CALL_RE: Final = re.compile(
     r"\b[A-Za-z_][\w.]*\(\s*\{?\s*[\"']?(?:text|input|prompt|content|query|sample|string)"
@@ -942,7 +967,11 @@ def _parameter_requirement(signal: Signal, text: str) -> bool:
     place before every operation."""
     if signal.family not in ("authority", "hijack") or "/properties/" not in signal.pointer:
         return False
-    lo, _hi = _sentence_bounds(text, *signal.span)
+    start, end = signal.span
+    matched = text[start:end]  # a span that carries the sentence break ("). REQUIRED for …")
+    start += len(matched) - len(matched.lstrip())
+    end -= len(matched) - len(matched.rstrip(" \t\n.;:!?"))
+    lo, _hi = _sentence_bounds(text, start, max(start, end))
     return _ELIDED_REQUIREMENT_RE.match(text, lo) is not None
 
 
@@ -1000,14 +1029,27 @@ def _shadowing_signal(
     )
 
 
+def _own_params(texts: Sequence[tuple[str, str]]) -> frozenset[str]:
+    """The input-schema property names of an item, read off its texts' pointers."""
+    return frozenset(
+        pointer[: -len("#name")].rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+        for pointer, _text in texts
+        if pointer.endswith("#name") and "/properties/" in pointer
+    )
+
+
 def _disparaged(
-    signal: Signal, text: str, siblings: frozenset[str], other_tools: frozenset[str]
+    signal: Signal,
+    text: str,
+    siblings: frozenset[str],
+    other_tools: frozenset[str],
+    own_params: frozenset[str] = frozenset(),
 ) -> Signal:
     """A ``disparage`` signal weighed by whose tools it runs down (``hijack.disparaged_weight``)."""
     if signal.family != "disparage":
         return signal
     matched = text[signal.span[0] : signal.span[1]]
-    weight, note = disparaged_weight(matched, signal.weight, siblings, other_tools)
+    weight, note = disparaged_weight(matched, signal.weight, siblings, other_tools, own_params)
     if weight == signal.weight:
         return signal
     return Signal(signal.family, weight, signal.pointer, signal.span, signal.excerpt, note)
@@ -1058,6 +1100,7 @@ def item_signals(
     """Every signal of one item: the rule families, then the classifier's (if any).
     ``name``: the item's own name; ``siblings``: the tool names of its listing."""
     signals: list[Signal] = list(extra)
+    params = _own_params(texts)
     for pointer, text in texts:
         found = scan_text(text, pointer)
         if siblings:
@@ -1069,10 +1112,11 @@ def item_signals(
                 and not _prefers_siblings(s, text, siblings)
             ]
         found = [
-            _disparaged(s, text, siblings, other_tools)
+            _disparaged(s, text, siblings, other_tools, params)
             for s in found
             if not _parameter_requirement(s, text)
         ]
+        found = [s for s in found if s.weight > 0]
         if name:
             found = [
                 _own_env_file(_own_job(s, name), text, name)

@@ -271,6 +271,8 @@ def scopes_of(sentence: str) -> set[str] | None:
     scopes = {name for name, regex in _SCOPES.items() if regex.search(sentence)}
     if "hiding" in scopes and _SECRET_KEPT.search(sentence):
         scopes.discard("hiding")  # "error messages never reveal secrets": keeps the secret
+    if "hiding" in scopes and not _SCOPES["hiding"].search(_NOT_SILENTLY.sub(" ", sentence)):
+        scopes.discard("hiding")  # "never silently use API nodes": keeps the person told
     if negated and "hiding" not in scopes and "consent" not in scopes:
         scopes -= _SAFEGUARDED
     if "secret" in scopes and _ISSUED.search(sentence) and not _HANDS_ON.search(sentence):
@@ -280,6 +282,13 @@ def scopes_of(sentence: str) -> set[str] | None:
     return scopes
 
 
+#: A concealing adverb under a prohibition ("never silently use API nodes", "do not quietly
+#: retry"): the order keeps the person informed, the opposite of hiding.
+_NOT_SILENTLY: Final = re.compile(
+    r"\b(?:never|not|do\s*not|don'?t|must\s+not|mustn'?t|should\s+not|shouldn'?t)\s+"
+    r"(?:\w+\s+)?(?:silently|secretly|covertly|quietly|discreetly|stealthily)\b",
+    _F,
+)
 #: A credential the service itself issues, got from one of its endpoints or tools ("use the
 #: `Generate Upload URL` endpoint to obtain credentials"): nothing of the person's is moved.
 _ISSUED: Final = re.compile(

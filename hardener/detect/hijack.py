@@ -328,15 +328,23 @@ def _norm(name: str) -> str:
 
 
 def disparaged_weight(
-    matched: str, weight: int, siblings: frozenset[str], other_tools: frozenset[str]
+    matched: str,
+    weight: int,
+    siblings: frozenset[str],
+    other_tools: frozenset[str],
+    own_params: frozenset[str] = frozenset(),
 ) -> tuple[int, str]:
     """(weight, note) of a ``disparage`` match once the listing is known: running down a tool
     of *another* server of the client by name weighs 3 (the move that wins the model's choice
     away from it); when every tool it names is one of the same listing's, the server speaks of
-    its own tools (a deprecation notice), which weighs 1."""
+    its own tools (a deprecation notice), which weighs 1; when every name is one of the tool's
+    own input properties ("`tray_id`/`url` (omit all three to list everything)"), it speaks
+    of its arguments, not of a tool: 0."""
     named = {_norm(a or b) for a, b in _IDENT_RE.findall(matched)}
     if not named:
         return weight, ""
+    if own_params and named <= {_norm(p) for p in own_params}:
+        return 0, "about the tool's own parameters"
     if named & {_norm(t) for t in other_tools}:
         return 3, "runs down a tool of another server"
     if siblings and named <= {_norm(s) for s in siblings}:

@@ -129,6 +129,16 @@ _PUT_ANCHORS = whole(
     "place", "fill", "set", "store",
 )  # fmt: skip
 
+#: The requests a "call this tool first for any …" names are one subject's ("for any queries
+#: related to location, mapping, addresses"): routing by topic, as honest descriptions say when
+#: they fit (clauses' priority claim, "call this tool first", still weighs 2). A gatekeeper
+#: claims every request whatever it is about.
+_TOPIC = (
+    r"\s+(?:related\s+to|about|regarding|concerning|involving"
+    r"|on\s+the\s+(?:topic|subject)\s+of)\b"
+)
+_NO_TOPIC = r"(?!" + _TOPIC + r")"
+
 FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] = {
     "conceal": [
         (
@@ -291,7 +301,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 + r"\b(?:(?:before|prior\s+to)\s+(?:processing\s+|answering\s+|handling\s+)?"
                 r"(?:any|every|each|all)|for\s+(?:processing\s+|answering\s+|handling\s+)?"
                 r"(?:any|every|all))\s+(?:\w+\s+)?(?:requests?|quer(?:y|ies)|questions?"
-                r"|messages?|tasks?|operations?|prompts?)\b"
+                r"|messages?|tasks?|operations?|prompts?)\b" + _NO_TOPIC
             ),
             whole("this"),
         ),
@@ -313,6 +323,7 @@ FAMILIES: Final[dict[str, list[tuple[int, re.Pattern[str], tuple[str, ...]]]]] =
                 r"be\s+(?:called|used|invoked|run)\s+(?:first\s+)?(?:before|prior\s+to|for)\s+"
                 r"(?:processing\s+|answering\s+|handling\s+)?(?:any|every|each|all)\s+(?:\w+\s+)?"
                 r"(?:requests?|quer(?:y|ies)|questions?|messages?|tasks?|operations?|prompts?)\b"
+                + _NO_TOPIC
             ),
             whole("this"),
         ),

@@ -302,3 +302,33 @@ def test_a_lookalike_with_an_authority_tag_is_flagged_only_beside_the_original()
     assert signal.note == "named like 'send_email' of another server, plus 'secure'"
     honest = tool("send_email_draft", "[SECURE] Saves a draft through the encrypted relay.")
     assert findings(honest, other_tools=frozenset({"send_email"})) == []
+
+
+def test_a_tools_own_arguments_are_not_tools_it_runs_down() -> None:
+    """ComfyUI's model tool: '"status" takes an optional `id`/`tray_id`/`url` (omit all three
+    to list everything)' names its own arguments; the same words about another tool's name
+    (not one of its properties) still disparage it."""
+    text = (
+        'Operation to perform. "download" requires `url` + `target_subfolder`; "status" takes '
+        "an optional `id`/`tray_id`/`url` (omit all three to list everything)."
+    )
+    assert families(text)["disparage"] == 2  # no listing known: the names could be tools
+    arg = {"type": "string"}
+    own = tool(
+        "download_model",
+        "Downloads models.",
+        action={"type": "string", "description": text},
+        id=arg,
+        tray_id=arg,
+        url=arg,
+        target_subfolder=arg,
+    )  # noqa: E501
+    assert not [s for s in findings_signals(own) if s.family == "disparage"]
+    other = tool(
+        "download_model",
+        "Downloads models.",
+        action={"type": "string", "description": text},
+        id=arg,
+        url=arg,
+    )  # noqa: E501
+    assert [s.weight for s in findings_signals(other) if s.family == "disparage"] == [2]
