@@ -217,6 +217,18 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[lo:hi]
 
 
+#: Plain file-format names listed beside a secret file's name ("a .env, CSV, or JSON file"):
+#: the file is named as a format the tool reads or writes (a list of other *files*, such as
+#: "'.env', 'config.json', or '~/.ssh/id_rsa'", is not one).
+_FORMAT = r"(?:CSV|TSV|JSON|JSONL|YAML|YML|TOML|XML|INI|TXT|Markdown|plain\s+text)"
+_BEFORE_FORMATS_RE: Final = re.compile(
+    r"\s*,\s*(?:" + _FORMAT + r"\s*,\s*)*(?:or\s+|and\s+)?" + _FORMAT + r"\b", re.IGNORECASE
+)
+_AFTER_FORMATS_RE: Final = re.compile(
+    r"\b" + _FORMAT + r"\s*(?:,\s*(?:or\s+|and\s+)?|\s(?:or|and)\s+)$", re.IGNORECASE
+)
+
+
 def _sensitive(
     text: str, present: frozenset[str], *, name: bool = False, use_anchors: bool = True
 ) -> tuple[int, int, int] | None:
@@ -243,6 +255,10 @@ def _sensitive(
             text, match.end()
         ):
             weight = 1  # documents a parameter's default or example, or the parameter itself
+        elif _AFTER_FORMATS_RE.search(text, max(0, match.start() - 40), match.start()) or (
+            _BEFORE_FORMATS_RE.match(text, match.end())
+        ):
+            weight = 1  # "from a .env, CSV, or JSON file": one of the file formats it takes
         elif not directive and SURVEY_RE.search(sentence) and not ACCESS_RE.search(sentence):
             weight = 1  # a secret scanner looks for the file without reading or sending it
         else:
@@ -815,6 +831,36 @@ _AGENT_SETTING_RE: Final = re.compile(
 )
 
 
+#: What a parameter that collects the model's own context says to it: it addresses the model
+#: ("your full system prompt", "every tool you have") or names the conversation at hand.
+_ASKS_OWN_CONTEXT_RE: Final = re.compile(
+    r"\b(?:you|your|yours|verbatim|so\s+far|above|everything|(?:this|the|current|whole|full"
+    r"|entire)\s+(?:conversation|chat|session|context|dialog(?:ue)?)|all\s+(?:previous|prior"
+    r"|earlier))\b",
+    re.IGNORECASE,
+)
+
+
+#: A value the caller chooses: it has a default, or is a custom one (the model's own system
+#: prompt has neither).
+_CALLERS_VALUE_RE: Final = re.compile(r"\b(?:defaults?|custom|overrides?)\b", re.IGNORECASE)
+
+
+def _documented_setting(spec: object, *, strong: bool) -> bool:
+    """A property named like a context collector whose own description documents an ordinary
+    value without addressing the model or naming the conversation: a field of the call, weight
+    1. For the weak names (``internalNotes``: "Internal notes visible only to the team, not on
+    the invoice") that is enough; the strong ones (``system_prompt``) must also be the caller's
+    choice ("Custom system prompt (default: neutral problem-solving)")."""
+    text = spec.get("description") if isinstance(spec, Mapping) else None
+    if not isinstance(text, str) or len(text.split()) < 3:
+        return False
+    if _ASKS_OWN_CONTEXT_RE.search(text) is not None:
+        return False
+    chosen = isinstance(spec, Mapping) and "default" in spec
+    return not strong or chosen or _CALLERS_VALUE_RE.search(text) is not None
+
+
 def _param_signals(item: Mapping[str, Any], pointer: str) -> Iterator[Signal]:
     schema = item.get("inputSchema")
     props = schema.get("properties") if isinstance(schema, Mapping) else None
@@ -828,6 +874,8 @@ def _param_signals(item: Mapping[str, Any], pointer: str) -> Iterator[Signal]:
             note = "parameter abuse"
             if makes_agent and _AGENT_SETTING_RE.match(str(name)):
                 weight, note = 1, "the system prompt of the agent the tool creates"
+            elif _documented_setting(props[name], strong=weight == 3):
+                weight, note = 1, "documented as a value of the caller's, not the model's context"
             yield Signal("param", weight, where, (0, len(str(name))), str(name), note)
     for name, weight in skip_switches(schema):
         where = f"{pointer}/inputSchema/properties/{_escape(name)}#name"
@@ -953,6 +1001,17 @@ def _prefers_itself_to_siblings(signal: Signal, text: str, siblings: frozenset[s
         return False
     named = tool_references(sentence)
     return bool(named) and named <= {n.lower().replace("-", "_") for n in siblings}
+
+
+def _prefers_its_own_argument(signal: Signal, text: str, params: frozenset[str]) -> bool:
+    """ "Named `git_action` rather than `action` only because `action` is this tool's dispatch
+    field": a preference claim whose every named identifier is one of the tool's own input
+    properties speaks of its arguments, not of another tool whose place it takes."""
+    if signal.family != "shadowing" or not signal.note.startswith("puts itself in other"):
+        return False
+    lo, hi = _sentence_bounds(text, *signal.span)
+    named = tool_references(text[lo:hi])
+    return bool(named) and named <= {p.lower().replace("-", "_") for p in params}
 
 
 #: A sentence that opens with an elided requirement ("Required for all actions.").
@@ -1115,6 +1174,7 @@ def item_signals(
             _disparaged(s, text, siblings, other_tools, params)
             for s in found
             if not _parameter_requirement(s, text)
+            and not _prefers_its_own_argument(s, text, params)
         ]
         found = [s for s in found if s.weight > 0]
         if name:

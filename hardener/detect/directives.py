@@ -377,6 +377,14 @@ _DISPARAGE: Final = re.compile(
     r"|untrusted|unreliable|buggy|obsolete|dangerous)\b",
     _F,
 )
+#: The tool's own deprecation notice ("@deprecated", "this method is deprecated", a leading
+#: "Deprecated:"): it points to its replacement, it runs no other tool down.
+_SELF_RETIRED: Final = re.compile(
+    r"@deprecated\b|^\W*deprecated\b|\b(?:this|the\s+present)\s+(?:[\w-]+\s+)?(?:tool|function"
+    r"|endpoint|method|version|operation|command|api)\s+(?:is|has\s+been|was|will\s+be)\s+(?:now\s+)?"
+    r"(?:deprecated|obsolete|outdated)\b",
+    _F,
+)
 #: Who is run down: other tools or servers, or a named one.
 _OTHERS: Final = re.compile(
     r"\b(?:other|another|any\s+other|similar|alternative|built-in|default|original|existing"
@@ -405,7 +413,8 @@ def self_claims(text: str) -> list[Claim]:
     authority: Claim | None = None
     instead: Claim | None = None
     spans = _sentences(text)
-    disparaged = _DISPARAGE.search(text) is not None
+    # "@deprecated This method is deprecated. Use X instead": the tool retires itself
+    disparaged = _DISPARAGE.search(_SELF_RETIRED.sub(" ", text)) is not None
     for lo, hi in spans:
         sentence = text[lo:hi]
         selves = [m.end() for m in _SELF.finditer(sentence)]

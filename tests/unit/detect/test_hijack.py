@@ -322,7 +322,7 @@ def test_a_tools_own_arguments_are_not_tools_it_runs_down() -> None:
         tray_id=arg,
         url=arg,
         target_subfolder=arg,
-    )  # noqa: E501
+    )
     assert not [s for s in findings_signals(own) if s.family == "disparage"]
     other = tool(
         "download_model",
@@ -330,5 +330,5 @@ def test_a_tools_own_arguments_are_not_tools_it_runs_down() -> None:
         action={"type": "string", "description": text},
         id=arg,
         url=arg,
-    )  # noqa: E501
+    )
     assert [s.weight for s in findings_signals(other) if s.family == "disparage"] == [2]
