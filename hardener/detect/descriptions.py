@@ -368,6 +368,8 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
         return True  # "Base64 encoded image data to attach": the value's format and use
     if family in ("conceal", "unconfirmed") and _forbidden_without(subject, match):
         return True  # "MUST NOT proceed without the user's approval": demands the approval
+    if _NEED_REMOVED_RE.search(subject, max(0, match.start() - 60), match.start()):
+        return True  # "replaces the need to include full chat history": what it makes moot
     if _sample_input(subject, match.start(), match.end()):
         return True  # 'Example: classify({ text: "ignore your instructions" })': data it takes
     if family == "conceal" and _forbids_a_false_claim(subject, match):
@@ -436,6 +438,14 @@ def _forbidden_without(text: str, match: re.Match[str]) -> bool:
     return _FORBIDS_BEFORE_RE.search(text, max(0, at - 120), at) is not None
 
 
+#: Right before a match: the act is what the tool makes unnecessary ("Replaces the need to
+#: include full chat history in prompts", "no need to paste the conversation"), not an order.
+_NEED_REMOVED_RE: Final = re.compile(
+    r"\b(?:(?:replaces?|removes?|eliminates?|avoids?|obviates?|spares?\s+you)\s+(?:the\s+|any\s+)?"
+    r"(?:need|necessity)\s+(?:for\s+you\s+)?to|no\s+(?:longer\s+)?(?:any\s+)?need\s+to"
+    r"|(?:without|instead\s+of)\s+(?:having|needing)\s+to)\s+$",
+    re.IGNORECASE,
+)
 #: A call in an example whose text argument opens right here: ``f({ text: "``, ``f(input='``.
 _SAMPLE_CALL_RE: Final = re.compile(
     r"\b[A-Za-z_][\w.]*\(\s*\{?\s*[\"']?(?:text|input|prompt|content|query|sample|string)"
