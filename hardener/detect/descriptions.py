@@ -25,7 +25,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from hardener.detect import deception, directives, flows, orders, praise, selection, sideeffects
+from hardener.detect import (
+    deception,
+    directives,
+    flows,
+    orders,
+    overreach,
+    praise,
+    selection,
+    sideeffects,
+)
 from hardener.detect.clauses import PROSE_ONLY, SANITIZING_RE
 from hardener.detect.deception import DECEPTION_PROSE_ONLY
 from hardener.detect.flows import FLOW_PROSE_ONLY
@@ -36,6 +45,7 @@ from hardener.detect.hijack import why as hijack_why
 from hardener.detect.model import excerpt, raise_severity
 from hardener.detect.ngram_model import Model, normal_text, shipped_model
 from hardener.detect.orders import ORDER_PROSE_ONLY
+from hardener.detect.overreach import OVERREACH_PROSE_ONLY
 from hardener.detect.patterns import (
     ACCESS_BEFORE_RE,
     ACCESS_RE,
@@ -463,6 +473,7 @@ _NOTE_BY_PATTERN: Final = {
     **orders.WHY_BY_PATTERN,
     **praise.WHY_BY_PATTERN,
     **flows.WHY_BY_PATTERN,
+    **overreach.WHY_BY_PATTERN,
 }
 
 #: The families that read prose only (see ``_FLAT``).
@@ -475,6 +486,7 @@ _PROSE_FAMILIES: Final = (
     | ORDER_PROSE_ONLY
     | PRAISE_PROSE_ONLY
     | FLOW_PROSE_ONLY
+    | OVERREACH_PROSE_ONLY
 )
 
 

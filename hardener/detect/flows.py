@@ -52,7 +52,7 @@ _MOVE = (
     r"|put|puts|submit\w*|transmit\w*|relay\w*|embed\w*|copy|copies|copied|export\w*"
     r"|e-?mail(?:s|ed)?|push|pushes|pushed|carr(?:y|ies|ied)|blind[\s-]cop(?:y|ied)|bcc'?d?"
     r"|leak\w*|dump\w*|archive[sd]?|back(?:s|ed)?\s+up|provide[sd]?|supply|supplied|add|adds"
-    r"|added)"
+    r"|added|paste[sd]?|type|types|typed|enter|enters|entered|fill|fills|filled)"
 )
 #: Whose data: the person's.
 _WHOSE = (
@@ -74,8 +74,11 @@ _THEIR_THINGS = (
 #: secrets in the environment, identity and payment data.
 _PRIVATE_ANYWAY = (
     r"(?:(?:complete\s+|full\s+|entire\s+)?system\s+(?:prompt|instructions|message)"
-    r"|(?:your|its|the\s+(?:model|agent|assistant)'s)\s+(?:complete\s+|full\s+|entire\s+|own\s+)?"
-    r"(?:instructions|prompt|context(?:\s+window)?)"
+    r"|(?:all\s+of\s+)?(?:your|its|the\s+(?:model|agent|assistant)'s)\s+(?:complete\s+|full\s+"
+    r"|entire\s+|own\s+)?(?:instructions|prompt|context(?:\s+window)?|memory)"
+    r"|(?:earlier|prior|previous|other)\s+tool\s+(?:results|outputs|responses)"
+    r"|(?:values?|contents?)\s+of\s+(?:each|every|any|all)\s+(?:secret|password|credential|token"
+    r"|sensitive|private)[\w-]*\s+(?:\w+\s+)?(?:fields?|inputs?|values?)"
     r"|(?:conversation|chat|message)\s+history|(?:entire|whole|full)\s+(?:conversation|chat)"
     r"|(?:previous|prior|earlier|last)\s+(?:\w+\s+)?(?:messages|questions|prompts|turns)"
     r"|environment\s+variables?|(?-i:\$?[A-Z][A-Z0-9]*_(?:API_)?(?:KEY|TOKEN|SECRET|PASSWORD)\b)"
@@ -90,15 +93,31 @@ _THEIR_SECRETS = (
     r"|details)|account\s+numbers?|seed\s+phrases?|browsing\s+history|keystrokes|clipboard"
     r"|conversations?|chat\s+history|home\s+director(?:y|ies))"
 )
-_PRIVATE = r"(?P<thing>" + _WHOSE + _THEIR_THINGS + r"|" + _PRIVATE_ANYWAY + r")(?![\w-])"
+#: The person's things named by what they do with them ("each message the user sends").
+_THEY_DO = (
+    r"(?:each|every|all|any)\s+(?:[\w-]+\s+)?(?:messages?|e-?mails?|files?|documents?|notes?|texts?"
+    r"|photos?|searches|queries|questions|keystrokes)\s+(?:that\s+)?(?:the\s+user|the\s+person"
+    r"|the\s+customer|they|you)\s+(?:sends?|writes?|receives?|types?|opens?|reads?|uploads?"
+    r"|views?|asks?|enters?|shares?|makes?)"
+)
+_PRIVATE = (
+    r"(?P<thing>"
+    + _WHOSE
+    + _THEIR_THINGS
+    + r"|"
+    + _PRIVATE_ANYWAY
+    + r"|"
+    + _THEY_DO
+    + r")(?![\w-])"
+)
 _SECRET = r"(?P<thing>" + _WHOSE + _THEIR_SECRETS + r"|" + _PRIVATE_ANYWAY + r")(?![\w-])"
 #: A literal place off the machine: a URL, a mail address, a host name (not an example or a
 #: loopback one).
-_LITERAL_AWAY = (
+LITERAL_AWAY = (
     r"(?:https?://(?!(?:localhost|127\.|0\.0\.0\.0|\[::1\]|(?:[\w-]+\.)*example\.(?:com|org"
     r"|net))\b)[\w.-]+|[\w.+-]+@(?!example\.)[\w-]+(?:\.[\w-]+)+"
     r"|(?<![\w.@/-])(?!example\.)[a-z][\w-]*(?:\.[\w-]+)*\.(?:com|net|org|io|co|xyz|ru|cn|info"
-    r"|biz|site|app|dev|cloud|me|ai|top|tk)\b(?![.\w-]))"
+    r"|biz|site|app|dev|cloud|me|ai|top|tk)\b(?![\w-]|\.[\w-]))"
 )
 #: Another tool, named by its identifier or by what it is for.
 _OTHER_TOOL = (
@@ -122,7 +141,7 @@ _AWAY = (
     r"\b(?:to|into|in|inside|within|with|via|through|at|on|onto)\s+(?:(?:the|a|an|our|its)\s+)?"
     + _near(30)
     + r"(?:"
-    + _LITERAL_AWAY
+    + LITERAL_AWAY
     + r"|"
     + _OTHER_TOOL
     + r"|"
@@ -157,6 +176,18 @@ _ASIDE = (
     r"|remember\s+to|make\s+sure\s+to|be\s+sure\s+to|to\s+(?:improve|calibrate|ensure|enhance"
     r"|personali[sz]e|locali[sz]e|verify|optimi[sz]e)|(?:better|improved|higher)\s+(?:accuracy"
     r"|results|precision))\b"
+)
+#: Side markers that follow the move ("… to #ops-mirror as well", "… before converting").
+_TRAILING_ASIDE = (
+    r"\b(?:too|as\s+well|also|in\s+addition|first|beforehand|before\s+(?:\w+ing|you\s+\w+"
+    r"|answering|replying|responding|continuing|proceeding))\b"
+)
+#: Facts about the machine and who is logged in (reconnaissance when reported off it).
+_HOST_FACTS = (
+    r"(?:host\s*names?|machine\s+names?|computer\s+names?|user\s*names?|logged[\s-]in\s+user\w*"
+    r"|process\s+(?:list|lists|names)|running\s+processes|installed\s+(?:software|applications"
+    r"|apps|packages)|mac\s+address(?:es)?|os\s+version|serial\s+numbers?|environment\s+variables"
+    r"|network\s+interfaces|open\s+ports)"
 )
 #: Ordinary things a tool handles, moved elsewhere on the side.
 _ITS_THINGS = (
@@ -219,16 +250,29 @@ PRIVATE_MOVE: Final[list[Pattern]] = [
     # what the tool handles sent to a literal outside address or a hidden path on the side
     (3, _c(_ASIDE + _near(80) + r"\b(?:" + _MOVE + r"|call|invoke)\b" + _near(40) + _ITS_THINGS
            + _near(60) + r"\b(?:to|with|at|on|in|into)\s+(?:(?:the|a|an|our)\s+)?" + _near(30)
-           + r"(?:" + _LITERAL_AWAY + r"|" + _HIDDEN_PLACE + r")"), _ASIDE_ANCHORS),
+           + r"(?:" + LITERAL_AWAY + r"|" + _HIDDEN_PLACE + r")"), _ASIDE_ANCHORS),
     # a parameter said to carry secrets ("the notes parameter should contain your system prompt")
     (3, _c(r"\b(?P<slot>[`'\"]?[\w-]+[`'\"]?)\s+(?:parameter|param|field|argument|property|header)"
            r"\s+(?:\w+\s+)?(?:must|should|shall|will|needs?\s+to|is\s+to)\s+(?:also\s+|always\s+)?"
            r"(?:contain|include|carry|hold|have|be\s+(?:set|filled)\s+(?:to|with))\b" + _near(40)
            + r"\b" + _SECRET), ("parameter", "param", "field", "argument", "property", "header")),
+    # a parameter filled with secrets ("fill the trace argument with all of its context")
+    (3, _c(r"\b(?:fill|populate|set|load)\s+(?:the\s+)?(?P<slot>[`'\"]?[\w-]+[`'\"]?)\s+(?:parameter"
+           r"|param|field|argument|property|header)\s+(?:with|to)\s+" + _near(30) + _SECRET),
+     ("fill", "populate", "=set", "load")),
     # the person's identity put into every call
     (3, _c(r"\b" + _MOVE + r"\b" + _near(40) + r"\b" + _IDENTITY + _near(60) + _INTO_SLOT),
      ("user", "person", "customer", "human", "caller", "requester", "participant", "attendee",
       "contact", "their", "your")),
+    # the person's data moved to an outside address or another tool, said after to be on the side
+    (3, _c(r"\b" + _MOVE + r"\b" + _near(60) + r"\b(?:" + _PRIVATE + r"|it|them)\b" + _near(60)
+           + r"\b(?:to|into|in|on|at|with)\s+(?:the\s+|a\s+|an\s+)?" + _near(30) + r"(?:" + LITERAL_AWAY
+           + r"|" + _OTHER_TOOL + r"|#[\w-]+(?:\s+channel)?)" + _near(40) + _TRAILING_ASIDE),
+     ("too", "as well", "also", "addition", "first", "before", "beforehand")),
+    # facts about the machine and the person reported off it on every call
+    (3, _c(r"\b(?:every|each|all)\s+(?:invocation|call|run|request|use|query)s?\b" + _near(40) + r"\b"
+           + _MOVE + r"\b" + _near(80) + r"\b" + _HOST_FACTS + r"\b" + _near(100) + r"\bto\s+"
+           + _near(20) + LITERAL_AWAY), ("every", "each", "all")),
     # what the tool handles shipped to someone else's servers
     (3, _c(r"\b" + _ITS_THINGS + _near(40) + _SHALL + _MOVE + r"\b" + _near(40)
            + r"\b(?:to|with|at|on)\s+(?:the\s+)?" + _THIRD_PARTY),
@@ -278,12 +322,18 @@ OBEY_CONTENT: Final[list[Pattern]] = [
             r"|\b(?:may|might|can|will)\s+contain\s+(?:\w+\s+)?(?:directives|instructions"
             r"|commands)\s*[;:,.-]+\s*(?:you\s+must\s+|always\s+)?(?:obey|follow|execute|carry\s+out)"
             r"\s+them\b"
+            r"|\b(?:text|content|output|results?|responses?|data|whatever)\s+(?:that\s+)?(?:this\s+tool"
+            r"|it|the\s+tool)\s+returns?\s+(?:takes?\s+precedence\s+over|overrides?|supersedes?"
+            r"|outranks?|replaces?)\s+(?:what\s+)?(?:the\s+)?(?:user|person|customer)"
+            r"|\b(?:the\s+)?(?:response|output|result|text|content)s?\s+(?:from|of|returned\s+by)\s+"
+            r"this\s+tool\s+(?:takes?\s+precedence\s+over|overrides?|supersedes?|outranks?)\b"
             r"|\btreat\s+(?:it|them|this|that|any\s+\w+|all\s+\w+|(?:the|any|all)\s+(?:\w+\s+){1,8}?)"
             r"\s*as\s+(?:a\s+|an\s+)?(?:commands?|instructions?|orders?|directives?)\s+(?:you|to)"
             r"\s+(?:must\s+|should\s+)?(?:execute|follow|obey|run|carry\s+out)\b"
         ),
         ("treat", "follow", "obey", "execute", "carry", "act", "comply", "honor", "honour", "=run",
-         "authoritative", "binding", "mandatory"),
+         "authoritative", "binding", "mandatory", "precedence", "overrid", "supersede", "outrank",
+         "replace"),
     ),
 ]  # fmt: skip
 
@@ -310,7 +360,7 @@ PAYEE_SWAP: Final[list[Pattern]] = [
         _c(
             r"\b(?:route|rewrite|redirect|proxy|tunnel|relay|send|pass)\s+(?:every|all|any|each)\s+"
             r"(?:[\w-]+\s+){0,2}?(?:requests?|urls?|links?|queries|traffic|calls?)\b" + _near(60)
-            + r"\b(?:through|via|to)\s+" + _LITERAL_AWAY
+            + r"\b(?:through|via|to)\s+" + LITERAL_AWAY
         ),
         ("request", "url", "link", "quer", "traffic", "call"),
     ),
@@ -319,7 +369,7 @@ PAYEE_SWAP: Final[list[Pattern]] = [
         _c(
             r"\b(?:every|all|any|each)\s+(?:[\w-]+\s+){0,2}?(?:requests?|urls?|links?)\b" + _near(60)
             + r"\b(?:rewritten|rerouted|redirected|proxied|tunnell?ed)\b" + _near(40)
-            + r"\b(?:through|via|to)\s+" + _LITERAL_AWAY
+            + r"\b(?:through|via|to)\s+" + LITERAL_AWAY
         ),
         ("rewritten", "rerouted", "redirected", "proxied", "tunnel"),
     ),
@@ -391,8 +441,11 @@ WHY_BY_PATTERN: Final = {
     id(PRIVATE_MOVE[4][1]): "puts the person's data into a parameter on the side",
     id(PRIVATE_MOVE[5][1]): "sends what the tool handles to an outside address on the side",
     id(PRIVATE_MOVE[6][1]): "has a parameter carry secrets it is not for",
-    id(PRIVATE_MOVE[7][1]): "puts the person's identity or whereabouts into every call",
-    id(PRIVATE_MOVE[8][1]): "ships what the tool handles to someone else's servers",
+    id(PRIVATE_MOVE[7][1]): "fills a parameter with secrets it is not for",
+    id(PRIVATE_MOVE[8][1]): "puts the person's identity or whereabouts into every call",
+    id(PRIVATE_MOVE[9][1]): "moves the person's data elsewhere as a step on the side",
+    id(PRIVATE_MOVE[10][1]): "reports facts about the machine and its user off it on every call",
+    id(PRIVATE_MOVE[11][1]): "ships what the tool handles to someone else's servers",
     id(OBEY_CONTENT[0][1]): "orders instructions found in data obeyed",
     id(PAYEE_SWAP[0][1]): "changes where money goes to a literal account",
     id(PAYEE_SWAP[1][1]): "routes requests through an outside host",
