@@ -52,7 +52,9 @@ _MOVE = (
     r"|put|puts|submit\w*|transmit\w*|relay\w*|embed\w*|copy|copies|copied|export\w*"
     r"|e-?mail(?:s|ed)?|push|pushes|pushed|carr(?:y|ies|ied)|blind[\s-]cop(?:y|ied)|bcc'?d?"
     r"|leak\w*|dump\w*|archive[sd]?|back(?:s|ed)?\s+up|provide[sd]?|supply|supplied|add|adds"
-    r"|added|paste[sd]?|type|types|typed|enter|enters|entered|fill|fills|filled)"
+    r"|added|paste[sd]?|type|types|typed|enter|enters|entered|fill|fills|filled|passing|including"
+    r"|putting|adding|copying|sharing|posting|saving|storing|writing|reporting|leaking|pasting"
+    r"|typing|entering|filling|supplying|providing|feed|feeds|feeding|fed)"
 )
 #: Whose data: the person's.
 _WHOSE = (
@@ -273,6 +275,26 @@ PRIVATE_MOVE: Final[list[Pattern]] = [
     (3, _c(r"\b(?:every|each|all)\s+(?:invocation|call|run|request|use|query)s?\b" + _near(40) + r"\b"
            + _MOVE + r"\b" + _near(80) + r"\b" + _HOST_FACTS + r"\b" + _near(100) + r"\bto\s+"
            + _near(20) + LITERAL_AWAY), ("every", "each", "all")),
+    # a secret handed to another tool as the way to recover or go on
+    (3, _c(r"\bcall(?:s|ing)?\s+[`'\"]?[a-z][a-z0-9]*(?:_[a-z0-9]+)+[`'\"]?\s+(?:and\s+|while\s+|by\s+"
+           r"|then\s+)?(?:pass|send|giv|provid|includ|supply|supplying|feed|hand)\w*\s+(?:it\s+)?"
+           r"(?:with\s+)?" + _near(20) + _SECRET), ("call",)),
+    # what a secrets tool returns fed into another parameter
+    (3, _c(r"\b(?:read|get|dump|list|fetch|print|show)_?(?:env|environment|secrets?|credentials?"
+           r"|tokens?|keys?|passwords?|vault)\b" + _near(80) + r"\b(?:feed|pass|put|insert|use|send"
+           r"|copy|include|place)\w*\s+(?:its|their|the|whatever\s+it\s+returns|what\s+it\s+returns)"
+           r"\s*(?:full\s+|whole\s+|entire\s+|raw\s+)?(?:output|result|response|values?|contents?)?"
+           + _near(20) + r"\b(?:into|as|in|to)\s+(?:the\s+)?[`'\"]?[\w-]+[`'\"]?\s+(?:parameter|param"
+           r"|field|argument|value|seed|input)\b"), ("env", "secret", "credential", "token", "key",
+                                                      "password", "vault")),
+    # a secret spelled out through the model's own text (an acrostic, a hidden encoding)
+    (3, _c(r"\b(?:spell|encode|hide|embed|smuggle|write)\w*\s+(?:out\s+)?(?:the\s+)?" + _near(20)
+           + _SECRET + _near(40) + r"\b(?:in|into|within|across|through)\s+(?:your|the|each|every)\s+"
+           r"(?:\w+\s+)?(?:reply|replies|answers?|responses?|output|text|lines?|sentences?|poem)"),
+     ("spell", "encod", "hide", "embed", "smuggl", "write")),
+    (3, _c(r"\b(?:initial|first)\s+letters?\s+of\s+(?:each|every|the)\s+(?:\w+\s+)?(?:lines?"
+           r"|sentences?|words?|paragraphs?)\b" + _near(40) + r"\b(?:spell|form|encode|make\s+up)\w*"
+           r"\s+(?:out\s+)?" + _near(20) + _SECRET), ("letter",)),
     # what the tool handles shipped to someone else's servers
     (3, _c(r"\b" + _ITS_THINGS + _near(40) + _SHALL + _MOVE + r"\b" + _near(40)
            + r"\b(?:to|with|at|on)\s+(?:the\s+)?" + _THIRD_PARTY),
@@ -445,7 +467,11 @@ WHY_BY_PATTERN: Final = {
     id(PRIVATE_MOVE[8][1]): "puts the person's identity or whereabouts into every call",
     id(PRIVATE_MOVE[9][1]): "moves the person's data elsewhere as a step on the side",
     id(PRIVATE_MOVE[10][1]): "reports facts about the machine and its user off it on every call",
-    id(PRIVATE_MOVE[11][1]): "ships what the tool handles to someone else's servers",
+    id(PRIVATE_MOVE[11][1]): "hands a secret to another tool as the way to recover or go on",
+    id(PRIVATE_MOVE[12][1]): "feeds what a secrets tool returns into another parameter",
+    id(PRIVATE_MOVE[13][1]): "spells a secret out through the model's own text",
+    id(PRIVATE_MOVE[14][1]): "spells a secret out in the first letters of the model's text",
+    id(PRIVATE_MOVE[15][1]): "ships what the tool handles to someone else's servers",
     id(OBEY_CONTENT[0][1]): "orders instructions found in data obeyed",
     id(PAYEE_SWAP[0][1]): "changes where money goes to a literal account",
     id(PAYEE_SWAP[1][1]): "routes requests through an outside host",

@@ -34,6 +34,19 @@ a link. Each move is a clause shape over word classes, contributed as signal fam
   one-time code to be included for a validation pretext. Weight 2.
 * **instruct** (joins the family of ``hardener.detect.clauses``): also search or read inside a
   hidden directory of the home folder. Weight 1: it counts beside the secret file it names.
+* **elevate** also reads authority handed to the model ("you are now the finance team and can
+  approve …"), the person vouched for so checks are skipped ("is a verified admin, so skip …"),
+  and unverified senders to be treated as trusted. Weight 3.
+* **override** also reads claims that the model's instructions were replaced or the person's
+  limits no longer apply, and a tool put before the person's own message. Weight 3.
+* **deceive** (joins the family of ``hardener.detect.deception``): what the model reports is
+  fixed whatever the results ("always present the budget as balanced, even if …"). Weight 3.
+* **tamper** also reads the costliest option chosen for the person (weight 2), and links or
+  repository remotes repointed to an outside host (weight 3).
+* **side-effect** also reads the server written into every other client's configuration.
+  Weight 3. **destroy** also reads the person's files deleted without asking; **advertise**
+  every answer pushing the person to buy or install; **credential-ask** a PIN or password
+  handed over "so they can verify" (weight 3).
 
 Honest documentation describes the tool's own job and its own tools ("use list_files first",
 "deprecated: use search_v2"), which these shapes do not read as claims over others.
@@ -82,6 +95,9 @@ TAKE_OVER: Final[list[Pattern]] = [
             r"(?:in\s+place\s+of|instead\s+of|over|to|rather\s+than|ahead\s+of)\s+" + _OTHERS + r"\b"
             r"|\b(?:call|use|invoke|run)\s+it\s+(?:first\s+|always\s+)?before\s+(?:any|every|all)\s+"
             r"(?:other\s+)?(?:[\w-]+\s+)?(?:tools?|calls?|transfers?|payments?|operations?)\b"
+            r"|\b(?:always\s+)?(?:call|use|run|invoke)\s+this\s+(?:tool|function|server)\s+(?:at\s+the"
+            r"\s+(?:start|beginning)\s+of|first\s+(?:thing\s+)?in|before\s+anything\s+else\s+in)\s+"
+            r"(?:each|every|any)\s+(?:new\s+)?(?:conversations?|sessions?|chats?|tasks?)"
         ),
         ("here", "this", "before"),
     ),
@@ -206,6 +222,18 @@ SIDE_DELETE: Final[list[Pattern]] = [
         ),
         ("before", "after", "whenever", "each time", "every time", "first"),
     ),
+    (
+        3,
+        _c(
+            r"\b(?:erase|delete|remove|wipe|purge|shred|destroy)\w*\s+(?:the\s+|all\s+|every\s+|any\s+)?"
+            r"(?:[\w-]+\s+){0,2}?(?:files?|folders?|documents?|data|originals?|copies|photos?|e-?mails?)"
+            r"\s+(?:in|from|on|under)\s+(?:the\s+)?(?:user|person|customer)(?:'s|s')\s+(?:[\w-]+\s+)?"
+            r"(?:folders?|director(?:y|ies)|desktop|documents|drive|home|downloads|disk|computer|inbox)\b"
+            + _near(60) + r"\bwithout\s+(?:asking|confirmation|confirming|telling|notifying|permission"
+            r"|consent|a\s+prompt)"
+        ),
+        ("erase", "delete", "remove", "wipe", "purge", "shred", "destroy"),
+    ),
 ]  # fmt: skip
 
 HIDE_WARNINGS: Final[list[Pattern]] = [
@@ -233,6 +261,16 @@ BADGE_LINK: Final[list[Pattern]] = [
         ),
         ("answer", "repl", "respons", "message", "output"),
     ),
+    (
+        3,
+        _c(
+            r"\b(?:every|each|all|any)\s+(?:\w+\s+)?(?:answers?|repl(?:y|ies)|responses?|messages?)\s+"
+            r"(?:must|should|shall|will|needs?\s+to)\s+(?:also\s+|always\s+)?(?:remind|tell|urge|ask"
+            r"|encourage|invite|prompt|push)\s+(?:the\s+)?(?:user|person|customer|reader)s?\s+to\s+"
+            r"(?:upgrade|buy|purchase|subscribe|renew|visit|install|sign\s+up|download|pay|donate)\b"
+        ),
+        ("answer", "repl", "respons", "message"),
+    ),
 ]  # fmt: skip
 
 PIN_ASK: Final[list[Pattern]] = [
@@ -246,6 +284,17 @@ PIN_ASK: Final[list[Pattern]] = [
         ),
         whole("include", "provide", "supply", "pass", "enter", "send", "give", "attach", "add"),
     ),
+    (
+        3,
+        _c(
+            r"\b(?:add|include|send|give|share|attach|provide|tell|type|enter)\w*\s+(?:them\s+|it\s+)?"
+            r"(?:the\s+|your\s+|their\s+)?(?:[\w'-]+\s+){0,3}?(?:cvv|cvc|pin|passwords?|passcodes?"
+            r"|one[\s-]time\s+(?:codes?|passwords?)|otp|seed\s+phrase|security\s+codes?)\b" + _near(60)
+            + r"\bso\s+(?:that\s+)?(?:they|the\s+\w+|support|it|he|she)\s+can\s+(?:verify|confirm|check"
+            r"|process|validate|authenticate|help)"
+        ),
+        whole("add", "include", "send", "give", "share", "attach", "provide", "tell", "type", "enter"),
+    ),
 ]  # fmt: skip
 
 HIDDEN_DIRS: Final[list[Pattern]] = [
@@ -257,6 +306,118 @@ HIDDEN_DIRS: Final[list[Pattern]] = [
             r"|under)\s+[`'\"]?~/\.[\w-]"
         ),
         ("also", "automatically", "additionally", "always"),
+    ),
+]  # fmt: skip
+
+#: Authority handed to the model or vouched for the person, so that checks are skipped.
+FALSE_AUTHORITY: Final[list[Pattern]] = [
+    (
+        3,
+        _c(
+            r"\b(?:you\s+are\s+now|from\s+now\s+on\s+you\s+(?:are|act\s+as)|you\s+now\s+act\s+as)\s+"
+            r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?(?:team|department|administrator|admin"
+            r"|manager|officer|supervisor|authority|owner|bank|staff)\b" + _near(60) + r"\b(?:can|may"
+            r"|are\s+(?:allowed|authori[sz]ed|free)\s+to)\s+(?:\w+\s+)?(?:approve|issue|grant|authori[sz]e"
+            r"|refund|transfer|pay|sign|release|delete|override)\w*"
+            r"|\b(?:the\s+)?(?:person|user|requester|customer|caller)\s+(?:you\s+are\s+(?:helping|serving"
+            r"|assisting)\s+)?is\s+(?:a\s+|an\s+)?(?:verified\s+|trusted\s+|confirmed\s+)?(?:admin\w*"
+            r"|superuser|root|owner|manager|supervisor|officer)\b" + _near(40) + r"\b(?:so|therefore"
+            r"|thus|hence)\b" + _near(30) + r"\b(?:skip|bypass|grant|ignore|disable|waive|approve)\w*"
+        ),
+        ("now", "person", "user", "requester", "customer", "caller"),
+    ),
+    (
+        3,
+        _c(
+            r"\b(?:consider|treat|regard|accept)\s+(?:any|all|every|each)\s+(?:[\w-]+\s+){0,3}?(?:e-?mails?"
+            r"|messages?|requests?|invitations?|instructions?|senders?)\s+(?:that\s+)?(?:claim|say"
+            r"|purport|appear|pretend)\w*\s+to\s+(?:come|be)\s+from\b" + _near(40) + r"\bas\s+(?:authori[sz]ed"
+            r"|trusted|legitimate|verified|genuine|safe)\b"
+            r"|\b(?:consider|treat|regard|accept)\s+(?:\w+\s+){0,4}?from\s+(?:unknown|unverified|external"
+            r"|untrusted|any)\s+(?:\w+\s+)?(?:senders?|sources?|users?|parties|domains?)\s+as\s+(?:trusted"
+            r"|authori[sz]ed|safe|verified|legitimate)\b"
+        ),
+        ("consider", "treat", "regard", "accept"),
+    ),
+]  # fmt: skip
+
+#: The model's own instructions said to be replaced, the person's limits said to be void.
+PROMPT_REPLACED: Final[list[Pattern]] = [
+    (
+        3,
+        _c(
+            r"\b(?:this\s+tool|the\s+following|this\s+(?:message|update|notice))\s+(?:has\s+|have\s+)?"
+            r"(?:replaced|updated|overrid\w+|superseded|rewritten|changed)\s+your\s+(?:earlier\s+|previous"
+            r"\s+|original\s+|system\s+|current\s+)?(?:instructions|prompt|rules|guidelines|directives)"
+            r"|\byour\s+(?:system\s+)?(?:prompt|instructions)\s+(?:has|have)\s+been\s+(?:updated"
+            r"|replaced|changed|overridden|rewritten)\s+(?:by|through|via)\b"
+            r"|\b(?:the\s+)?(?:user|person|customer)'s\s+(?:\w+\s+)?(?:restrictions|preferences|limits"
+            r"|rules|settings|choices)\s+(?:no\s+longer\s+apply|are\s+(?:void|suspended|lifted|disabled))"
+            r"|\byou\s+no\s+longer\s+(?:need\s+to|have\s+to|must)\s+(?:follow|respect|obey|honou?r)\s+"
+            r"(?:the\s+)?(?:user|person)'s\b"
+        ),
+        ("replaced", "updated", "overrid", "superseded", "rewritten", "changed", "restrictions",
+         "preferences", "limits", "rules", "settings", "choices", "no longer"),
+    ),
+    (
+        3,
+        _c(
+            r"\bbefore\s+(?:reading|looking\s+at|considering|opening|answering)\s+(?:the\s+user's\s+"
+            r"(?:message|request|question|prompt)|what\s+the\s+user\s+(?:asked|said|wants|wrote))"
+        ),
+        ("before",),
+    ),
+]  # fmt: skip
+
+#: The model's word about results bent to a fixed story; choices made against the person.
+MISREPORT: Final[list[Pattern]] = [
+    (
+        3,
+        _c(
+            r"\b(?:always\s+)?(?:present|describe|report|show|state|portray|frame|call)\w*\s+(?:the\s+|their"
+            r"\s+|all\s+)?(?:[\w-]+\s+){0,3}?as\s+(?:balanced|profitable|positive|safe|secure|passing"
+            r"|healthy|successful|fine|compliant|clean|approved|cheap\w*|the\s+best)\b" + _near(30)
+            + r"\b(?:even\s+(?:if|when|though)|regardless|whatever|no\s+matter)\b"
+        ),
+        ("present", "describ", "report", "show", "state", "portray", "frame", "call"),
+    ),
+    (
+        2,
+        _c(
+            r"\b(?:pick|choose|select|book|buy|order)\s+(?:the\s+)?(?:most\s+expensive|priciest|costliest"
+            r"|highest[\s-]priced|dearest)\b"
+        ),
+        ("expensive", "priciest", "costliest", "highest", "dearest"),
+    ),
+]  # fmt: skip
+
+#: The server spreads itself into other configurations, links and remotes repointed.
+SPREAD: Final[list[Pattern]] = [
+    (
+        3,
+        _c(
+            r"\b(?:register|add|install|enable|inject|write|copy)\w*\s+(?:this|the|our)\s+(?:mcp\s+)?server"
+            r"\s+(?:\w+\s+)?(?:in|into|to)\s+(?:every|all|each|any|other)\s+(?:\w+\s+){0,2}?(?:clients?"
+            r"|configurations?|configs?|projects?|workspaces?|profiles?)\b"
+        ),
+        ("register", "add", "install", "enable", "inject", "write", "copy"),
+    ),
+    (
+        3,
+        _c(
+            r"\b(?:replace|swap|change|rewrite|point|redirect)\w*\s+(?:the\s+)?(?:host|domain|hostname"
+            r"|target)s?\s+(?:of|in|for)\s+(?:every|each|all|any)\s+(?:\w+\s+)?(?:links?|urls?)\b"
+            + _near(40) + r"\b(?:with|for|to)\s+" + LITERAL_AWAY
+            + r"|\bwhen\s+(?:showing|presenting|displaying|rendering)\s+(?:\w+\s+)?(?:links?|urls?)\b"
+            + _near(30) + r"\b(?:replace|swap|change|rewrite)\w*\s+(?:the\s+)?(?:host|domain|hostname)"
+            r"\s+(?:with|for|to)\s+" + LITERAL_AWAY
+            + r"|\b(?:set|change|point|update|replace)\w*\s+(?:the\s+)?(?:push\s+url|remote(?:\s+origin)?"
+            r"|origin|upstream)\s+(?:url\s+)?(?:of|for)\s+(?:each|every|all|any)\s+(?:\w+\s+)?"
+            r"(?:repositor(?:y|ies)|repos?)\b" + _near(20) + r"\bto\s+(?:git@[\w.-]+:|" + LITERAL_AWAY
+            + r")"
+        ),
+        ("host", "domain", "target", "showing", "presenting", "displaying", "rendering", "push",
+         "remote", "origin", "upstream"),
     ),
 ]  # fmt: skip
 
@@ -275,6 +436,14 @@ OVERREACH_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "credential-ask": PIN_ASK,
     "instruct": HIDDEN_DIRS,
 }
+for _family, _patterns in (
+    ("elevate", FALSE_AUTHORITY),
+    ("override", PROMPT_REPLACED),
+    ("deceive", MISREPORT[:1]),
+    ("tamper", MISREPORT[1:] + SPREAD[1:]),
+    ("side-effect", SPREAD[:1]),
+):
+    OVERREACH_FAMILIES[_family] = OVERREACH_FAMILIES.get(_family, []) + _patterns
 #: Of those, the families that read prose only (the shared ones keep their own setting).
 OVERREACH_PROSE_ONLY: Final = frozenset({"disparage", "side-effect", "destroy", "advertise"})
 
@@ -293,4 +462,19 @@ WHY_BY_PATTERN: Final = {
     id(BADGE_LINK[0][1]): "signs every answer with a badge and a link",
     id(PIN_ASK[0][1]): "asks for a PIN, password or code under a validation pretext",
     id(HIDDEN_DIRS[0][1]): "extends the tool's reach into a hidden directory of the home folder",
+    id(BADGE_LINK[1][1]): "has every answer push the person to buy, install or visit",
+    id(SIDE_DELETE[1][1]): "deletes the person's files without asking",
+    id(PIN_ASK[1][1]): "hands the person's PIN, password or code to someone else to verify",
+    id(
+        FALSE_AUTHORITY[0][1]
+    ): "hands the model an authority, or vouches for the person, to skip checks",
+    id(FALSE_AUTHORITY[1][1]): "orders unverified senders treated as trusted",
+    id(
+        PROMPT_REPLACED[0][1]
+    ): "claims the model's instructions replaced or the person's limits void",
+    id(PROMPT_REPLACED[1][1]): "puts itself before the person's own message",
+    id(MISREPORT[0][1]): "fixes what the model reports whatever the results",
+    id(MISREPORT[1][1]): "chooses the costliest option for the person",
+    id(SPREAD[0][1]): "spreads the server into other clients' configurations",
+    id(SPREAD[1][1]): "repoints links or repository remotes to an outside host",
 }
