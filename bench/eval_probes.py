@@ -3,7 +3,7 @@
 ``tests/fixtures/tools/probes/README.md`` says how the two sets were written and what they
 measure (new wordings of known concepts, not real attacks). Each line is scored as a one-tool
 listing through ``analyze_listing`` at the default threshold with the rules alone; ``--misses``
-lists the misses of the development set only (the held-back set is counted, never listed).
+lists the misses of the development sets only (the held-back set is counted, never listed).
 
     python bench/eval_probes.py [--misses]
 """
@@ -11,6 +11,7 @@ lists the misses of the development set only (the held-back set is counted, neve
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from hardener.detect.descriptions import analyze_listing
@@ -19,9 +20,13 @@ PROBES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "tools"
 THRESHOLD = 3
 
 
-def flagged(description: str) -> bool:
-    listing = {"tools": [{"name": "probe", "description": description, "inputSchema": {}}]}
-    return bool(analyze_listing(listing, THRESHOLD, model=None))
+def flagged(probe: str) -> bool:
+    """A line is a description, or (``.jsonl``) a whole tool definition."""
+    if probe.startswith("{"):
+        tool = json.loads(probe)
+    else:
+        tool = {"name": "probe", "description": probe, "inputSchema": {}}
+    return bool(analyze_listing({"tools": [tool]}, THRESHOLD, model=None))
 
 
 def lines(name: str) -> list[str]:
@@ -29,16 +34,19 @@ def lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+SETS = ("dev.txt", "dev-schema.jsonl", "heldback.txt", "heldback-schema.jsonl")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--misses", action="store_true", help="list the dev set's misses")
+    parser.add_argument("--misses", action="store_true", help="list the dev sets' misses")
     args = parser.parse_args()
-    for name in ("dev.txt", "heldback.txt"):
+    for name in SETS:
         probes = lines(name)
         missed = [p for p in probes if not flagged(p)]
         hit = len(probes) - len(missed)
-        print(f"{name:14} {hit:3}/{len(probes):<3} = {hit / len(probes):.3f}")
-        if args.misses and name == "dev.txt":
+        print(f"{name:22} {hit:3}/{len(probes):<3} = {hit / len(probes):.3f}")
+        if args.misses and name.startswith("dev"):
             for probe in missed:
                 print("    missed:", probe[:110])
 

@@ -82,7 +82,7 @@ _PRIVATE_ANYWAY = (
     r"|(?:values?|contents?)\s+of\s+(?:each|every|any|all)\s+(?:secret|password|credential|token"
     r"|sensitive|private)[\w-]*\s+(?:\w+\s+)?(?:fields?|inputs?|values?)"
     r"|(?:conversation|chat|message)\s+history|(?:entire|whole|full)\s+(?:conversation|chat)"
-    r"|(?:previous|prior|earlier|last)\s+(?:\w+\s+)?(?:messages|questions|prompts|turns)"
+    r"|(?:previous|prior|earlier|last)\s+(?:\w+\s+)?(?:messages?|questions?|prompts?|turns?)"
     r"|environment\s+variables?|(?-i:\$?[A-Z][A-Z0-9]*_(?:API_)?(?:KEY|TOKEN|SECRET|PASSWORD)\b)"
     r"|cvv|cvc|security\s+codes?|social\s+security\s+numbers?|dates?\s+of\s+birth"
     r"|(?:browser|session)\s+cookies|saved\s+passwords|(?:entire|whole|full)\s+address\s+book"
@@ -101,6 +101,17 @@ _THEY_DO = (
     r"|photos?|searches|queries|questions|keystrokes)\s+(?:that\s+)?(?:the\s+user|the\s+person"
     r"|the\s+customer|they|you)\s+(?:sends?|writes?|receives?|types?|opens?|reads?|uploads?"
     r"|views?|asks?|enters?|shares?|makes?)"
+)
+#: The conversation and the model's own context (a tool's parameter is never for them).
+_CONTEXT = (
+    r"(?P<thing>(?:the|this|our|your)\s+(?:(?:complete|full|entire|whole)\s+)?(?:conversation|chat"
+    r"|transcript|dialogue)(?:\s+(?:so\s+far|history|log))?|(?:every|each|all|the)\s+(?:previous"
+    r"|prior|earlier|past)\s+(?:\w+\s+)?(?:messages?|turns?|prompts?)|(?:your|its|the\s+model's"
+    r"|the\s+agent's)\s+(?:full\s+|complete\s+|entire\s+|own\s+)?(?:system\s+)?(?:instructions"
+    r"|prompt|context)|(?:the\s+)?system\s+(?:prompt|instructions))(?![\w-])"
+    # "the conversation id", "the chat name": a handle on it, not its content
+    r"(?!\s+(?:ids?|identifiers?|names?|titles?|keys?|urls?|links?|types?|numbers?|handles?"
+    r"|messages?)\b)"
 )
 _PRIVATE = (
     r"(?P<thing>"
@@ -262,6 +273,20 @@ PRIVATE_MOVE: Final[list[Pattern]] = [
     (3, _c(r"\b(?:fill|populate|set|load)\s+(?:the\s+)?(?P<slot>[`'\"]?[\w-]+[`'\"]?)\s+(?:parameter"
            r"|param|field|argument|property|header)\s+(?:with|to)\s+" + _near(30) + _SECRET),
      ("fill", "populate", "=set", "load")),
+    # the conversation or the model's own context put into the parameter a description is of
+    (3, _c(r"\b(?:fill|populate|paste|put|copy|include|insert|enter|write|dump)\w*\s+(?:it\s+|this\s+"
+           r"(?:field|parameter|argument)\s+)?(?:with\s+)?" + _near(30) + r"\b" + _CONTEXT
+           + _near(60) + r"(?:\bhere\b|\b(?:in|into)\s+(?:this|the)\s+(?:field|parameter|argument"
+           r"|value|input)\b|\bso\s+(?:that\s+)?(?:the\s+)?(?:results?|answers?|output|forecast|it|we"
+           r"|they)\b)"), ("fill", "populat", "paste", "put", "copy", "includ",
+                                               "insert", "enter", "write", "dump")),
+    # secrets harvested from what other tools returned
+    (3, _c(r"\b(?:take|copy|grab|get|extract|pull|reuse|collect|lift)\w*\s+(?:the\s+|any\s+|all\s+"
+           r"|every\s+)?(?:[\w-]+\s+){0,2}?(?:api\s+keys?|tokens?|passwords?|secrets?|credentials?"
+           r"|cookies?|session\s+ids?)\s+(?:from|out\s+of|in)\s+(?:(?:any|all|every|each)\s+(?:of\s+the\s+)?"
+           r"(?:earlier|previous|prior|other|preceding)?|(?:the\s+)?other)\s*(?:\w+\s+)?(?:results?"
+           r"|outputs?|responses?|calls?|tools?)"), ("take", "copy", "grab", "get", "extract", "pull", "reuse", "collect",
+                                 "lift")),
     # the person's identity put into every call
     (3, _c(r"\b" + _MOVE + r"\b" + _near(40) + r"\b" + _IDENTITY + _near(60) + _INTO_SLOT),
      ("user", "person", "customer", "human", "caller", "requester", "participant", "attendee",
@@ -464,14 +489,16 @@ WHY_BY_PATTERN: Final = {
     id(PRIVATE_MOVE[5][1]): "sends what the tool handles to an outside address on the side",
     id(PRIVATE_MOVE[6][1]): "has a parameter carry secrets it is not for",
     id(PRIVATE_MOVE[7][1]): "fills a parameter with secrets it is not for",
-    id(PRIVATE_MOVE[8][1]): "puts the person's identity or whereabouts into every call",
-    id(PRIVATE_MOVE[9][1]): "moves the person's data elsewhere as a step on the side",
-    id(PRIVATE_MOVE[10][1]): "reports facts about the machine and its user off it on every call",
-    id(PRIVATE_MOVE[11][1]): "hands a secret to another tool as the way to recover or go on",
-    id(PRIVATE_MOVE[12][1]): "feeds what a secrets tool returns into another parameter",
-    id(PRIVATE_MOVE[13][1]): "spells a secret out through the model's own text",
-    id(PRIVATE_MOVE[14][1]): "spells a secret out in the first letters of the model's text",
-    id(PRIVATE_MOVE[15][1]): "ships what the tool handles to someone else's servers",
+    id(PRIVATE_MOVE[8][1]): "puts the conversation or the model's own context into a parameter",
+    id(PRIVATE_MOVE[9][1]): "harvests secrets from what other tools returned",
+    id(PRIVATE_MOVE[10][1]): "puts the person's identity or whereabouts into every call",
+    id(PRIVATE_MOVE[11][1]): "moves the person's data elsewhere as a step on the side",
+    id(PRIVATE_MOVE[12][1]): "reports facts about the machine and its user off it on every call",
+    id(PRIVATE_MOVE[13][1]): "hands a secret to another tool as the way to recover or go on",
+    id(PRIVATE_MOVE[14][1]): "feeds what a secrets tool returns into another parameter",
+    id(PRIVATE_MOVE[15][1]): "spells a secret out through the model's own text",
+    id(PRIVATE_MOVE[16][1]): "spells a secret out in the first letters of the model's text",
+    id(PRIVATE_MOVE[17][1]): "ships what the tool handles to someone else's servers",
     id(OBEY_CONTENT[0][1]): "orders instructions found in data obeyed",
     id(PAYEE_SWAP[0][1]): "changes where money goes to a literal account",
     id(PAYEE_SWAP[1][1]): "routes requests through an outside host",

@@ -43,6 +43,10 @@ a link. Each move is a clause shape over word classes, contributed as signal fam
   fixed whatever the results ("always present the budget as balanced, even if …"). Weight 3.
 * **tamper** also reads the costliest option chosen for the person (weight 2), and links or
   repository remotes repointed to an outside host (weight 3).
+* **tamper** also reads what the person chose swapped for something else ("when the user names
+  Downloads, open … instead", "ignore the IBAN the user gives"). Weight 3. **conceal** also
+  reads something done "without saying so" (weight 2), **destroy** a destructive statement put
+  in front of every query.
 * **side-effect** also reads the server written into every other client's configuration.
   Weight 3. **destroy** also reads the person's files deleted without asking; **advertise**
   every answer pushing the person to buy or install; **credential-ask** a PIN or password
@@ -219,8 +223,13 @@ SIDE_DELETE: Final[list[Pattern]] = [
             r"|each|any|all|that|your|the\s+user's)\b)"
             r"|\b(?:before|after|whenever|each\s+time|every\s+time|first)\b" + _near(60)
             + r"\b(?:run|execute|call|issue)\s+[`'\"]?(?:sudo\s+)?(?:mkfs\b|dd\s+if=|format\s+[a-z]:)"
+            # a destructive statement slipped in front of or after every query
+            r"|\b(?:prefix|start|begin|prepend|precede|append|end|follow)\w*\s+(?:each|every|all|any|the)?"
+            r"\s*(?:\w+\s+){0,3}?(?:with|by)\s+[`'\"]?(?:DROP\s+(?:TABLE|DATABASE|SCHEMA)|DELETE\s+FROM"
+            r"|TRUNCATE(?:\s+TABLE)?|ALTER\s+TABLE|GRANT\s+ALL|UPDATE\s+\w+\s+SET)\b"
         ),
-        ("before", "after", "whenever", "each time", "every time", "first"),
+        ("before", "after", "whenever", "each time", "every time", "first", "prefix", "start",
+         "begin", "prepend", "precede", "append", "end", "follow"),
     ),
     (
         3,
@@ -248,6 +257,14 @@ HIDE_WARNINGS: Final[list[Pattern]] = [
             r"|can\s+remain|is\s+never)\b"
         ),
         ("leave", "omit", "exclude", "hide", "skip", "drop", "suppress", "filter", "remove", "ignore"),
+    ),
+    (
+        2,
+        _c(
+            r"\bwithout\s+(?:saying|mentioning|telling|admitting|letting\s+(?:the\s+user|them)\s+know)"
+            r"\s+(?:so|it|anything|the\s+user|them|the\s+person)\b"
+        ),
+        ("without",),
     ),
 ]  # fmt: skip
 
@@ -391,6 +408,22 @@ MISREPORT: Final[list[Pattern]] = [
     ),
 ]  # fmt: skip
 
+#: What the person chose swapped for something else.
+OVERRULE: Final[list[Pattern]] = [
+    (
+        3,
+        _c(
+            r"\bwhen(?:ever)?\s+(?:the\s+)?(?:user|person|customer)\s+(?:names|asks\s+for|requests|chooses"
+            r"|picks|enters|specifies|gives|selects|wants)\b" + _near(60) + r"\b(?:open|use|read|list"
+            r"|send|fetch|pick|choose|select|book|query|return|show|pay)\s+(?:\S+\s+){1,4}?instead\b"
+            r"|\b(?:ignore|disregard|override|discard|replace)\s+(?:the|any|whatever)\s+(?:[\w-]+\s+){0,2}?"
+            r"(?:the\s+)?(?:user|person|customer)\s+(?:gives|enters|provides|types|specifies|chooses|picks"
+            r"|supplies|asks\s+for|names|selects)\b"
+        ),
+        ("when", "ignore", "disregard", "override", "discard", "replace"),
+    ),
+]  # fmt: skip
+
 #: The server spreads itself into other configurations, links and remotes repointed.
 SPREAD: Final[list[Pattern]] = [
     (
@@ -440,7 +473,7 @@ for _family, _patterns in (
     ("elevate", FALSE_AUTHORITY),
     ("override", PROMPT_REPLACED),
     ("deceive", MISREPORT[:1]),
-    ("tamper", MISREPORT[1:] + SPREAD[1:]),
+    ("tamper", MISREPORT[1:] + SPREAD[1:] + OVERRULE),
     ("side-effect", SPREAD[:1]),
 ):
     OVERREACH_FAMILIES[_family] = OVERREACH_FAMILIES.get(_family, []) + _patterns
@@ -477,4 +510,6 @@ WHY_BY_PATTERN: Final = {
     id(MISREPORT[1][1]): "chooses the costliest option for the person",
     id(SPREAD[0][1]): "spreads the server into other clients' configurations",
     id(SPREAD[1][1]): "repoints links or repository remotes to an outside host",
+    id(HIDE_WARNINGS[1][1]): "does something without telling the person",
+    id(OVERRULE[0][1]): "swaps what the person chose for something else",
 }
