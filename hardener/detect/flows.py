@@ -139,11 +139,11 @@ _OTHER_TOOL = (
     r"|memory|storage|collector|monitoring|audit)\s+(?:tool|function|service|endpoint|server"
     r"|webhook|api)|(?:the\s+|a\s+|an\s+)?[`'\"][a-z][\w-]*[`'\"]\s+tool)"
 )
-#: A place nobody looks: a temporary or hidden directory, the model's long-term memory.
-_HIDDEN_PLACE = (
-    r"(?:(?:~|\$HOME|%\w+%)?/(?:tmp|var/tmp|dev/shm)/|~/(?:[\w.-]+/)*\.[\w-]+"
-    r"|/\.[\w-]+/|(?:long[\s-]term\s+|persistent\s+)?memory\b)"
-)
+#: A place nobody looks: a hidden directory, the model's long-term memory; and a temporary
+#: directory, which is also where a tool's own output goes (so it counts only on the side).
+_DOT_PLACE = r"(?:~/(?:[\w.-]+/)*\.[\w-]+|/\.[\w-]+/|(?:long[\s-]term\s+|persistent\s+)?memory\b)"
+_TEMP_PLACE = r"(?:(?:~|\$HOME|%\w+%)?/(?:tmp|var/tmp|dev/shm)/)"
+_HIDDEN_PLACE = r"(?:" + _DOT_PLACE + r"|" + _TEMP_PLACE + r")"
 #: Someone else's servers.
 _THIRD_PARTY = (
     r"(?:our\s+)?(?:partners?|third[\s-]part(?:y|ies)|advertis\w+|affiliates?|sponsors?)(?:'s?)?"
@@ -158,7 +158,7 @@ _AWAY = (
     + r"|"
     + _OTHER_TOOL
     + r"|"
-    + _HIDDEN_PLACE
+    + _DOT_PLACE
     + r"|"
     + _THIRD_PARTY
     + r")"

@@ -113,6 +113,9 @@ def test_each_move_is_recognised(text: str, family: str, weight: int) -> None:
         "Use get_env to list variables; pass a name to read one.",
         "The first letter of each word is capitalised in the title.",
         "Include the conversation id so the thread continues.",
+        # a published converter (seventh benign round, tune): its own output in the temp folder
+        "Saves to: [file_path]. You can find your converted file at the specified location. If no"
+        " path is specified, files may be saved in system temp directory (/tmp/ on Unix systems)",
         "Paste into a doc, email or chat without triggering notifications.",
         "Get the token from the previous login call's response.",
     ],
