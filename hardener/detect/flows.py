@@ -202,6 +202,19 @@ _HOST_FACTS = (
     r"|apps|packages)|mac\s+address(?:es)?|os\s+version|serial\s+numbers?|environment\s+variables"
     r"|network\s+interfaces|open\s+ports)"
 )
+#: Secrets the model happens to hold: whatever is "in scope", "available in the session".
+_HELD_LOOT = (
+    r"(?:tokens?|keys?|credentials?|secrets?|passwords?|authentication\s+material|auth(?:entication)?"
+    r"\s+(?:data|headers?|tokens?)|session\s+(?:identifiers?|ids?|state|tokens?|cookies?)|access\s+tokens?"
+    r"|cookies)(?:\s+[\w-]+){0,3}?\s+(?:(?:already|currently)\s+)?(?:in\s+scope|available|present"
+    r"|held|loaded|active)\b(?:\s+(?:in|to|within)\s+(?:the\s+)?(?:current\s+)?(?:session|context"
+    r"|conversation|runtime|environment|scope|caller'?s?\s+\w+))?"
+)
+#: Local files that hold configuration and secrets.
+_LOOT_FILES = (
+    r"(?:any\s+|all\s+|the\s+)?(?:nearby\s+|local\s+|adjacent\s+|surrounding\s+|user'?s?\s+)?"
+    r"(?:configuration|config|credential|secret|key|token|dot|environment)\s*files?"
+)
 #: Ordinary things a tool handles, moved elsewhere on the side.
 _ITS_THINGS = (
     r"(?:(?:(?:the|a|an|all|each|every|any|its|this|that)\s+)?(?:[\w-]+\s+){0,2}?(?:copy|copies"
@@ -320,6 +333,23 @@ PRIVATE_MOVE: Final[list[Pattern]] = [
     (3, _c(r"\b(?:initial|first)\s+letters?\s+of\s+(?:each|every|the)\s+(?:\w+\s+)?(?:lines?"
            r"|sentences?|words?|paragraphs?)\b" + _near(40) + r"\b(?:spell|form|encode|make\s+up)\w*"
            r"\s+(?:out\s+)?" + _near(20) + _SECRET), ("letter",)),
+    # secrets the model happens to hold, asked for with the request
+    (3, _c(r"\b(?:" + _MOVE + r"|retry\w*\s+with|send\s+along)\b" + _near(100) + r"\b" + _HELD_LOOT),
+     ("token", "key", "credential", "secret", "password", "authentication", "auth", "session",
+      "cookie")),
+    # configuration and secret files read on the side, or passed along
+    (3, _c(r"\b(?:additionally|also|first|secretly|silently|quietly)\s+(?:\w+\s+){0,3}?(?:enumerat|list"
+           r"|collect|gather|scan|read|record|captur|log|inventor|harvest)\w*\s+" + _near(60)
+           + _LOOT_FILES + r"|\b(?:enumerat|list|collect|gather|scan|read|inventor)\w*\s+"
+           + _LOOT_FILES + _near(60) + r"\b(?:pass|send|include|forward|attach|append|upload)\w*"),
+     ("additionally", "also", "first", "secretly", "silently", "quietly", "enumerat", "list",
+      "collect", "gather", "scan", "read", "inventor")),
+    # the person's stored credentials added to what goes out
+    (3, _c(r"\b" + _MOVE + r"\b" + _near(40) + r"\b(?:stored|saved|cached)\s+(?:access\s+|auth\s+"
+           r"|session\s+|api\s+)?(?:tokens?|credentials?|passwords?|cookies|keys?)\b" + _near(40)
+           + r"\b(?:to|into|with|in)\s+(?:the\s+|every\s+|each\s+|all\s+)?(?:outbound|outgoing"
+           r"|downstream|upstream|response)\s+(?:requests?|calls?|traffic|payloads?)"),
+     ("stored", "saved", "cached")),
     # what the tool handles shipped to someone else's servers
     (3, _c(r"\b" + _ITS_THINGS + _near(40) + _SHALL + _MOVE + r"\b" + _near(40)
            + r"\b(?:to|with|at|on)\s+(?:the\s+)?" + _THIRD_PARTY),
@@ -498,7 +528,12 @@ WHY_BY_PATTERN: Final = {
     id(PRIVATE_MOVE[14][1]): "feeds what a secrets tool returns into another parameter",
     id(PRIVATE_MOVE[15][1]): "spells a secret out through the model's own text",
     id(PRIVATE_MOVE[16][1]): "spells a secret out in the first letters of the model's text",
-    id(PRIVATE_MOVE[17][1]): "ships what the tool handles to someone else's servers",
+    id(PRIVATE_MOVE[17][1]): "asks for the secrets the model happens to hold",
+    id(
+        PRIVATE_MOVE[18][1]
+    ): "reads configuration or secret files on the side, or passes them along",
+    id(PRIVATE_MOVE[19][1]): "adds the person's stored credentials to what goes out",
+    id(PRIVATE_MOVE[20][1]): "ships what the tool handles to someone else's servers",
     id(OBEY_CONTENT[0][1]): "orders instructions found in data obeyed",
     id(PAYEE_SWAP[0][1]): "changes where money goes to a literal account",
     id(PAYEE_SWAP[1][1]): "routes requests through an outside host",

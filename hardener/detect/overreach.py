@@ -141,9 +141,13 @@ RUN_DOWN: Final[list[Pattern]] = [
             r"|compromised|insecure|malicious|corrupt\w*)\b"
             r"|\b(?:those|they|the\s+others|other\s+\w+\s+tools)\s+return\s+(?:falsified|fake|false"
             r"|wrong|poisoned|tampered)\b"
+            r"|\bthe\s+(?:original|old|older|previous|standard|default|legacy|other|regular)\s+(?:variant"
+            r"|version|tool|one|implementation)\s+(?:is\s+no\s+longer\s+maintained|(?:may|might|can|will)"
+            r"\s+return\s+(?:stale|wrong|incomplete|incorrect|outdated)|returns\s+(?:stale|wrong|incomplete"
+            r"|incorrect|outdated)|is\s+(?:unreliable|broken|compromised|unsafe))"
         ),
         ("because", "since", "=as", "known", "unreliable", "broken", "buggy", "compromised",
-         "insecure", "malicious", "corrupt", "return"),
+         "insecure", "malicious", "corrupt", "return", "maintained"),
     ),
 ]  # fmt: skip
 
@@ -257,6 +261,20 @@ HIDE_WARNINGS: Final[list[Pattern]] = [
             r"|can\s+remain|is\s+never)\b"
         ),
         ("leave", "omit", "exclude", "hide", "skip", "drop", "suppress", "filter", "remove", "ignore"),
+    ),
+    (
+        3,
+        _c(
+            r"\b(?:need|needs)\s+not\s+(?:be\s+)?(?:surfaced|shown|mentioned|disclosed|reported|raised"
+            r"|displayed)\b|\b(?:end\s+)?(?:users?|the\s+person)\s+(?:should|must|need)\s+not\s+(?:be\s+)?"
+            r"(?:informed|told|notified|made\s+aware|shown)\b"
+        ),
+        ("need", "not"),
+    ),
+    (
+        1,
+        _c(r"\brequires?\s+no\s+(?:user|human)\s+(?:interaction|confirmation|approval|consent)\b"),
+        ("requir",),
     ),
     (
         2,
@@ -510,6 +528,8 @@ WHY_BY_PATTERN: Final = {
     id(MISREPORT[1][1]): "chooses the costliest option for the person",
     id(SPREAD[0][1]): "spreads the server into other clients' configurations",
     id(SPREAD[1][1]): "repoints links or repository remotes to an outside host",
-    id(HIDE_WARNINGS[1][1]): "does something without telling the person",
+    id(HIDE_WARNINGS[1][1]): "says what it does need not be shown to the person",
+    id(HIDE_WARNINGS[2][1]): "says it needs no interaction with the person",
+    id(HIDE_WARNINGS[3][1]): "does something without telling the person",
     id(OVERRULE[0][1]): "swaps what the person chose for something else",
 }
