@@ -91,6 +91,8 @@ _SYNTAX_KEYS: Final = frozenset(
     {"type", "format", "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "pattern"}
     | {"contentEncoding", "contentMediaType", "required"}
 )
+#: Four words in a row: prose, which no schema keyword's value ever is.
+_PROSE_RE: Final = re.compile(r"(?:[A-Za-z][\w'~./-]*[\s:,]+){3,}[A-Za-z~.]")
 #: A verb joined to the capability by "and" belongs to it ("monitor and exfiltrate").
 _COORDINATED_RE: Final = re.compile(r"\w+\s*(?:,|\band\b|&|/)\s*$", re.IGNORECASE)
 #: A link word some capability patterns start their match with ("… and exploit …").
@@ -770,6 +772,9 @@ def _schema_texts(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
         for key, value in schema.items():
             child = f"{pointer}/{_escape(str(key))}"
             if key in _SYNTAX_KEYS:
+                # a keyword's value is a token ("string", "uri", a property's name); prose in
+                # one is text smuggled where a reviewer does not look ("full-schema poisoning")
+                yield from ((p, t) for p, t in _schema_texts(value, child) if _PROSE_RE.search(t))
                 continue
             if key in ("properties", "patternProperties", "$defs", "definitions") and isinstance(
                 value, Mapping
