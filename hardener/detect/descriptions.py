@@ -64,6 +64,7 @@ from hardener.detect.patterns import (
     THREAT_LIST_RE,
     THREAT_NAMED_BEFORE_RE,
     WITHOUT_BEFORE_RE,
+    ZH_DEFENSIVE_RE,
     present_anchors,
 )
 from hardener.detect.praise import PRAISE_PROSE_ONLY
@@ -259,11 +260,43 @@ def _unwrap(text: str) -> str:
     return _WRAP_RE.sub(lambda m: " " * len(m.group()), text)
 
 
+def _list_item(text: str, lo: int, head: int, end: int, hi: int) -> tuple[str, int] | None:
+    """When the match is one item of a list a colon introduces ("You can ask me to: scan for
+    networks, capture handshakes, crack passwords"; "Supports: bloodhound (attack path
+    analysis), responder (credential capture)"), the words that can make it defensive: those
+    before the colon (what governs the whole list: "Detects: …") and its own item's before it,
+    and the end of its own item. The other items are its siblings: a scan or an analysis one of
+    them offers does not make the next item's cracking a detector's. None: not such a list."""
+    colon = text.rfind(":", lo, head)
+    if colon < 0:
+        return None
+    cuts = [i for i in _separators(text, colon + 1, hi) if i < head or i >= end]
+    if not cuts:
+        return None
+    item_lo = max((i + 1 for i in cuts if i < head), default=colon + 1)
+    item_hi = min((i for i in cuts if i >= end), default=hi)
+    return text[lo:colon] + " " + text[item_lo:head], item_hi
+
+
+def _separators(text: str, lo: int, hi: int) -> Iterator[int]:
+    """Offsets of the commas and semicolons outside parentheses in ``text[lo:hi]``."""
+    depth = 0
+    for i in range(lo, hi):
+        char = text[i]
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        elif char in ",;" and depth == 0:
+            yield i
+
+
 def _defensive(text: str, start: int, end: int, *, name: bool = False) -> bool:
     """The sentence around a capability names it to detect, resist or explain it, not to do it.
     Only the words *around* the match count ("bypass TCC protections" is not protective); a verb
     coordinated with it ("monitor and exfiltrate", "detect and exploit") is part of the
-    capability. ``name``: the text is a tool's name (see :func:`_defensive_name`)."""
+    capability; in a list after a colon, only its own item and what governs the list
+    (:func:`_list_item`). ``name``: the text is a tool's name (see :func:`_defensive_name`)."""
     lo, hi = _sentence_bounds(text, start, end)
     lead = _LEADING_LINK_RE.match(text, start, end)
     head = lead.end() if lead else start
@@ -277,6 +310,11 @@ def _defensive(text: str, start: int, end: int, *, name: bool = False) -> bool:
     before = _COORDINATED_RE.sub("", before)
     if _named_only(text, before, (lo, head, end, hi)):
         return True
+    if ZH_DEFENSIVE_RE.search(text, lo, hi):
+        return True  # "后门检测": a Chinese sentence about detecting it
+    item = _list_item(text, lo, head, end, hi)
+    if item is not None:
+        before, hi = _COORDINATED_RE.sub("", item[0]), item[1]
     return bool(DEFENSIVE_RE.search(before) or DEFENSIVE_RE.search(text, end, hi))
 
 
@@ -300,6 +338,13 @@ _EXAMPLE_ASIDE_RE: Final = re.compile(
 )
 
 
+#: A verb's -ing form with its object ("by injecting an implant into …"): how the tool does it,
+#: not the threat named as the agent ("encrypted by ransomware").
+_GERUND_WITH_OBJECT_RE: Final = re.compile(
+    r"[a-z]+ing\s+(?:an?|the|its|their|our|your|this|that|every|all)\s", re.IGNORECASE
+)
+
+
 def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bool:
     """The capability is named, not offered: "without" it, a sentence whose subject is the
     threat ("these can hide …"), a category noun after it ("exfiltration patterns"), a question
@@ -316,7 +361,11 @@ def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bo
         return True  # "common attacks: phishing, credential stuffing"
     if _EXAMPLE_ASIDE_RE.search(before):
         return True  # "compound paths (e.g. SQL injection + exposed SSH = credential theft)"
-    if THREAT_NAMED_BEFORE_RE.search(before) and _NOUNISH_RE.match(text, head, end):
+    if (
+        THREAT_NAMED_BEFORE_RE.search(before)
+        and _NOUNISH_RE.match(text, head, end)
+        and not _GERUND_WITH_OBJECT_RE.match(text, head, end)
+    ):
         return True  # "encrypted by ransomware", "a suspected phishing email"
     return _quoted(text, head, end) and EXAMPLE_RE.search(text, lo, hi) is not None
 
@@ -333,6 +382,8 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
     named = family in CAPABILITY_FAMILIES or NAMED_ATTACK_RE.match(match.group()) is not None
     if named and _defensive(subject, match.start(), match.end(), name=kind == 1):
         return True  # e.g. "detects exfiltration": the tool defends against it
+    if family in CAPABILITY_FAMILIES and _bypass_as_noun(subject, match):
+        return True  # "authorization bypass detection": a kind of finding, not a bypass done
     if _quoted_example(subject, match.start(), match.end()) or _reported(subject, match.start()):
         return True  # e.g. "detects injections such as 'ignore all previous instructions'"
     if family == "conceal" and THREAT_EXPLAINED_RE.match(_sentence(subject, *match.span())):
@@ -357,6 +408,30 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
     if family == "markup" and _css_named_in_prose(subject, match):
         return True  # "set false to include display:none nodes": names a CSS state
     return family == "markup" and _sanitizing(subject, match.start(), match.end())
+
+
+#: "bypass" as the head of a noun phrase ("authorization bypass detection", "WAF bypass
+#: checks"): the word before it is a noun, not a subject, a modal or a link word.
+_BARE_BYPASS_RE: Final = re.compile(r"bypass\s", re.IGNORECASE)
+_WORD_BEFORE_RE: Final = re.compile(r"([A-Za-z][\w-]*)\s+$")
+_VERB_LEADS: Final = frozenset(
+    {"to", "and", "or", "then", "also", "can", "could", "will", "would", "may", "might", "must"}
+    | {"shall", "should", "that", "which", "who", "help", "helps", "let", "lets", "try", "tries"}
+    | {"attempt", "attempts", "not", "please", "you", "we", "it", "they", "i", "tool", "agent"}
+)
+
+
+def _bypass_as_noun(text: str, match: re.Match[str]) -> bool:
+    """The match opens with a bare "bypass" that a noun before it modifies: the bypass is named
+    (as what a test looks for), not done."""
+    if not _BARE_BYPASS_RE.match(match.group()):
+        return False
+    word = _WORD_BEFORE_RE.search(text, 0, match.start())
+    if word is None or text[word.end() - 1 : match.start()].count("\n"):
+        return False
+    lead = word.group(1).lower()
+    plural = lead.endswith("s") and not lead.endswith(("ss", "us", "is"))  # "payloads bypass …"
+    return lead not in _VERB_LEADS and not lead.endswith("ly") and not plural
 
 
 #: A command in a code span right after "ask the user to run", and what would make running it

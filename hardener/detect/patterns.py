@@ -758,6 +758,9 @@ DEFENSIVE_RE: Final = _c(
     r"|guard\w*|safeguard\w*|harden\w*|reject\w*|refus\w*|den(?:y|ies|ied)|forbid\w*"
     r"|disallow\w*|prohibit\w*|cannot|can't|unable\s+to)\b"
 )
+#: The same in Chinese, anywhere in the sentence: detect, defend, guard against, prevent,
+#: protect, intercept, alert, block.
+ZH_DEFENSIVE_RE: Final = re.compile(r"检测|防御|防范|防止|防护|拦截|告警|阻止")
 #: In a tool *name*, a detecting verb anywhere before the capability ("check unicode
 #: steganography", "scan for exfil"): a name has no sentence to say it otherwise.
 NAME_DEFENSIVE_RE: Final = _c(
@@ -776,7 +779,10 @@ CATEGORY_AFTER_RE: Final = _c(
     r"\s*(?:patterns?|attempts?|indicators?|signatures?|risks?|vulnerabilit(?:y|ies)|detection"
     r"|heuristics?|findings?|exposures?|checks?|scanners?|rules?|events?|telemetry|samples?"
     r"|artifacts?|iocs?|groups?|gangs?|famil(?:y|ies)|actors?|operators?|strains?|variants?"
-    r"|behaviou?rs?|infections?|outbreaks?|incidents?|reports?)\b"
+    r"|behaviou?rs?|infections?|outbreaks?|incidents?|reports?"
+    # what an analysis maps or a test confirms ("privilege escalation paths", "lateral movement
+    # opportunities", "post-exploitation validation")
+    r"|paths?|opportunit(?:y|ies)|validation|verification)\b"
 )
 #: Right before a threat named as a noun: the threat as the agent ("encrypted by ransomware"),
 #: as a suspicion ("a suspected phishing email") or as an example ("such as keyloggers").
@@ -821,7 +827,10 @@ EXAMPLE_RE: Final = _c(r"\be\.g\.|\bfor\s+example\b|\bsuch\s+as\b|\bexamples?\s*
 #: above applies to them as to the capability family): "exfiltration", "instruction override".
 NAMED_ATTACK_RE: Final = _c(r"exfiltrat|instruction\s+override\b")
 #: "without" right before the capability ("works without exfiltrating anything").
-WITHOUT_BEFORE_RE: Final = _c(r"\bwithout\s+(?:any\s+|ever\s+)?$")
+WITHOUT_BEFORE_RE: Final = _c(
+    # "without exfiltration", "(no dump/exfiltration)", "no exploitation, brute-force": denied
+    r"\b(?:without|no)\s+(?:any\s+|ever\s+)?(?:[\w-]+\s*(?:/|,|\bor\b)\s*){0,3}$"
+)
 #: Families that describe what a tool *does* (own rule), not instructions to the model.
 CAPABILITY_FAMILIES: Final = frozenset({"capability"})
 
@@ -853,7 +862,7 @@ DESCRIPTIVE_RE: Final = _c(
 
 #: Where a sentence ends: a dot and a space (not after "e.g." and the like) or a newline.
 SENTENCE_END_RE: Final = re.compile(
-    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s|\n", re.IGNORECASE
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s|\n|[。！？]", re.IGNORECASE
 )
 
 #: Every anchor of every pattern: :func:`present_anchors` looks for each once per text.
