@@ -862,7 +862,7 @@ DESCRIPTIVE_RE: Final = _c(
 
 #: Where a sentence ends: a dot and a space (not after "e.g." and the like) or a newline.
 SENTENCE_END_RE: Final = re.compile(
-    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s|\n|[。！？]", re.IGNORECASE
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s|\n|[\u3002\uff01\uff1f]", re.IGNORECASE
 )
 
 #: Every anchor of every pattern: :func:`present_anchors` looks for each once per text.
