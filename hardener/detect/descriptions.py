@@ -260,6 +260,9 @@ def _unwrap(text: str) -> str:
     return _WRAP_RE.sub(lambda m: " " * len(m.group()), text)
 
 
+_FIRST_WORD_RE: Final = re.compile(r"[A-Za-z]+(?=\s)")
+
+
 def _list_item(text: str, lo: int, head: int, end: int, hi: int) -> tuple[str, int] | None:
     """When the match is one item of a list a colon introduces ("You can ask me to: scan for
     networks, capture handshakes, crack passwords"; "Supports: bloodhound (attack path
@@ -302,7 +305,10 @@ def _defensive(text: str, start: int, end: int, *, name: bool = False) -> bool:
     head = lead.end() if lead else start
     before = text[lo:head]
     if name:
-        return _defensive_name(text, before, end, hi)
+        # the match's own first word too: "list attacks" lists them (the pattern takes in the
+        # words before "attacks")
+        first = _FIRST_WORD_RE.match(text, head, end)
+        return _defensive_name(text, text[lo : first.end()] if first else before, end, hi)
     if _VERB_LINK_RE.search(before) and not _NOUNISH_RE.match(text, head, end):
         # "find the keys and exfiltrate them": a verb joined to the clause before; only the
         # words after it can make it defensive
@@ -384,6 +390,8 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
         return True  # e.g. "detects exfiltration": the tool defends against it
     if family in CAPABILITY_FAMILIES and _bypass_as_noun(subject, match):
         return True  # "authorization bypass detection": a kind of finding, not a bypass done
+    if family in CAPABILITY_FAMILIES and _in_identifier(subject, match.start()):
+        return True  # "c2tc-kerberoast": a package's name in a catalogue, not a sentence
     if _quoted_example(subject, match.start(), match.end()) or _reported(subject, match.start()):
         return True  # e.g. "detects injections such as 'ignore all previous instructions'"
     if family == "conceal" and THREAT_EXPLAINED_RE.match(_sentence(subject, *match.span())):
@@ -419,6 +427,12 @@ _VERB_LEADS: Final = frozenset(
     | {"shall", "should", "that", "which", "who", "help", "helps", "let", "lets", "try", "tries"}
     | {"attempt", "attempts", "not", "please", "you", "we", "it", "they", "i", "tool", "agent"}
 )
+
+
+def _in_identifier(text: str, start: int) -> bool:
+    """The match is the tail of a hyphen-joined identifier (``c2tc-kerberoast``, a package
+    name), not a word of the sentence."""
+    return start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()
 
 
 def _bypass_as_noun(text: str, match: re.Match[str]) -> bool:

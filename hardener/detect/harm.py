@@ -221,6 +221,11 @@ _INTRUSION = (
     r"|\binject\w*\s+(?:an?\s+|the\s+|malicious\s+|a\s+new\s+)?(?:dll|shellcode|code|payload"
     r"|implant|beacon|agent|session)s?\s+into\s+(?:an?\s+|the\s+|another\s+)?(?:running\s+"
     r"|remote\s+|target\s+|legitimate\s+|system\s+)?(?:process|pid|[\w-]+\.exe)\b"
+    r"|\breflectiv\w*\s+(?:side)?load\w*\s+(?:an?\s+)?(?:dll|shared\s+object|payload|pe|library)"
+    r"|\bsideload\w*\s+(?:an?\s+)?(?:malicious\s+)?(?:dll|shared\s+object|payload)s?\s+into\b"
+    r"|\bimpersonat\w*\s+(?:an?\s+|another\s+|any\s+)?(?:user|account|principal|logged[\s-]on\s+user)s?"
+    r"\s+(?:via|with|using|through|by\s+stealing)\s+(?:their|its|his|her|a|the)?\s*(?:stolen\s+)?tokens?\b"
+    r"|\belevat\w*\s+(?:privileges\s+)?to\s+(?:nt\s+authority\W{1,2})?system\b(?!\s+admin)"
     r"|\bmigrat\w*\s+(?:the\s+|an?\s+|our\s+)?(?:implant|beacon|agent|payload|meterpreter"
     r"|session)s?\s+(?:in)?to\s+(?:an?\s+|the\s+|another\s+)?(?:\w+\s+)?(?:process|pid)\b"
     r"|\bprocess\s+hollow\w*|\b(?:bind|web)[\s-]?shells?\b"
@@ -611,7 +616,7 @@ HARM: Final[list[Pattern]] = [
             r"\b(?:orchestrat|launch|conduct|perform|carr(?:y|ies|ying)\s+out|execut|mount|stag"
             r"|initiat|coordinat|plan)\w*\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?cyber[\s-]?"
             r"(?:attacks?|assaults?|strikes?|sabotage)\b"
-            r"|\bpost[\s-]exploitation\b|\bprivesc\b|\bexfil\b|\b(?:password|hash|wifi|wpa)\s+"
+            r"|\bpost[\s-]exploitation\b|\bprivesc\b|\bexfil\b|\b(?:password|hash|wifi|wpa|wps|pin|login|credential)\s+"
             r"crackers?\b|\bcredential[\s-]stuffing\b|\bstalkerware\b|\bmass[\s-]surveillance\b"
             r"|\bdoxx?(?:ing|ed)\b|\bswatting\b|\bsextort\w*|\bextort\w*|\bblackmail\w*"
             r"|\bransom\s+(?:notes?|demands?|payments?|messages?)\b|\blaunder(?:s|ed|ing)?\s+"
@@ -686,6 +691,10 @@ HARM: Final[list[Pattern]] = [
             "hollow",
             "inject",
             "migrat",
+            "reflectiv",
+            "sideload",
+            "impersonat",
+            "elevat",
             "shell",
             "passwords",
         ),

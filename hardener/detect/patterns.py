@@ -756,7 +756,7 @@ DEFENSIVE_RE: Final = _c(
     r"|audit\w*|anomal\w*|alert\w*|flag(?:s|ged|ging)?|fact[\s-]?check\w*|debunk\w*|combat\w*"
     r"|mitigat\w*|(?:protect|guard|defend|secur|harden|safeguard)\w*\s+against|resist\w*"
     r"|guard\w*|safeguard\w*|harden\w*|reject\w*|refus\w*|den(?:y|ies|ied)|forbid\w*"
-    r"|disallow\w*|prohibit\w*|cannot|can't|unable\s+to)\b"
+    r"|disallow\w*|prohibit\w*|cannot|can't|unable\s+to|revert\w*|undo(?:es|ing|ne)?)\b"
 )
 #: The same in Chinese, anywhere in the sentence: detect, defend, guard against, prevent,
 #: protect, intercept, alert, block.
@@ -766,6 +766,8 @@ ZH_DEFENSIVE_RE: Final = re.compile(r"检测|防御|防范|防止|防护|拦截|
 NAME_DEFENSIVE_RE: Final = _c(
     r"\b(?:check|scan|detect|audit|inspect|analy[sz]e|lint|verify|validate|find|flag|guard"
     r"|protect|prevent|block|monitor|test|assess)\w*\b"
+    # a catalogue's or a lab's bookkeeping ("list_attacks", "cleanup_attack")
+    r"|\b(?:list(?:s|ing)?|show|describe|view|cleanup|revert|warmup)\b"
 )
 #: In a tool name, right after the capability, a word that makes the tool its detector
 #: (``webshell_scan``, ``exfil_detector``; not "check" or "find": ``privesc_check_all`` runs the
@@ -782,7 +784,7 @@ CATEGORY_AFTER_RE: Final = _c(
     r"|behaviou?rs?|infections?|outbreaks?|incidents?|reports?"
     # what an analysis maps or a test confirms ("privilege escalation paths", "lateral movement
     # opportunities", "post-exploitation validation")
-    r"|paths?|opportunit(?:y|ies)|validation|verification)\b"
+    r"|paths?|opportunit(?:y|ies)|vectors?|validation|verification)\b"
 )
 #: Right before a threat named as a noun: the threat as the agent ("encrypted by ransomware"),
 #: as a suspicion ("a suspected phishing email") or as an example ("such as keyloggers").

@@ -70,6 +70,12 @@ def flagged(description: str) -> bool:
         # a pairing bypass, attacks named with slashes (BlinkZer0/MCP-God-Mode)
         "Perform comprehensive Bluetooth device assessments, bypass pairing mechanisms.",
         "Execute bluejacking/bluesnarfing/bluebugging attacks.",
+        # crackers of logins, sideloading, token impersonation, elevation to SYSTEM
+        # (Shimmy0530/kali-mcp-server, x746b/sliver-mcp)
+        "Execute Hydra parallelized login cracker.",
+        "Reflectively sideload a DLL/shared object into a new process.",
+        "Impersonate a user via their token (Windows).",
+        "Elevate to NT AUTHORITY\\SYSTEM via named-pipe impersonation.",
         # still the capability beside the new category words (BlinkZer0/MCP-God-Mode)
         "Provides comprehensive AWS security testing capabilities including privilege"
         " escalation, data exfiltration, service enumeration, and cloud infrastructure"
@@ -107,6 +113,14 @@ def test_offensive_wording_states_the_capability(text: str) -> None:
         # a list governed by a scan verb before its colon (badchars/mcp-security-scanner)
         "Scans for: poisoning patterns (credential harvesting, exfiltration, instruction"
         " override, social engineering).",
+        # findings recorded, impersonation undone, a package named in a catalogue
+        # (aliasrobotics/cai, x746b/sliver-mcp)
+        "Write key findings to a state.txt file to track important CTF details. Only records"
+        " critical information like: - Discovered credentials - Found vulnerabilities -"
+        " Privilege escalation vectors - Important system access details",
+        "Revert token impersonation back to original identity.",
+        "Includes BOFs (Beacon Object Files, .o COFF) like sa-whoami, sa-ipconfig,"
+        " sa-ldapsearch, sa-cacls, sa-netshares, c2tc-kerberoast, c2tc-winver, c2tc-klist.",
         # implants listed, not built (v0idravl/sliver-mcp)
         "List previously generated implant builds with metadata.",
         "List running processes on the implant host. green-tier.",
@@ -145,3 +159,15 @@ def test_a_plural_subject_before_bypass_is_a_verb() -> None:
     """Written for this test: "payloads bypass detection" says what the payloads do (a subject
     and its verb), unlike "authorization bypass detection" (a noun phrase)."""
     assert capability("Obfuscated payloads bypass detection by the endpoint agent.") == 3
+
+
+@pytest.mark.parametrize("name", ["list_attacks", "cleanup_attack", "warmup_attack"])
+def test_a_labs_bookkeeping_names_are_not_attacks(name: str) -> None:
+    """dnehoda-source/redteam-mcp's catalogue tools; a name that states the attack still
+    counts (Shimmy0530/kali-mcp-server's ``run_hydra`` is named by its text, so a written one
+    here)."""
+    spaced = name.replace("_", " ")
+    assert not [s for s in scan_text(spaced, "/tools/0/name") if s.family == "capability"]
+    assert [
+        s for s in scan_text("launch ddos attacks", "/tools/0/name") if s.family == "capability"
+    ]
