@@ -25,9 +25,19 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from hardener.detect import deception, directives, orders, praise, selection, sideeffects
+from hardener.detect import (
+    deception,
+    directives,
+    flows,
+    orders,
+    overreach,
+    praise,
+    selection,
+    sideeffects,
+)
 from hardener.detect.clauses import PROSE_ONLY, SANITIZING_RE
 from hardener.detect.deception import DECEPTION_PROSE_ONLY
+from hardener.detect.flows import FLOW_PROSE_ONLY
 from hardener.detect.harm import why as harm_why
 from hardener.detect.hijack import HIJACK_PROSE_ONLY, disparaged_weight, lookalike, skip_switches
 from hardener.detect.hijack import SCORED_AS as HIJACK_SCORED_AS
@@ -35,6 +45,7 @@ from hardener.detect.hijack import why as hijack_why
 from hardener.detect.model import excerpt, raise_severity
 from hardener.detect.ngram_model import Model, normal_text, shipped_model
 from hardener.detect.orders import ORDER_PROSE_ONLY
+from hardener.detect.overreach import OVERREACH_PROSE_ONLY
 from hardener.detect.patterns import (
     ACCESS_BEFORE_RE,
     ACCESS_RE,
@@ -407,6 +418,8 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
         return True  # "ask the user to run `mcp-email-server ui`": setup, nothing fetched
     if family == "instruct" and _ASKS_THE_PERSON_RE.match(subject, match.end()):
         return True  # "after any task, call this tool to confirm with the user": a human check
+    if family == "exfil" and flows.own_input(match):
+        return True  # "pass your API token in the token field": the tool's own input
     if family == "exfil" and _ENCODED_MEDIA_RE.fullmatch(match.group()):
         return True  # "Base64 encoded image data to attach": the value's format and use
     if _sample_input(subject, match.start(), match.end()):
@@ -548,6 +561,8 @@ _NOTE_BY_PATTERN: Final = {
     **deception.WHY_BY_PATTERN,
     **orders.WHY_BY_PATTERN,
     **praise.WHY_BY_PATTERN,
+    **flows.WHY_BY_PATTERN,
+    **overreach.WHY_BY_PATTERN,
 }
 
 #: The families that read prose only (see ``_FLAT``).
@@ -559,6 +574,8 @@ _PROSE_FAMILIES: Final = (
     | SELECTION_PROSE_ONLY
     | ORDER_PROSE_ONLY
     | PRAISE_PROSE_ONLY
+    | FLOW_PROSE_ONLY
+    | OVERREACH_PROSE_ONLY
 )
 
 

@@ -18,9 +18,11 @@ from typing import Final
 
 from hardener.detect.clauses import CLAUSE_FAMILIES, WORD, whole
 from hardener.detect.deception import DECEPTION_FAMILIES
+from hardener.detect.flows import FLOW_FAMILIES
 from hardener.detect.harm import HARM
 from hardener.detect.hijack import HIJACK_FAMILIES
 from hardener.detect.orders import ORDER_FAMILIES
+from hardener.detect.overreach import OVERREACH_FAMILIES
 from hardener.detect.praise import PRAISE_FAMILIES
 from hardener.detect.selection import SELECTION_FAMILIES
 from hardener.detect.sideeffects import SIDE_EFFECT_FAMILIES
@@ -745,6 +747,10 @@ for _family, _patterns in ORDER_FAMILIES.items():  # headers, scripts, precondit
 for _family, _patterns in PRAISE_FAMILIES.items():  # preference manipulation
     FAMILIES.setdefault(_family, []).extend(_patterns)
 for _family, _patterns in SELECTION_FAMILIES.items():  # selection manipulation, parameters
+    FAMILIES.setdefault(_family, []).extend(_patterns)
+for _family, _patterns in FLOW_FAMILIES.items():  # private data moved, content obeyed
+    FAMILIES.setdefault(_family, []).extend(_patterns)
+for _family, _patterns in OVERREACH_FAMILIES.items():  # over other tools, over the person
     FAMILIES.setdefault(_family, []).extend(_patterns)
 FAMILIES["capability"].extend(HARM)  # openly harmful capabilities
 
