@@ -33,7 +33,10 @@ shape* over word classes, so a new wording of the same move still matches:
 * **capability** (extends it, its own rule): offensive verbs (``_OFFENSIVE``: steal, dump,
   crack, sniff, forge …) on secrets or access; privilege escalation and escapes; exploiting a
   named weakness; defeating a defence (``_DEFENCE``); a lexicon of named attack techniques
-  (the ATT&CK vocabulary: pass-the-hash, kerberoasting, DCSync …).
+  (the ATT&CK vocabulary: pass-the-hash, kerberoasting, DCSync, MITM and network poisoning …);
+  the same attacks named object first ("credential capture", "Kerberos bruteforce", "AD CS
+  abuse"); exploits and implants the tool builds, exploitation frameworks; radio jamming and
+  deauthentication frames; secrets shipped to an unrelated or external party.
 
 Weights follow the older families: a signal a benign tool can plausibly carry weighs 1-2 (it
 needs a second family to reach the default threshold of 3); a clause only an attack needs

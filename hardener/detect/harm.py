@@ -23,10 +23,16 @@ class on a victim or target class, so a new wording of the same harm still match
   exfil, stalkerware, doxxing, extortion …);
 * **intrusion** in plain words: an exploit fired at a target, code execution or a takeover won,
   loot taken from a compromised system, a captured hash used to log in, code injected into
-  another process, web/bind shells, passwords tried by the million;
+  another process (an implant injected or migrated, a DLL reflectively sideloaded), a user
+  impersonated through their token, elevation to SYSTEM, web/bind shells, passwords tried by
+  the million;
 * **malware's own doings**: named floods and deauthentication, covert capture (camera,
   microphone, screen), the victim's data, working for "the attacker", evading detection,
-  hiding its presence, spreading itself, ransom demands.
+  hiding its presence, spreading itself, ransom demands;
+* the **techniques in Chinese** (``_ZH_TECHNIQUE``: privilege escalation, lateral movement,
+  brute-force cracking, pass-the-hash, backdoors, exfiltration …), as Chinese offensive
+  tooling names them; a Chinese sentence that detects or defends against one is not an offer
+  (``patterns.ZH_DEFENSIVE_RE``).
 
 Every pattern weighs 3 and belongs to the ``capability`` family (its own rule,
 ``description.malicious-capability``); ``hardener.detect.descriptions`` drops a match whose
