@@ -362,6 +362,38 @@ _GERUND_WITH_OBJECT_RE: Final = re.compile(
 )
 
 
+#: A sentence that lists what a C2 or framework already holds (its sessions, modules, jobs,
+#: listeners): a payload or technique named there is a kind of item, not something done. The
+#: Russian words ("список", "сессий", "модули") are written as the homoglyph skeleton the
+#: patterns read (Cyrillic look-alikes become Latin letters).
+_INVENTORY_RE: Final = re.compile(
+    r"\s*(?:list|lists|get|gets|show|shows|display|displays|count|counts|cпиcoк)\b[^.]*?"
+    r"\b(?:sessions?|ceccи\w*|modules?|мoдyл\w*|jobs?|listeners?|handlers?"
+    r"|payload\s+types?)\b",
+    re.IGNORECASE,
+)
+
+
+_INVENTORY_ITEM_RE: Final = re.compile(
+    r"[\s/-]*(?:modules?|sessions?|jobs?|listeners?|handlers?|payloads?)\b", re.IGNORECASE
+)
+_RIGHT_AFTER_RE: Final = re.compile(r"\s*(?:\([^()]*)?")
+
+
+def _inventory_kind(text: str, lo: int, head: int, end: int) -> bool:
+    """The match is a kind of the items an inventory sentence lists: it modifies the listed
+    noun ("post-exploitation modules") or stands right after it, bare or in its parentheses
+    ("sessions (shells, meterpreter)"); a technique done elsewhere in the sentence ("get
+    credentials by dumping lsass from the sessions") is not."""
+    if not _NOUNISH_RE.match(text, head, end):
+        return False
+    item = _INVENTORY_ITEM_RE.match(text, end)
+    if item is not None and _INVENTORY_RE.match(text, lo, item.end()) is not None:
+        return True  # it modifies the listed noun
+    listed = _INVENTORY_RE.match(text, lo, head)
+    return listed is not None and _RIGHT_AFTER_RE.fullmatch(text, listed.end(), head) is not None
+
+
 def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bool:
     """The capability is named, not offered: "without" it, a sentence whose subject is the
     threat ("these can hide …"), a category noun after it ("exfiltration patterns"), a question
@@ -376,6 +408,8 @@ def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bo
         return True
     if THREAT_LIST_RE.search(before):
         return True  # "common attacks: phishing, credential stuffing"
+    if _inventory_kind(text, lo, head, end):
+        return True  # "List all active sessions (shells, meterpreter)": an inventory's kinds
     if _EXAMPLE_ASIDE_RE.search(before):
         return True  # "compound paths (e.g. SQL injection + exposed SSH = credential theft)"
     if (

@@ -121,6 +121,11 @@ def test_offensive_wording_states_the_capability(text: str) -> None:
         "Revert token impersonation back to original identity.",
         "Includes BOFs (Beacon Object Files, .o COFF) like sa-whoami, sa-ipconfig,"
         " sa-ldapsearch, sa-cacls, sa-netshares, c2tc-kerberoast, c2tc-winver, c2tc-klist.",
+        # an inventory's kinds (consigcody94/metasploit-mcp-server,
+        # Redrock453/metasploit-mcp-server)
+        "List all active sessions (shells, meterpreter)",
+        "Get post-exploitation modules compatible with a session",
+        "Список активных сессий Meterpreter/Shell",
         # implants listed, not built (v0idravl/sliver-mcp)
         "List previously generated implant builds with metadata.",
         "List running processes on the implant host. green-tier.",
@@ -171,3 +176,9 @@ def test_a_labs_bookkeeping_names_are_not_attacks(name: str) -> None:
     assert [
         s for s in scan_text("launch ddos attacks", "/tools/0/name") if s.family == "capability"
     ]
+
+
+def test_a_technique_done_in_an_inventory_sentence_still_counts() -> None:
+    """Written for this test: the technique is done, not a kind of the listed sessions."""
+    assert capability("Get credentials by dumping lsass memory from the sessions.") == 3
+    assert capability("List sessions and deploy meterpreter on each host.") == 3
