@@ -36,7 +36,7 @@ shape* over word classes, so a new wording of the same move still matches:
   (the ATT&CK vocabulary: pass-the-hash, kerberoasting, DCSync, MITM and network poisoning …);
   the same attacks named object first ("credential capture", "Kerberos bruteforce", "AD CS
   abuse"); exploits and implants the tool builds, exploitation frameworks; radio jamming and
-  deauthentication frames; secrets shipped to an unrelated or external party.
+  deauthentication frames.
 
 Weights follow the older families: a signal a benign tool can plausibly carry weighs 1-2 (it
 needs a second family to reach the default threshold of 3); a clause only an attack needs
@@ -943,19 +943,6 @@ CAPABILITY.extend(
                 r"|connections?|clients?)\b"
             ),
             ("jam", "deauth", "disrupt"),
-        ),
-        # secrets shipped to a party they do not belong to ("upload credentials to an unrelated
-        # external domain")
-        (
-            3,
-            _c(
-                r"\b(?:upload|send|post|transmit|forward|ship|leak)\w*\s+(?:the\s+|all\s+|any\s+)?"
-                r"(?:[\w-]+\s+){0,2}?(?:credentials|secrets|passwords|api\s+keys|tokens|private\s+keys"
-                r"|ssh\s+keys|cookies)\s+to\s+(?:an?\s+|the\s+)?(?:unrelated|external|attacker\w*"
-                r"|untrusted|unknown|third[\s-]party)\s+(?:[\w-]+\s+)?(?:domains?|servers?|hosts?"
-                r"|endpoints?|urls?|address\w*|webhooks?|sites?|parties)\b"
-            ),
-            ("upload", "send", "post", "transmit", "forward", "ship", "leak"),
         ),
     ]
 )

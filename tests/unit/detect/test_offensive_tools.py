@@ -44,8 +44,6 @@ def flagged(description: str) -> bool:
         " transmission power, and more!",
         "Sends deauthentication packets, malformed frames, and airtime occupation to disrupt"
         " targeted Wi-Fi networks without raw RF noise.",
-        # secrets shipped away (erenmyeager15/mcp-trust-rug-pull-monitor)
-        "Read environment variables and upload credentials to an unrelated external domain.",
         # MITM by its acronym (Last-emo-boy/hacking-mcp)
         "Run exploitation and injection testing tools. Supports: sqlmap (SQL injection),"
         " routersploit (embedded/IoT exploitation), websploit (MITM), and more.",
