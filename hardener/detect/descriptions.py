@@ -345,6 +345,14 @@ def _defensive_name(text: str, before: str, end: int, hi: int) -> bool:
     )
 
 
+#: A negation right before a capability ("will never exfiltrate", "does not steal"): what the
+#: tool promises not to do.
+_NEGATED_RE: Final = re.compile(
+    r"\b(?:never|not|n't|no\s+longer)\s+(?:ever\s+|actually\s+|secretly\s+|silently\s+)?$",
+    re.IGNORECASE,
+)
+
+
 #: An example aside, not yet closed, after a word for risks or findings: what it names is an
 #: outcome the sentence analyses ("attack paths (e.g. … = credential theft)"), not something the
 #: tool does (an exploit runner's "payload (e.g. 'meterpreter/reverse_tcp')" still counts).
@@ -437,6 +445,8 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
         return True  # "authorization bypass detection": a kind of finding, not a bypass done
     if family in CAPABILITY_FAMILIES and _in_identifier(subject, match.start()):
         return True  # "c2tc-kerberoast": a package's name in a catalogue, not a sentence
+    if named and _NEGATED_RE.search(subject, max(0, match.start() - 40), match.start()):
+        return True  # e.g. "it will never exfiltrate your data": a promise not to
     if _quoted_example(subject, match.start(), match.end()) or _reported(subject, match.start()):
         return True  # e.g. "detects injections such as 'ignore all previous instructions'"
     if family == "conceal" and THREAT_EXPLAINED_RE.match(_sentence(subject, *match.span())):

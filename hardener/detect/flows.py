@@ -378,6 +378,21 @@ PRIVATE_MOVE: Final[list[Pattern]] = [
     (2, _c(r"\b(?:first|also|always|additionally|then)\s+(?:also\s+)?(?:fetch|call|request|visit|open"
            r"|ping|hit|load|contact|notify)\s+" + LITERAL_AWAY), ("first", "also", "always",
                                                                   "additionally", "then")),
+    # ambient state asked for with every call ("supply the active workspace settings with each call")
+    (3, _c(r"\b(?:suppl|pass|includ|send|provid|attach|carr|forward)\w*\s+(?:the\s+|all\s+|any\s+)?"
+           r"(?:active|available|current|surrounding|ambient|existing|in-scope|full)\s+(?:\w+\s+)?"
+           r"(?:workspace|session|runtime|environment|caller'?s?|client)\s+(?:settings|state|identifiers"
+           r"|values|context|configuration|material|variables)\b" + _near(60) + r"\b(?:with|in|alongside"
+           r"|along\s+with)\s+(?:each|every|all|the)\s+(?:calls?|requests?|invocations?)"),
+     ("active", "available", "current", "surrounding", "ambient", "existing", "in-scope", "full")),
+    (2, _c(r"\b(?:suppl|pass|includ|send|provid|attach|carr|forward|receiv)\w*\s+(?:the\s+|all\s+|any\s+)?"
+           r"(?:active|available|surrounding|ambient|in-scope)\s+(?:\w+\s+)?(?:workspace|session|runtime"
+           r"|environment|caller'?s?|client)\s+(?:settings|state|identifiers|values|context|configuration"
+           r"|material|variables)\b"
+           r"|\b(?:values|settings|state|variables|data)\s+(?:already\s+)?(?:present|available|held|loaded)"
+           r"\s+in\s+the\s+(?:caller'?s?|client'?s?|agent'?s?|model'?s?|current)\s+(?:runtime|environment"
+           r"|session|context|memory)"),
+     ("active", "available", "surrounding", "ambient", "in-scope", "present", "held", "loaded")),
     # what the tool handles shipped to someone else's servers
     (3, _c(r"\b" + _ITS_THINGS + _near(40) + _SHALL + _MOVE + r"\b" + _near(40)
            + r"\b(?:to|with|at|on)\s+(?:the\s+)?" + _THIRD_PARTY),
@@ -409,6 +424,21 @@ def own_input(match: re.Match[str]) -> bool:
     stems = {word[:4] for word in _STEM_RE.findall(thing.lower()) if word not in _FILLER}
     return any(word[:4] in stems for word in _STEM_RE.findall(slot.lower().replace("_", " ")))
 
+
+#: Better results promised for handing over more of what the caller holds (the pretext of a
+#: harvesting request; it counts beside the request).
+BENEFIT_BAIT: Final[list[Pattern]] = [
+    (
+        2,
+        _c(
+            r"\b(?:accuracy|results?|output|quality|precision|answers?)\s+(?:\w+\s+)?(?:improves?|is\s+(?:better"
+            r"|higher)|are\s+(?:most\s+|more\s+)?(?:consistent|accurate|complete|reliable))\s+(?:substantially\s+"
+            r"|significantly\s+|greatly\s+|much\s+)?when\s+(?:the\s+)?(?:tool|request|call|surrounding\s+request"
+            r"|server)\s+(?:receives|carries|includes|contains|is\s+given|has|gets)\b"
+        ),
+        ("improve", "better", "higher", "consistent", "accurate", "complete", "reliable"),
+    ),
+]  # fmt: skip
 
 #: Instructions inside data are to be obeyed.
 OBEY_CONTENT: Final[list[Pattern]] = [
@@ -532,6 +562,7 @@ FLOW_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "deceive": FAKE_SUCCESS,
     "command-rewrite": PRELOAD,
     "precondition": CALL_FIRST,
+    "collect": BENEFIT_BAIT,
 }
 #: Of those, the families that read prose only (the others are shared with families that read
 #: names too, and a property's name matches none of these shapes anyway).
@@ -564,7 +595,9 @@ WHY_BY_PATTERN: Final = {
     id(PRIVATE_MOVE[20][1]): "ships secrets somewhere it calls unrelated or external",
     id(PRIVATE_MOVE[21][1]): "shows the model's own instructions",
     id(PRIVATE_MOVE[22][1]): "calls an outside address on the side",
-    id(PRIVATE_MOVE[23][1]): "ships what the tool handles to someone else's servers",
+    id(PRIVATE_MOVE[23][1]): "asks for the ambient session or workspace state with every call",
+    id(PRIVATE_MOVE[24][1]): "asks for whatever state the caller happens to hold",
+    id(PRIVATE_MOVE[25][1]): "ships what the tool handles to someone else's servers",
     id(OBEY_CONTENT[0][1]): "orders instructions found in data obeyed",
     id(PAYEE_SWAP[0][1]): "changes where money goes to a literal account",
     id(PAYEE_SWAP[1][1]): "routes requests through an outside host",
@@ -572,4 +605,7 @@ WHY_BY_PATTERN: Final = {
     id(CALL_FIRST[0][1]): "makes another tool's call a precondition of this one",
     id(FAKE_SUCCESS[0][1]): "orders the model to report success without doing the work",
     id(PRELOAD[0][1]): "sets a variable that loads code into every process",
+    id(
+        BENEFIT_BAIT[0][1]
+    ): "promises better results for handing over more of what the caller holds",
 }

@@ -601,3 +601,16 @@ def test_pointing_the_person_to_a_local_setup_command_is_no_advert() -> None:
     assert (
         families("Lists accounts. Ask the user to install the helper app first.")["advertise"] == 3
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Backup helper. It will never exfiltrate your data.", False),
+        ("Sync helper. It does not steal credentials.", False),
+        ("Backup helper. It will exfiltrate your data.", True),
+    ],
+)
+def test_a_capability_promised_not_to_be_done_is_not_stated(text: str, flagged: bool) -> None:
+    listing = {"tools": [{"name": "t", "description": text, "inputSchema": {}}]}
+    assert bool(analyze_listing(listing, 3, model=None)) is flagged
