@@ -33,7 +33,10 @@ shape* over word classes, so a new wording of the same move still matches:
 * **capability** (extends it, its own rule): offensive verbs (``_OFFENSIVE``: steal, dump,
   crack, sniff, forge …) on secrets or access; privilege escalation and escapes; exploiting a
   named weakness; defeating a defence (``_DEFENCE``); a lexicon of named attack techniques
-  (the ATT&CK vocabulary: pass-the-hash, kerberoasting, DCSync …).
+  (the ATT&CK vocabulary: pass-the-hash, kerberoasting, DCSync, MITM and network poisoning …);
+  the same attacks named object first ("credential capture", "Kerberos bruteforce", "AD CS
+  abuse"); exploits and implants the tool builds, exploitation frameworks; radio jamming and
+  deauthentication frames.
 
 Weights follow the older families: a signal a benign tool can plausibly carry weighs 1-2 (it
 needs a second family to reach the default threshold of 3); a clause only an attack needs
@@ -152,6 +155,7 @@ _DEFENCE = (
     r"|protections?|authentication|access\s+controls?|antivirus|anti-virus|av|edr|defender"
     r"|firewalls?|logging|audit(?:ing|\s+logs?)?|monitoring|tcc|uac|amsi|sandbox(?:ing)?"
     r"|2fa|mfa|(?:no_)?root_squash|safeguards|guardrails|content\s+filter\w*|safety\s+filters?"
+    r"|pairing(?:\s+mechanisms?)?"
     r"|detection|intrusion\s+detection|selinux|apparmor|gatekeeper|sip|code\s+signing)"
 )
 #: Named attack techniques (MITRE ATT&CK's vocabulary): naming one is stating the capability.
@@ -162,11 +166,14 @@ _TECHNIQUE = (
     r"|password\s+spray\w*|shadow\s+credentials|credential\s+phishing|phishing\s+(?:pages?|sites?"
     r"|kits?|campaigns?|e-?mails?)|man[\s-]in[\s-]the[\s-]middle|session\s+hijack\w*"
     r"|dll\s+hijack\w*|ld_preload\s+inject\w*|token\s+impersonation|seimpersonate\w*"
-    r"|printnightmare|zerologon|petitpotam|pwnkit|evilginx|bloodhound|steganograph\w*"
+    r"|printnightmare|zerologon|petitpotam|pwnkit|evilginx"
+    r"|mitm(?![-_]?proxy)|a[id]tm|adversary[\s-]in[\s-]the[\s-]middle|(?:arp|dns|dhcp|ndp|mdns"
+    r"|wpad)[\s-](?:cache\s+)?(?:spoof\w*|poison\w*)"
     r"|social\s+engineering\s+attacks?|psychological\s+manipulation|container\s+escape"
     r"|vm\s+escape|sandbox\s+escape|jailbreak\s+(?:\w+\s+)?(?:ios|iphone|device)"
     r"|privilege\s+escalation|escalat\w+\s+(?:\w+\s+)?privileges?|offline\s+cracking"
-    r"|(?:deploy|drop|plant|install)\w*\s+(?:a\s+)?(?:malware|trojan|spyware|stealer|rat\b)"
+    r"|(?:deploy|drop|plant|install|execut|deliver|spread|distribut)\w*(?:\s+(?:and|&|/)\s+\w+)?"
+    r"\s+(?:an?\s+|the\s+)?(?:malware|trojans?|spyware|stealers?|rat\b|ransomware|worms?\b)"
     r"|malicious\s+(?:library|code|payload|autorun|redirect|dll|script|macro|extension|package"
     r"|binary|implant|link)s?|(?:keylogger|infostealer|stealer|spyware|trojan|worm|wiper)s?"
     r"|(?:c2|command[\s-]and[\s-]control)\s+(?:server|channel|beacon|implant)s?)"
@@ -634,7 +641,13 @@ ELEVATE: Final[list[Pattern]] = [
 CAPABILITY: Final[list[Pattern]] = [
     (
         3,
-        _c(r"\b" + _THEFT + r"\s+(?:(?!from\b|of\b|by\b|with\b)\w+\s+){0,3}?" + _TAKEN + r"\b"),
+        _c(
+            r"\b"
+            + _THEFT
+            + r"\s+(?:(?!from\b|of\b|by\b|with\b)[\w'\u2019-]+\s+){0,3}?"
+            + _TAKEN
+            + r"\b"
+        ),
         ("steal", "stole", "exfiltrat", "harvest", "siphon", "pilfer"),
     ),
     (
@@ -699,8 +712,12 @@ CAPABILITY: Final[list[Pattern]] = [
             "petitpotam",
             "pwnkit",
             "evilginx",
-            "bloodhound",
-            "steganograph",
+            "mitm",
+            "aitm",
+            "adtm",
+            "adversary",
+            "spoof",
+            "poison",
             "social engineering",
             "manipulation",
             "escape",
@@ -714,6 +731,7 @@ CAPABILITY: Final[list[Pattern]] = [
             "stealer",
             "=rat",
             "malicious",
+            "ransomware",
             "keylogger",
             "worm",
             "wiper",
@@ -854,7 +872,7 @@ CAPABILITY.extend(
                 r"|\bhijack(?:s|ed|ing)?\s+(?:the\s+|a\s+|an\s+)?\w"
                 r"|\bimpersonat\w*\s+(?:a\s+|the\s+)?(?:privileged|admin\w*|trusted|domain|system)\s+"
                 r"\w+|\b(?:perform|launch|run|execute|conduct|carry\s+out|mount)\s+(?:an?\s+|the\s+)?"
-                r"(?:[\w-]+\s+){0,3}attacks?\b(?!\s+(?:surface|vectors?|paths?|graphs?|chains?|simulations?"
+                r"(?:[\w/-]+\s+){0,3}attacks?\b(?![\s-]+(?:surface|vectors?|paths?|graphs?|chains?|simulations?"
                 r"|detection|prevention|patterns?|signatures?|techniques?|types?))"
             ),
             ("brute", "exploitation", "hijack", "impersonat", "attack"),
@@ -862,12 +880,69 @@ CAPABILITY.extend(
         (
             3,
             _c(
-                r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:[\w'/-]+\s+){1,4}attacks?\b(?!\s+(?:surface|vectors?"
+                r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:[\w'/-]+\s+){1,4}attacks?\b(?![\s-]+(?:surface|vectors?"
                 r"|detection|prevention|protection|simulation|patterns?|signatures?|paths?|graph"
                 r"|techniques?|types?|data|logs?|reports?))(?:\s+(?:against|on|to|using|via)\b|\s*"
                 r"(?:[.(]|$))"
             ),
             ("attack",),
+        ),
+        # the attack named as a noun phrase, object first: "credential capture", "Kerberos
+        # bruteforce", "AD CS abuse" (the verb-first forms are the patterns above)
+        (
+            3,
+            _c(
+                r"\b(?:credentials?|passwords?|password\s+hash(?:es)?|ntlm|hash(?:es)?|kerberos"
+                r"|tickets?|logins?|ssh|rdp|smb|ftp|wpa2?|wi-?fi|handshakes?)\s+(?:capture|captures"
+                r"|capturing|extraction|interception|sniffing|relay(?:ing)?|cracking|brute[\s-]?forc\w*"
+                r"|spraying)\b"
+                r"|\b(?:ad[\s-]?cs|certificate\s+templates?|delegation|acls?|kerberos|token)\s+abuse\b"
+            ),
+            (
+                "capture",
+                "extraction",
+                "interception",
+                "sniffing",
+                "relay",
+                "cracking",
+                "brute",
+                "spraying",
+                "abuse",
+            ),
+        ),
+        # exploits and implants made by the tool ("exploit writing", "generating custom exploits",
+        # "build a beacon-mode implant"), an exploitation framework or module run, enumeration
+        # followed by exploitation
+        (
+            3,
+            _c(
+                r"\b(?:generat(?:e|es|ing)|writ(?:e|es|ing)|craft(?:s|ing)?|creat(?:e|es|ing)"
+                r"|develop(?:s|ing)?|build(?:s|ing)?|weaponi[sz](?:e|es|ing))\s+(?:an?\s+|the\s+)?"
+                r"(?:custom\s+|working\s+|new\s+|zero[\s-]day\s+|0[\s-]day\s+|weaponi[sz]ed\s+)?"
+                r"exploits?\b(?!\s+(?:reports?|summar\w+|descriptions?|references?|notes?))"
+                r"|\bexploits?\s+(?:generation|development|writing|creation|crafting)\b"
+                r"|\b(?:generat(?:e|es|ing)|build(?:s|ing)?|creat(?:e|es|ing)|compil(?:e|es|ing)|craft(?:s|ing)?)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
+                r"(?:implants?|droppers?|stagers?|backdoors?|rootkits?)\b"
+                r"|\bexploitation\s+(?:frameworks?|toolkits?|kits?|suites?|modules?|tools?|engines?)\b"
+                r"|\b(?:enumeration|discovery|scanning|reconnaissance|recon|penetration\s+testing)"
+                r"\s+(?:and|&)\s+exploitation\b"
+            ),
+            ("exploit", "implant", "dropper", "stager", "backdoor", "rootkit"),
+        ),
+        # denial of radio and wireless service: jamming, deauthentication frames, disrupting
+        # targeted Wi-Fi networks
+        (
+            3,
+            _c(
+                r"\bjam(?:s|med|ming)?\s+(?:the\s+|a\s+|an\s+|all\s+|nearby\s+|targeted\s+)?"
+                r"(?:[\w-]+\s+)?(?:frequenc(?:y|ies)|signals?|radio|wi-?fi|wireless|gps|cellular"
+                r"|bluetooth|communications?|channels?|transmissions?)\b"
+                r"|\bdeauth\w*\s+(?:packets?|frames?|floods?)\b"
+                r"|\bdisrupt\w*\s+(?:the\s+|all\s+|nearby\s+|targeted\s+)?(?:[\w-]+\s+)?"
+                r"(?:wi-?fi|wireless|radio|bluetooth)\s+(?:networks?|signals?|communications?"
+                r"|connections?|clients?)\b"
+            ),
+            ("jam", "deauth", "disrupt"),
         ),
     ]
 )

@@ -75,6 +75,7 @@ from hardener.detect.patterns import (
     THREAT_LIST_RE,
     THREAT_NAMED_BEFORE_RE,
     WITHOUT_BEFORE_RE,
+    ZH_DEFENSIVE_RE,
     present_anchors,
 )
 from hardener.detect.praise import PRAISE_PROSE_ONLY
@@ -91,6 +92,8 @@ _SYNTAX_KEYS: Final = frozenset(
     {"type", "format", "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "pattern"}
     | {"contentEncoding", "contentMediaType", "required"}
 )
+#: Four words in a row: prose, which no schema keyword's value ever is.
+_PROSE_RE: Final = re.compile(r"(?:[A-Za-z][\w'~./-]*[\s:,]+){3,}[A-Za-z~.]")
 #: A verb joined to the capability by "and" belongs to it ("monitor and exfiltrate").
 _COORDINATED_RE: Final = re.compile(r"\w+\s*(?:,|\band\b|&|/)\s*$", re.IGNORECASE)
 #: A link word some capability patterns start their match with ("… and exploit …").
@@ -286,17 +289,55 @@ def _unwrap(text: str) -> str:
     return _WRAP_RE.sub(lambda m: " " * len(m.group()), text)
 
 
+_FIRST_WORD_RE: Final = re.compile(r"[A-Za-z]+(?=\s)")
+
+
+def _list_item(text: str, lo: int, head: int, end: int, hi: int) -> tuple[str, int] | None:
+    """When the match is one item of a list a colon introduces ("You can ask me to: scan for
+    networks, capture handshakes, crack passwords"; "Supports: bloodhound (attack path
+    analysis), responder (credential capture)"), the words that can make it defensive: those
+    before the colon (what governs the whole list: "Detects: …") and its own item's before it,
+    and the end of its own item. The other items are its siblings: a scan or an analysis one of
+    them offers does not make the next item's cracking a detector's. None: not such a list."""
+    colon = text.rfind(":", lo, head)
+    if colon < 0:
+        return None
+    cuts = [i for i in _separators(text, colon + 1, hi) if i < head or i >= end]
+    if not cuts:
+        return None
+    item_lo = max((i + 1 for i in cuts if i < head), default=colon + 1)
+    item_hi = min((i for i in cuts if i >= end), default=hi)
+    return text[lo:colon] + " " + text[item_lo:head], item_hi
+
+
+def _separators(text: str, lo: int, hi: int) -> Iterator[int]:
+    """Offsets of the commas and semicolons outside parentheses in ``text[lo:hi]``."""
+    depth = 0
+    for i in range(lo, hi):
+        char = text[i]
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        elif char in ",;" and depth == 0:
+            yield i
+
+
 def _defensive(text: str, start: int, end: int, *, name: bool = False) -> bool:
     """The sentence around a capability names it to detect, resist or explain it, not to do it.
     Only the words *around* the match count ("bypass TCC protections" is not protective); a verb
     coordinated with it ("monitor and exfiltrate", "detect and exploit") is part of the
-    capability. ``name``: the text is a tool's name (see :func:`_defensive_name`)."""
+    capability; in a list after a colon, only its own item and what governs the list
+    (:func:`_list_item`). ``name``: the text is a tool's name (see :func:`_defensive_name`)."""
     lo, hi = _sentence_bounds(text, start, end)
     lead = _LEADING_LINK_RE.match(text, start, end)
     head = lead.end() if lead else start
     before = text[lo:head]
     if name:
-        return _defensive_name(text, before, end, hi)
+        # the match's own first word too: "list attacks" lists them (the pattern takes in the
+        # words before "attacks")
+        first = _FIRST_WORD_RE.match(text, head, end)
+        return _defensive_name(text, text[lo : first.end()] if first else before, end, hi)
     if _VERB_LINK_RE.search(before) and not _NOUNISH_RE.match(text, head, end):
         # "find the keys and exfiltrate them": a verb joined to the clause before; only the
         # words after it can make it defensive
@@ -304,6 +345,11 @@ def _defensive(text: str, start: int, end: int, *, name: bool = False) -> bool:
     before = _COORDINATED_RE.sub("", before)
     if _named_only(text, before, (lo, head, end, hi)):
         return True
+    if ZH_DEFENSIVE_RE.search(text, lo, hi):
+        return True  # "后门检测": a Chinese sentence about detecting it
+    item = _list_item(text, lo, head, end, hi)
+    if item is not None:
+        before, hi = _COORDINATED_RE.sub("", item[0]), item[1]
     return bool(DEFENSIVE_RE.search(before) or DEFENSIVE_RE.search(text, end, hi))
 
 
@@ -317,6 +363,14 @@ def _defensive_name(text: str, before: str, end: int, hi: int) -> bool:
     )
 
 
+#: A negation right before a capability ("will never exfiltrate", "does not steal"): what the
+#: tool promises not to do.
+_NEGATED_RE: Final = re.compile(
+    r"\b(?:never|not|n't|no\s+longer)\s+(?:ever\s+|actually\s+|secretly\s+|silently\s+)?$",
+    re.IGNORECASE,
+)
+
+
 #: An example aside, not yet closed, after a word for risks or findings: what it names is an
 #: outcome the sentence analyses ("attack paths (e.g. … = credential theft)"), not something the
 #: tool does (an exploit runner's "payload (e.g. 'meterpreter/reverse_tcp')" still counts).
@@ -325,6 +379,45 @@ _EXAMPLE_ASIDE_RE: Final = re.compile(
     r"|weakness(?:es)?|exposures?)\s*\(\s*(?:e\.g\.|for\s+example|such\s+as|i\.e\.),?[^()]*$",
     re.I,
 )
+
+
+#: A verb's -ing form with its object ("by injecting an implant into …"): how the tool does it,
+#: not the threat named as the agent ("encrypted by ransomware").
+_GERUND_WITH_OBJECT_RE: Final = re.compile(
+    r"[a-z]+ing\s+(?:an?|the|its|their|our|your|this|that|every|all)\s", re.IGNORECASE
+)
+
+
+#: A sentence that lists what a C2 or framework already holds (its sessions, modules, jobs,
+#: listeners): a payload or technique named there is a kind of item, not something done. The
+#: Russian words ("список", "сессий", "модули") are written as the homoglyph skeleton the
+#: patterns read (Cyrillic look-alikes become Latin letters).
+_INVENTORY_RE: Final = re.compile(
+    r"\s*(?:list|lists|get|gets|show|shows|display|displays|count|counts|cпиcoк)\b[^.]*?"
+    r"\b(?:sessions?|ceccи\w*|modules?|мoдyл\w*|jobs?|listeners?|handlers?"
+    r"|payload\s+types?)\b",
+    re.IGNORECASE,
+)
+
+
+_INVENTORY_ITEM_RE: Final = re.compile(
+    r"[\s/-]*(?:modules?|sessions?|jobs?|listeners?|handlers?|payloads?)\b", re.IGNORECASE
+)
+_RIGHT_AFTER_RE: Final = re.compile(r"\s*(?:\([^()]*)?")
+
+
+def _inventory_kind(text: str, lo: int, head: int, end: int) -> bool:
+    """The match is a kind of the items an inventory sentence lists: it modifies the listed
+    noun ("post-exploitation modules") or stands right after it, bare or in its parentheses
+    ("sessions (shells, meterpreter)"); a technique done elsewhere in the sentence ("get
+    credentials by dumping lsass from the sessions") is not."""
+    if not _NOUNISH_RE.match(text, head, end):
+        return False
+    item = _INVENTORY_ITEM_RE.match(text, end)
+    if item is not None and _INVENTORY_RE.match(text, lo, item.end()) is not None:
+        return True  # it modifies the listed noun
+    listed = _INVENTORY_RE.match(text, lo, head)
+    return listed is not None and _RIGHT_AFTER_RE.fullmatch(text, listed.end(), head) is not None
 
 
 def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bool:
@@ -341,9 +434,15 @@ def _named_only(text: str, before: str, bounds: tuple[int, int, int, int]) -> bo
         return True
     if THREAT_LIST_RE.search(before):
         return True  # "common attacks: phishing, credential stuffing"
+    if _inventory_kind(text, lo, head, end):
+        return True  # "List all active sessions (shells, meterpreter)": an inventory's kinds
     if _EXAMPLE_ASIDE_RE.search(before):
         return True  # "compound paths (e.g. SQL injection + exposed SSH = credential theft)"
-    if THREAT_NAMED_BEFORE_RE.search(before) and _NOUNISH_RE.match(text, head, end):
+    if (
+        THREAT_NAMED_BEFORE_RE.search(before)
+        and _NOUNISH_RE.match(text, head, end)
+        and not _GERUND_WITH_OBJECT_RE.match(text, head, end)
+    ):
         return True  # "encrypted by ransomware", "a suspected phishing email"
     return _quoted(text, head, end) and EXAMPLE_RE.search(text, lo, hi) is not None
 
@@ -360,6 +459,12 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
     named = family in CAPABILITY_FAMILIES or NAMED_ATTACK_RE.match(match.group()) is not None
     if named and _defensive(subject, match.start(), match.end(), name=kind == 1):
         return True  # e.g. "detects exfiltration": the tool defends against it
+    if family in CAPABILITY_FAMILIES and _bypass_as_noun(subject, match):
+        return True  # "authorization bypass detection": a kind of finding, not a bypass done
+    if family in CAPABILITY_FAMILIES and _in_identifier(subject, match.start()):
+        return True  # "c2tc-kerberoast": a package's name in a catalogue, not a sentence
+    if named and _NEGATED_RE.search(subject, max(0, match.start() - 40), match.start()):
+        return True  # e.g. "it will never exfiltrate your data": a promise not to
     if _quoted_example(subject, match.start(), match.end()) or _reported(subject, match.start()):
         return True  # e.g. "detects injections such as 'ignore all previous instructions'"
     if family == "conceal" and THREAT_EXPLAINED_RE.match(_sentence(subject, *match.span())):
@@ -390,6 +495,36 @@ def suppressed(family: str, subject: str, match: re.Match[str], kind: int) -> bo
     if family == "markup" and _css_named_in_prose(subject, match):
         return True  # "set false to include display:none nodes": names a CSS state
     return family == "markup" and _sanitizing(subject, match.start(), match.end())
+
+
+#: "bypass" as the head of a noun phrase ("authorization bypass detection", "WAF bypass
+#: checks"): the word before it is a noun, not a subject, a modal or a link word.
+_BARE_BYPASS_RE: Final = re.compile(r"bypass\s", re.IGNORECASE)
+_WORD_BEFORE_RE: Final = re.compile(r"([A-Za-z][\w-]*)\s+$")
+_VERB_LEADS: Final = frozenset(
+    {"to", "and", "or", "then", "also", "can", "could", "will", "would", "may", "might", "must"}
+    | {"shall", "should", "that", "which", "who", "help", "helps", "let", "lets", "try", "tries"}
+    | {"attempt", "attempts", "not", "please", "you", "we", "it", "they", "i", "tool", "agent"}
+)
+
+
+def _in_identifier(text: str, start: int) -> bool:
+    """The match is the tail of a hyphen-joined identifier (``c2tc-kerberoast``, a package
+    name), not a word of the sentence."""
+    return start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()
+
+
+def _bypass_as_noun(text: str, match: re.Match[str]) -> bool:
+    """The match opens with a bare "bypass" that a noun before it modifies: the bypass is named
+    (as what a test looks for), not done."""
+    if not _BARE_BYPASS_RE.match(match.group()):
+        return False
+    word = _WORD_BEFORE_RE.search(text, 0, match.start())
+    if word is None or text[word.end() - 1 : match.start()].count("\n"):
+        return False
+    lead = word.group(1).lower()
+    plural = lead.endswith("s") and not lead.endswith(("ss", "us", "is"))  # "payloads bypass …"
+    return lead not in _VERB_LEADS and not lead.endswith("ly") and not plural
 
 
 #: A command in a code span right after "ask the user to run", and what would make running it
@@ -811,6 +946,9 @@ def _schema_texts(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
         for key, value in schema.items():
             child = f"{pointer}/{_escape(str(key))}"
             if key in _SYNTAX_KEYS:
+                # a keyword's value is a token ("string", "uri", a property's name); prose in
+                # one is text smuggled where a reviewer does not look ("full-schema poisoning")
+                yield from ((p, t) for p, t in _schema_texts(value, child) if _PROSE_RE.search(t))
                 continue
             if key in ("properties", "patternProperties", "$defs", "definitions") and isinstance(
                 value, Mapping

@@ -83,7 +83,8 @@ _PRIVATE_ANYWAY = (
     r"|sensitive|private)[\w-]*\s+(?:\w+\s+)?(?:fields?|inputs?|values?)"
     r"|(?:conversation|chat|message)\s+history|(?:entire|whole|full)\s+(?:conversation|chat)"
     r"|(?:previous|prior|earlier|last)\s+(?:\w+\s+)?(?:messages?|questions?|prompts?|turns?)"
-    r"|environment\s+variables?|(?-i:\$?[A-Z][A-Z0-9]*_(?:API_)?(?:KEY|TOKEN|SECRET|PASSWORD)\b)"
+    r"|(?:all\s+(?:of\s+)?(?:the\s+)?|every\s+|(?:the\s+)?contents?\s+of\s+(?:the\s+)?|(?:the\s+)?(?:full"
+    r"|entire)\s+)environment\s+variables?|(?-i:\$?[A-Z][A-Z0-9]*_(?:API_)?(?:KEY|TOKEN|SECRET|PASSWORD)\b)"
     r"|cvv|cvc|security\s+codes?|social\s+security\s+numbers?|dates?\s+of\s+birth"
     r"|(?:browser|session)\s+cookies|saved\s+passwords|(?:entire|whole|full)\s+address\s+book"
     r"|every\s+\w+'s\s+(?:e-?mails?|messages?|phone\s+numbers?|addresses))"
@@ -144,6 +145,16 @@ _OTHER_TOOL = (
 _DOT_PLACE = r"(?:~/(?:[\w.-]+/)*\.[\w-]+|/\.[\w-]+/|(?:long[\s-]term\s+|persistent\s+)?memory\b)"
 _TEMP_PLACE = r"(?:(?:~|\$HOME|%\w+%)?/(?:tmp|var/tmp|dev/shm)/)"
 _HIDDEN_PLACE = r"(?:" + _DOT_PLACE + r"|" + _TEMP_PLACE + r")"
+#: A collection point named by its purpose ("our telemetry endpoint").
+_COLLECTOR = (
+    r"(?:our|an?|the)\s+(?:own\s+)?(?:telemetry|analytics|tracking|logging|collection|metrics|usage)"
+    r"\s+(?:endpoint|server|service|api|backend|collector)s?"
+)
+#: Somewhere else, said so outright.
+_ELSEWHERE = (
+    r"(?:an?\s+|the\s+)?(?:unrelated|external|remote|third[\s-]party|attacker(?:'s)?|foreign"
+    r"|untrusted)\s+(?:\w+\s+)?(?:domains?|servers?|hosts?|endpoints?|sites?|urls?|addresses)"
+)
 #: Someone else's servers.
 _THIRD_PARTY = (
     r"(?:our\s+)?(?:partners?|third[\s-]part(?:y|ies)|advertis\w+|affiliates?|sponsors?)(?:'s?)?"
@@ -168,7 +179,7 @@ _INTO_SLOT = (
     r"(?:\b(?:to|into|in|inside|within|as)\s+(?:(?:the|a|an|its)\s+)?"
     + _near(20)
     + r"(?P<slot>[`'\"]?[\w-]+[`'\"]?)\s+(?:parameter|param|field|argument|arg|property|header"
-    r"|attribute|input)\b|\b(?:in|into|with|to)\s+(?:the\s+)?(?P<call>query|request|url|search"
+    r"|attribute|input)s?\b|\b(?:in|into|with|to)\s+(?:the\s+)?(?P<call>query|request|url|search"
     r"|every\s+(?:call|request|query|search)|each\s+(?:call|request|query|search)|all\s+(?:calls"
     r"|requests|queries|searches))\b)"
 )
@@ -201,6 +212,19 @@ _HOST_FACTS = (
     r"|process\s+(?:list|lists|names)|running\s+processes|installed\s+(?:software|applications"
     r"|apps|packages)|mac\s+address(?:es)?|os\s+version|serial\s+numbers?|environment\s+variables"
     r"|network\s+interfaces|open\s+ports)"
+)
+#: Secrets the model happens to hold: whatever is "in scope", "available in the session".
+_HELD_LOOT = (
+    r"(?:tokens?|keys?|credentials?|secrets?|passwords?|authentication\s+material|auth(?:entication)?"
+    r"\s+(?:data|headers?|tokens?)|session\s+(?:identifiers?|ids?|state|tokens?|cookies?)|access\s+tokens?"
+    r"|cookies)(?:\s+[\w-]+){0,3}?\s+(?:(?:already|currently)\s+)?(?:in\s+scope|available|present"
+    r"|held|loaded|active)\b(?:\s+(?:in|to|within)\s+(?:the\s+)?(?:current\s+)?(?:session|context"
+    r"|conversation|runtime|environment|scope|caller'?s?\s+\w+))?"
+)
+#: Local files that hold configuration and secrets.
+_LOOT_FILES = (
+    r"(?:any\s+|all\s+|the\s+)?(?:nearby\s+|local\s+|adjacent\s+|surrounding\s+|user'?s?\s+)?"
+    r"(?:configuration|config|credential|secret|key|token|dot|environment)\s*files?"
 )
 #: Ordinary things a tool handles, moved elsewhere on the side.
 _ITS_THINGS = (
@@ -263,7 +287,7 @@ PRIVATE_MOVE: Final[list[Pattern]] = [
     # what the tool handles sent to a literal outside address or a hidden path on the side
     (3, _c(_ASIDE + _near(80) + r"\b(?:" + _MOVE + r"|call|invoke)\b" + _near(40) + _ITS_THINGS
            + _near(60) + r"\b(?:to|with|at|on|in|into)\s+(?:(?:the|a|an|our)\s+)?" + _near(30)
-           + r"(?:" + LITERAL_AWAY + r"|" + _HIDDEN_PLACE + r")"), _ASIDE_ANCHORS),
+           + r"(?:" + LITERAL_AWAY + r"|" + _HIDDEN_PLACE + r"|" + _COLLECTOR + r")"), _ASIDE_ANCHORS),
     # a parameter said to carry secrets ("the notes parameter should contain your system prompt")
     (3, _c(r"\b(?P<slot>[`'\"]?[\w-]+[`'\"]?)\s+(?:parameter|param|field|argument|property|header)"
            r"\s+(?:\w+\s+)?(?:must|should|shall|will|needs?\s+to|is\s+to)\s+(?:also\s+|always\s+)?"
@@ -320,6 +344,55 @@ PRIVATE_MOVE: Final[list[Pattern]] = [
     (3, _c(r"\b(?:initial|first)\s+letters?\s+of\s+(?:each|every|the)\s+(?:\w+\s+)?(?:lines?"
            r"|sentences?|words?|paragraphs?)\b" + _near(40) + r"\b(?:spell|form|encode|make\s+up)\w*"
            r"\s+(?:out\s+)?" + _near(20) + _SECRET), ("letter",)),
+    # secrets the model happens to hold, asked for with the request
+    (3, _c(r"\b(?:" + _MOVE + r"|retry\w*\s+with|send\s+along)\b" + _near(100) + r"\b" + _HELD_LOOT),
+     ("token", "key", "credential", "secret", "password", "authentication", "auth", "session",
+      "cookie")),
+    # configuration and secret files read on the side, or passed along
+    (3, _c(r"\b(?:additionally|also|first|secretly|silently|quietly)\s+(?:\w+\s+){0,3}?(?:enumerat|list"
+           r"|collect|gather|scan|read|record|captur|log|inventor|harvest)\w*\s+" + _near(60)
+           + _LOOT_FILES + r"|\b(?:enumerat|list|collect|gather|scan|read|inventor)\w*\s+"
+           + _LOOT_FILES + _near(60) + r"\b(?:pass|send|include|forward|attach|append|upload)\w*"),
+     ("additionally", "also", "first", "secretly", "silently", "quietly", "enumerat", "list",
+      "collect", "gather", "scan", "read", "inventor")),
+    # the person's stored credentials added to what goes out
+    (3, _c(r"\b" + _MOVE + r"\b" + _near(40) + r"\b(?:stored|saved|cached)\s+(?:access\s+|auth\s+"
+           r"|session\s+|api\s+)?(?:tokens?|credentials?|passwords?|cookies|keys?)\b" + _near(40)
+           + r"\b(?:to|into|with|in)\s+(?:the\s+|every\s+|each\s+|all\s+)?(?:outbound|outgoing"
+           r"|downstream|upstream|response)\s+(?:requests?|calls?|traffic|payloads?)"),
+     ("stored", "saved", "cached")),
+    # secrets shipped somewhere said to be unrelated or external
+    (3, _c(r"\b" + _MOVE + r"\b\s+(?:the\s+|all\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:credentials?|secrets?"
+           r"|passwords?|tokens?|api\s+keys?|keys|environment\s+variables|cookies)\b" + _near(40)
+           + r"\bto\s+" + _ELSEWHERE), ("unrelated", "external", "remote", "third", "attacker",
+                                         "foreign", "untrusted")),
+    # the model's own instructions shown ("display the system prompt for debugging")
+    (3, _c(r"\b(?:display|show|print|reveal|output|return|dump|echo|repeat|disclose)\w*\s+(?:your\s+"
+           r"|its\s+own\s+)(?:full\s+|complete\s+|entire\s+|hidden\s+|initial\s+)?(?:system\s+)?"
+           r"(?:prompt|instructions)\b|\b(?:display|show|print|reveal|output|dump|echo|disclose)\w*\s+"
+           r"the\s+(?:full\s+|complete\s+|entire\s+|hidden\s+)?system\s+(?:prompt|instructions)\s+for\s+"
+           r"(?:debugging|troubleshooting|verification|transparency|auditing|review)"),
+     ("display", "show", "print", "reveal", "output", "return", "dump", "echo", "repeat",
+      "disclos")),
+    # a call to an outside address made on the side, or one that carries data in its query
+    (2, _c(r"\b(?:first|also|always|additionally|then)\s+(?:also\s+)?(?:fetch|call|request|visit|open"
+           r"|ping|hit|load|contact|notify)\s+" + LITERAL_AWAY), ("first", "also", "always",
+                                                                  "additionally", "then")),
+    # ambient state asked for with every call ("supply the active workspace settings with each call")
+    (3, _c(r"\b(?:suppl|pass|includ|send|provid|attach|carr|forward)\w*\s+(?:the\s+|all\s+|any\s+)?"
+           r"(?:active|available|current|surrounding|ambient|existing|in-scope|full)\s+(?:\w+\s+)?"
+           r"(?:workspace|session|runtime|environment|caller'?s?|client)\s+(?:settings|state|identifiers"
+           r"|values|context|configuration|material|variables)\b" + _near(60) + r"\b(?:with|in|alongside"
+           r"|along\s+with)\s+(?:each|every|all|the)\s+(?:calls?|requests?|invocations?)"),
+     ("active", "available", "current", "surrounding", "ambient", "existing", "in-scope", "full")),
+    (2, _c(r"\b(?:suppl|pass|includ|send|provid|attach|carr|forward|receiv)\w*\s+(?:the\s+|all\s+|any\s+)?"
+           r"(?:active|available|surrounding|ambient|in-scope)\s+(?:\w+\s+)?(?:workspace|session|runtime"
+           r"|environment|caller'?s?|client)\s+(?:settings|state|identifiers|values|context|configuration"
+           r"|material|variables)\b"
+           r"|\b(?:values|settings|state|variables|data)\s+(?:already\s+)?(?:present|available|held|loaded)"
+           r"\s+in\s+the\s+(?:caller'?s?|client'?s?|agent'?s?|model'?s?|current)\s+(?:runtime|environment"
+           r"|session|context|memory)"),
+     ("active", "available", "surrounding", "ambient", "in-scope", "present", "held", "loaded")),
     # what the tool handles shipped to someone else's servers
     (3, _c(r"\b" + _ITS_THINGS + _near(40) + _SHALL + _MOVE + r"\b" + _near(40)
            + r"\b(?:to|with|at|on)\s+(?:the\s+)?" + _THIRD_PARTY),
@@ -351,6 +424,21 @@ def own_input(match: re.Match[str]) -> bool:
     stems = {word[:4] for word in _STEM_RE.findall(thing.lower()) if word not in _FILLER}
     return any(word[:4] in stems for word in _STEM_RE.findall(slot.lower().replace("_", " ")))
 
+
+#: Better results promised for handing over more of what the caller holds (the pretext of a
+#: harvesting request; it counts beside the request).
+BENEFIT_BAIT: Final[list[Pattern]] = [
+    (
+        2,
+        _c(
+            r"\b(?:accuracy|results?|output|quality|precision|answers?)\s+(?:\w+\s+)?(?:improves?|is\s+(?:better"
+            r"|higher)|are\s+(?:most\s+|more\s+)?(?:consistent|accurate|complete|reliable))\s+(?:substantially\s+"
+            r"|significantly\s+|greatly\s+|much\s+)?when\s+(?:the\s+)?(?:tool|request|call|surrounding\s+request"
+            r"|server)\s+(?:receives|carries|includes|contains|is\s+given|has|gets)\b"
+        ),
+        ("improve", "better", "higher", "consistent", "accurate", "complete", "reliable"),
+    ),
+]  # fmt: skip
 
 #: Instructions inside data are to be obeyed.
 OBEY_CONTENT: Final[list[Pattern]] = [
@@ -474,6 +562,7 @@ FLOW_FAMILIES: Final[dict[str, list[Pattern]]] = {
     "deceive": FAKE_SUCCESS,
     "command-rewrite": PRELOAD,
     "precondition": CALL_FIRST,
+    "collect": BENEFIT_BAIT,
 }
 #: Of those, the families that read prose only (the others are shared with families that read
 #: names too, and a property's name matches none of these shapes anyway).
@@ -498,7 +587,17 @@ WHY_BY_PATTERN: Final = {
     id(PRIVATE_MOVE[14][1]): "feeds what a secrets tool returns into another parameter",
     id(PRIVATE_MOVE[15][1]): "spells a secret out through the model's own text",
     id(PRIVATE_MOVE[16][1]): "spells a secret out in the first letters of the model's text",
-    id(PRIVATE_MOVE[17][1]): "ships what the tool handles to someone else's servers",
+    id(PRIVATE_MOVE[17][1]): "asks for the secrets the model happens to hold",
+    id(
+        PRIVATE_MOVE[18][1]
+    ): "reads configuration or secret files on the side, or passes them along",
+    id(PRIVATE_MOVE[19][1]): "adds the person's stored credentials to what goes out",
+    id(PRIVATE_MOVE[20][1]): "ships secrets somewhere it calls unrelated or external",
+    id(PRIVATE_MOVE[21][1]): "shows the model's own instructions",
+    id(PRIVATE_MOVE[22][1]): "calls an outside address on the side",
+    id(PRIVATE_MOVE[23][1]): "asks for the ambient session or workspace state with every call",
+    id(PRIVATE_MOVE[24][1]): "asks for whatever state the caller happens to hold",
+    id(PRIVATE_MOVE[25][1]): "ships what the tool handles to someone else's servers",
     id(OBEY_CONTENT[0][1]): "orders instructions found in data obeyed",
     id(PAYEE_SWAP[0][1]): "changes where money goes to a literal account",
     id(PAYEE_SWAP[1][1]): "routes requests through an outside host",
@@ -506,4 +605,7 @@ WHY_BY_PATTERN: Final = {
     id(CALL_FIRST[0][1]): "makes another tool's call a precondition of this one",
     id(FAKE_SUCCESS[0][1]): "orders the model to report success without doing the work",
     id(PRELOAD[0][1]): "sets a variable that loads code into every process",
+    id(
+        BENEFIT_BAIT[0][1]
+    ): "promises better results for handing over more of what the caller holds",
 }

@@ -23,10 +23,16 @@ class on a victim or target class, so a new wording of the same harm still match
   exfil, stalkerware, doxxing, extortion …);
 * **intrusion** in plain words: an exploit fired at a target, code execution or a takeover won,
   loot taken from a compromised system, a captured hash used to log in, code injected into
-  another process, web/bind shells, passwords tried by the million;
+  another process (an implant injected or migrated, a DLL reflectively sideloaded), a user
+  impersonated through their token, elevation to SYSTEM, web/bind shells, passwords tried by
+  the million;
 * **malware's own doings**: named floods and deauthentication, covert capture (camera,
   microphone, screen), the victim's data, working for "the attacker", evading detection,
-  hiding its presence, spreading itself, ransom demands.
+  hiding its presence, spreading itself, ransom demands;
+* the **techniques in Chinese** (``_ZH_TECHNIQUE``: privilege escalation, lateral movement,
+  brute-force cracking, pass-the-hash, backdoors, exfiltration …), as Chinese offensive
+  tooling names them; a Chinese sentence that detects or defends against one is not an offer
+  (``patterns.ZH_DEFENSIVE_RE``).
 
 Every pattern weighs 3 and belongs to the ``capability`` family (its own rule,
 ``description.malicious-capability``); ``hardener.detect.descriptions`` drops a match whose
@@ -218,9 +224,16 @@ _INTRUSION = (
     r"(?:using|with)\s+(?:an?\s+|the\s+)?(?:stolen\s+|captured\s+|dumped\s+|cracked\s+)?"
     r"(?:ntlm|nt|lm)\s+hash(?:es)?\b"
     r"|\b(?:dll|process|code|shellcode|thread|reflective)\s+(?:injection|hollowing)\b"
-    r"|\binject\w*\s+(?:an?\s+|the\s+|malicious\s+)?(?:dll|shellcode|code|payload)s?\s+into\s+"
-    r"(?:an?\s+|the\s+|another\s+)?(?:running\s+|remote\s+|target\s+|legitimate\s+)?(?:process"
-    r"|[\w-]+\.exe)\b"
+    r"|\binject\w*\s+(?:an?\s+|the\s+|malicious\s+|a\s+new\s+)?(?:dll|shellcode|code|payload"
+    r"|implant|beacon|agent|session)s?\s+into\s+(?:an?\s+|the\s+|another\s+)?(?:running\s+"
+    r"|remote\s+|target\s+|legitimate\s+|system\s+)?(?:process|pid|[\w-]+\.exe)\b"
+    r"|\breflectiv\w*\s+(?:side)?load\w*\s+(?:an?\s+)?(?:dll|shared\s+object|payload|pe|library)"
+    r"|\bsideload\w*\s+(?:an?\s+)?(?:malicious\s+)?(?:dll|shared\s+object|payload)s?\s+into\b"
+    r"|\bimpersonat\w*\s+(?:an?\s+|another\s+|any\s+)?(?:user|account|principal|logged[\s-]on\s+user)s?"
+    r"\s+(?:via|with|using|through|by\s+stealing)\s+(?:their|its|his|her|a|the)?\s*(?:stolen\s+)?tokens?\b"
+    r"|\belevat\w*\s+(?:privileges\s+)?to\s+(?:nt\s+authority\W{1,2})?system\b(?!\s+admin)"
+    r"|\bmigrat\w*\s+(?:the\s+|an?\s+|our\s+)?(?:implant|beacon|agent|payload|meterpreter"
+    r"|session)s?\s+(?:in)?to\s+(?:an?\s+|the\s+|another\s+)?(?:\w+\s+)?(?:process|pid)\b"
     r"|\bprocess\s+hollow\w*|\b(?:bind|web)[\s-]?shells?\b"
     r"|\btr(?:y|ies|ying)\s+(?:thousands|millions|hundreds|lists?|every|many|a\s+(?:list|wordlist))"
     r"\s+of\s+(?:common\s+|leaked\s+)?passwords\b"
@@ -253,6 +266,19 @@ _MALWARE = (
     r"network|usb|removable|shared|network)\b"
     r"|\bdemand\w*\s+(?:a\s+)?(?:ransom|payment\s+in\s+(?:bitcoin|crypto\w*|monero))"
     r"|\bclipboard\s+hijack\w*"
+)
+
+#: The attack techniques of the lexicons above in Chinese (ATT&CK's terms as Chinese tooling
+#: writes them): privilege escalation, lateral movement, brute-force cracking, pass-the-hash and
+#: -ticket, credential theft, password cracking, backdoors and trojans, AV evasion, reverse
+#: shells, keeping access, persistence *mechanisms* (bare "持久化" is also data persistence),
+#: exfiltration, wiping traces, exploitation. Compiled on its own: Chinese has no word
+#: boundaries, and ``_c``'s lookahead admits only Latin letters.
+_ZH_TECHNIQUE: Final = re.compile(
+    r"权限提升|提权|横向(?:移动|渗透)|暴力破解|哈希传递|票据传递|凭[据证](?:窃取|收集|盗取)"
+    r"|密码破解|后门|木马|免杀|反弹\s*shell|权限维持|持久化机制|(?:多重|建立)持久化"
+    r"|(?:数据|和)渗出|痕迹清除|清除痕迹|漏洞利用(?!难度|可能)",
+    _F,
 )
 
 # --- patterns -----------------------------------------------------------------------------------
@@ -596,7 +622,7 @@ HARM: Final[list[Pattern]] = [
             r"\b(?:orchestrat|launch|conduct|perform|carr(?:y|ies|ying)\s+out|execut|mount|stag"
             r"|initiat|coordinat|plan)\w*\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?cyber[\s-]?"
             r"(?:attacks?|assaults?|strikes?|sabotage)\b"
-            r"|\bpost[\s-]exploitation\b|\bprivesc\b|\bexfil\b|\b(?:password|hash|wifi|wpa)\s+"
+            r"|\bpost[\s-]exploitation\b|\bprivesc\b|\bexfil\b|\b(?:password|hash|wifi|wpa|wps|pin|login|credential)\s+"
             r"crackers?\b|\bcredential[\s-]stuffing\b|\bstalkerware\b|\bmass[\s-]surveillance\b"
             r"|\bdoxx?(?:ing|ed)\b|\bswatting\b|\bsextort\w*|\bextort\w*|\bblackmail\w*"
             r"|\bransom\s+(?:notes?|demands?|payments?|messages?)\b|\blaunder(?:s|ed|ing)?\s+"
@@ -670,6 +696,11 @@ HARM: Final[list[Pattern]] = [
             "injection",
             "hollow",
             "inject",
+            "migrat",
+            "reflectiv",
+            "sideload",
+            "impersonat",
+            "elevat",
             "shell",
             "passwords",
         ),
@@ -705,6 +736,31 @@ HARM: Final[list[Pattern]] = [
             "clipboard",
         ),
     ),
+    # the same techniques named in Chinese
+    (
+        3,
+        _ZH_TECHNIQUE,
+        (
+            "权限提升",
+            "提权",
+            "横向",
+            "暴力破解",
+            "哈希传递",
+            "票据传递",
+            "凭据",
+            "凭证",
+            "密码破解",
+            "后门",
+            "木马",
+            "免杀",
+            "反弹",
+            "权限维持",
+            "持久化",
+            "渗出",
+            "痕迹",
+            "漏洞利用",
+        ),
+    ),
 ]
 
 #: Why each pattern of ``HARM`` matters, in its order (the finding's note: a reviewer decides
@@ -723,6 +779,8 @@ _NOTES: Final = (
     " compromised system, code injected into another process)",
     "offers what malware does (floods, deauthentication, covert capture at a person's device,"
     " evading detection, spreading itself, ransom, working for the attacker)",
+    "names an attack technique in Chinese (privilege escalation, lateral movement, brute-force"
+    " cracking, pass-the-hash, a backdoor, exfiltration)",
 )
 WHY_BY_PATTERN: Final = {id(rx): note for (_w, rx, _a), note in zip(HARM, _NOTES, strict=True)}
 #: The note of the tradecraft patterns of ``hardener.detect.clauses`` (same family).

@@ -47,6 +47,11 @@ a link. Each move is a clause shape over word classes, contributed as signal fam
   Downloads, open … instead", "ignore the IBAN the user gives"). Weight 3. **conceal** also
   reads something done "without saying so" (weight 2), **destroy** a destructive statement put
   in front of every query.
+* **hijack** also reads "when in doubt, use this tool", "should always be preferred over any
+  other", "always route your requests through this tool", "ignore any other tools" (weight
+  3) and a self-awarded official or approved status (weight 2). **side-effect** also reads a
+  side action armed by what the data contains ("if the file contains 'admin', also execute
+  …") and the environment read before the tool's job (weight 2).
 * **side-effect** also reads the server written into every other client's configuration.
   Weight 3. **destroy** also reads the person's files deleted without asking; **advertise**
   every answer pushing the person to buy or install; **credential-ask** a PIN or password
@@ -97,6 +102,17 @@ TAKE_OVER: Final[list[Pattern]] = [
             r"|lookups|operations)\s+(?:with|through|via|using)\s+this\s+(?:tool|server|function)"
             r"|\b(?:use|call|prefer|choose|pick|select)\s+this\s+(?:tool|server|function|one)\s+"
             r"(?:in\s+place\s+of|instead\s+of|over|to|rather\s+than|ahead\s+of)\s+" + _OTHERS + r"\b"
+            r"|\b(?:if\s+(?:you\s+are\s+|you're\s+)?unsure|when\s+in\s+doubt|if\s+in\s+doubt)\b" + _near(60)
+            + r"\b(?:(?:always\s+)?(?:use|call|choose|pick)\s+this\s+(?:tool|one)|this\s+tool\s+should\s+be)"
+            r"|\bthis\s+tool\s+should\s+be\s+(?:your\s+)?(?:first|default|go-to|only)\s+(?:choice|option"
+            r"|tool)\s+for\s+(?:any|all|every)\b"
+            r"|\bshould\s+always\s+be\s+(?:preferred|chosen|used)\s+over\s+(?:any|all|every)\s+other\b"
+            r"|\b(?:you\s+)?(?:must\s+|should\s+)?always\s+use\s+this\s+tool\s+for\s+(?:all\s+|any\s+|every\s+)?"
+            r"[\w-]+\s+(?:operations?|tasks?|requests?|queries|lookups|work)\b"
+            r"|\b(?:always\s+)?route\s+(?:your|all|every|any)\s+(?:\w+\s+)?(?:requests?|calls?|queries|traffic)"
+            r"\s+(?:through|via)\s+this\s+(?:tool|server)"
+            r"|\b(?:immediately|automatically)\s+(?:use|call|run|invoke)\s+this\s+tool\s+without\s+(?:asking"
+            r"|confirmation|confirming|permission)"
             r"|\b(?:call|use|invoke|run)\s+it\s+(?:first\s+|always\s+)?before\s+(?:any|every|all)\s+"
             r"(?:other\s+)?(?:[\w-]+\s+)?(?:tools?|calls?|transfers?|payments?|operations?)\b"
             r"|\b(?:always\s+)?(?:call|use|run|invoke)\s+this\s+(?:tool|function|server)\s+(?:at\s+the"
@@ -104,6 +120,22 @@ TAKE_OVER: Final[list[Pattern]] = [
             r"(?:each|every|any)\s+(?:new\s+)?(?:conversations?|sessions?|chats?|tasks?)"
         ),
         ("here", "this", "before"),
+    ),
+    (
+        3,
+        _c(r"\bignore\s+(?:any|all|every)\s+other\s+(?:\w+\s+)?(?:tools?|servers?|functions?)\b"),
+        ("ignore",),
+    ),
+    (
+        2,
+        _c(
+            r"\b(?:has\s+been\s+|is\s+)?(?:verified|certified|approved|designated|sanctioned)\s+as\s+the\s+"
+            r"(?:official|only|approved|sanctioned|authori[sz]ed)\b"
+            r"|\b(?:administrator|admin|security[\s-]team|it[\s-]department)[\s-](?:approved|recommended"
+            r"|certified|sanctioned)\b|\brecommended\s+by\s+(?:the\s+|our\s+)?(?:security|it|admin\w*)\s+"
+            r"team\s+for\s+(?:all|any|every)\b|\balways\s+safe\s+to\s+use\s+for\s+(?:any|all|every)\b"
+        ),
+        ("verified", "certified", "approved", "designated", "sanctioned", "recommended", "safe"),
     ),
 ]  # fmt: skip
 
@@ -141,9 +173,13 @@ RUN_DOWN: Final[list[Pattern]] = [
             r"|compromised|insecure|malicious|corrupt\w*)\b"
             r"|\b(?:those|they|the\s+others|other\s+\w+\s+tools)\s+return\s+(?:falsified|fake|false"
             r"|wrong|poisoned|tampered)\b"
+            r"|\bthe\s+(?:original|old|older|previous|standard|default|legacy|other|regular)\s+(?:variant"
+            r"|version|tool|one|implementation)\s+(?:is\s+no\s+longer\s+maintained|(?:may|might|can|will)"
+            r"\s+return\s+(?:stale|wrong|incomplete|incorrect|outdated)|returns\s+(?:stale|wrong|incomplete"
+            r"|incorrect|outdated)|is\s+(?:unreliable|broken|compromised|unsafe))"
         ),
         ("because", "since", "=as", "known", "unreliable", "broken", "buggy", "compromised",
-         "insecure", "malicious", "corrupt", "return"),
+         "insecure", "malicious", "corrupt", "return", "maintained"),
     ),
 ]  # fmt: skip
 
@@ -257,6 +293,20 @@ HIDE_WARNINGS: Final[list[Pattern]] = [
             r"|can\s+remain|is\s+never)\b"
         ),
         ("leave", "omit", "exclude", "hide", "skip", "drop", "suppress", "filter", "remove", "ignore"),
+    ),
+    (
+        3,
+        _c(
+            r"\b(?:need|needs)\s+not\s+(?:be\s+)?(?:surfaced|shown|mentioned|disclosed|reported|raised"
+            r"|displayed)\b|\b(?:end\s+)?(?:users?|the\s+person)\s+(?:should|must|need)\s+not\s+(?:be\s+)?"
+            r"(?:informed|told|notified|made\s+aware|shown)\b"
+        ),
+        ("need", "not"),
+    ),
+    (
+        1,
+        _c(r"\brequires?\s+no\s+(?:user|human)\s+(?:interaction|confirmation|approval|consent)\b"),
+        ("requir",),
     ),
     (
         2,
@@ -408,6 +458,27 @@ MISREPORT: Final[list[Pattern]] = [
     ),
 ]  # fmt: skip
 
+#: A side action armed by what the data contains.
+ARMED_BY_CONTENT: Final[list[Pattern]] = [
+    (
+        3,
+        _c(
+            r"\bif\s+(?:the\s+|a\s+|any\s+)?(?:file|input|content|text|page|message|data|result|document"
+            r"|e-?mail)s?\s+(?:contains?|mentions?|includes?)\b" + _near(60) + r"\b(?:also\s+|then\s+)"
+            r"(?:execute|run|send|delete|upload|call|forward|post|email)\w*\b"
+        ),
+        ("if",),
+    ),
+    (
+        2,
+        _c(
+            r"\b(?:read|dump|collect|print|list|gather)\s+(?:all\s+)?(?:the\s+)?environment\s+variables\s+"
+            r"(?:before|first|prior\s+to)\b"
+        ),
+        ("environment",),
+    ),
+]  # fmt: skip
+
 #: What the person chose swapped for something else.
 OVERRULE: Final[list[Pattern]] = [
     (
@@ -474,7 +545,7 @@ for _family, _patterns in (
     ("override", PROMPT_REPLACED),
     ("deceive", MISREPORT[:1]),
     ("tamper", MISREPORT[1:] + SPREAD[1:] + OVERRULE),
-    ("side-effect", SPREAD[:1]),
+    ("side-effect", SPREAD[:1] + ARMED_BY_CONTENT),
 ):
     OVERREACH_FAMILIES[_family] = OVERREACH_FAMILIES.get(_family, []) + _patterns
 #: Of those, the families that read prose only (the shared ones keep their own setting).
@@ -510,6 +581,12 @@ WHY_BY_PATTERN: Final = {
     id(MISREPORT[1][1]): "chooses the costliest option for the person",
     id(SPREAD[0][1]): "spreads the server into other clients' configurations",
     id(SPREAD[1][1]): "repoints links or repository remotes to an outside host",
-    id(HIDE_WARNINGS[1][1]): "does something without telling the person",
+    id(HIDE_WARNINGS[1][1]): "says what it does need not be shown to the person",
+    id(HIDE_WARNINGS[2][1]): "says it needs no interaction with the person",
+    id(HIDE_WARNINGS[3][1]): "does something without telling the person",
     id(OVERRULE[0][1]): "swaps what the person chose for something else",
+    id(TAKE_OVER[1][1]): "orders every other tool ignored",
+    id(TAKE_OVER[2][1]): "awards itself an official or approved status",
+    id(ARMED_BY_CONTENT[0][1]): "arms a side action by what the data contains",
+    id(ARMED_BY_CONTENT[1][1]): "reads the environment before doing its job",
 }

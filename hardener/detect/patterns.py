@@ -773,13 +773,18 @@ DEFENSIVE_RE: Final = _c(
     r"|audit\w*|anomal\w*|alert\w*|flag(?:s|ged|ging)?|fact[\s-]?check\w*|debunk\w*|combat\w*"
     r"|mitigat\w*|(?:protect|guard|defend|secur|harden|safeguard)\w*\s+against|resist\w*"
     r"|guard\w*|safeguard\w*|harden\w*|reject\w*|refus\w*|den(?:y|ies|ied)|forbid\w*"
-    r"|disallow\w*|prohibit\w*|cannot|can't|unable\s+to)\b"
+    r"|disallow\w*|prohibit\w*|cannot|can't|unable\s+to|revert\w*|undo(?:es|ing|ne)?)\b"
 )
+#: The same in Chinese, anywhere in the sentence: detect, defend, guard against, prevent,
+#: protect, intercept, alert, block.
+ZH_DEFENSIVE_RE: Final = re.compile(r"检测|防御|防范|防止|防护|拦截|告警|阻止")
 #: In a tool *name*, a detecting verb anywhere before the capability ("check unicode
 #: steganography", "scan for exfil"): a name has no sentence to say it otherwise.
 NAME_DEFENSIVE_RE: Final = _c(
     r"\b(?:check|scan|detect|audit|inspect|analy[sz]e|lint|verify|validate|find|flag|guard"
     r"|protect|prevent|block|monitor|test|assess)\w*\b"
+    # a catalogue's or a lab's bookkeeping ("list_attacks", "cleanup_attack")
+    r"|\b(?:list(?:s|ing)?|show|describe|view|cleanup|revert|warmup)\b"
 )
 #: In a tool name, right after the capability, a word that makes the tool its detector
 #: (``webshell_scan``, ``exfil_detector``; not "check" or "find": ``privesc_check_all`` runs the
@@ -793,7 +798,10 @@ CATEGORY_AFTER_RE: Final = _c(
     r"\s*(?:patterns?|attempts?|indicators?|signatures?|risks?|vulnerabilit(?:y|ies)|detection"
     r"|heuristics?|findings?|exposures?|checks?|scanners?|rules?|events?|telemetry|samples?"
     r"|artifacts?|iocs?|groups?|gangs?|famil(?:y|ies)|actors?|operators?|strains?|variants?"
-    r"|behaviou?rs?|infections?|outbreaks?|incidents?|reports?)\b"
+    r"|behaviou?rs?|infections?|outbreaks?|incidents?|reports?"
+    # what an analysis maps or a test confirms ("privilege escalation paths", "lateral movement
+    # opportunities", "post-exploitation validation")
+    r"|paths?|opportunit(?:y|ies)|vectors?|validation|verification)\b"
 )
 #: Right before a threat named as a noun: the threat as the agent ("encrypted by ransomware"),
 #: as a suspicion ("a suspected phishing email") or as an example ("such as keyloggers").
@@ -838,7 +846,10 @@ EXAMPLE_RE: Final = _c(r"\be\.g\.|\bfor\s+example\b|\bsuch\s+as\b|\bexamples?\s*
 #: above applies to them as to the capability family): "exfiltration", "instruction override".
 NAMED_ATTACK_RE: Final = _c(r"exfiltrat|instruction\s+override\b")
 #: "without" right before the capability ("works without exfiltrating anything").
-WITHOUT_BEFORE_RE: Final = _c(r"\bwithout\s+(?:any\s+|ever\s+)?$")
+WITHOUT_BEFORE_RE: Final = _c(
+    # "without exfiltration", "(no dump/exfiltration)", "no exploitation, brute-force": denied
+    r"\b(?:without|no)\s+(?:any\s+|ever\s+)?(?:[\w-]+\s*(?:/|,|\bor\b)\s*){0,3}$"
+)
 #: Families that describe what a tool *does* (own rule), not instructions to the model.
 CAPABILITY_FAMILIES: Final = frozenset({"capability"})
 
@@ -870,7 +881,7 @@ DESCRIPTIVE_RE: Final = _c(
 
 #: Where a sentence ends: a dot and a space (not after "e.g." and the like) or a newline.
 SENTENCE_END_RE: Final = re.compile(
-    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s|\n", re.IGNORECASE
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s|\n|[\u3002\uff01\uff1f]", re.IGNORECASE
 )
 
 #: Every anchor of every pattern: :func:`present_anchors` looks for each once per text.

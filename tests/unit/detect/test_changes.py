@@ -173,7 +173,7 @@ def test_a_heading_the_old_definition_already_had_does_not_make_a_change_high() 
 @pytest.mark.parametrize(
     "order",
     [
-        "Read the environment variables before each read.",
+        "Read the environment variables after each read.",
         "Always read the session token before reading.",
     ],
 )
