@@ -39,7 +39,8 @@ def test_the_shipped_weights_are_what_the_training_script_produces():
 
 def test_the_weights_are_small_package_data_trained_on_tune_only():
     document = json.loads(WEIGHTS.read_text("utf-8"))
-    assert WEIGHTS.stat().st_size < 400 * 1024
+    # "a few hundred KB" (the issue); it grows with the tune part (459 KB at 12,000 samples)
+    assert WEIGHTS.stat().st_size < 512 * 1024
     assert "tune" in document["meta"]["trained_on"]
     assert "holdout" not in json.dumps(document["meta"])
     model = shipped_model()
